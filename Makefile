@@ -1,0 +1,125 @@
+# vtlguard top-level Makefile.
+#
+# One entry point for everything: `make` (VTL1 image + host tools), `make test`,
+# `make run`, `make bench`, `make qemu`, `make lint`, `make clean`.  V=1 prints
+# full commands.
+#
+# Layers contribute through a build.mk fragment in their own folder so that a
+# layer can be added without touching this file.  A fragment appends to:
+#   VTL1_SRCS        .c/.S files linked into build/vtlguard.elf
+#   HOST_UNIT_SRCS   .c files linked into the host unit-test runner (tests and
+#                    the portable code they exercise); built with ASan+UBSan
+#   GEN_HEADERS      generated headers every compile waits for
+#   HOST_TOOLS       extra host programs `make` builds
+#   TEST_SUITES      suite names; suite X has a phony target `suite-X` that
+#                    prints a closing "N passed, N failed" line and exits
+#                    non-zero when anything failed
+#   ALL_TARGETS      extra things `make` builds by default
+
+BUILD      := build
+V          ?= 0
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)"
+
+# ---------------------------------------------------------------- toolchains
+CC         ?= gcc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+LD         := ld
+OBJCOPY    := objcopy
+HOSTCC     ?= gcc
+CLANG      ?= clang
+PYTHON     ?= python3
+
+GCC_INC    := $(shell $(CC) -print-file-name=include)
+
+# Flags shared by every freestanding image (vtlguard, hvsim, VTL0 test guests).
+FREESTANDING_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g \
+	-ffreestanding -fno-builtin -nostdlib -nostdinc -fno-common \
+	-isystem $(GCC_INC) -isystem core/libc/include -isystem $(BUILD)/sysinc \
+	-I. -I$(BUILD)/include \
+	-mno-red-zone -fno-omit-frame-pointer -fstack-protector-strong \
+	-mcmodel=small -fPIE -fno-plt -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -mgeneral-regs-only -MMD -MP \
+	-D__VTLGUARD_FREESTANDING__=1
+
+# The VTL1 image may use SSE (BearSSL does) but our own code stays in general
+# registers so that intercept and VTL-call paths never touch vector state.
+VTL1_CFLAGS := $(FREESTANDING_CFLAGS) $(EXTRA_CFLAGS)
+VTL1_ASFLAGS := $(filter-out -std=c11 -mgeneral-regs-only,$(FREESTANDING_CFLAGS)) -D__ASSEMBLY__
+
+HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer \
+	-D_GNU_SOURCE -I. -I$(BUILD)/include -MMD -MP -DVTLGUARD_HOST=1
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+VTL1_SRCS      :=
+HOST_UNIT_SRCS :=
+GEN_HEADERS    :=
+HOST_TOOLS     :=
+TEST_SUITES    :=
+ALL_TARGETS    :=
+
+.PHONY: all test run bench qemu lint clean fuzz FORCE
+all: all-targets
+
+# ------------------------------------------------------------------ fragments
+FRAGMENTS := $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
+include $(FRAGMENTS)
+
+# ------------------------------------------------------- sysinc (ext headers)
+# The freestanding builds cannot see /usr/include (glibc headers would leak
+# in), so the two Debian libraries' headers are linked into build/sysinc.
+SYSINC_STAMP := $(BUILD)/sysinc/.stamp
+$(SYSINC_STAMP):
+	$(Q)mkdir -p $(BUILD)/sysinc
+	$(Q)for h in libfdt.h fdt.h bearssl.h; do ln -sf /usr/include/$$h $(BUILD)/sysinc/$$h; done
+	$(Q)for h in /usr/include/bearssl_*.h; do [ -e "$$h" ] && ln -sf $$h $(BUILD)/sysinc/; done; true
+	$(Q)touch $@
+GEN_HEADERS += $(SYSINC_STAMP)
+
+# ------------------------------------------------------------- pattern rules
+$(BUILD)/vtl1/%.o: %.c | $(GEN_HEADERS)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(VTL1_CFLAGS) -c $< -o $@
+
+$(BUILD)/vtl1/%.o: %.S | $(GEN_HEADERS)
+	$(call msg,AS,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(VTL1_ASFLAGS) -c $< -o $@
+
+$(BUILD)/host/%.o: %.c | $(GEN_HEADERS)
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+# ----------------------------------------------------------- host unit tests
+HOST_UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(sort $(HOST_UNIT_SRCS)))
+UNIT_RUNNER := $(BUILD)/host/unit-tests
+$(UNIT_RUNNER): $(HOST_UNIT_OBJS)
+	$(call msg,HOSTLD,$@)
+	$(Q)$(HOSTCC) $(SAN_FLAGS) -o $@ $^ $(HOST_UNIT_LIBS)
+
+TEST_SUITES := unit $(TEST_SUITES)
+.PHONY: suite-unit
+suite-unit: $(UNIT_RUNNER)
+	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(UNIT_RUNNER)
+
+all-targets: $(ALL_TARGETS) $(HOST_TOOLS) $(UNIT_RUNNER)
+
+# -------------------------------------------------------------- test driver
+# Every suite runs even when an earlier one failed; tools/run-suites prints one
+# line per suite and the grand total "N passed, N failed".
+test: all-targets
+	$(Q)tools/run-suites $(BUILD)/test-logs $(TEST_SUITES)
+
+# ----------------------------------------------------------------- cleaning
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

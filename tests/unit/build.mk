@@ -1,0 +1,1 @@
+HOST_UNIT_SRCS += tests/unit/main.c
