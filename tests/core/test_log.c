@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+#include "core/errno.h"
+#include "core/log.h"
+#include "tests/unit/unit.h"
+
+static char last[512];
+static enum log_level last_lvl;
+static int calls;
+
+static void capture(enum log_level lvl, const char *line, size_t len)
+{
+	CHECK_EQ(strlen(line), len);
+	memcpy(last, line, len + 1);
+	last_lvl = lvl;
+	calls++;
+}
+
+TEST(core_log_levels_and_sinks)
+{
+	enum log_level saved = log_get_level();
+
+	CHECK_EQ_INT(log_add_sink(capture), 0);
+	log_set_prefix("vtl1");
+	log_set_level(LOG_INFO);
+	calls = 0;
+	log_info("hello %d\n", 7);
+	CHECK_EQ(calls, 1);
+	CHECK_STR(last, "vtl1 INFO : hello 7");
+	log_debug("hidden");
+	CHECK_EQ(calls, 1);
+	log_set_level(LOG_DEBUG);
+	log_debug("shown");
+	CHECK_EQ(calls, 2);
+	CHECK_EQ(last_lvl, LOG_DEBUG);
+	log_error("e");
+	CHECK_STR(last, "vtl1 ERROR: e");
+	/* Over-long lines are cut, never overflow. */
+	char big[600];
+	memset(big, 'a', sizeof(big) - 1);
+	big[599] = 0;
+	log_warn("%s", big);
+	CHECK_EQ(strlen(last), 255);
+	log_remove_sink(capture);
+	log_info("gone");
+	CHECK_EQ(calls, 4);
+	log_set_prefix("");
+	log_set_level(saved);
+}
+
+TEST(core_errno_names)
+{
+	CHECK_STR(errno_name(-EINVAL), "EINVAL");
+	CHECK_STR(errno_name(EOPNOTSUPP), "EOPNOTSUPP");
+	CHECK_STR(errno_name(-EPERM), "EPERM");
+	CHECK_STR(errno_name(-9999), "E?");
+}
