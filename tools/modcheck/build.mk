@@ -1,0 +1,17 @@
+# tools/modcheck: offline module signature checker, built from the same
+# validation code as VTL1 (vtl_protect/modval/) plus core's formatter/logger.
+# (Fragments are read in path order, so this one cannot use MODVAL_SRCS.)
+MODCHECK := $(BUILD)/host/modcheck
+MODCHECK_SRCS := tools/modcheck/modcheck.c $(sort $(wildcard vtl_protect/modval/*.c)) \
+	core/fmt.c core/log.c core/errno.c
+MODCHECK_OBJS := $(patsubst %.c,$(BUILD)/host-tool/%.o,$(MODCHECK_SRCS))
+HOST_TOOLS += $(MODCHECK)
+
+$(BUILD)/host-tool/%.o: %.c | $(GEN_HEADERS)
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O2 -c $< -o $@
+
+$(MODCHECK): $(MODCHECK_OBJS)
+	$(call msg,HOSTLD,$@)
+	$(Q)$(HOSTCC) -o $@ $^ -lbearssl
