@@ -32,33 +32,33 @@ static void stderr_sink(enum log_level lvl, const char *line, size_t len)
 	fprintf(stderr, "%.*s\n", (int)len, line);
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
+/* Whole file into memory; refuses files larger than `max` before reading. */
+static uint8_t *read_file(const char *path, size_t *len, size_t max, const char **why)
 {
 	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t cap = 0, n = 0;
+	uint8_t *buf;
+	long n;
 
+	*why = "cannot read file";
 	if (!f)
 		return NULL;
-	for (;;) {
-		if (n == cap) {
-			uint8_t *nb;
-
-			cap = cap ? cap * 2 : 65536;
-			if (cap > MODSIG_MAX_MODULE + 65536 || !(nb = realloc(buf, cap))) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t r = fread(buf + n, 1, cap - n, f);
-		if (r == 0)
-			break;
-		n += r;
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return NULL;
+	}
+	if ((unsigned long)n > max) {
+		*why = "file larger than the validation limit";
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc((size_t)n ? (size_t)n : 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		fclose(f);
+		return NULL;
 	}
 	fclose(f);
-	*len = n;
+	*len = (size_t)n;
 	return buf;
 }
 
@@ -118,12 +118,12 @@ typedef int (*add_fn)(struct modval_trust *, const void *, size_t, const char **
 static int load_certs(const char *path, add_fn add, const char *what)
 {
 	size_t len, dlen;
-	uint8_t *buf = read_file(path, &len);
 	const char *why = "?";
+	uint8_t *buf = read_file(path, &len, 1 << 20, &why);
 	int err;
 
 	if (!buf) {
-		fprintf(stderr, "modcheck: cannot read %s '%s'\n", what, path);
+		fprintf(stderr, "modcheck: %s '%s': %s\n", what, path, why);
 		return -1;
 	}
 	dlen = len;
@@ -150,12 +150,13 @@ static int load_certs(const char *path, add_fn add, const char *what)
 static int load_blocklist(const char *path)
 {
 	size_t len;
-	uint8_t *buf = read_file(path, &len);
+	const char *why;
+	uint8_t *buf = read_file(path, &len, 1 << 20, &why);
 	char *p, *end;
 	int lineno = 0;
 
 	if (!buf) {
-		fprintf(stderr, "modcheck: cannot read blocklist '%s'\n", path);
+		fprintf(stderr, "modcheck: blocklist '%s': %s\n", path, why);
 		return -1;
 	}
 	p = (char *)buf;
@@ -163,7 +164,6 @@ static int load_blocklist(const char *path)
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *le = nl ? nl : end;
-		const char *why;
 
 		lineno++;
 		while (p < le && (*p == ' ' || *p == '\t'))
@@ -262,8 +262,9 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i < ninputs; i++) {
 		size_t len;
-		uint8_t *buf = read_file(inputs[i], &len);
-		const char *signer = NULL, *reason = "cannot read file (or larger than 256 MiB)";
+		const char *signer = NULL, *reason;
+		uint8_t *buf = read_file(inputs[i], &len,
+					 is_pe[i] ? AUTHENTICODE_MAX_IMAGE : MODSIG_MAX_MODULE, &reason);
 		enum modval_hash hash = MODVAL_HASH_NONE;
 		int err = -1;
 
