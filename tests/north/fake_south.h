@@ -13,7 +13,7 @@
 
 #include "north/south.h"
 
-#define FAKE_RAM_SIZE    (16u << 20)          /* VTL0 GPAs [0, 16 MiB) */
+#define FAKE_RAM_SIZE    (32u << 20)          /* VTL0 GPAs [0, 32 MiB) */
 #define FAKE_VTL1_START  0x800000ull          /* VTL1 owns [8 MiB, 10 MiB) */
 #define FAKE_VTL1_END    0xA00000ull
 #define FAKE_MAX_VPS     8

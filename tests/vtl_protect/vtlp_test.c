@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#include <string.h>
+
+#include "core/log.h"
+#include "tests/vtl_protect/vtlp_test.h"
+
+#define VT_MAX_LINES 512
+static char lines[VT_MAX_LINES][160];
+static unsigned int nlines;
+
+static void vt_sink(enum log_level lvl, const char *line, size_t len)
+{
+	(void)len;
+	if (lvl > LOG_WARN || nlines >= VT_MAX_LINES)
+		return;
+	snprintf(lines[nlines++], sizeof(lines[0]), "%s", line);
+}
+
+unsigned int vt_lines(const char *needle)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < nlines; i++)
+		if (strstr(lines[i], needle))
+			n++;
+	return n;
+}
+
+int vt_setup_policy(const void *fdt, size_t len)
+{
+	fake_reset();
+	nlines = 0;
+	log_add_sink(vt_sink);
+	vtlp_register_modval(NULL);
+	return vtlp_init(fdt, len);
+}
+
+void vt_setup(void)
+{
+	int ret = vt_setup_policy(NULL, 0);
+
+	CHECK_EQ_INT(ret, 0);
+}
+
+void vt_chain_at(uint64_t base, const struct heki_range *r, size_t n, size_t per_page)
+{
+	size_t done = 0;
+	uint64_t page = base;
+
+	while (done < n) {
+		struct heki_page_hdr h;
+		size_t k = n - done < per_page ? n - done : per_page;
+
+		h.next_va = 0xffff888000000000ull + page + 0x1000;
+		h.nranges = k;
+		h.next_pa = done + k < n ? page + 0x1000 : 0;
+		memcpy(fake_ram(page), &h, sizeof(h));
+		memcpy(fake_ram(page + sizeof(h)), r + done, k * sizeof(*r));
+		done += k;
+		page += 0x1000;
+	}
+}
+
+void vt_chain(const struct heki_range *r, size_t n)
+{
+	vt_chain_at(T_CHAIN, r, n, HEKI_RANGES_PER_PAGE);
+}
+
+int64_t vt_call(uint64_t id, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	return vtlp_vtl_call(0, id, a0, a1, a2);
+}
+
+int64_t vt_protect(uint64_t pa, uint64_t epa, uint64_t attr)
+{
+	struct heki_range r = { .va = 0, .pa = pa, .epa = epa, .attributes = attr };
+
+	vt_chain(&r, 1);
+	return vt_call(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY, T_CHAIN, 1, 0);
+}

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Engine entry points: initialisation, the VSM-call dispatcher, the event
+ * loop, end of boot and PROTECT_MEMORY.
+ */
+#include <string.h>
+
+#include "core/fmt.h"
+#include "vtl_protect/internal.h"
+#include "vtl_protect/modval_hooks.h"
+
+struct vtlp_state vtlp;
+static const struct vtlp_modval_hooks *modval;
+
+void vtlp_register_modval(const struct vtlp_modval_hooks *hooks)
+{
+	__atomic_store_n(&modval, hooks, __ATOMIC_RELEASE);
+}
+
+int vtlp_init(const void *policy_fdt, size_t policy_len)
+{
+	struct vtlp_policy pol;
+	const void *blob = policy_fdt;
+	size_t len = policy_len;
+	int ret;
+
+	ret = vtlp_policy_parse(policy_fdt, policy_len, &pol);
+	if (ret) {
+		log_error("vtlp: the policy is invalid (see above): vtlguard refuses "
+			  "to start; fix the policy or boot without one for the default");
+		return ret;
+	}
+	if (!blob)
+		blob = vtlp_policy_default_blob(&len);
+
+	memset(&vtlp, 0, sizeof(vtlp));
+	vtlp.policy = pol;
+	prot_reset();
+	violation_reset();
+	kdata_reset();
+	patch_reset();
+	ring_reset();
+	measure_reset();
+	ret = north_init();
+	if (ret) {
+		log_error("vtlp: the VTL1 memory map is unusable: %s", errno_name(ret));
+		return ret;
+	}
+	vtlp_measure(VTLP_MEASURE_POLICY, policy_fdt ? 1 : 0, len, blob, len);
+	vtlp.initialised = true;
+	log_info("vtlp: policy engine ready (%s policy, %u CPUs)",
+		 policy_fdt ? "loader" : "built-in", north_cpu_count());
+	return 0;
+}
+
+bool vtlp_end_of_boot_done(void)
+{
+	return __atomic_load_n(&vtlp.end_of_boot, __ATOMIC_ACQUIRE);
+}
+
+int64_t vtlp_protect_memory(uint64_t pa, uint64_t nranges)
+{
+	static struct vtlp_range ranges[VTLP_MAX_RANGES];
+	int ret;
+
+	ret = vtlp_read_chain(pa, nranges, ranges);
+	if (ret)
+		return ret;
+	ret = prot_apply(ranges, (size_t)nranges, VTLP_OWNER_KERNEL, false);
+	if (ret)
+		return ret;
+	vtlp_measure(VTLP_MEASURE_PROTECT, nranges, 0, ranges, (size_t)nranges * sizeof(ranges[0]));
+	log_info("vtlp: PROTECT_MEMORY applied %llu ranges", (unsigned long long)nranges);
+	return 0;
+}
+
+int vtlp_protect_range(uint64_t pa, uint64_t epa, uint32_t attr, const char *why)
+{
+	struct vtlp_range r = { .va = 0, .pa = pa, .epa = epa, .attr = attr };
+	int ret;
+
+	north_lock(&vtlp.lock);
+	ret = prot_apply(&r, 1, VTLP_OWNER_MODULE, false);
+	north_unlock(&vtlp.lock);
+	if (ret)
+		log_warn("vtlp: protecting [%#llx, %#llx) attr %#x for %s failed: %s",
+			 (unsigned long long)pa, (unsigned long long)epa, attr,
+			 why ? why : "?", errno_name(ret));
+	return ret;
+}
+
+int vtlp_protection_of(uint64_t gpa, uint32_t *attr)
+{
+	const struct vtlp_prot *p;
+	int ret = -ENOENT;
+
+	north_lock(&vtlp.lock);
+	p = prot_find(gpa);
+	if (p) {
+		*attr = p->attr;
+		ret = 0;
+	}
+	north_unlock(&vtlp.lock);
+	return ret;
+}
+
+bool vtlp_may_write_for_vtl0(uint64_t gpa, uint64_t len)
+{
+	uint64_t end;
+
+	if (add_overflows_u64(gpa, len, &end) || north_touches_vtl1(gpa, len))
+		return false;
+	if (ring_contains(gpa, len))
+		return false;
+	for (size_t i = 0; i < vtlp.nprots; i++) {
+		const struct vtlp_prot *p = &vtlp.prots[i];
+
+		if (gpa < p->end && end > p->start &&
+		    (!(p->attr & HEKI_ATTR_MEM_W) || (p->attr & HEKI_ATTR_MEM_IMMUTABLE)))
+			return false;
+	}
+	return true;
+}
+
+static int64_t end_of_boot(unsigned int vp)
+{
+	unsigned int n = north_cpu_count();
+
+	if (vtlp.end_of_boot)
+		return 0;
+	for (unsigned int i = 0; i < n && i < VTLP_MAX_VPS; i++)
+		if (!vtlp.vp[i].locked)
+			log_warn("vtlp: end of boot: VP %u never called LOCK_REGS; its "
+				 "registers are not pinned", i);
+	__atomic_store_n(&vtlp.end_of_boot, true, __ATOMIC_RELEASE);
+	vtlp_measure(VTLP_MEASURE_END_OF_BOOT, vp, 0, NULL, 0);
+	log_info("vtlp: end of boot signalled on VP %u: LOCK_REGS, PROTECT_MEMORY and "
+		 "LOAD_KDATA are closed", vp);
+	return 0;
+}
+
+static int64_t call_hook(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	const struct vtlp_modval_hooks *h = __atomic_load_n(&modval, __ATOMIC_ACQUIRE);
+
+	switch (id) {
+	case VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE:
+		if (h && h->validate_module)
+			return h->validate_module(vp, a0, a1, a2);
+		break;
+	case VSM_VTL_CALL_FUNC_ID_FREE_MODULE_INIT:
+		if (h && h->free_module_init)
+			return h->free_module_init(vp, a0);
+		break;
+	case VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE:
+		if (h && h->unload_module)
+			return h->unload_module(vp, a0);
+		break;
+	case VSM_VTL_CALL_FUNC_ID_COPY_SECONDARY_KEY:
+		if (h && h->copy_secondary_key)
+			return h->copy_secondary_key(vp, a0, a1);
+		break;
+	case VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE:
+		if (h && h->kexec_validate)
+			return h->kexec_validate(vp, a0, a1, a2);
+		break;
+	default:
+		break;
+	}
+	log_info("vtlp: VTL call %#llx is not built into this vtlguard: -EOPNOTSUPP",
+		 (unsigned long long)id);
+	return -EOPNOTSUPP;
+}
+
+/* Calls that are closed after SIGNAL_END_OF_BOOT. */
+static bool boot_only(uint64_t id)
+{
+	return id == VSM_VTL_CALL_FUNC_ID_LOCK_REGS || id == VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY ||
+	       id == VSM_VTL_CALL_FUNC_ID_LOAD_KDATA;
+}
+
+static const char *call_name(uint64_t id)
+{
+	static const char *const names[] = {
+		"ENABLE_APS_VTL", "BOOT_APS", "LOCK_REGS", "SIGNAL_END_OF_BOOT",
+		"PROTECT_MEMORY", "LOAD_KDATA", "VALIDATE_MODULE", "FREE_MODULE_INIT",
+		"UNLOAD_MODULE", "COPY_SECONDARY_KEY", "KEXEC_VALIDATE", "PATCH_TEXT",
+		"ALLOCATE_RINGBUFFER_MEMORY",
+	};
+
+	if (id >= VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL &&
+	    id <= VSM_VTL_CALL_FUNC_ID_ALLOCATE_RINGBUFFER_MEMORY)
+		return names[id - VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL];
+	if (id == VTLGUARD_CALL_GET_MEASUREMENTS)
+		return "GET_MEASUREMENTS";
+	return "unknown";
+}
+
+static int64_t dispatch_locked(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1)
+{
+	if (boot_only(id) && vtlp.end_of_boot) {
+		log_warn("vtlp: %s after end of boot (VP %u): -EPERM", call_name(id), vp);
+		return -EPERM;
+	}
+	switch (id) {
+	case VSM_VTL_CALL_FUNC_ID_LOCK_REGS:
+		return vtlp_lock_regs(vp);
+	case VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT:
+		return end_of_boot(vp);
+	case VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY:
+		return vtlp_protect_memory(a0, a1);
+	case VSM_VTL_CALL_FUNC_ID_LOAD_KDATA:
+		return vtlp_load_kdata(a0, a1);
+	case VSM_VTL_CALL_FUNC_ID_PATCH_TEXT:
+		return vtlp_patch_text(a0, a1);
+	case VSM_VTL_CALL_FUNC_ID_ALLOCATE_RINGBUFFER_MEMORY:
+		return vtlp_ring_alloc(a0, a1);
+	case VTLGUARD_CALL_GET_MEASUREMENTS:
+		return vtlp_get_measurements(a0, a1);
+	default:
+		return -EINVAL;
+	}
+}
+
+int64_t vtlp_vtl_call(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	int64_t ret;
+
+	switch (id) {
+	case VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL:
+		ret = north_enable_aps_vtl(a0, a1, a2);
+		break;
+	case VSM_VTL_CALL_FUNC_ID_BOOT_APS:
+		ret = north_boot_aps(a0, a1, a2);
+		break;
+	case VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE:
+	case VSM_VTL_CALL_FUNC_ID_FREE_MODULE_INIT:
+	case VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE:
+	case VSM_VTL_CALL_FUNC_ID_COPY_SECONDARY_KEY:
+	case VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE:
+		ret = call_hook(vp, id, a0, a1, a2);
+		break;
+	case VSM_VTL_CALL_FUNC_ID_LOCK_REGS:
+	case VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT:
+	case VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY:
+	case VSM_VTL_CALL_FUNC_ID_LOAD_KDATA:
+	case VSM_VTL_CALL_FUNC_ID_PATCH_TEXT:
+	case VSM_VTL_CALL_FUNC_ID_ALLOCATE_RINGBUFFER_MEMORY:
+	case VTLGUARD_CALL_GET_MEASUREMENTS:
+		north_lock(&vtlp.lock);
+		ret = dispatch_locked(vp, id, a0, a1);
+		north_unlock(&vtlp.lock);
+		break;
+	default:
+		log_warn("vtlp: unknown VTL call id %#llx from VP %u: -EINVAL",
+			 (unsigned long long)id, vp);
+		ret = -EINVAL;
+		break;
+	}
+	/* Every refused request is a bad-call record (unbuilt ones are not). */
+	if (ret < 0 && ret != -EOPNOTSUPP) {
+		struct vtlp_violation v = {
+			.cls = VTLP_CLASS_BAD_CALL, .vp = vp, .addr = id,
+			.attempted = a0, .expected = (uint64_t)-ret, .denied = true,
+		};
+
+		struct north_reg_val rip;
+
+		if (north_get_reg(vp, NORTH_REG_RIP, &rip) == 0)
+			v.rip = rip.value;
+		snprintk(v.rule, sizeof(v.rule), "%s:%s", call_name(id), errno_name((int)ret));
+		vtlp_violation(&v);
+	}
+	return ret;
+}
+
+void vtlp_handle_event(struct north_event *ev)
+{
+	switch (ev->type) {
+	case NORTH_EV_VTL_CALL:
+		ev->call.result = vtlp_vtl_call(ev->vp, ev->call.id, ev->call.args[0],
+						ev->call.args[1], ev->call.args[2]);
+		break;
+	case NORTH_EV_MEM_INTERCEPT:
+		vtlp_mem_intercept(ev);
+		break;
+	case NORTH_EV_REG_INTERCEPT:
+		vtlp_reg_intercept(ev);
+		break;
+	case NORTH_EV_MSR_INTERCEPT:
+		vtlp_msr_intercept(ev);
+		break;
+	default:
+		ev->decision = NORTH_DECIDE_DENY_GP;
+		break;
+	}
+}
+
+int vtlp_serve(void)
+{
+	struct north_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = NORTH_EV_NONE;
+	for (;;) {
+		int ret = north_next_event(&ev);
+
+		if (ret)
+			return ret;
+		vtlp_handle_event(&ev);
+	}
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/* vtl_protect internals shared by its files (not for other layers). */
+#ifndef VTL_PROTECT_INTERNAL_H
+#define VTL_PROTECT_INTERNAL_H
+
+#include "core/compiler.h"
+#include "core/errno.h"
+#include "core/log.h"
+#include "vtl_protect/kdata.h"
+#include "vtl_protect/policy.h"
+#include "vtl_protect/vtlp.h"
+
+/* One protected extent [start, end) with HEKI_ATTR_MEM_* attributes. */
+struct vtlp_prot {
+	uint64_t start;
+	uint64_t end;
+	uint32_t attr;
+	uint32_t owner; /* VTLP_OWNER_* */
+};
+#define VTLP_OWNER_KERNEL 0 /* PROTECT_MEMORY */
+#define VTLP_OWNER_RING   1 /* the log ring */
+#define VTLP_OWNER_MODULE 2 /* module/kexec paths */
+
+struct vtlp_vp_state {
+	bool locked;
+	struct north_reg_val pinned[NORTH_REG_COUNT];
+};
+
+/*
+ * Global engine state.  `lock` guards everything below it; VTL calls from
+ * different CPUs serialise on it (they are rare and short compared with a
+ * VTL switch).  Per-VP entries are only written by that VP but read under
+ * the lock too.
+ */
+struct vtlp_state {
+	struct north_lock lock;
+	bool initialised;
+	bool end_of_boot;
+	struct vtlp_policy policy;
+	struct vtlp_vp_state vp[VTLP_MAX_VPS];
+	size_t nprots;
+	struct vtlp_prot prots[VTLP_MAX_PROTS];
+};
+
+extern struct vtlp_state vtlp;
+
+/* A VTL0 range list flattened into VTL1 memory. */
+struct vtlp_range {
+	uint64_t va;
+	uint64_t pa;
+	uint64_t epa;
+	uint64_t attr;
+};
+
+/*
+ * Copy in a chain of range pages starting at `pa` holding `nranges` ranges
+ * in total.  Checks page alignment, per-page counts, the total, chain
+ * length and loops.  `out` has room for VTLP_MAX_RANGES.  Does not check the
+ * ranges themselves.
+ */
+int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range *out);
+
+/* Protection table (prot.c); callers hold vtlp.lock. */
+const struct vtlp_prot *prot_find(uint64_t gpa);
+int prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool force);
+bool prot_overlaps(uint64_t start, uint64_t end);
+void prot_reset(void);
+
+/* Violations (violation.c). */
+void vtlp_violation(const struct vtlp_violation *v);
+void violation_reset(void);
+
+/* Register pinning (lock_regs.c). */
+int64_t vtlp_lock_regs(unsigned int vp);
+void vtlp_reg_intercept(struct north_event *ev);
+void vtlp_msr_intercept(struct north_event *ev);
+void vtlp_mem_intercept(struct north_event *ev);
+
+/* Calls in their own files. */
+int64_t vtlp_protect_memory(uint64_t pa, uint64_t nranges);
+int64_t vtlp_load_kdata(uint64_t pa, uint64_t nranges);
+int64_t vtlp_patch_text(uint64_t pa0, uint64_t pa1);
+int64_t vtlp_ring_alloc(uint64_t pa, uint64_t size);
+int64_t vtlp_get_measurements(uint64_t pa, uint64_t size);
+void kdata_reset(void);
+void patch_reset(void);
+void ring_reset(void);
+void measure_reset(void);
+
+/* Measurement entry from a digest computed by the caller (measure.c). */
+int measure_digest(enum vtlp_measure_type type, uint64_t arg0, uint64_t arg1,
+		   const uint8_t digest[32]);
+/* Replace the kernel's precomputed patches with PatchInfo (patch.c). */
+int patch_load_info(const uint8_t *data, size_t len);
+
+/* Log ring (ringbuf.c): true when gpa lies in it. */
+bool ring_contains(uint64_t gpa, uint64_t len);
+
+/* True when VTL1 may write [gpa, gpa+len) on VTL0's behalf. */
+bool vtlp_may_write_for_vtl0(uint64_t gpa, uint64_t len);
+
+#endif

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The protection table: every VTL0 extent VTL1 has restricted, with the
+ * attributes VTL0 asked for.  It is what makes IMMUTABLE enforceable, what a
+ * memory intercept is judged against, and what stops VTL1 from writing into
+ * protected memory on VTL0's behalf.
+ *
+ * Changes are all-or-nothing: every range is checked and the new table is
+ * built in a scratch copy before the South is asked to change anything.
+ * Callers hold vtlp.lock.
+ */
+#include <string.h>
+
+#include "vtl_protect/internal.h"
+
+static struct vtlp_prot pieces[VTLP_MAX_PROTS + VTLP_MAX_RANGES];
+static struct vtlp_prot scratch[VTLP_MAX_PROTS];
+static struct vtlp_prot sorted[VTLP_MAX_RANGES];
+static struct north_prot_range apply[VTLP_MAX_RANGES];
+
+void prot_reset(void)
+{
+	vtlp.nprots = 0;
+}
+
+const struct vtlp_prot *prot_find(uint64_t gpa)
+{
+	size_t lo = 0, hi = vtlp.nprots;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct vtlp_prot *p = &vtlp.prots[mid];
+
+		if (gpa < p->start)
+			hi = mid;
+		else if (gpa >= p->end)
+			lo = mid + 1;
+		else
+			return p;
+	}
+	return NULL;
+}
+
+bool prot_overlaps(uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < vtlp.nprots; i++)
+		if (start < vtlp.prots[i].end && end > vtlp.prots[i].start)
+			return true;
+	return false;
+}
+
+static uint32_t attr_to_perms(uint32_t attr)
+{
+	uint32_t p = 0;
+
+	if (attr & HEKI_ATTR_MEM_R)
+		p |= NORTH_PERM_R;
+	if (attr & HEKI_ATTR_MEM_W)
+		p |= NORTH_PERM_W;
+	if (attr & HEKI_ATTR_MEM_X)
+		p |= NORTH_PERM_X;
+	return p;
+}
+
+static int check_one(const struct vtlp_range *r, uint32_t owner, bool force)
+{
+	uint64_t attr = r->attr;
+	int ret;
+
+	if (attr & ~(uint64_t)HEKI_ATTR_MEM_MASK) {
+		log_warn("vtlp: range [%#llx, %#llx) has unknown attribute bits %#llx",
+			 (unsigned long long)r->pa, (unsigned long long)r->epa,
+			 (unsigned long long)attr);
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED(r->pa, PAGE_SIZE) || !IS_ALIGNED(r->epa, PAGE_SIZE) ||
+	    r->pa > r->epa) {
+		log_warn("vtlp: range [%#llx, %#llx) is not page aligned or inverted",
+			 (unsigned long long)r->pa, (unsigned long long)r->epa);
+		return -EINVAL;
+	}
+	if ((attr & (HEKI_ATTR_MEM_W | HEKI_ATTR_MEM_X)) && !(attr & HEKI_ATTR_MEM_R)) {
+		log_warn("vtlp: range [%#llx, %#llx) asks for W or X without R "
+			 "(attr %#llx): not a valid VTL protection",
+			 (unsigned long long)r->pa, (unsigned long long)r->epa,
+			 (unsigned long long)attr);
+		return -EINVAL;
+	}
+	if (!force && (attr & HEKI_ATTR_MEM_W) && (attr & HEKI_ATTR_MEM_X)) {
+		log_warn("vtlp: W^X: range [%#llx, %#llx) asks for write+execute: refused",
+			 (unsigned long long)r->pa, (unsigned long long)r->epa);
+		return -EACCES;
+	}
+	ret = north_check_range(r->pa, r->epa - r->pa);
+	if (ret)
+		return ret;
+	if (owner != VTLP_OWNER_RING && ring_contains(r->pa, r->epa - r->pa)) {
+		log_warn("vtlp: range [%#llx, %#llx) overlaps the log ring: refused",
+			 (unsigned long long)r->pa, (unsigned long long)r->epa);
+		return -EACCES;
+	}
+	return 0;
+}
+
+/* Shell sort by start address; n is small and this needs no allocator. */
+static void sort_prots(struct vtlp_prot *a, size_t n)
+{
+	for (size_t gap = n / 2; gap; gap /= 2) {
+		for (size_t i = gap; i < n; i++) {
+			struct vtlp_prot t = a[i];
+			size_t j = i;
+
+			for (; j >= gap && a[j - gap].start > t.start; j -= gap)
+				a[j] = a[j - gap];
+			a[j] = t;
+		}
+	}
+}
+
+static int push(struct vtlp_prot *out, size_t *n, const struct vtlp_prot *p)
+{
+	if (*n && out[*n - 1].end == p->start && out[*n - 1].attr == p->attr &&
+	    out[*n - 1].owner == p->owner) {
+		out[*n - 1].end = p->end;
+		return 0;
+	}
+	if (*n == VTLP_MAX_PROTS)
+		return -ENOSPC;
+	out[(*n)++] = *p;
+	return 0;
+}
+
+int prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool force)
+{
+	size_t ns = 0, np = 0, nout = 0, j = 0, i, k;
+	int ret;
+
+	if (n > VTLP_MAX_RANGES)
+		return -E2BIG;
+	for (i = 0; i < n; i++) {
+		ret = check_one(&r[i], owner, force);
+		if (ret)
+			return ret;
+		if (r[i].pa == r[i].epa)
+			continue; /* empty: nothing to do */
+		sorted[ns].start = r[i].pa;
+		sorted[ns].end = r[i].epa;
+		sorted[ns].attr = (uint32_t)r[i].attr;
+		sorted[ns].owner = owner;
+		ns++;
+	}
+	sort_prots(sorted, ns);
+	for (i = 1; i < ns; i++) {
+		if (sorted[i].start < sorted[i - 1].end) {
+			log_warn("vtlp: ranges [%#llx, %#llx) and [%#llx, %#llx) of one "
+				 "request overlap: refused",
+				 (unsigned long long)sorted[i - 1].start,
+				 (unsigned long long)sorted[i - 1].end,
+				 (unsigned long long)sorted[i].start,
+				 (unsigned long long)sorted[i].end);
+			return -EINVAL;
+		}
+	}
+
+	/* Existing extents minus the new ranges; refuse relaxing IMMUTABLE. */
+	for (i = 0; i < vtlp.nprots; i++) {
+		const struct vtlp_prot *e = &vtlp.prots[i];
+		uint64_t cur = e->start;
+
+		while (j < ns && sorted[j].end <= e->start)
+			j++;
+		for (k = j; k < ns && sorted[k].start < e->end; k++) {
+			if ((e->attr & HEKI_ATTR_MEM_IMMUTABLE) && !force &&
+			    (sorted[k].attr != e->attr || sorted[k].owner != e->owner)) {
+				log_warn("vtlp: [%#llx, %#llx) is IMMUTABLE (attr %#x): "
+					 "change to %#x refused",
+					 (unsigned long long)e->start,
+					 (unsigned long long)e->end, e->attr,
+					 sorted[k].attr);
+				return -EACCES;
+			}
+			if (sorted[k].start > cur) {
+				pieces[np] = *e;
+				pieces[np].start = cur;
+				pieces[np].end = sorted[k].start;
+				np++;
+			}
+			if (sorted[k].end > cur)
+				cur = sorted[k].end;
+		}
+		if (cur < e->end) {
+			pieces[np] = *e;
+			pieces[np].start = cur;
+			np++;
+		}
+	}
+
+	/* Merge leftovers and new ranges (disjoint, both sorted). */
+	for (i = 0, k = 0; i < np || k < ns;) {
+		const struct vtlp_prot *p;
+
+		if (k == ns || (i < np && pieces[i].start < sorted[k].start))
+			p = &pieces[i++];
+		else
+			p = &sorted[k++];
+		if (push(scratch, &nout, p)) {
+			log_error("vtlp: protection table full (%u extents): refused",
+				  VTLP_MAX_PROTS);
+			return -ENOSPC;
+		}
+	}
+
+	for (i = 0; i < ns; i++) {
+		apply[i].pa = sorted[i].start;
+		apply[i].len = sorted[i].end - sorted[i].start;
+		apply[i].perms = attr_to_perms(sorted[i].attr);
+	}
+	ret = north_protect_many(apply, ns);
+	if (ret) {
+		/* Some batches may have landed: the table keeps the older,
+		 * weaker view, so nothing is ever believed stronger than it is. */
+		log_error("vtlp: applying %zu ranges failed: %s", ns, errno_name(ret));
+		return ret;
+	}
+	memcpy(vtlp.prots, scratch, nout * sizeof(scratch[0]));
+	vtlp.nprots = nout;
+	return 0;
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vtl_protect: the kernel-integrity policy engine.  Written only against the
+ * North API (north/north.h) and core/.
+ *
+ * The South's main calls vtlp_init() once (with the loader's policy blob or
+ * NULL for the built-in default) and then vtlp_serve() on every CPU.
+ */
+#ifndef VTL_PROTECT_VTLP_H
+#define VTL_PROTECT_VTLP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "north/north.h"
+
+/* LVBS VSM-call IDs (VTL0 RDI). */
+#define VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL            0x1FFE0
+#define VSM_VTL_CALL_FUNC_ID_BOOT_APS                  0x1FFE1
+#define VSM_VTL_CALL_FUNC_ID_LOCK_REGS                 0x1FFE2
+#define VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT        0x1FFE3
+#define VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY            0x1FFE4
+#define VSM_VTL_CALL_FUNC_ID_LOAD_KDATA                0x1FFE5
+#define VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE           0x1FFE6
+#define VSM_VTL_CALL_FUNC_ID_FREE_MODULE_INIT          0x1FFE7
+#define VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE             0x1FFE8
+#define VSM_VTL_CALL_FUNC_ID_COPY_SECONDARY_KEY        0x1FFE9
+#define VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE            0x1FFEA
+#define VSM_VTL_CALL_FUNC_ID_PATCH_TEXT                0x1FFEB
+#define VSM_VTL_CALL_FUNC_ID_ALLOCATE_RINGBUFFER_MEMORY 0x1FFEC
+/* vtlguard's own calls, outside the LVBS range (docs/vtl-call-abi.md). */
+#define VTLGUARD_CALL_GET_MEASUREMENTS                 0x2FFE0
+
+/* Range attributes (struct heki_range.attributes for PROTECT_MEMORY). */
+#define HEKI_ATTR_MEM_R         0x1u
+#define HEKI_ATTR_MEM_W         0x2u
+#define HEKI_ATTR_MEM_X         0x4u
+#define HEKI_ATTR_MEM_IMMUTABLE 0x8u
+#define HEKI_ATTR_MEM_MASK      0xFu
+
+/* Range-list page: struct heki_page (all little-endian u64). */
+struct heki_range {
+	uint64_t va;
+	uint64_t pa;
+	uint64_t epa; /* exclusive end */
+	uint64_t attributes;
+};
+struct heki_page_hdr {
+	uint64_t next_va;
+	uint64_t next_pa; /* 0 ends the chain */
+	uint64_t nranges;
+};
+#define HEKI_RANGES_PER_PAGE ((4096 - sizeof(struct heki_page_hdr)) / sizeof(struct heki_range))
+
+/* Engine limits (VTL0 requests beyond them get -E2BIG). */
+#define VTLP_MAX_RANGES      4096 /* ranges per PROTECT_MEMORY/LOAD_KDATA call */
+#define VTLP_MAX_CHAIN_PAGES 64   /* pages in one range chain */
+#define VTLP_MAX_PROTS       4096 /* distinct protected extents */
+#define VTLP_MAX_VPS         64
+
+/* Violation classes (counters, records, policy modes). */
+enum vtlp_class {
+	VTLP_CLASS_MEM_READ = 0,
+	VTLP_CLASS_MEM_WRITE,
+	VTLP_CLASS_MEM_EXEC,
+	VTLP_CLASS_CR,
+	VTLP_CLASS_MSR,
+	VTLP_CLASS_DT,
+	VTLP_CLASS_BAD_CALL,
+	VTLP_CLASS_COUNT
+};
+
+/* One violation, as kept in the record ring and printed on the console. */
+struct vtlp_violation {
+	uint64_t seq;
+	uint64_t time;
+	enum vtlp_class cls;
+	unsigned int vp;
+	uint64_t rip;
+	uint64_t addr;      /* GPA, MSR number, register index or call id */
+	uint64_t attempted; /* value VTL0 tried to write / access kind */
+	uint64_t expected;  /* pinned value / protection attributes */
+	uint64_t mask;      /* pinned bits, when a register */
+	bool denied;        /* false in audit mode */
+	char rule[40];
+};
+
+/*
+ * Start the engine: parse and check the policy (NULL: the built-in default),
+ * reset all state and read the VTL1 memory map through north_init().
+ * Returns 0, or a negative errno after logging why; the caller must then
+ * refuse to start.
+ */
+int vtlp_init(const void *policy_fdt, size_t policy_len);
+
+/* Handle one event; fills ev->call.result / ev->decision. */
+void vtlp_handle_event(struct north_event *ev);
+
+/* Serve events on this CPU until the North layer reports none will come. */
+int vtlp_serve(void);
+
+/* Handle a VTL call directly (what vtlp_handle_event does for calls). */
+int64_t vtlp_vtl_call(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, uint64_t a2);
+
+bool vtlp_end_of_boot_done(void);
+uint64_t vtlp_violation_count(enum vtlp_class cls);
+/* Most recent violation records; returns how many were copied (newest last). */
+size_t vtlp_violations(struct vtlp_violation *out, size_t max);
+const char *vtlp_class_name(enum vtlp_class cls);
+
+/*
+ * Protect [pa, epa) with HEKI_ATTR_MEM_* under the same rules as
+ * PROTECT_MEMORY (W^X, IMMUTABLE, VTL1 overlap) but regardless of end of
+ * boot: for the module/kexec paths, which apply their own rules first.
+ */
+int vtlp_protect_range(uint64_t pa, uint64_t epa, uint32_t attr, const char *why);
+/* Attributes VTL1 applied to the page holding gpa, or -ENOENT if none. */
+int vtlp_protection_of(uint64_t gpa, uint32_t *attr);
+
+/* Append an entry to the measurement log (see measure.c for types). */
+enum vtlp_measure_type {
+	VTLP_MEASURE_POLICY = 1,
+	VTLP_MEASURE_PROTECT = 2,
+	VTLP_MEASURE_KDATA = 3,
+	VTLP_MEASURE_MODULE = 4,
+	VTLP_MEASURE_KEXEC = 5,
+	VTLP_MEASURE_LOCK_REGS = 6,
+	VTLP_MEASURE_END_OF_BOOT = 7,
+};
+int vtlp_measure(enum vtlp_measure_type type, uint64_t arg0, uint64_t arg1, const void *data,
+		 size_t len);
+/* Current aggregate (hash-chain head), 32 bytes. */
+void vtlp_measure_aggregate(uint8_t out[32]);
+
+#endif
