@@ -23,3 +23,16 @@ TEST_SUITES += gen_headers
 .PHONY: suite-gen_headers
 suite-gen_headers: $(HV_TLFS_H)
 	$(Q)tests/gen_headers/run.sh $(HV_GEN) $(BUILD)/gen_headers-test $(HOSTCC) $(GCC_INC)
+
+# The hypercall layer.  Portable parts build on the host against a fake
+# backend (tests/hv/fake_hv.c) and in the image.
+HV_PORTABLE_SRCS := hv/hypercall.c hv/status.c hv/vp_regs.c hv/synic_msg.c hv/detect.c
+HOST_UNIT_SRCS += $(HV_PORTABLE_SRCS) tests/hv/fake_hv.c tests/hv/test_hypercall.c \
+	tests/hv/test_synic_detect.c
+VTL1_SRCS += $(HV_PORTABLE_SRCS)
+
+# Image-only parts need arch/x86_64/mm.h and percpu.h (virt_to_phys,
+# this_cpu_id); until the arch layer provides them they stay out of the image.
+ifeq ($(words $(wildcard arch/x86_64/mm.h arch/x86_64/percpu.h)),2)
+VTL1_SRCS += hv/hv_init.c arch/x86_64/hypercall.S
+endif

@@ -18,6 +18,7 @@ reference>':
     end
     check NAME VALUE @ ref                cross-check: NAME must equal VALUE
     check STRUCT.FIELD @OFFSET @ ref      cross-check of a field offset
+    check BITFIELD.FIELD HI:LO @ ref      cross-check of a field's bit range
 
 WIDTH is u8/u16/u32/u64.  TYPE is u8..u64, a bitfield or struct declared
 earlier, optionally with [N] (array) or [] (flexible trailing array).
@@ -180,6 +181,9 @@ def parse_file(spec, path):
                     raise SpecError(where, "expected 'check NAME VALUE @ ref' or 'check S.F @OFF @ ref'")
                 if toks[2].startswith("@"):
                     spec.checks.append((where, toks[1], "offset", parse_int(toks[2][1:], where)))
+                elif ":" in toks[2]:
+                    hi, lo = (parse_int(t, where) for t in toks[2].split(":", 1))
+                    spec.checks.append((where, toks[1], "bits", (hi, lo)))
                 else:
                     spec.checks.append((where, toks[1], "value", parse_int(toks[2], where)))
             elif kw == "end":
@@ -340,6 +344,15 @@ def run_checks(spec):
                 raise SpecError(where, f"check of unknown constant or struct '{lhs}'")
             if got != want:
                 raise SpecError(where, f"check failed: {lhs} is {got:#x}, expected {want:#x}")
+        elif kind == "bits":
+            bname, _, fname = lhs.partition(".")
+            bf = spec.bitfields.get(bname)
+            fld = [f for f in bf.fields if f.name == fname] if bf else []
+            if not fld:
+                raise SpecError(where, f"check of unknown bitfield field '{lhs}'")
+            if (fld[0].hi, fld[0].lo) != want:
+                raise SpecError(where, f"check failed: {lhs} is bits {fld[0].hi}:{fld[0].lo}, "
+                                f"expected {want[0]}:{want[1]}")
         else:
             if "." not in lhs:
                 raise SpecError(where, "offset checks are written STRUCT.FIELD @OFFSET")
