@@ -67,5 +67,12 @@ else
     bad "hv/spec" "$err"
 fi
 
+# No hand-written copy of a TLFS number in hv-owned code (grep check).
+if out=$(python3 "$here/tlfs_literals.py" --own hv arch/x86_64/hypercall.S tests/hv -- hv/spec/*.spec); then
+    ok "no TLFS literals outside hv/spec in hv-owned code ($(echo "$out" | tail -1))"
+else
+    bad "TLFS literals" "$(echo "$out" | grep error)"
+fi
+
 echo "gen_headers: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -385,7 +385,10 @@ TEST(hv_vp_register_helpers_and_errors)
 	log_start();
 	CHECK_EQ_INT(hv_get_vp_register(HV_INPUT_VTL_CURRENT, HV_X64_REGISTER_CR0, &v), -EINVAL);
 	log_stop();
-	CHECK(strstr(logbuf, "0x40000") != NULL);
+	char want[64];
+
+	snprintf(want, sizeof(want), "register 0x%x", HV_X64_REGISTER_CR0);
+	CHECK(strstr(logbuf, want) != NULL);
 
 	/* Reserved bits in the input VTL: refused before any call. */
 	unsigned int before = hvfake.ncalls;
@@ -410,6 +413,6 @@ TEST(hv_vp_register_helpers_and_errors)
 	CHECK_EQ_INT(hv_get_vp_registers(HV_VP_INDEX_SELF, 0, 300, names, vals), -EINVAL);
 	log_stop();
 	CHECK_EQ(hvfake.ncalls, before + 2);
-	CHECK(strstr(logbuf, "GetVpRegisters of register 0x40000") != NULL);
+	CHECK(strstr(logbuf, want) != NULL);
 	hvfake_uninstall();
 }
