@@ -5,12 +5,14 @@
  *   modelf_harness script MODULE     print a GNU ld script placing every
  *                                    section where Linux's loader would
  *   modelf_harness check MODULE LINKED [--sym NAME=ADDR]... [--flip-text OFF]
- *                  [--flip-reloc] [--extra-text] [--truncate-elf N]
+ *                  [--flip-reloc] [--extra-text] [--truncate-elf N] [--cert DER]
  *
  * The suite links the module with that script, so GNU ld (an independent
  * implementation) applies the relocations; `check` then presents ld's output
  * as "what VTL0 loaded" to modelf_check(), optionally tampered with.
- * MODULE may carry an appended signature (it is split off first).
+ * MODULE may carry an appended signature (it is split off first).  With
+ * --cert, the whole VALIDATE_MODULE decision runs (modval_validate_module():
+ * signature against that certificate, then the ELF comparison).
  */
 #include <elf.h>
 #include <errno.h>
@@ -20,6 +22,7 @@
 
 #include "vtl_protect/modval/modelf.h"
 #include "vtl_protect/modval/modsig.h"
+#include "vtl_protect/modval/modval.h"
 
 #define BASE 0xffffffffc0000000ULL
 #define REGION_STRIDE 0x100000ULL
@@ -83,13 +86,15 @@ int main(int argc, char **argv)
 	struct modelf_input in;
 	const char *why = "?";
 	uint8_t *elf, *linked, *regions[MODELF_NREGIONS] = { 0 };
-	size_t elf_len, linked_len, clen, sig_len;
+	size_t elf_len, file_len, linked_len, clen, sig_len;
+	const char *cert = NULL;
 	const uint8_t *sig;
 	int err;
 
 	if (argc < 3)
 		return 2;
 	elf = slurp(argv[2], &elf_len);
+	file_len = elf_len;
 	if (modsig_split(elf, elf_len, &clen, &sig, &sig_len, &why) == 0)
 		elf_len = clen;
 	err = modelf_layout(elf, elf_len, &lay, &why);
@@ -194,13 +199,37 @@ int main(int argc, char **argv)
 
 			if (n < in.elf_len)
 				in.elf_len = n;
+		} else if (!strcmp(argv[a], "--cert") && a + 1 < argc) {
+			cert = argv[++a];
 		} else {
 			return 2;
 		}
 	}
 	in.scratch_len = modelf_scratch_needed(&lay);
 	in.scratch = malloc(in.scratch_len + 1);
-	err = modelf_check(&in, &lay, &why);
+	if (cert) {
+		static struct modval_trust trust;
+		struct modval_module_input mi = {
+			.file = elf, .file_len = file_len, .resolve = resolve,
+			.layout = &lay, .scratch = in.scratch, .scratch_len = in.scratch_len,
+		};
+		struct modsig_result res;
+		size_t cl;
+		uint8_t *c = slurp(cert, &cl);
+
+		modval_trust_init(&trust);
+		if (modval_trust_add_certs(&trust, c, cl, &why)) {
+			printf("HARNESS: cert: %s\n", why);
+			return 2;
+		}
+		memcpy(mi.mem, in.mem, sizeof(mi.mem));
+		err = modval_validate_module(&trust, &mi, &res);
+		why = res.reason;
+		if (!err)
+			printf("SIGNER %s\n", res.signer->cn);
+	} else {
+		err = modelf_check(&in, &lay, &why);
+	}
 	if (err) {
 		printf("FAIL %s\n", why);
 		return 1;

@@ -297,6 +297,15 @@ check elf-extra-code-after-text FAIL "FAIL loaded module region has extra non-ze
 	"$HARNESS" check rsa2048.ko linked.elf $SYMS --extra-text
 check elf-truncated FAIL "FAIL module ELF" \
 	"$HARNESS" check rsa2048.ko linked.elf $SYMS --truncate-elf 200
+# The whole VALIDATE_MODULE decision: signature, then loaded bytes.
+check validate-module-ok OK "SIGNER modval-p384" \
+	"$HARNESS" check p384.ko linked.elf $SYMS --cert p384.der
+check validate-module-wrong-cert FAIL "FAIL signer not in the trust store" \
+	"$HARNESS" check p384.ko linked.elf $SYMS --cert rsa2048.der
+check validate-module-tampered-text FAIL "FAIL loaded module bytes differ" \
+	"$HARNESS" check p384.ko linked.elf $SYMS --cert p384.der --flip-text 7
+check validate-module-flipped-elf FAIL "FAIL ECDSA signature does not verify" \
+	"$HARNESS" check flip-p384.ko linked.elf $SYMS --cert p384.der
 
 # ------------------------------------------------------------ kexec (PE) image
 if command -v osslsigncode >/dev/null; then

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+/* VALIDATE_MODULE / KEXEC_VALIDATE decisions (see modval.h). */
+#include <string.h>
+
+#include "core/errno.h"
+#include "core/log.h"
+#include "vtl_protect/modval/modval.h"
+
+int modval_validate_module(const struct modval_trust *t, const struct modval_module_input *in,
+			   struct modsig_result *res)
+{
+	struct modelf_input ei;
+	int err;
+
+	err = modsig_verify(t, in->file, in->file_len, res);
+	if (err) {
+		log_warn("modval: module refused: %s (%d); the module stays non-executable",
+			 res->reason, err);
+		return err;
+	}
+	/* Only the signed bytes are trusted from here on: the ELF check reads
+	 * the content the signature covers, never the appended signature. */
+	err = modelf_layout(in->file, res->content_len, in->layout, &res->reason);
+	if (!err) {
+		memset(&ei, 0, sizeof(ei));
+		ei.elf = in->file;
+		ei.elf_len = res->content_len;
+		memcpy(ei.mem, in->mem, sizeof(ei.mem));
+		ei.resolve = in->resolve;
+		ei.resolve_ctx = in->resolve_ctx;
+		ei.scratch = in->scratch;
+		ei.scratch_len = in->scratch_len;
+		err = modelf_check(&ei, in->layout, &res->reason);
+	}
+	if (err) {
+		log_warn("modval: module signed by '%s' refused: %s (%d)", res->signer->cn,
+			 res->reason, err);
+		res->signer = NULL;
+		return err;
+	}
+	log_info("modval: module accepted: signer '%s', %s, %zu bytes", res->signer->cn,
+		 modval_hash_name(res->hash), res->content_len);
+	return 0;
+}
+
+int modval_validate_kexec(const struct modval_trust *t, const uint8_t *img, size_t len,
+			  struct authenticode_result *res)
+{
+	int err = authenticode_verify(t, img, len, res);
+
+	if (err)
+		log_warn("modval: kexec image refused: %s (%d)", res->reason, err);
+	else
+		log_info("modval: kexec image accepted: signer '%s', %s", res->signer->cn,
+			 modval_hash_name(res->hash));
+	return err;
+}
