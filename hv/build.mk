@@ -26,9 +26,10 @@ suite-gen_headers: $(HV_TLFS_H)
 
 # The hypercall layer.  Portable parts build on the host against a fake
 # backend (tests/hv/fake_hv.c) and in the image.
-HV_PORTABLE_SRCS := hv/hypercall.c hv/status.c hv/vp_regs.c hv/synic_msg.c hv/detect.c
+HV_PORTABLE_SRCS := hv/hypercall.c hv/status.c hv/vp_regs.c hv/synic_msg.c hv/detect.c \
+	hv/vsm_calls.c
 HOST_UNIT_SRCS += $(HV_PORTABLE_SRCS) tests/hv/fake_hv.c tests/hv/test_hypercall.c \
-	tests/hv/test_synic_detect.c
+	tests/hv/test_synic_detect.c tests/hv/test_vsm_calls.c
 VTL1_SRCS += $(HV_PORTABLE_SRCS)
 
 # Image-only parts need arch/x86_64/mm.h and percpu.h (virt_to_phys,

@@ -11,6 +11,7 @@
  *                           hv/vp_regs.c    Get/SetVpRegisters batching
  *                           hv/synic_msg.c  SIM slot consumption
  *                           hv/detect.c     CPUID interpretation, privileges
+ *                           hv/vsm_calls.c  ModifyVtlProtectionMask, Enable*Vtl
  *   image only              hv/hv_init.c    MSRs, pages, SynIC, VTL return
  *                           arch/x86_64/hypercall.S
  * The portable files reach the machine only through struct hv_platform, which
@@ -115,6 +116,22 @@ int hv_set_vp_registers(uint32_t vp_index, uint8_t input_vtl, size_t count,
 /* One 64-bit register of the calling VP. */
 int hv_get_vp_register(uint8_t input_vtl, uint32_t name, uint64_t *value);
 int hv_set_vp_register(uint8_t input_vtl, uint32_t name, uint64_t value);
+
+/* -------------------------------------------------------- VSM hypercalls */
+
+/*
+ * HvCallModifyVtlProtectionMask for count GPA page numbers, at most
+ * HV_MODIFY_VTL_PROTECTION_MASK_MAX_PAGES per rep call (one input page).
+ * target_vtl is an HV_INPUT_VTL value (hv_input_vtl_of(HV_VTL0) for VTL0),
+ * map_flags HV_MAP_GPA_*.  *done (may be NULL) gets the pages processed.
+ */
+int hv_modify_vtl_protection_mask(uint8_t target_vtl, uint32_t map_flags, const uint64_t *gpfns,
+				  size_t count, size_t *done);
+/* flags: hv_enable_partition_vtl_flags (e.g. ..._ENABLE_MBEC_MASK). */
+int hv_enable_partition_vtl(uint8_t target_vtl, uint8_t flags);
+int hv_enable_vp_vtl(uint32_t vp_index, uint8_t target_vtl, const struct hv_initial_vp_context *ctx);
+int hv_start_virtual_processor(uint32_t vp_index, uint8_t target_vtl,
+			       const struct hv_initial_vp_context *ctx);
 
 /* --------------------------------------------------------------- SynIC */
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Fake hypervisor backend for hv/ host tests (see fake_hv.h). */
 #include <string.h>
+#include "core/compiler.h"
 #include "tests/hv/fake_hv.h"
 
 struct hvfake_state hvfake;
@@ -61,6 +62,16 @@ static uint16_t do_element(uint16_t code, unsigned int i)
 			if (a.rsvd_4[k])
 				return HV_STATUS_INVALID_HYPERCALL_INPUT;
 		hvfake.reg_val[r] = a.value.low_part;
+	} else if (code == HVCALL_MODIFY_VTL_PROTECTION_MASK) {
+		const struct hv_input_modify_vtl_protection_mask *h = (const void *)in_page;
+
+		if (hvfake.ngpfn >= ARRAY_SIZE(hvfake.gpfn))
+			return HV_STATUS_INSUFFICIENT_MEMORY;
+		memcpy(&hvfake.gpfn[hvfake.ngpfn], in_page + sizeof(*h) + i * sizeof(uint64_t),
+		       sizeof(uint64_t));
+		hvfake.gpfn_flags[hvfake.ngpfn] = h->map_flags;
+		hvfake.gpfn_vtl[hvfake.ngpfn] = h->target_vtl;
+		hvfake.ngpfn++;
 	}
 	return HV_STATUS_SUCCESS;
 }
@@ -86,8 +97,10 @@ static uint64_t fake_hypercall(uint64_t control, uint64_t in, uint64_t out)
 		hvfake.out[n] = out;
 		hvfake.hdr_vtl[n] = ((struct hv_input_get_set_vp_registers *)in_page)->input_vtl;
 	}
-	if (!count)
+	if (!count) {
+		memcpy(hvfake.last_in, in_page, sizeof(hvfake.last_in));
 		return result(hvfake.simple_status, 0);
+	}
 	if (hvfake.bogus_reps >= 0)
 		return result(HV_STATUS_SUCCESS, (unsigned int)hvfake.bogus_reps);
 	if (in != FAKE_IN_GPA)
@@ -100,7 +113,8 @@ static uint64_t fake_hypercall(uint64_t control, uint64_t in, uint64_t out)
 	for (done = start; done < stop; done++) {
 		uint16_t st;
 
-		if (hvfake.fail_at_rep >= 0 && done == (unsigned int)hvfake.fail_at_rep)
+		if (hvfake.fail_at_rep >= 0 && n >= hvfake.fail_call &&
+		    done == (unsigned int)hvfake.fail_at_rep)
 			return result(hvfake.fail_status, done);
 		st = do_element(code, done);
 		if (st != HV_STATUS_SUCCESS)
