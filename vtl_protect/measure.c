@@ -25,6 +25,7 @@ struct measure_entry {
 	uint8_t digest[32];
 };
 
+/* VTL0-visible layout: every member is part of the ABI. */
 struct measure_hdr {
 	char magic[8]; /* "VTLGMLOG" */
 	uint32_t version;
@@ -97,10 +98,12 @@ void vtlp_measure_aggregate(uint8_t out[32])
 int64_t vtlp_get_measurements(uint64_t pa, uint64_t size)
 {
 	static struct measure_entry snap[MEASURE_MAX_ENTRIES];
-	struct measure_hdr h = { .version = 1, .entry_size = sizeof(struct measure_entry) };
+	struct measure_hdr h = { 0 };
 	uint64_t need;
 	int ret;
 
+	h.version = 1;
+	h.entry_size = sizeof(struct measure_entry);
 	north_lock(&mlock);
 	h.count = nentries;
 	h.dropped = ndropped;

@@ -36,7 +36,7 @@ struct ring_hdr {
 	uint64_t head;
 	uint64_t records;
 	uint64_t lost;
-	uint64_t reserved[2];
+	uint64_t reserved[2]; /* zero; VTL0-visible layout */
 };
 
 struct ring_rec {
@@ -169,6 +169,7 @@ int64_t vtlp_ring_alloc(uint64_t pa, uint64_t size)
 	hdr.version = 1;
 	hdr.header_size = RING_HDR_SIZE;
 	hdr.data_size = size - RING_HDR_SIZE;
+	hdr.reserved[0] = hdr.reserved[1] = 0;
 	ring_pa = pa;
 	ring_size = size;
 	ret = north_copy_out(pa, &hdr, sizeof(hdr));
