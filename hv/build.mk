@@ -9,7 +9,7 @@ HV_SPECS   := $(sort $(wildcard hv/spec/*.spec))
 HV_GEN     := tools/gen_headers/gen_headers.py
 HV_TLFS_H  := $(BUILD)/include/hv/tlfs.h
 
-$(HV_TLFS_H): $(HV_SPECS) $(HV_GEN) hv/build.mk
+$(HV_TLFS_H): $(HV_SPECS) $(HV_GEN) hv/build.mk hv/spec
 	$(call msg,GEN,$@)
 	$(Q)$(PYTHON) $(HV_GEN) --out $(BUILD)/include $(HV_SPECS)
 
