@@ -41,7 +41,7 @@ GCC_INC    := $(shell $(CC) -print-file-name=include)
 # Flags shared by every freestanding image (vtlguard, hvsim, VTL0 test guests).
 FREESTANDING_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g \
 	-ffreestanding -fno-builtin -nostdlib -nostdinc -fno-common \
-	-isystem $(GCC_INC) -isystem core/libc/include -isystem $(BUILD)/sysinc \
+	-isystem core/libc/include -isystem $(GCC_INC) -isystem $(BUILD)/sysinc \
 	-I. -I$(BUILD)/include \
 	-mno-red-zone -fno-omit-frame-pointer -fstack-protector-strong \
 	-mcmodel=small -fPIE -fno-plt -fno-asynchronous-unwind-tables \
@@ -58,7 +58,10 @@ HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer \
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 VTL1_SRCS      :=
+VTL1_EXTRA_OBJS :=
 HOST_UNIT_SRCS :=
+HOST_UNIT_EXTRA_OBJS :=
+HOST_UNIT_LIBS :=
 GEN_HEADERS    :=
 HOST_TOOLS     :=
 TEST_SUITES    :=
@@ -77,7 +80,7 @@ include $(FRAGMENTS)
 SYSINC_STAMP := $(BUILD)/sysinc/.stamp
 $(SYSINC_STAMP):
 	$(Q)mkdir -p $(BUILD)/sysinc
-	$(Q)for h in libfdt.h fdt.h bearssl.h; do ln -sf /usr/include/$$h $(BUILD)/sysinc/$$h; done
+	$(Q)for h in libfdt.h libfdt_env.h fdt.h bearssl.h; do ln -sf /usr/include/$$h $(BUILD)/sysinc/$$h; done
 	$(Q)for h in /usr/include/bearssl_*.h; do [ -e "$$h" ] && ln -sf $$h $(BUILD)/sysinc/; done; true
 	$(Q)touch $@
 GEN_HEADERS += $(SYSINC_STAMP)
@@ -101,14 +104,52 @@ $(BUILD)/host/%.o: %.c | $(GEN_HEADERS)
 # ----------------------------------------------------------- host unit tests
 HOST_UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(sort $(HOST_UNIT_SRCS)))
 UNIT_RUNNER := $(BUILD)/host/unit-tests
-$(UNIT_RUNNER): $(HOST_UNIT_OBJS)
+$(UNIT_RUNNER): $(HOST_UNIT_OBJS) $(HOST_UNIT_EXTRA_OBJS)
 	$(call msg,HOSTLD,$@)
-	$(Q)$(HOSTCC) $(SAN_FLAGS) -o $@ $^ $(HOST_UNIT_LIBS)
+	$(Q)$(HOSTCC) $(SAN_FLAGS) -o $@ $^ $(sort $(HOST_UNIT_LIBS))
 
 TEST_SUITES := unit $(TEST_SUITES)
 .PHONY: suite-unit
 suite-unit: $(UNIT_RUNNER)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(UNIT_RUNNER)
+
+# ------------------------------------------------------------ the VTL1 image
+# A PIE linked at 0 (linker/image.ld) that relocates itself to IMAGE_VBASE.
+# libfdt and BearSSL come from Debian's static libraries, never from copies.
+LIBDIR      := /usr/lib/x86_64-linux-gnu
+IMAGE_LIBS  := $(LIBDIR)/libbearssl.a $(LIBDIR)/libfdt.a
+IMAGE_LDFLAGS := -pie --no-dynamic-linker -z text -z max-page-size=0x200000 \
+	-z noexecstack -z norelro --gc-sections -T linker/image.ld
+obj_of = $(patsubst %,$(BUILD)/$(1)/%.o,$(basename $(2)))
+VTL1_OBJS := $(call obj_of,vtl1,$(sort $(VTL1_SRCS)))
+
+$(BUILD)/vtlguard.elf: $(VTL1_OBJS) $(VTL1_EXTRA_OBJS) linker/image.ld
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(IMAGE_LDFLAGS) -Map=$(BUILD)/vtlguard.map -o $@ $(VTL1_OBJS) $(VTL1_EXTRA_OBJS) $(IMAGE_LIBS)
+	$(Q)tools/check-image $@
+
+$(BUILD)/vtlguard.stripped.elf: $(BUILD)/vtlguard.elf
+	$(call msg,STRIP,$@)
+	$(Q)$(OBJCOPY) --strip-all $< $@
+
+ALL_TARGETS += $(BUILD)/vtlguard.elf $(BUILD)/vtlguard.stripped.elf
+
+# -------------------------------------------------- stock QEMU smoke boot
+QEMU       ?= qemu-system-x86_64
+QEMU_ACCEL ?= auto
+QEMU_APPEND ?=
+# The main demo. Until hvsim lands this is the smoke boot.
+run: qemu
+
+qemu: $(BUILD)/vtlguard.elf
+	$(Q)tools/qemu-smoke --accel $(QEMU_ACCEL) --append "$(QEMU_APPEND)" $(BUILD)/vtlguard.elf; \
+	st=$$?; if [ $$st -eq 33 ]; then echo "make qemu: booted, self-tests passed, no VSM reported (QEMU status 33): OK"; \
+	else echo "make qemu: unexpected QEMU status $$st (33 = clean boot without VSM, 35 = self-test failed, 37 = panic)"; exit 1; fi
+
+TEST_SUITES += smoke
+.PHONY: suite-smoke
+suite-smoke: $(BUILD)/vtlguard.elf
+	$(Q)tests/smoke/run $(BUILD)/vtlguard.elf
 
 all-targets: $(ALL_TARGETS) $(HOST_TOOLS) $(UNIT_RUNNER)
 
@@ -117,6 +158,17 @@ all-targets: $(ALL_TARGETS) $(HOST_TOOLS) $(UNIT_RUNNER)
 # line per suite and the grand total "N passed, N failed".
 test: all-targets
 	$(Q)tools/run-suites $(BUILD)/test-logs $(TEST_SUITES)
+
+# ------------------------------------------------------------------- lint
+# cppcheck over every C file we own (generated headers included via -I).
+LINT_DIRS ?= arch core hv south_lvbs north vtl_protect tools tests
+CPPCHECK_FLAGS := --enable=warning,style,performance,portability --std=c11 \
+	--error-exitcode=1 --inline-suppr --quiet -I. -I$(BUILD)/include \
+	-D__x86_64__ -D__GNUC__ --suppress=missingIncludeSystem \
+	--suppress=unusedFunction --suppress=*:/usr/include/*
+lint: | $(GEN_HEADERS)
+	$(call msg,CPPCHECK,$(LINT_DIRS))
+	$(Q)cppcheck $(CPPCHECK_FLAGS) $(wildcard $(LINT_DIRS))
 
 # ----------------------------------------------------------------- cleaning
 clean:

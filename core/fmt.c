@@ -167,7 +167,7 @@ int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
 		switch (*fmt) {
 		case 'd':
 		case 'i':
-			if (lng >= 2)
+			if (lng == 2)
 				s = va_arg(ap, long long);
 			else if (lng == 1 || lng == 3)
 				s = va_arg(ap, long);
@@ -183,7 +183,7 @@ int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'x':
 		case 'X':
 		case 'o':
-			if (lng >= 2)
+			if (lng == 2)
 				u = va_arg(ap, unsigned long long);
 			else if (lng == 1 || lng == 3)
 				u = va_arg(ap, unsigned long);

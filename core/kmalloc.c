@@ -18,7 +18,6 @@ struct km_page {
 	uint32_t magic;
 	uint32_t size;   /* object size, or page count for big blocks */
 	uint32_t inuse;  /* live objects in this page */
-	uint32_t pad;
 };
 
 struct km_free { struct km_free *next; };
