@@ -198,6 +198,12 @@ int hv_init(uint32_t need_eax, uint32_t need_ebx);
  * SynIC (SIMP, SINT0 = vector with auto-EOI, SCONTROL). */
 int hv_init_cpu(uint8_t sint0_vector);
 struct hv_vp_assist_page *hv_this_assist_page(void);
+/*
+ * GPFNs of every page hv/ owns (hypercall page, and each initialised CPU's
+ * argument, assist and SIM pages), for VTL1 self-protection.  Stores up to
+ * max and returns the total, so a caller can size its buffer.
+ */
+size_t hv_owned_pages(uint64_t *gpfns, size_t max);
 struct hv_message_page *hv_this_sim_page(void);
 /* Take the next message from this CPU's SINT0 slot (see hv_synic_take_message). */
 int hv_synic_take_sint0(struct hv_message *out);

@@ -191,6 +191,29 @@ int hv_init_cpu(uint8_t sint0_vector)
 	return read_code_page_offsets();
 }
 
+size_t hv_owned_pages(uint64_t *gpfns, size_t max)
+{
+	size_t n = 0;
+
+	/* The hypercall page first, then each CPU's four pages. */
+	if (n < max)
+		gpfns[n] = gpfn_of(hv_hypercall_page);
+	n++;
+	for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++) {
+		const void *pages[4] = { hv_cpus[cpu].io.in, hv_cpus[cpu].io.out,
+					 hv_cpus[cpu].assist, hv_cpus[cpu].sim };
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(pages); i++) {
+			if (!pages[i])
+				continue;
+			if (n < max)
+				gpfns[n] = gpfn_of(pages[i]);
+			n++;
+		}
+	}
+	return n;
+}
+
 struct hv_vp_assist_page *hv_this_assist_page(void)
 {
 	return hv_cpus[this_cpu_id()].assist;
