@@ -35,12 +35,12 @@ int vtlp_init(const void *policy_fdt, size_t policy_len)
 
 	memset(&vtlp, 0, sizeof(vtlp));
 	vtlp.policy = pol;
-	prot_reset();
-	violation_reset();
-	kdata_reset();
-	patch_reset();
-	ring_reset();
-	measure_reset();
+	vtlp_prot_reset();
+	vtlp_violation_reset();
+	vtlp_kdata_reset();
+	vtlp_patch_reset();
+	vtlp_ring_reset();
+	vtlp_measure_reset();
 	ret = north_init();
 	if (ret) {
 		log_error("vtlp: the VTL1 memory map is unusable: %s", errno_name(ret));
@@ -66,7 +66,7 @@ int64_t vtlp_protect_memory(uint64_t pa, uint64_t nranges)
 	ret = vtlp_read_chain(pa, nranges, ranges);
 	if (ret)
 		return ret;
-	ret = prot_apply(ranges, (size_t)nranges, VTLP_OWNER_KERNEL, false);
+	ret = vtlp_prot_apply(ranges, (size_t)nranges, VTLP_OWNER_KERNEL, false);
 	if (ret)
 		return ret;
 	vtlp_measure(VTLP_MEASURE_PROTECT, nranges, 0, ranges, (size_t)nranges * sizeof(ranges[0]));
@@ -80,7 +80,7 @@ int vtlp_protect_range(uint64_t pa, uint64_t epa, uint32_t attr, const char *why
 	int ret;
 
 	north_lock(&vtlp.lock);
-	ret = prot_apply(&r, 1, VTLP_OWNER_MODULE, false);
+	ret = vtlp_prot_apply(&r, 1, VTLP_OWNER_MODULE, false);
 	north_unlock(&vtlp.lock);
 	if (ret)
 		log_warn("vtlp: protecting [%#llx, %#llx) attr %#x for %s failed: %s",
@@ -95,7 +95,7 @@ int vtlp_protection_of(uint64_t gpa, uint32_t *attr)
 	int ret = -ENOENT;
 
 	north_lock(&vtlp.lock);
-	p = prot_find(gpa);
+	p = vtlp_prot_find(gpa);
 	if (p) {
 		*attr = p->attr;
 		ret = 0;
@@ -110,7 +110,7 @@ bool vtlp_may_write_for_vtl0(uint64_t gpa, uint64_t len)
 
 	if (add_overflows_u64(gpa, len, &end) || north_touches_vtl1(gpa, len))
 		return false;
-	if (ring_contains(gpa, len))
+	if (vtlp_ring_contains(gpa, len))
 		return false;
 	for (size_t i = 0; i < vtlp.nprots; i++) {
 		const struct vtlp_prot *p = &vtlp.prots[i];

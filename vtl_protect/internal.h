@@ -61,14 +61,14 @@ struct vtlp_range {
 int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range *out);
 
 /* Protection table (prot.c); callers hold vtlp.lock. */
-const struct vtlp_prot *prot_find(uint64_t gpa);
-int prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool force);
-bool prot_overlaps(uint64_t start, uint64_t end);
-void prot_reset(void);
+const struct vtlp_prot *vtlp_prot_find(uint64_t gpa);
+int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool force);
+bool vtlp_prot_overlaps(uint64_t start, uint64_t end);
+void vtlp_prot_reset(void);
 
 /* Violations (violation.c). */
 void vtlp_violation(const struct vtlp_violation *v);
-void violation_reset(void);
+void vtlp_violation_reset(void);
 
 /* Register pinning (lock_regs.c). */
 int64_t vtlp_lock_regs(unsigned int vp);
@@ -82,19 +82,19 @@ int64_t vtlp_load_kdata(uint64_t pa, uint64_t nranges);
 int64_t vtlp_patch_text(uint64_t pa0, uint64_t pa1);
 int64_t vtlp_ring_alloc(uint64_t pa, uint64_t size);
 int64_t vtlp_get_measurements(uint64_t pa, uint64_t size);
-void kdata_reset(void);
-void patch_reset(void);
-void ring_reset(void);
-void measure_reset(void);
+void vtlp_kdata_reset(void);
+void vtlp_patch_reset(void);
+void vtlp_ring_reset(void);
+void vtlp_measure_reset(void);
 
 /* Measurement entry from a digest computed by the caller (measure.c). */
-int measure_digest(enum vtlp_measure_type type, uint64_t arg0, uint64_t arg1,
+int vtlp_measure_digest(enum vtlp_measure_type type, uint64_t arg0, uint64_t arg1,
 		   const uint8_t digest[32]);
 /* Replace the kernel's precomputed patches with PatchInfo (patch.c). */
-int patch_load_info(const uint8_t *data, size_t len);
+int vtlp_patch_load_info(const uint8_t *data, size_t len);
 
 /* Log ring (ringbuf.c): true when gpa lies in it. */
-bool ring_contains(uint64_t gpa, uint64_t len);
+bool vtlp_ring_contains(uint64_t gpa, uint64_t len);
 
 /* True when VTL1 may write [gpa, gpa+len) on VTL0's behalf. */
 bool vtlp_may_write_for_vtl0(uint64_t gpa, uint64_t len);

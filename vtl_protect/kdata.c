@@ -45,7 +45,7 @@ static struct kdata_slot slots[VTLP_KDATA_COUNT] = {
 static struct vtlp_range ranges[VTLP_MAX_RANGES];
 static uint8_t chunk[PAGE_SIZE];
 
-void kdata_reset(void)
+void vtlp_kdata_reset(void)
 {
 	for (size_t i = 0; i < VTLP_KDATA_COUNT; i++) {
 		slots[i].len = 0;
@@ -145,7 +145,7 @@ int64_t vtlp_load_kdata(uint64_t pa, uint64_t nranges)
 	}
 	ret = load_ranges((size_t)nranges, ctx);
 	if (!ret && (types & (1u << VTLP_KDATA_PATCH_INFO)))
-		ret = patch_load_info(slots[VTLP_KDATA_PATCH_INFO].buf,
+		ret = vtlp_patch_load_info(slots[VTLP_KDATA_PATCH_INFO].buf,
 				      slots[VTLP_KDATA_PATCH_INFO].len);
 	for (unsigned int t = 0; t < VTLP_KDATA_COUNT; t++) {
 		if (!(types & (1u << t)))
@@ -155,7 +155,7 @@ int64_t vtlp_load_kdata(uint64_t pa, uint64_t nranges)
 			continue;
 		}
 		br_sha256_out(&ctx[t], slots[t].digest);
-		measure_digest(VTLP_MEASURE_KDATA, t, slots[t].len, slots[t].digest);
+		vtlp_measure_digest(VTLP_MEASURE_KDATA, t, slots[t].len, slots[t].digest);
 		log_info("vtlp: LOAD_KDATA type %u: %zu bytes%s", t, slots[t].len,
 			 slots[t].buf ? "" : " (measured, not kept)");
 	}

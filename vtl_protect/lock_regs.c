@@ -158,7 +158,7 @@ void vtlp_mem_intercept(struct north_event *ev)
 		VTLP_CLASS_MEM_READ;
 	ev->decision = NORTH_DECIDE_DENY_GP;
 	north_lock(&vtlp.lock);
-	p = prot_find(ev->mem.gpa);
+	p = vtlp_prot_find(ev->mem.gpa);
 	if (!p) {
 		/* Not ours: VTL1 memory, or a page the South restricts. */
 		snprintk(v.rule, sizeof(v.rule), "%s-%s",
@@ -183,7 +183,7 @@ void vtlp_mem_intercept(struct north_event *ev)
 				~HEKI_ATTR_MEM_IMMUTABLE,
 		};
 
-		if (prot_apply(&r, 1, p->owner, true) == 0) {
+		if (vtlp_prot_apply(&r, 1, p->owner, true) == 0) {
 			v.denied = false;
 			ev->decision = NORTH_DECIDE_RETRY;
 		}

@@ -41,7 +41,7 @@ static struct measure_entry entries[MEASURE_MAX_ENTRIES];
 static uint32_t nentries, ndropped;
 static uint8_t aggregate[32];
 
-void measure_reset(void)
+void vtlp_measure_reset(void)
 {
 	north_lock(&mlock);
 	nentries = ndropped = 0;
@@ -49,7 +49,7 @@ void measure_reset(void)
 	north_unlock(&mlock);
 }
 
-int measure_digest(enum vtlp_measure_type type, uint64_t arg0, uint64_t arg1,
+int vtlp_measure_digest(enum vtlp_measure_type type, uint64_t arg0, uint64_t arg1,
 		   const uint8_t digest[32])
 {
 	struct measure_entry e = { .type = (uint32_t)type, .arg0 = arg0, .arg1 = arg1 };
@@ -79,7 +79,7 @@ int vtlp_measure(enum vtlp_measure_type type, uint64_t arg0, uint64_t arg1, cons
 	if (len)
 		br_sha256_update(&ctx, data, len);
 	br_sha256_out(&ctx, digest);
-	return measure_digest(type, arg0, arg1, digest);
+	return vtlp_measure_digest(type, arg0, arg1, digest);
 }
 
 void vtlp_measure_aggregate(uint8_t out[32])

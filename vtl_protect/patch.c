@@ -37,7 +37,7 @@ static size_t npatches;
 static const uint8_t nop2[2] = { 0x66, 0x90 };
 static const uint8_t nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 
-void patch_reset(void)
+void vtlp_patch_reset(void)
 {
 	npatches = 0;
 }
@@ -95,7 +95,7 @@ static bool precomputed_ok(const struct vtlp_patch *p)
 	return memcmp(p->code, nop, p->size) == 0;
 }
 
-int patch_load_info(const uint8_t *data, size_t len)
+int vtlp_patch_load_info(const uint8_t *data, size_t len)
 {
 	size_t n = len / sizeof(struct vtlp_patch), kept = 0;
 

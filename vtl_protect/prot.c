@@ -18,12 +18,12 @@ static struct vtlp_prot scratch[VTLP_MAX_PROTS];
 static struct vtlp_prot sorted[VTLP_MAX_RANGES];
 static struct north_prot_range apply[VTLP_MAX_RANGES];
 
-void prot_reset(void)
+void vtlp_prot_reset(void)
 {
 	vtlp.nprots = 0;
 }
 
-const struct vtlp_prot *prot_find(uint64_t gpa)
+const struct vtlp_prot *vtlp_prot_find(uint64_t gpa)
 {
 	size_t lo = 0, hi = vtlp.nprots;
 
@@ -41,7 +41,7 @@ const struct vtlp_prot *prot_find(uint64_t gpa)
 	return NULL;
 }
 
-bool prot_overlaps(uint64_t start, uint64_t end)
+bool vtlp_prot_overlaps(uint64_t start, uint64_t end)
 {
 	for (size_t i = 0; i < vtlp.nprots; i++)
 		if (start < vtlp.prots[i].end && end > vtlp.prots[i].start)
@@ -94,7 +94,7 @@ static int check_one(const struct vtlp_range *r, uint32_t owner, bool force)
 	ret = north_check_range(r->pa, r->epa - r->pa);
 	if (ret)
 		return ret;
-	if (owner != VTLP_OWNER_RING && ring_contains(r->pa, r->epa - r->pa)) {
+	if (owner != VTLP_OWNER_RING && vtlp_ring_contains(r->pa, r->epa - r->pa)) {
 		log_warn("vtlp: range [%#llx, %#llx) overlaps the log ring: refused",
 			 (unsigned long long)r->pa, (unsigned long long)r->epa);
 		return -EACCES;
@@ -130,7 +130,7 @@ static int push(struct vtlp_prot *out, size_t *n, const struct vtlp_prot *p)
 	return 0;
 }
 
-int prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool force)
+int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool force)
 {
 	size_t ns = 0, np = 0, nout = 0, j = 0, i, k;
 	int ret;

@@ -54,7 +54,7 @@ static uint64_t ring_pa, ring_size;
 static struct ring_hdr hdr;
 static bool busy[VTLP_MAX_VPS];
 
-bool ring_contains(uint64_t gpa, uint64_t len)
+bool vtlp_ring_contains(uint64_t gpa, uint64_t len)
 {
 	uint64_t end;
 
@@ -121,7 +121,7 @@ static void ring_sink(enum log_level lvl, const char *line, size_t len)
 	busy[cpu] = false;
 }
 
-void ring_reset(void)
+void vtlp_ring_reset(void)
 {
 	log_remove_sink(ring_sink);
 	north_lock(&ring_lock);
@@ -154,13 +154,13 @@ int64_t vtlp_ring_alloc(uint64_t pa, uint64_t size)
 	ret = north_check_range(pa, size);
 	if (ret)
 		return ret;
-	if (prot_overlaps(pa, pa + size)) {
+	if (vtlp_prot_overlaps(pa, pa + size)) {
 		log_warn("vtlp: ALLOCATE_RINGBUFFER_MEMORY: [%#llx, %#llx) overlaps protected "
 			 "memory: refused", (unsigned long long)pa,
 			 (unsigned long long)(pa + size));
 		return -EACCES;
 	}
-	ret = prot_apply(&r, 1, VTLP_OWNER_RING, false);
+	ret = vtlp_prot_apply(&r, 1, VTLP_OWNER_RING, false);
 	if (ret)
 		return ret;
 	north_lock(&ring_lock);

@@ -33,7 +33,7 @@ const char *vtlp_class_name(enum vtlp_class cls)
 	return (unsigned int)cls < VTLP_CLASS_COUNT ? class_names[cls] : "?";
 }
 
-void violation_reset(void)
+void vtlp_violation_reset(void)
 {
 	north_lock(&viol_lock);
 	memset(records, 0, sizeof(records));
@@ -92,14 +92,18 @@ static void format(const struct vtlp_violation *v, char *buf, size_t len)
 			 (unsigned long long)v->addr, (unsigned long long)v->expected, v->rule,
 			 action);
 		break;
-	case VTLP_CLASS_CR:
 	case VTLP_CLASS_MSR:
+		snprintk(buf, len, "msr=%#llx attempted=%#llx pinned=%#llx mask=%#llx rule=%s "
+			 "action=%s", (unsigned long long)v->addr,
+			 (unsigned long long)v->attempted, (unsigned long long)v->expected,
+			 (unsigned long long)v->mask, v->rule, action);
+		break;
+	case VTLP_CLASS_CR:
 	case VTLP_CLASS_DT:
-		snprintk(buf, len, "%s=%#llx attempted=%#llx pinned=%#llx mask=%#llx rule=%s "
-			 "action=%s", v->cls == VTLP_CLASS_MSR ? "msr" : "reg",
-			 (unsigned long long)v->addr, (unsigned long long)v->attempted,
-			 (unsigned long long)v->expected, (unsigned long long)v->mask, v->rule,
-			 action);
+		snprintk(buf, len, "reg=%s attempted=%#llx pinned=%#llx mask=%#llx rule=%s "
+			 "action=%s", north_reg_name((enum north_reg)v->addr),
+			 (unsigned long long)v->attempted, (unsigned long long)v->expected,
+			 (unsigned long long)v->mask, v->rule, action);
 		break;
 	default:
 		snprintk(buf, len, "call=%#llx arg0=%#llx rule=%s action=refused",

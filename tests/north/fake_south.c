@@ -6,67 +6,67 @@
 #include "core/errno.h"
 #include "tests/north/fake_south.h"
 
-struct fake_south fake;
+struct fake_south fake_south;
 
 void fake_release(void)
 {
-	free(fake.ram);
-	fake.ram = NULL;
+	free(fake_south.ram);
+	fake_south.ram = NULL;
 }
 
 void fake_reset(void)
 {
-	uint8_t *ram = fake.ram;
+	uint8_t *ram = fake_south.ram;
 
-	memset(&fake, 0, sizeof(fake));
-	fake.ram = ram ? ram : malloc(FAKE_RAM_SIZE);
-	if (!fake.ram)
+	memset(&fake_south, 0, sizeof(fake_south));
+	fake_south.ram = ram ? ram : malloc(FAKE_RAM_SIZE);
+	if (!fake_south.ram)
 		abort();
-	memset(fake.ram, 0, FAKE_RAM_SIZE);
-	memset(fake.perms, SOUTH_PROT_ALL, sizeof(fake.perms));
-	fake.ncpus = 2;
-	fake.nvtl1 = 1;
-	fake.now = 1000;
+	memset(fake_south.ram, 0, FAKE_RAM_SIZE);
+	memset(fake_south.perms, SOUTH_PROT_ALL, sizeof(fake_south.perms));
+	fake_south.ncpus = 2;
+	fake_south.nvtl1 = 1;
+	fake_south.now = 1000;
 	for (unsigned int i = 0; i < FAKE_MAX_VPS; i++) {
-		fake.vp[i].regs[NORTH_REG_CR0].value = 0x80050033;
-		fake.vp[i].regs[NORTH_REG_CR4].value = 0x3606f0; /* SMEP|SMAP|PGE.. */
-		fake.vp[i].regs[NORTH_REG_EFER].value = 0xd01;
-		fake.vp[i].regs[NORTH_REG_LSTAR].value = 0xffffffff81a00000ull;
-		fake.vp[i].regs[NORTH_REG_STAR].value = 0x0023001000000000ull;
-		fake.vp[i].regs[NORTH_REG_GDTR].value = 0xfffffe0000001000ull;
-		fake.vp[i].regs[NORTH_REG_GDTR].limit = 0x7f;
-		fake.vp[i].regs[NORTH_REG_RIP].value = 0xffffffff81000000ull;
+		fake_south.vp[i].regs[NORTH_REG_CR0].value = 0x80050033;
+		fake_south.vp[i].regs[NORTH_REG_CR4].value = 0x3606f0; /* SMEP|SMAP|PGE.. */
+		fake_south.vp[i].regs[NORTH_REG_EFER].value = 0xd01;
+		fake_south.vp[i].regs[NORTH_REG_LSTAR].value = 0xffffffff81a00000ull;
+		fake_south.vp[i].regs[NORTH_REG_STAR].value = 0x0023001000000000ull;
+		fake_south.vp[i].regs[NORTH_REG_GDTR].value = 0xfffffe0000001000ull;
+		fake_south.vp[i].regs[NORTH_REG_GDTR].limit = 0x7f;
+		fake_south.vp[i].regs[NORTH_REG_RIP].value = 0xffffffff81000000ull;
 	}
 }
 
 uint8_t *fake_ram(uint64_t gpa)
 {
-	return fake.ram + gpa;
+	return fake_south.ram + gpa;
 }
 
 uint32_t fake_perm(uint64_t gpa)
 {
-	return fake.perms[gpa >> 12];
+	return fake_south.perms[gpa >> 12];
 }
 
 unsigned int south_cpu_count(void)
 {
-	return fake.ncpus;
+	return fake_south.ncpus;
 }
 
 unsigned int south_current_cpu(void)
 {
-	return fake.cur_cpu;
+	return fake_south.cur_cpu;
 }
 
 size_t south_vtl1_ranges(struct south_range *out, size_t max)
 {
-	for (size_t i = 0; i < fake.nvtl1 && i < max; i++) {
+	for (size_t i = 0; i < fake_south.nvtl1 && i < max; i++) {
 		/* Range 0 is the real one; extra ones are 4 KiB each above it. */
 		out[i].start = i ? FAKE_VTL1_END + i * 0x10000 : FAKE_VTL1_START;
 		out[i].end = i ? out[i].start + 0x1000 : FAKE_VTL1_END;
 	}
-	return fake.nvtl1;
+	return fake_south.nvtl1;
 }
 
 static bool in_ram(uint64_t gpa, size_t len)
@@ -84,8 +84,8 @@ int south_vtl0_read(uint64_t gpa, void *dst, size_t len)
 {
 	if (!in_ram(gpa, len) || hits_vtl1(gpa, len))
 		return -EFAULT;
-	fake.reads++;
-	memcpy(dst, fake.ram + gpa, len);
+	fake_south.reads++;
+	memcpy(dst, fake_south.ram + gpa, len);
 	return 0;
 }
 
@@ -93,8 +93,8 @@ int south_vtl0_write(uint64_t gpa, const void *src, size_t len)
 {
 	if (!in_ram(gpa, len) || hits_vtl1(gpa, len))
 		return -EFAULT;
-	fake.writes++;
-	memcpy(fake.ram + gpa, src, len);
+	fake_south.writes++;
+	memcpy(fake_south.ram + gpa, src, len);
 	return 0;
 }
 
@@ -102,45 +102,45 @@ int south_set_vtl0_protection(uint32_t perms, const uint64_t *gpfns, size_t coun
 {
 	if (count == 0 || count > SOUTH_MAX_GPFNS_PER_CALL || (perms & ~SOUTH_PROT_ALL))
 		return -EINVAL;
-	fake.prot_calls++;
-	if (fake.fail_prot_call && (int)fake.prot_calls == fake.fail_prot_call)
+	fake_south.prot_calls++;
+	if (fake_south.fail_prot_call && (int)fake_south.prot_calls == fake_south.fail_prot_call)
 		return -EIO;
-	if (count > fake.max_gpfns_seen)
-		fake.max_gpfns_seen = count;
+	if (count > fake_south.max_gpfns_seen)
+		fake_south.max_gpfns_seen = count;
 	for (size_t i = 0; i < count; i++) {
 		if (gpfns[i] >= (FAKE_RAM_SIZE >> 12))
 			return -EINVAL;
-		fake.perms[gpfns[i]] = (uint8_t)perms;
-		fake.prot_pages++;
+		fake_south.perms[gpfns[i]] = (uint8_t)perms;
+		fake_south.prot_pages++;
 	}
 	return 0;
 }
 
 int south_get_vtl0_reg(unsigned int vp, enum north_reg reg, struct north_reg_val *out)
 {
-	if (vp >= fake.ncpus || (unsigned int)reg >= NORTH_REG_COUNT)
+	if (vp >= fake_south.ncpus || (unsigned int)reg >= NORTH_REG_COUNT)
 		return -EINVAL;
-	*out = fake.vp[vp].regs[reg];
+	*out = fake_south.vp[vp].regs[reg];
 	return 0;
 }
 
 int south_set_vtl0_reg(unsigned int vp, enum north_reg reg, const struct north_reg_val *val)
 {
-	if (vp >= fake.ncpus || (unsigned int)reg >= NORTH_REG_COUNT)
+	if (vp >= fake_south.ncpus || (unsigned int)reg >= NORTH_REG_COUNT)
 		return -EINVAL;
-	fake.vp[vp].regs[reg] = *val;
+	fake_south.vp[vp].regs[reg] = *val;
 	return 0;
 }
 
 int south_install_intercepts(unsigned int vp, uint64_t classes, uint64_t cr0_mask,
 			     uint64_t cr4_mask)
 {
-	if (vp >= fake.ncpus || (classes & ~(uint64_t)NORTH_ICPT_SUPPORTED))
+	if (vp >= fake_south.ncpus || (classes & ~(uint64_t)NORTH_ICPT_SUPPORTED))
 		return -EINVAL;
-	fake.vp[vp].icpt_classes = classes;
-	fake.vp[vp].cr0_mask = cr0_mask;
-	fake.vp[vp].cr4_mask = cr4_mask;
-	fake.vp[vp].icpt_installs++;
+	fake_south.vp[vp].icpt_classes = classes;
+	fake_south.vp[vp].cr0_mask = cr0_mask;
+	fake_south.vp[vp].cr4_mask = cr4_mask;
+	fake_south.vp[vp].icpt_installs++;
 	return 0;
 }
 
@@ -149,10 +149,10 @@ int south_inject_exception(unsigned int vp, uint8_t vector, bool has_error_code,
 {
 	(void)has_error_code;
 	(void)error_code;
-	if (vp >= fake.ncpus || vector > 31)
+	if (vp >= fake_south.ncpus || vector > 31)
 		return -EINVAL;
-	fake.vp[vp].exc_injected++;
-	fake.vp[vp].last_vector = vector;
+	fake_south.vp[vp].exc_injected++;
+	fake_south.vp[vp].last_vector = vector;
 	return 0;
 }
 
@@ -162,16 +162,16 @@ static void complete(const struct north_event *ev)
 	struct fake_completion *c;
 	struct fake_vp *v;
 
-	if (ev->type == NORTH_EV_NONE || fake.ndone >= FAKE_MAX_EVENTS)
+	if (ev->type == NORTH_EV_NONE || fake_south.ndone >= FAKE_MAX_EVENTS)
 		return;
-	c = &fake.done[fake.ndone++];
+	c = &fake_south.done[fake_south.ndone++];
 	c->type = ev->type;
 	c->vp = ev->vp;
 	c->result = ev->type == NORTH_EV_VTL_CALL ? ev->call.result : 0;
 	c->decision = ev->decision;
 	if (ev->type == NORTH_EV_VTL_CALL || ev->vp >= FAKE_MAX_VPS)
 		return;
-	v = &fake.vp[ev->vp];
+	v = &fake_south.vp[ev->vp];
 	switch (ev->decision) {
 	case NORTH_DECIDE_DENY_GP:
 		v->gp_injected++;
@@ -197,12 +197,12 @@ static void complete(const struct north_event *ev)
 int south_next_event(struct north_event *ev)
 {
 	complete(ev);
-	if (fake.q_head == fake.q_tail) {
+	if (fake_south.q_head == fake_south.q_tail) {
 		ev->type = NORTH_EV_NONE;
 		return -ENODATA;
 	}
-	*ev = fake.queue[fake.q_head++ % FAKE_MAX_EVENTS];
-	fake.cur_cpu = ev->vp;
+	*ev = fake_south.queue[fake_south.q_head++ % FAKE_MAX_EVENTS];
+	fake_south.cur_cpu = ev->vp;
 	ev->decision = NORTH_DECIDE_DENY_GP;
 	if (ev->type == NORTH_EV_VTL_CALL)
 		ev->call.result = -EINVAL;
@@ -210,17 +210,17 @@ int south_next_event(struct north_event *ev)
 		uint64_t rip = ev->type == NORTH_EV_REG_INTERCEPT ? ev->reg.rip :
 			       ev->type == NORTH_EV_MSR_INTERCEPT ? ev->msr.rip :
 			       ev->type == NORTH_EV_MEM_INTERCEPT ? ev->mem.rip :
-			       fake.vp[ev->vp].regs[NORTH_REG_RIP].value;
-		fake.vp[ev->vp].regs[NORTH_REG_RIP].value = rip;
+			       fake_south.vp[ev->vp].regs[NORTH_REG_RIP].value;
+		fake_south.vp[ev->vp].regs[NORTH_REG_RIP].value = rip;
 	}
 	return 0;
 }
 
 void fake_push_raw(const struct north_event *ev)
 {
-	if (fake.q_tail - fake.q_head >= FAKE_MAX_EVENTS)
+	if (fake_south.q_tail - fake_south.q_head >= FAKE_MAX_EVENTS)
 		abort();
-	fake.queue[fake.q_tail++ % FAKE_MAX_EVENTS] = *ev;
+	fake_south.queue[fake_south.q_tail++ % FAKE_MAX_EVENTS] = *ev;
 }
 
 void fake_push_call(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, uint64_t a2)
@@ -275,8 +275,8 @@ int south_enable_aps_vtl(uint64_t arg0, uint64_t arg1, uint64_t arg2)
 	(void)arg0;
 	(void)arg1;
 	(void)arg2;
-	fake.enable_aps_calls++;
-	return fake.aps_ret;
+	fake_south.enable_aps_calls++;
+	return fake_south.aps_ret;
 }
 
 int south_boot_aps(uint64_t cpu_online_mask_pfn, uint64_t boot_signal_pfn, uint64_t arg2)
@@ -284,13 +284,13 @@ int south_boot_aps(uint64_t cpu_online_mask_pfn, uint64_t boot_signal_pfn, uint6
 	(void)cpu_online_mask_pfn;
 	(void)boot_signal_pfn;
 	(void)arg2;
-	fake.boot_aps_calls++;
-	return fake.aps_ret;
+	fake_south.boot_aps_calls++;
+	return fake_south.aps_ret;
 }
 
 uint64_t south_now(void)
 {
-	return fake.now;
+	return fake_south.now;
 }
 
 uint64_t south_ticks_per_sec(void)

@@ -56,7 +56,7 @@ struct fake_south {
 	unsigned int reads, writes;
 };
 
-extern struct fake_south fake;
+extern struct fake_south fake_south;
 
 /* Reset everything: 2 CPUs, RAM zeroed, every page fully accessible. */
 void fake_reset(void);

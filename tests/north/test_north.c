@@ -16,12 +16,12 @@ static void setup(void)
 TEST(north_init_too_many_vtl1_ranges_fails_closed)
 {
 	fake_reset();
-	fake.nvtl1 = NORTH_MAX_VTL1_RANGES + 1;
+	fake_south.nvtl1 = NORTH_MAX_VTL1_RANGES + 1;
 	CHECK_EQ_INT(north_init(), -E2BIG);
 	/* Fail closed: nothing is usable until the map is known. */
 	CHECK(north_touches_vtl1(0x1000, 0x1000));
 	CHECK_EQ_INT(north_copy_in(&(char){ 0 }, 0x1000, 1), -EFAULT);
-	fake.nvtl1 = NORTH_MAX_VTL1_RANGES;
+	fake_south.nvtl1 = NORTH_MAX_VTL1_RANGES;
 	CHECK_EQ_INT(north_init(), 0);
 	CHECK(!north_touches_vtl1(0x1000, 0x1000));
 	CHECK(north_touches_vtl1(FAKE_VTL1_END + 0x10000, 1)); /* extra range 1 */
@@ -60,9 +60,9 @@ TEST(north_copy_in_bounds)
 	CHECK_EQ_INT(north_copy_in(buf, FAKE_VTL1_START + 8, 8), -EFAULT);
 	CHECK_EQ_INT(north_copy_in(buf, FAKE_RAM_SIZE - 8, 16), -EFAULT); /* not RAM */
 	CHECK_EQ_INT(north_copy_in(buf, 0x5000, 0), 0);
-	fake.reads = 0;
+	fake_south.reads = 0;
 	CHECK_EQ_INT(north_copy_in(buf, FAKE_VTL1_START, 8), -EFAULT);
-	CHECK_EQ(fake.reads, 0); /* refused before the South was asked */
+	CHECK_EQ(fake_south.reads, 0); /* refused before the South was asked */
 }
 
 TEST(north_copy_out_bounds)
@@ -74,7 +74,7 @@ TEST(north_copy_out_bounds)
 	CHECK_MEM(fake_ram(0x6000), src, sizeof(src));
 	CHECK_EQ_INT(north_copy_out(FAKE_VTL1_END - 4, src, 8), -EFAULT);
 	CHECK_EQ_INT(north_copy_out(~0ull - 3, src, 8), -EINVAL);
-	CHECK_EQ(fake.writes, 1);
+	CHECK_EQ(fake_south.writes, 1);
 }
 
 static unsigned int ceil510(unsigned int n)
@@ -91,9 +91,9 @@ TEST(north_protect_batches_ceil_n_over_510)
 
 		setup();
 		CHECK_EQ_INT(north_protect(0x1000, (uint64_t)n << 12, NORTH_PERM_R | NORTH_PERM_X), 0);
-		CHECK_EQ(fake.prot_calls, ceil510(n));
-		CHECK_EQ(fake.prot_pages, n);
-		CHECK(fake.max_gpfns_seen <= SOUTH_MAX_GPFNS_PER_CALL);
+		CHECK_EQ(fake_south.prot_calls, ceil510(n));
+		CHECK_EQ(fake_south.prot_pages, n);
+		CHECK(fake_south.max_gpfns_seen <= SOUTH_MAX_GPFNS_PER_CALL);
 		CHECK_EQ(fake_perm(0x1000), SOUTH_PROT_R | SOUTH_PROT_KX | SOUTH_PROT_UX);
 		CHECK_EQ(fake_perm(0x1000 + ((uint64_t)(n - 1) << 12)),
 			 SOUTH_PROT_R | SOUTH_PROT_KX | SOUTH_PROT_UX);
@@ -126,14 +126,14 @@ TEST(north_protect_many_coalesces_and_checks_all_first)
 	setup();
 	CHECK_EQ_INT(north_protect_many(r, 3), 0);
 	/* 600 R pages share batches (2 calls), the RW range needs its own. */
-	CHECK_EQ(fake.prot_calls, 3);
+	CHECK_EQ(fake_south.prot_calls, 3);
 	CHECK_EQ(fake_perm(0x200000), SOUTH_PROT_R | SOUTH_PROT_UX);
 	CHECK_EQ(fake_perm(0x400000), SOUTH_PROT_R | SOUTH_PROT_W | SOUTH_PROT_UX);
 
 	setup();
 	r[2].pa = FAKE_VTL1_START; /* last one is bad: nothing may be applied */
 	CHECK_EQ_INT(north_protect_many(r, 3), -EFAULT);
-	CHECK_EQ(fake.prot_calls, 0);
+	CHECK_EQ(fake_south.prot_calls, 0);
 	r[2].pa = 0x400800;        /* misaligned */
 	CHECK_EQ_INT(north_protect_many(r, 3), -EINVAL);
 	r[2].pa = 0x400000;
@@ -143,21 +143,21 @@ TEST(north_protect_many_coalesces_and_checks_all_first)
 	r[2].perms = 0x10;         /* unknown bit */
 	CHECK_EQ_INT(north_protect_many(r, 3), -EINVAL);
 	CHECK_EQ_INT(north_protect(0xFFFFFFFFFFFFF000ull, 0x2000, NORTH_PERM_R), -EINVAL);
-	CHECK_EQ(fake.prot_calls, 0);
+	CHECK_EQ(fake_south.prot_calls, 0);
 	CHECK_EQ_INT(north_protect(0x1000, 0, NORTH_PERM_R), 0);
-	CHECK_EQ(fake.prot_calls, 0);
+	CHECK_EQ(fake_south.prot_calls, 0);
 }
 
 TEST(north_protect_reports_south_failure)
 {
 	setup();
-	fake.fail_prot_call = 2;
+	fake_south.fail_prot_call = 2;
 	CHECK_EQ_INT(north_protect(0x1000, 1000 << 12, NORTH_PERM_R), -EIO);
-	CHECK_EQ(fake.prot_calls, 2);
+	CHECK_EQ(fake_south.prot_calls, 2);
 	/* The next request starts a fresh batch. */
-	fake.fail_prot_call = 0;
+	fake_south.fail_prot_call = 0;
 	CHECK_EQ_INT(north_protect(0x1000, 1 << 12, NORTH_PERM_R), 0);
-	CHECK_EQ(fake.prot_calls, 3);
+	CHECK_EQ(fake_south.prot_calls, 3);
 }
 
 TEST(north_registers_and_intercepts)
@@ -169,17 +169,17 @@ TEST(north_registers_and_intercepts)
 	CHECK_EQ(v.value, 0x3606f0);
 	v.value = 0x1234;
 	CHECK_EQ_INT(north_set_reg(1, NORTH_REG_LSTAR, &v), 0);
-	CHECK_EQ(fake.vp[1].regs[NORTH_REG_LSTAR].value, 0x1234);
+	CHECK_EQ(fake_south.vp[1].regs[NORTH_REG_LSTAR].value, 0x1234);
 	CHECK_EQ_INT(north_get_reg(2, NORTH_REG_CR4, &v), -EINVAL); /* only 2 VPs */
 	CHECK_EQ_INT(north_get_reg(0, NORTH_REG_COUNT, &v), -EINVAL);
 	CHECK_EQ_INT(north_set_reg(5, NORTH_REG_CR0, &v), -EINVAL);
 	CHECK_EQ_INT(north_install_intercepts(0, NORTH_ICPT(NORTH_REG_CR0), 1, 2), 0);
-	CHECK_EQ(fake.vp[0].icpt_classes, NORTH_ICPT(NORTH_REG_CR0));
-	CHECK_EQ(fake.vp[0].cr4_mask, 2);
+	CHECK_EQ(fake_south.vp[0].icpt_classes, NORTH_ICPT(NORTH_REG_CR0));
+	CHECK_EQ(fake_south.vp[0].cr4_mask, 2);
 	CHECK_EQ_INT(north_install_intercepts(0, NORTH_ICPT(NORTH_REG_RIP), 0, 0), -EINVAL);
 	CHECK_EQ_INT(north_install_intercepts(3, NORTH_ICPT(NORTH_REG_CR0), 0, 0), -EINVAL);
 	CHECK_EQ_INT(north_inject(0, 14, true, 2), 0);
-	CHECK_EQ(fake.vp[0].last_vector, 14);
+	CHECK_EQ(fake_south.vp[0].last_vector, 14);
 	CHECK_EQ_INT(north_inject(0, 32, false, 0), -EINVAL);
 	CHECK_STR(north_reg_name(NORTH_REG_SYSENTER_EIP), "SYSENTER_EIP");
 	CHECK_STR(north_reg_name(NORTH_REG_COUNT), "?");
@@ -227,15 +227,15 @@ TEST(north_event_decoding_and_completion)
 	ev.decision = NORTH_DECIDE_RETRY;
 
 	CHECK_EQ_INT(north_next_event(&ev), -ENODATA);
-	CHECK_EQ(fake.ndone, 4);
-	CHECK_EQ_INT(fake.done[0].result, 0);
-	CHECK_EQ(fake.done[1].decision, NORTH_DECIDE_EMULATE);
-	CHECK_EQ(fake.vp[0].regs[NORTH_REG_LSTAR].value, 0xdead);
-	CHECK_EQ(fake.vp[0].regs[NORTH_REG_RIP].value, 0xffffffff81000300ull); /* RETRY */
-	CHECK_EQ(fake.done[2].decision, NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(fake.vp[1].gp_injected, 1);
-	CHECK_EQ(fake.vp[1].regs[NORTH_REG_CR4].value, 0x3606f0);    /* not written */
-	CHECK_EQ(fake.vp[1].regs[NORTH_REG_RIP].value, 0xffffffff81000200ull);
+	CHECK_EQ(fake_south.ndone, 4);
+	CHECK_EQ_INT(fake_south.done[0].result, 0);
+	CHECK_EQ(fake_south.done[1].decision, NORTH_DECIDE_EMULATE);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_LSTAR].value, 0xdead);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, 0xffffffff81000300ull); /* RETRY */
+	CHECK_EQ(fake_south.done[2].decision, NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(fake_south.vp[1].gp_injected, 1);
+	CHECK_EQ(fake_south.vp[1].regs[NORTH_REG_CR4].value, 0x3606f0);    /* not written */
+	CHECK_EQ(fake_south.vp[1].regs[NORTH_REG_RIP].value, 0xffffffff81000200ull);
 }
 
 TEST(north_event_malformed_is_refused_not_returned)
@@ -251,7 +251,7 @@ TEST(north_event_malformed_is_refused_not_returned)
 	CHECK_EQ_INT(north_next_event(&ev), 0);
 	CHECK_EQ(ev.type, NORTH_EV_VTL_CALL);
 	CHECK_EQ(ev.call.id, 2);
-	CHECK_EQ(fake.ndone, 2); /* both bad ones completed with refusals */
-	CHECK_EQ(fake.done[0].decision, NORTH_DECIDE_DENY_GP);
-	CHECK_EQ_INT(fake.done[1].result, -EINVAL);
+	CHECK_EQ(fake_south.ndone, 2); /* both bad ones completed with refusals */
+	CHECK_EQ(fake_south.done[0].decision, NORTH_DECIDE_DENY_GP);
+	CHECK_EQ_INT(fake_south.done[1].result, -EINVAL);
 }

@@ -11,7 +11,7 @@ TEST(vtlp_unknown_ids_are_einval_and_counted)
 	/* Upper bits are part of the id: no truncation to 32 bits. */
 	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_LOCK_REGS | (1ull << 40), 0, 0, 0), -EINVAL);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_BAD_CALL), 4);
-	CHECK(!fake.vp[0].icpt_installs);
+	CHECK(!fake_south.vp[0].icpt_installs);
 }
 
 TEST(vtlp_unbuilt_calls_are_eopnotsupp)
@@ -70,9 +70,9 @@ TEST(vtlp_ap_calls_are_forwarded_to_the_south)
 	vt_setup();
 	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL, 0, 0, 0), 0);
 	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_BOOT_APS, 0x10, 0x20, 0), 0);
-	CHECK_EQ(fake.enable_aps_calls, 1);
-	CHECK_EQ(fake.boot_aps_calls, 1);
-	fake.aps_ret = -EOPNOTSUPP;
+	CHECK_EQ(fake_south.enable_aps_calls, 1);
+	CHECK_EQ(fake_south.boot_aps_calls, 1);
+	fake_south.aps_ret = -EOPNOTSUPP;
 	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_BOOT_APS, 0, 0, 0), -EOPNOTSUPP);
 }
 
@@ -85,14 +85,14 @@ TEST(vtlp_serve_answers_scripted_events)
 	fake_push_call(0, VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT, 0, 0, 0);
 	fake_push_call(0, VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY, T_CHAIN, 1, 0);
 	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
-	CHECK_EQ(fake.ndone, 5);
-	CHECK_EQ_INT(fake.done[0].result, -EINVAL);
-	CHECK_EQ_INT(fake.done[1].result, 0);
-	CHECK_EQ(fake.vp[1].icpt_installs, 1);
-	CHECK_EQ(fake.done[2].decision, NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(fake.vp[1].gp_injected, 1);
-	CHECK_EQ_INT(fake.done[3].result, 0);
-	CHECK_EQ_INT(fake.done[4].result, -EPERM);
+	CHECK_EQ(fake_south.ndone, 5);
+	CHECK_EQ_INT(fake_south.done[0].result, -EINVAL);
+	CHECK_EQ_INT(fake_south.done[1].result, 0);
+	CHECK_EQ(fake_south.vp[1].icpt_installs, 1);
+	CHECK_EQ(fake_south.done[2].decision, NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(fake_south.vp[1].gp_injected, 1);
+	CHECK_EQ_INT(fake_south.done[3].result, 0);
+	CHECK_EQ_INT(fake_south.done[4].result, -EPERM);
 	CHECK(vtlp_end_of_boot_done());
 }
 
@@ -106,7 +106,7 @@ TEST(vtlp_end_of_boot_closes_boot_calls)
 	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_LOCK_REGS, 0, 0, 0), -EPERM);
 	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_LOAD_KDATA, T_CHAIN, 1, 0), -EPERM);
 	CHECK_EQ(fake_perm(T_TEXT), SOUTH_PROT_R | SOUTH_PROT_KX | SOUTH_PROT_UX);
-	CHECK(!fake.vp[0].icpt_installs);
+	CHECK(!fake_south.vp[0].icpt_installs);
 	/* PATCH_TEXT stays open (here: nothing precomputed covers it). */
 	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_PATCH_TEXT, T_BUF, 0, 0), -EINVAL);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_BAD_CALL), 4);

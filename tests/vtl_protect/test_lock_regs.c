@@ -14,11 +14,11 @@
 /* Run one intercept through the engine's event loop, return its decision. */
 static enum north_decision run(void)
 {
-	unsigned int before = fake.ndone;
+	unsigned int before = fake_south.ndone;
 
 	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
-	CHECK_EQ(fake.ndone, before + 1);
-	return fake.done[fake.ndone - 1].decision;
+	CHECK_EQ(fake_south.ndone, before + 1);
+	return fake_south.done[fake_south.ndone - 1].decision;
 }
 
 static enum north_decision reg_write(unsigned int vp, enum north_reg reg, uint64_t v)
@@ -46,13 +46,13 @@ TEST(vtlp_lock_regs_installs_brief_intercepts)
 
 	vt_setup();
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
-	CHECK_EQ(fake.vp[0].icpt_classes, want);
-	CHECK_EQ(fake.vp[0].cr0_mask, 0x80010001ull); /* PG | WP | PE */
+	CHECK_EQ(fake_south.vp[0].icpt_classes, want);
+	CHECK_EQ(fake_south.vp[0].cr0_mask, 0x80010001ull); /* PG | WP | PE */
 	/* Every CR4 bit but MCE (6), PGE (7), PCE (8), VMXE (13). */
-	CHECK_EQ(fake.vp[0].cr4_mask, ~((1ull << 6) | (1ull << 7) | (1ull << 8) | (1ull << 13)));
-	CHECK_EQ(fake.vp[1].icpt_installs, 0); /* VP 1 locks itself */
+	CHECK_EQ(fake_south.vp[0].cr4_mask, ~((1ull << 6) | (1ull << 7) | (1ull << 8) | (1ull << 13)));
+	CHECK_EQ(fake_south.vp[1].icpt_installs, 0); /* VP 1 locks itself */
 	CHECK_EQ_INT(vtlp_vtl_call(1, LR, 0, 0, 0), 0);
-	CHECK_EQ(fake.vp[1].icpt_classes, want);
+	CHECK_EQ(fake_south.vp[1].icpt_classes, want);
 }
 
 TEST(vtlp_cr4_masked_compare_allows_unpinned_bit_change)
@@ -60,18 +60,18 @@ TEST(vtlp_cr4_masked_compare_allows_unpinned_bit_change)
 	uint64_t pinned, mask, v;
 
 	vt_setup();
-	pinned = fake.vp[0].regs[NORTH_REG_CR4].value;
+	pinned = fake_south.vp[0].regs[NORTH_REG_CR4].value;
 	CHECK(pinned & CR4_PGE); /* the snapshot has an unpinned bit set */
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
-	mask = fake.vp[0].cr4_mask;
+	mask = fake_south.vp[0].cr4_mask;
 	/* Linux flushes the TLB by toggling CR4.PGE. */
 	v = pinned & ~CR4_PGE;
 	/* The anchor's buggy compare ((new & mask) == pinned) refuses this... */
 	CHECK((v & mask) != pinned);
 	/* ...the correct one allows it, emulated for VTL0 with RIP advanced. */
 	CHECK_EQ(reg_write(0, NORTH_REG_CR4, v), NORTH_DECIDE_EMULATE);
-	CHECK_EQ(fake.vp[0].regs[NORTH_REG_CR4].value, v);
-	CHECK_EQ(fake.vp[0].regs[NORTH_REG_RIP].value, RIP0 + 3);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_CR4].value, v);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, RIP0 + 3);
 	CHECK_EQ(reg_write(0, NORTH_REG_CR4, pinned), NORTH_DECIDE_EMULATE);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_CR), 0);
 }
@@ -82,13 +82,13 @@ TEST(vtlp_cr4_clearing_smep_smap_is_gp)
 	struct vtlp_violation rec[4];
 
 	vt_setup();
-	pinned = fake.vp[0].regs[NORTH_REG_CR4].value;
+	pinned = fake_south.vp[0].regs[NORTH_REG_CR4].value;
 	CHECK(pinned & CR4_SMEP);
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
 	CHECK_EQ(reg_write(0, NORTH_REG_CR4, pinned & ~CR4_SMEP), NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(fake.vp[0].gp_injected, 1);
-	CHECK_EQ(fake.vp[0].regs[NORTH_REG_CR4].value, pinned);
-	CHECK_EQ(fake.vp[0].regs[NORTH_REG_RIP].value, RIP0); /* not advanced */
+	CHECK_EQ(fake_south.vp[0].gp_injected, 1);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_CR4].value, pinned);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, RIP0); /* not advanced */
 	CHECK_EQ(reg_write(0, NORTH_REG_CR4, pinned & ~CR4_SMAP & ~CR4_PGE), NORTH_DECIDE_DENY_GP);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_CR), 2);
 	CHECK_EQ(vtlp_violations(rec, 4), 2);
@@ -106,11 +106,11 @@ TEST(vtlp_cr0_wp_pinned_ts_free)
 	uint64_t cr0;
 
 	vt_setup();
-	cr0 = fake.vp[0].regs[NORTH_REG_CR0].value;
+	cr0 = fake_south.vp[0].regs[NORTH_REG_CR0].value;
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
 	CHECK_EQ(reg_write(0, NORTH_REG_CR0, cr0 & ~CR0_WP), NORTH_DECIDE_DENY_GP);
 	CHECK_EQ(reg_write(0, NORTH_REG_CR0, cr0 | CR0_TS), NORTH_DECIDE_EMULATE);
-	CHECK_EQ(fake.vp[0].regs[NORTH_REG_CR0].value, cr0 | CR0_TS);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_CR0].value, cr0 | CR0_TS);
 }
 
 TEST(vtlp_msr_pins)
@@ -118,13 +118,13 @@ TEST(vtlp_msr_pins)
 	uint64_t lstar, efer;
 
 	vt_setup();
-	lstar = fake.vp[0].regs[NORTH_REG_LSTAR].value;
-	efer = fake.vp[0].regs[NORTH_REG_EFER].value;
+	lstar = fake_south.vp[0].regs[NORTH_REG_LSTAR].value;
+	efer = fake_south.vp[0].regs[NORTH_REG_EFER].value;
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
 	CHECK_EQ(msr_write(0, 0xC0000082, 0xffffffffc0de0000ull), NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(fake.vp[0].regs[NORTH_REG_LSTAR].value, lstar);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_LSTAR].value, lstar);
 	CHECK_EQ(msr_write(0, 0xC0000082, lstar), NORTH_DECIDE_EMULATE);
-	CHECK_EQ(fake.vp[0].regs[NORTH_REG_RIP].value, RIP0 + 2);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, RIP0 + 2);
 	CHECK_EQ(msr_write(0, 0xC0000080, efer & ~EFER_NXE), NORTH_DECIDE_DENY_GP);
 	CHECK_EQ(msr_write(0, 0x10, 5), NORTH_DECIDE_DENY_GP); /* TSC: never asked for */
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_MSR), 3);
@@ -136,7 +136,7 @@ TEST(vtlp_descriptor_tables_always_gp)
 	struct north_reg_val gdtr;
 
 	vt_setup();
-	gdtr = fake.vp[0].regs[NORTH_REG_GDTR];
+	gdtr = fake_south.vp[0].regs[NORTH_REG_GDTR];
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
 	/* Even rewriting the same value. */
 	CHECK_EQ(reg_write(0, NORTH_REG_GDTR, gdtr.value), NORTH_DECIDE_DENY_GP);
@@ -156,7 +156,7 @@ TEST(vtlp_intercept_before_lock_is_refused)
 TEST(vtlp_lock_regs_snapshot_is_per_vp)
 {
 	vt_setup();
-	fake.vp[1].regs[NORTH_REG_LSTAR].value = 0xffffffff82000000ull;
+	fake_south.vp[1].regs[NORTH_REG_LSTAR].value = 0xffffffff82000000ull;
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
 	CHECK_EQ_INT(vtlp_vtl_call(1, LR, 0, 0, 0), 0);
 	CHECK_EQ(msr_write(1, 0xC0000082, 0xffffffff82000000ull), NORTH_DECIDE_EMULATE);
@@ -167,6 +167,6 @@ TEST(vtlp_lock_regs_bad_vp_and_south_failure)
 {
 	vt_setup();
 	CHECK_EQ_INT(vtlp_vtl_call(5, LR, 0, 0, 0), -EINVAL);
-	fake.ncpus = 1;
+	fake_south.ncpus = 1;
 	CHECK_EQ_INT(vtlp_vtl_call(1, LR, 0, 0, 0), -EINVAL);
 }

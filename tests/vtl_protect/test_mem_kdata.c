@@ -15,7 +15,7 @@ static enum north_decision mem(uint64_t gpa, enum north_access a)
 {
 	fake_push_mem(0, gpa, a, RIP0);
 	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
-	return fake.done[fake.ndone - 1].decision;
+	return fake_south.done[fake_south.ndone - 1].decision;
 }
 
 TEST(vtlp_mem_intercept_write_to_text_is_gp)
@@ -25,8 +25,8 @@ TEST(vtlp_mem_intercept_write_to_text_is_gp)
 	vt_setup();
 	CHECK_EQ_INT(vt_protect(T_TEXT, T_TEXT + 0x2000, R | X | IMM), 0);
 	CHECK_EQ(mem(T_TEXT + 0x10, NORTH_ACCESS_WRITE), NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(fake.vp[0].gp_injected, 1);
-	CHECK_EQ(fake.vp[0].regs[NORTH_REG_RIP].value, RIP0); /* not advanced */
+	CHECK_EQ(fake_south.vp[0].gp_injected, 1);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, RIP0); /* not advanced */
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_MEM_WRITE), 1);
 	CHECK_EQ(vtlp_violations(&rec, 1), 1);
 	CHECK_EQ(rec.addr, T_TEXT + 0x10);
@@ -61,7 +61,7 @@ TEST(vtlp_mem_intercept_audit_mode_allows_and_logs)
 	CHECK_EQ(mem(T_TEXT + 0x1008, NORTH_ACCESS_WRITE), NORTH_DECIDE_RETRY);
 	CHECK(fake_perm(T_TEXT + 0x1000) & SOUTH_PROT_W);
 	CHECK(!(fake_perm(T_TEXT) & SOUTH_PROT_W)); /* only that page */
-	CHECK_EQ(fake.vp[0].gp_injected, 0);
+	CHECK_EQ(fake_south.vp[0].gp_injected, 0);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_MEM_WRITE), 1);
 	CHECK_EQ(vt_lines("action=audit-allow"), 1);
 	/* VTL1 memory is never audited open. */

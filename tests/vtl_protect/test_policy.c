@@ -46,7 +46,7 @@ TEST(vtlp_policy_custom_audit)
 	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_LOCK_REGS, 0, 0, 0), 0);
 	fake_push_reg(0, NORTH_REG_CR4, 0, 0x1000, 3);
 	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
-	CHECK_EQ(fake.done[0].decision, NORTH_DECIDE_EMULATE);
+	CHECK_EQ(fake_south.done[0].decision, NORTH_DECIDE_EMULATE);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_CR), 1);
 }
 

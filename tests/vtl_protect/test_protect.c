@@ -53,7 +53,7 @@ TEST(vtlp_protect_refuses_write_plus_execute)
 	vt_setup();
 	vt_chain(r, 2);
 	CHECK_EQ_INT(vt_call(PM, T_CHAIN, 2, 0), -EACCES);
-	CHECK_EQ(fake.prot_calls, 0); /* all or nothing */
+	CHECK_EQ(fake_south.prot_calls, 0); /* all or nothing */
 	CHECK_EQ(fake_perm(T_TEXT), SOUTH_PROT_ALL);
 	CHECK_EQ(vt_lines("W^X"), 1);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_BAD_CALL), 1);
@@ -73,10 +73,10 @@ TEST(vtlp_protect_range_validation)
 	CHECK_EQ_INT(vt_protect(T_TEXT, T_TEXT + 0x1000, X), -EINVAL);         /* X w/o R */
 	CHECK_EQ_INT(vt_protect(FAKE_VTL1_START - 0x1000, FAKE_VTL1_START + 0x1000, R), -EFAULT);
 	CHECK_EQ_INT(vt_protect(FAKE_VTL1_START, FAKE_VTL1_END, 0), -EFAULT);
-	CHECK_EQ(fake.prot_calls, 0);
+	CHECK_EQ(fake_south.prot_calls, 0);
 	/* Empty range: accepted, nothing to do. */
 	CHECK_EQ_INT(vt_protect(T_TEXT, T_TEXT, R), 0);
-	CHECK_EQ(fake.prot_calls, 0);
+	CHECK_EQ(fake_south.prot_calls, 0);
 	/* Overlapping ranges in one request. */
 	{
 		struct heki_range r[2] = { rng(T_TEXT, T_TEXT + 0x2000, R),
@@ -108,7 +108,7 @@ TEST(vtlp_protect_chain_validation)
 	CHECK_EQ_INT(vt_call(PM, T_CHAIN, 200, 0), -EINVAL);
 	((struct heki_page_hdr *)fake_ram(T_CHAIN))->nranges = 0;
 	CHECK_EQ_INT(vt_call(PM, T_CHAIN, 4, 0), -EINVAL);
-	CHECK_EQ(fake.prot_calls, 0);
+	CHECK_EQ(fake_south.prot_calls, 0);
 	/* Spread over pages: 1 range per page, 4 pages. */
 	vt_chain_at(T_CHAIN, r, 4, 1);
 	CHECK_EQ_INT(vt_call(PM, T_CHAIN, 4, 0), 0);
@@ -132,7 +132,7 @@ TEST(vtlp_protect_chain_loops_are_detected)
 	CHECK_EQ_INT(vt_call(PM, T_CHAIN, 100, 0), -ELOOP);
 	a->next_pa = T_CHAIN; /* A -> A */
 	CHECK_EQ_INT(vt_call(PM, T_CHAIN, 100, 0), -ELOOP);
-	CHECK_EQ(fake.prot_calls, 0);
+	CHECK_EQ(fake_south.prot_calls, 0);
 }
 
 TEST(vtlp_protect_chain_length_is_bounded)
@@ -147,7 +147,7 @@ TEST(vtlp_protect_chain_length_is_bounded)
 	vt_chain_at(T_CHAIN, r, VTLP_MAX_CHAIN_PAGES, 1);
 	CHECK_EQ_INT(vt_call(PM, T_CHAIN, VTLP_MAX_CHAIN_PAGES, 0), 0);
 	/* 64 contiguous R pages coalesce into one batch. */
-	CHECK_EQ(fake.prot_calls, 1);
+	CHECK_EQ(fake_south.prot_calls, 1);
 }
 
 TEST(vtlp_protect_is_copied_once_toctou)
@@ -157,7 +157,7 @@ TEST(vtlp_protect_is_copied_once_toctou)
 	CHECK_EQ_INT(vt_protect(T_TEXT, T_TEXT + 0x1000, R | X), 0);
 	((struct heki_range *)fake_ram(T_CHAIN + sizeof(struct heki_page_hdr)))->attributes = R | W;
 	CHECK_EQ(fake_perm(T_TEXT), SOUTH_PROT_R | SOUTH_PROT_KX | SOUTH_PROT_UX);
-	CHECK(fake.reads <= 2); /* header + ranges, one copy each */
+	CHECK(fake_south.reads <= 2); /* header + ranges, one copy each */
 }
 
 TEST(vtlp_protect_immutable_is_never_relaxed)
@@ -191,8 +191,8 @@ TEST(vtlp_protect_batches_ceil_n_over_510)
 {
 	vt_setup();
 	CHECK_EQ_INT(vt_protect(0x1000, 0x1000 + (1021ull << 12), R | X), 0);
-	CHECK_EQ(fake.prot_calls, 3);
-	CHECK_EQ(fake.prot_pages, 1021);
+	CHECK_EQ(fake_south.prot_calls, 3);
+	CHECK_EQ(fake_south.prot_pages, 1021);
 }
 
 TEST(vtlp_protect_table_full_is_enospc)

@@ -153,15 +153,15 @@ TEST(vtlp_violation_reports_are_rate_limited)
 
 	CHECK_EQ_INT(vt_policy_blob(blob, sizeof(blob), NULL, "gp-report", 2), 0);
 	CHECK_EQ_INT(vt_setup_policy(blob, sizeof(blob)), 0);
-	cr4 = fake.vp[0].regs[NORTH_REG_CR4].value;
+	cr4 = fake_south.vp[0].regs[NORTH_REG_CR4].value;
 	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_LOCK_REGS, 0, 0, 0), 0);
 	for (int i = 0; i < 5; i++)
 		fake_push_reg(0, NORTH_REG_CR4, 0, 0x1000, 3);
 	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_CR), 5);
 	CHECK_EQ(vt_lines("VIOLATION"), 2);
-	CHECK_EQ(fake.vp[0].gp_injected, 5); /* every one refused */
-	fake.now += 1000000000ull;
+	CHECK_EQ(fake_south.vp[0].gp_injected, 5); /* every one refused */
+	fake_south.now += 1000000000ull;
 	fake_push_reg(0, NORTH_REG_CR4, cr4 & ~(1ull << 20), 0x1000, 3);
 	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
 	CHECK_EQ(vt_lines("VIOLATION"), 3);
@@ -178,6 +178,6 @@ TEST(vtlp_violation_action_gp_is_silent)
 	fake_push_reg(0, NORTH_REG_IDTR, 0, 0x1000, 3);
 	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_DT), 1);
-	CHECK_EQ(fake.vp[0].gp_injected, 1);
+	CHECK_EQ(fake_south.vp[0].gp_injected, 1);
 	CHECK_EQ(vt_lines("VIOLATION"), 0);
 }
