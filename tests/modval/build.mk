@@ -18,3 +18,28 @@ TEST_SUITES += modval
 .PHONY: suite-modval
 suite-modval: $(BUILD)/host/modcheck $(MODVAL_HARNESS)
 	$(Q)tests/modval/run-suite.sh $(BUILD)/test-modval $(BUILD)/host/modcheck $(MODVAL_HARNESS)
+
+# libFuzzer harness over every modval parser (clang).  Seeds come from the
+# modval suite's work directory; FUZZ_SECONDS bounds the run.
+FUZZ_SECONDS ?= 60
+MODVAL_FUZZER := $(BUILD)/fuzz/modval
+$(MODVAL_FUZZER): tests/modval/fuzz_modval.c $(wildcard vtl_protect/modval/*.c) | $(GEN_HEADERS)
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) -std=c11 -g -O1 -I. -I$(BUILD)/include -DVTLGUARD_HOST=1 -D_GNU_SOURCE \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ tests/modval/fuzz_modval.c $(sort $(wildcard vtl_protect/modval/*.c)) \
+		core/fmt.c core/log.c core/errno.c -lbearssl
+
+.PHONY: fuzz-modval
+fuzz-modval: $(MODVAL_FUZZER) suite-modval
+	$(Q)mkdir -p $(BUILD)/fuzz/modval-corpus $(BUILD)/fuzz/modval-seeds
+	$(Q)for f in $(BUILD)/test-modval/*.ko $(BUILD)/test-modval/*.efi; do \
+		printf '\000' | cat - $$f > $(BUILD)/fuzz/modval-seeds/m-$$(basename $$f); \
+		printf '\001' | cat - $(BUILD)/test-modval/rsa2048.p7s > $(BUILD)/fuzz/modval-seeds/p7; \
+		printf '\002' | cat - $(BUILD)/test-modval/bundle.der > $(BUILD)/fuzz/modval-seeds/certs; \
+		printf '\003' | cat - $(BUILD)/test-modval/mod.o > $(BUILD)/fuzz/modval-seeds/elf; \
+		printf '\005' | cat - $$f > $(BUILD)/fuzz/modval-seeds/pe-$$(basename $$f); \
+	done
+	$(Q)$(MODVAL_FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+		$(BUILD)/fuzz/modval-corpus $(BUILD)/fuzz/modval-seeds
