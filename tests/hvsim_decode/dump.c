@@ -56,13 +56,16 @@ int main(int argc, char **argv)
 	}
 	mode = !strcmp(argv[1], "64") ? X86_MODE_64 : !strcmp(argv[1], "32") ? X86_MODE_32 : X86_MODE_16;
 	f = fopen(argv[2], "rb");
-	if (!f || fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+	if (!f) {
 		perror(argv[2]);
 		return 2;
 	}
-	data = malloc((size_t)size + 1);
-	if (!data || fread(data, 1, (size_t)size, f) != (size_t)size) {
+	data = NULL;
+	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
+	    !(data = malloc((size_t)size + 1)) || fread(data, 1, (size_t)size, f) != (size_t)size) {
 		perror(argv[2]);
+		fclose(f);
+		free(data);
 		return 2;
 	}
 	fclose(f);

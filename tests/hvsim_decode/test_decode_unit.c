@@ -26,16 +26,15 @@ static int dec_n(const uint8_t *b, size_t n, enum x86_mode mode, struct x86_insn
 	return rc;
 }
 
+/* Decode a list of byte values (a compound literal) from a heap copy. */
 #define DEC(mode, in, ...)                                                       \
-	({                                                                       \
-		static const uint8_t b_[] = { __VA_ARGS__ };                     \
-		dec_n(b_, sizeof(b_), (mode), (in));                             \
-	})
+	dec_n((const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ }), \
+	      (mode), (in))
 
 /* Decoding every proper prefix of b must ask for more bytes. */
 static bool truncations_efault(const uint8_t *b, size_t n, enum x86_mode mode)
 {
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 
 	for (size_t k = 0; k < n; k++)
 		if (dec_n(b, k, mode, &in) != -EFAULT)
@@ -45,7 +44,7 @@ static bool truncations_efault(const uint8_t *b, size_t n, enum x86_mode mode)
 
 TEST(hvsim_decode_mov_to_cr)
 {
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 
 	/* mov %rax,%cr3 */
 	CHECK_EQ_INT(DEC(X86_MODE_64, &in, 0x0f, 0x22, 0xd8), 0);
@@ -90,7 +89,7 @@ TEST(hvsim_decode_mov_to_cr)
 
 TEST(hvsim_decode_mov_from_cr_dr)
 {
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 
 	/* mov %cr0,%rbx */
 	CHECK_EQ_INT(DEC(X86_MODE_64, &in, 0x0f, 0x20, 0xc3), 0);
@@ -110,7 +109,7 @@ TEST(hvsim_decode_mov_from_cr_dr)
 
 TEST(hvsim_decode_descriptor_tables)
 {
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 
 	/* lgdt 0x12345678(%rip) */
 	CHECK_EQ_INT(DEC(X86_MODE_64, &in, 0x0f, 0x01, 0x15, 0x78, 0x56, 0x34, 0x12), 0);
@@ -172,7 +171,7 @@ TEST(hvsim_decode_descriptor_tables)
 
 TEST(hvsim_decode_msr_clts_lmsw_xsetbv)
 {
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 
 	CHECK_EQ_INT(DEC(X86_MODE_64, &in, 0x0f, 0x30), 0);
 	CHECK_EQ(in.op, X86_OP_WRMSR);
@@ -213,7 +212,7 @@ TEST(hvsim_decode_msr_clts_lmsw_xsetbv)
 
 TEST(hvsim_decode_general_memory)
 {
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 
 	/* mov %rax,0x10(%rbx,%rcx,4) */
 	CHECK_EQ_INT(DEC(X86_MODE_64, &in, 0x48, 0x89, 0x44, 0x8b, 0x10), 0);
@@ -300,7 +299,7 @@ TEST(hvsim_decode_general_memory)
 
 TEST(hvsim_decode_string_ops)
 {
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 
 	/* rep movsq */
 	CHECK_EQ_INT(DEC(X86_MODE_64, &in, 0xf3, 0x48, 0xa5), 0);
@@ -350,7 +349,7 @@ TEST(hvsim_decode_string_ops)
 
 TEST(hvsim_decode_immediates)
 {
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 
 	/* movabs $0x1122334455667788,%rax */
 	CHECK_EQ_INT(DEC(X86_MODE_64, &in, 0x48, 0xb8, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11),
@@ -438,7 +437,7 @@ TEST(hvsim_decode_immediates)
 
 TEST(hvsim_decode_maps_and_vex)
 {
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 
 	/* 3DNow! pfmul %mm1,%mm0: opcode is the trailing byte */
 	CHECK_EQ_INT(DEC(X86_MODE_64, &in, 0x0f, 0x0f, 0xc1, 0xb4), 0);
@@ -504,7 +503,7 @@ TEST(hvsim_decode_maps_and_vex)
 
 TEST(hvsim_decode_16bit_addressing)
 {
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 
 	/* mov 2(%bp),%ax: SS default */
 	CHECK_EQ_INT(DEC(X86_MODE_16, &in, 0x8b, 0x46, 0x02), 0);
@@ -545,7 +544,7 @@ TEST(hvsim_decode_16bit_addressing)
 
 TEST(hvsim_decode_rejects)
 {
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 	uint8_t b[16];
 
 	/* invalid in 64-bit mode, undefined, undefined group slots */
@@ -602,7 +601,7 @@ TEST(hvsim_decode_truncated_input)
 		(const uint8_t *)"\x66\x0f\x78\xc0\x01\x02",
 	};
 	static const size_t lens[] = { 3, 7, 10, 9, 14, 7, 8, 9, 4, 6 };
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 
 	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		CHECK_EQ_INT(dec_n(cases[i], lens[i], X86_MODE_64, &in), 0);
@@ -615,7 +614,7 @@ TEST(hvsim_decode_truncated_input)
 
 TEST(hvsim_decode_effective_address)
 {
-	struct x86_insn in;
+	struct x86_insn in = { 0 };
 	uint64_t gpr[16] = { 0 }, ea = 0;
 
 	/* mov %rax,0x10(%rbx,%rcx,4) with rbx=0x1000, rcx=2, FS base 0x7000 */
