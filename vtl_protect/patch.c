@@ -15,7 +15,8 @@
  * by the module validator) covering exactly the same target bytes, and its
  * bytes must equal, at the same offsets, either the precomputed instruction
  * (a JMP8 0xEB or JMP32 0xE9), the NOP of that size, or INT3 on the first
- * byte.  The bytes written come from VTL1's tables, never from the request.
+ * byte.  The bytes written come from VTL1's tables, never from the request,
+ * and only into memory VTL1 protects as executable.
  *
  * PatchInfo format (vtlguard's, documented in docs/vtl-call-abi.md): an
  * array of struct heki_patch, 24 bytes each, nothing else.
@@ -215,6 +216,18 @@ static int copy_request(uint64_t pa0, uint64_t pa1, struct vtlp_patch *req)
 	return north_copy_in((uint8_t *)req + n0, pa1, sizeof(*req) - n0);
 }
 
+/*
+ * Every target byte must lie in memory VTL1 protects as kernel text (X):
+ * PATCH_TEXT exists to change protected code, and must never become a way to
+ * put jump bytes into protected data.
+ */
+static bool in_protected_text(uint64_t pa, size_t n)
+{
+	const struct vtlp_prot *p = vtlp_prot_find(pa);
+
+	return p && (p->attr & HEKI_ATTR_MEM_X) && pa + n <= p->end;
+}
+
 /* Called with vtlp.lock held. */
 int64_t vtlp_patch_text(uint64_t pa0, uint64_t pa1)
 {
@@ -252,6 +265,12 @@ int64_t vtlp_patch_text(uint64_t pa0, uint64_t pa1)
 		return -EACCES;
 	}
 	n0 = first_page_bytes(&req);
+	if (!in_protected_text(req.pa[0], n0) ||
+	    (n0 < req.size && !in_protected_text(req.pa[1], req.size - n0))) {
+		log_warn("vtlp: PATCH_TEXT at %#llx: target is not protected kernel text: "
+			 "refused", (unsigned long long)req.pa[0]);
+		return -EACCES;
+	}
 	ret = north_copy_out(req.pa[0], bytes, n0);
 	if (!ret && n0 < req.size)
 		ret = north_copy_out(req.pa[1], bytes + n0, req.size - n0);

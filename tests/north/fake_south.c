@@ -84,7 +84,7 @@ int south_vtl0_read(uint64_t gpa, void *dst, size_t len)
 {
 	if (!in_ram(gpa, len) || hits_vtl1(gpa, len))
 		return -EFAULT;
-	fake_south.reads++;
+	__atomic_fetch_add(&fake_south.reads, 1, __ATOMIC_RELAXED);
 	memcpy(dst, fake_south.ram + gpa, len);
 	return 0;
 }
@@ -93,7 +93,7 @@ int south_vtl0_write(uint64_t gpa, const void *src, size_t len)
 {
 	if (!in_ram(gpa, len) || hits_vtl1(gpa, len))
 		return -EFAULT;
-	fake_south.writes++;
+	__atomic_fetch_add(&fake_south.writes, 1, __ATOMIC_RELAXED);
 	memcpy(fake_south.ram + gpa, src, len);
 	return 0;
 }

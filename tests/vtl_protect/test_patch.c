@@ -140,6 +140,8 @@ TEST(vtlp_patchinfo_validation)
 	CHECK_EQ_INT(load_patchinfo(p, 1, 5), -EINVAL); /* not a multiple of 24 */
 	CHECK_EQ_INT(request(mk(T0, 0, jmp, 5)), -ENOENT); /* nothing was loaded */
 	CHECK_EQ_INT(load_patchinfo(p, 1, 0), 0);
+	CHECK_EQ_INT(request(mk(T0, 0, jmp, 5)), -EACCES); /* text not protected yet */
+	CHECK_EQ_INT(vt_protect(T_TEXT, T_TEXT + 0x1000, HEKI_ATTR_MEM_R | HEKI_ATTR_MEM_X), 0);
 	CHECK_EQ_INT(request(mk(T0, 0, jmp, 5)), 0);
 }
 
@@ -158,4 +160,11 @@ TEST(vtlp_patch_module_entries)
 	CHECK_EQ_INT(request(mk(T0, 0, jmp, 5)), 0); /* kernel entries stay */
 	m.code[0] = 0x90;
 	CHECK_EQ_INT(vtlp_patch_add(&m), -EINVAL);
+	/* A precomputed site outside protected text is never written. */
+	m = mk(T_DATA + 0x10, 0, jmp8, 2);
+	CHECK_EQ_INT(vtlp_patch_add(&m), 0);
+	CHECK_EQ_INT(request(mk(T_DATA + 0x10, 0, jmp8, 2)), -EACCES);
+	CHECK_EQ_INT(vt_protect(T_DATA, T_DATA + 0x1000, HEKI_ATTR_MEM_R), 0);
+	CHECK_EQ_INT(request(mk(T_DATA + 0x10, 0, jmp8, 2)), -EACCES);
+	CHECK_EQ(*fake_ram(T_DATA + 0x10), 0);
 }
