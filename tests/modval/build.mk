@@ -43,3 +43,16 @@ fuzz-modval: $(MODVAL_FUZZER) suite-modval
 	done
 	$(Q)$(MODVAL_FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
 		$(BUILD)/fuzz/modval-corpus $(BUILD)/fuzz/modval-seeds
+
+# `make bench-modval`: 1 MiB module validation time next to openssl's
+# (objects come from tools/modcheck/build.mk's optimised host-tool rule).
+MODVAL_BENCH := $(BUILD)/host/tests/modval/bench_modval
+$(MODVAL_BENCH): $(patsubst %.c,$(BUILD)/host-tool/%.o,tests/modval/bench_modval.c \
+		$(sort $(wildcard vtl_protect/modval/*.c)) core/fmt.c core/log.c core/errno.c)
+	$(call msg,HOSTLD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -o $@ $^ -lbearssl
+
+.PHONY: bench-modval
+bench-modval: $(MODVAL_BENCH)
+	$(Q)tests/modval/bench.sh $(BUILD)/bench-modval $(MODVAL_BENCH)

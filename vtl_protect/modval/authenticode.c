@@ -172,9 +172,10 @@ int authenticode_verify(const struct modval_trust *t, const uint8_t *img, size_t
 	int err;
 
 	memset(res, 0, sizeof(*res));
-	/* First pass only locates the table; the digest is recomputed below
-	 * with the algorithm the signature names. */
-	err = authenticode_digest(img, len, MODVAL_HASH_SHA256, tmp, &coff, &clen, &res->reason);
+	/* First pass (hash NONE: nothing is hashed) only validates the layout
+	 * and locates the table; the digest is computed below with the
+	 * algorithm the signature names. */
+	err = authenticode_digest(img, len, MODVAL_HASH_NONE, tmp, &coff, &clen, &res->reason);
 	if (err)
 		return err;
 	wlen = le32(img + coff);

@@ -31,8 +31,8 @@ struct authenticode_result {
 };
 
 /*
- * Compute the Authenticode digest of img with hash h.  Also returns where the
- * certificate table is.  -EBADMSG/-ENODATA with *why on bad/unsigned images.
+ * Compute the Authenticode digest of img with hash h (MODVAL_HASH_NONE only
+ * validates the layout).  Also returns where the certificate table is.  -EBADMSG/-ENODATA with *why on bad/unsigned images.
  */
 int authenticode_digest(const uint8_t *img, size_t len, enum modval_hash h, uint8_t *out,
 			size_t *cert_off, size_t *cert_len, const char **why);

@@ -414,6 +414,12 @@ static int check_region(const struct modelf_input *in, const struct modelf_layou
 		if (lay->type[i] != type)
 			continue;
 		get_shdr(e, shoff, i, &s);
+		/* The layout is the caller's: re-check it against this ELF. */
+		if (lay->offset[i] > size || s.size > size - lay->offset[i] ||
+		    (s.type != SHT_NOBITS && !in_file(s.offset, s.size, in->elf_len))) {
+			*why = "layout does not match the module ELF";
+			return -EINVAL;
+		}
 		if (s.type != SHT_NOBITS)
 			memcpy(in->scratch + lay->offset[i], e + s.offset, s.size);
 	}
