@@ -10,6 +10,25 @@
  */
 #include "vtl_protect/internal.h"
 
+int vtlp_read_range_chain(uint64_t pa, uint64_t nranges, struct heki_range *out, size_t max)
+{
+	static struct vtlp_range tmp[VTLP_MAX_RANGES];
+	int ret;
+
+	if (nranges > max)
+		return -E2BIG;
+	north_lock(&vtlp.lock);
+	ret = vtlp_read_chain(pa, nranges, tmp);
+	for (uint64_t i = 0; !ret && i < nranges; i++) {
+		out[i].va = tmp[i].va;
+		out[i].pa = tmp[i].pa;
+		out[i].epa = tmp[i].epa;
+		out[i].attributes = tmp[i].attr;
+	}
+	north_unlock(&vtlp.lock);
+	return ret;
+}
+
 int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range *out)
 {
 	static uint64_t visited[VTLP_MAX_CHAIN_PAGES];

@@ -112,6 +112,21 @@ static void format(const struct vtlp_violation *v, char *buf, size_t len)
 	}
 }
 
+void vtlp_log_summary(void)
+{
+	uint64_t c[VTLP_CLASS_COUNT];
+
+	north_lock(&viol_lock);
+	memcpy(c, counters, sizeof(c));
+	north_unlock(&viol_lock);
+	log_info("vtlp: violations: mem-read=%llu mem-write=%llu mem-exec=%llu cr=%llu msr=%llu "
+		 "descriptor-table=%llu bad-call=%llu", (unsigned long long)c[VTLP_CLASS_MEM_READ],
+		 (unsigned long long)c[VTLP_CLASS_MEM_WRITE],
+		 (unsigned long long)c[VTLP_CLASS_MEM_EXEC], (unsigned long long)c[VTLP_CLASS_CR],
+		 (unsigned long long)c[VTLP_CLASS_MSR], (unsigned long long)c[VTLP_CLASS_DT],
+		 (unsigned long long)c[VTLP_CLASS_BAD_CALL]);
+}
+
 void vtlp_violation(const struct vtlp_violation *in)
 {
 	struct vtlp_violation v = *in;

@@ -118,6 +118,17 @@ int vtlp_protect_range(uint64_t pa, uint64_t epa, uint32_t attr, const char *why
 /* Attributes VTL1 applied to the page holding gpa, or -ENOENT if none. */
 int vtlp_protection_of(uint64_t gpa, uint32_t *attr);
 
+/*
+ * Copy a VTL0 range chain (struct heki_page pages) into `out` (room for `max`
+ * ranges) with every chain check PROTECT_MEMORY makes (alignment, counts,
+ * length, loops, VTL1 overlap).  The ranges themselves are not checked.
+ * For the module/kexec validator.  -E2BIG when nranges > max.
+ */
+int vtlp_read_range_chain(uint64_t pa, uint64_t nranges, struct heki_range *out, size_t max);
+
+/* Log one line with every violation counter (for reports and make run). */
+void vtlp_log_summary(void);
+
 /* Append an entry to the measurement log (see measure.c for types). */
 enum vtlp_measure_type {
 	VTLP_MEASURE_POLICY = 1,

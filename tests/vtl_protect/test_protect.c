@@ -211,3 +211,19 @@ TEST(vtlp_protect_table_full_is_enospc)
 	/* Replacing an extent with the same shape still fits. */
 	CHECK_EQ_INT(vt_protect(FAKE_VTL1_END, FAKE_VTL1_END + 0x1000, R | W), 0);
 }
+
+TEST(vtlp_read_range_chain_for_validator)
+{
+	struct heki_range r[3] = { rng(T_TEXT, T_TEXT + 0x1000, 1), rng(T_DATA, T_DATA + 0x10, 3),
+				   rng(T_RODATA, T_RODATA + 0x2000, 8) };
+	struct heki_range out[3];
+
+	vt_setup();
+	vt_chain_at(T_CHAIN, r, 3, 2);
+	CHECK_EQ_INT(vtlp_read_range_chain(T_CHAIN, 3, out, 3), 0);
+	CHECK_MEM(out, r, sizeof(r));
+	CHECK_EQ_INT(vtlp_read_range_chain(T_CHAIN, 3, out, 2), -E2BIG);
+	((struct heki_page_hdr *)fake_ram(T_CHAIN + 0x1000))->next_pa = T_CHAIN;
+	CHECK_EQ_INT(vtlp_read_range_chain(T_CHAIN, 3, out, 3), 0); /* done before next_pa */
+	CHECK_EQ_INT(vtlp_read_range_chain(T_CHAIN, 5, out, 8), -ELOOP);
+}

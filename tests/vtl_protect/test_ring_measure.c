@@ -166,6 +166,8 @@ TEST(vtlp_violation_reports_are_rate_limited)
 	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
 	CHECK_EQ(vt_lines("VIOLATION"), 3);
 	CHECK_EQ(vt_lines("3 cr violation reports were rate-limited"), 1);
+	vtlp_log_summary();
+	CHECK_EQ(vt_lines("mem-exec=0 cr=6 msr=0 descriptor-table=0 bad-call=0"), 1);
 }
 
 TEST(vtlp_violation_action_gp_is_silent)
