@@ -388,3 +388,15 @@ TEST(modval_authenticode_malformed)
 	CHECK_EQ_INT(authenticode_digest(img, AUTHENTICODE_MAX_IMAGE + 1, MODVAL_HASH_SHA256, d,
 					 &off, &clen, &why), -E2BIG);
 }
+
+/* ------------------------------------------------------------- self-test */
+
+#include "vtl_protect/modval/selftest.h"
+
+TEST(modval_selftest_passes_on_host)
+{
+	static struct modval_trust t;
+
+	CHECK_EQ_INT(modval_selftest(&t), 0);
+	CHECK_EQ(t.ncerts, 0);
+}
