@@ -10,9 +10,11 @@
  */
 #include "vtl_protect/internal.h"
 
+struct vtlp_range vtlp_chain_buf[VTLP_MAX_RANGES];
+
 int vtlp_read_range_chain(uint64_t pa, uint64_t nranges, struct heki_range *out, size_t max)
 {
-	static struct vtlp_range tmp[VTLP_MAX_RANGES];
+	struct vtlp_range *tmp = vtlp_chain_buf;
 	int ret;
 
 	if (nranges > max)

@@ -60,7 +60,7 @@ bool vtlp_end_of_boot_done(void)
 
 int64_t vtlp_protect_memory(uint64_t pa, uint64_t nranges)
 {
-	static struct vtlp_range ranges[VTLP_MAX_RANGES];
+	struct vtlp_range *ranges = vtlp_chain_buf;
 	int ret;
 
 	ret = vtlp_read_chain(pa, nranges, ranges);
@@ -69,7 +69,8 @@ int64_t vtlp_protect_memory(uint64_t pa, uint64_t nranges)
 	ret = vtlp_prot_apply(ranges, (size_t)nranges, VTLP_OWNER_KERNEL, false);
 	if (ret)
 		return ret;
-	vtlp_measure(VTLP_MEASURE_PROTECT, nranges, 0, ranges, (size_t)nranges * sizeof(ranges[0]));
+	vtlp_measure(VTLP_MEASURE_PROTECT, nranges, 0, ranges,
+		     (size_t)nranges * sizeof(ranges[0]));
 	log_info("vtlp: PROTECT_MEMORY applied %llu ranges", (unsigned long long)nranges);
 	return 0;
 }

@@ -59,6 +59,8 @@ struct vtlp_range {
  * ranges themselves.
  */
 int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range *out);
+/* One range buffer for the calls that read chains (all under vtlp.lock). */
+extern struct vtlp_range vtlp_chain_buf[VTLP_MAX_RANGES];
 
 /* Protection table (prot.c); callers hold vtlp.lock. */
 const struct vtlp_prot *vtlp_prot_find(uint64_t gpa);

@@ -42,7 +42,7 @@ static struct kdata_slot slots[VTLP_KDATA_COUNT] = {
 	[VTLP_KDATA_KEXEC_TRAMPOLINE] = { NULL, VTLP_KDATA_MAX_BIG * 64, 0, { 0 } },
 };
 
-static struct vtlp_range ranges[VTLP_MAX_RANGES];
+static struct vtlp_range *const ranges = vtlp_chain_buf;
 static uint8_t chunk[PAGE_SIZE];
 
 void vtlp_kdata_reset(void)

@@ -13,10 +13,15 @@
 
 #include "vtl_protect/internal.h"
 
-static struct vtlp_prot pieces[VTLP_MAX_PROTS + VTLP_MAX_RANGES];
+/* `apply` is only built once `pieces` is no longer needed: share memory. */
+static union {
+	struct vtlp_prot pieces[VTLP_MAX_PROTS + VTLP_MAX_RANGES];
+	struct north_prot_range apply[VTLP_MAX_RANGES];
+} work;
+#define pieces work.pieces
+#define apply work.apply
 static struct vtlp_prot scratch[VTLP_MAX_PROTS];
 static struct vtlp_prot sorted[VTLP_MAX_RANGES];
-static struct north_prot_range apply[VTLP_MAX_RANGES];
 
 void vtlp_prot_reset(void)
 {
