@@ -252,6 +252,12 @@ struct north_event {
  * preset to -EINVAL).  Anything it cannot decode it logs and handles itself
  * (e.g. by injecting #GP) without returning.
  *
+ * Only writes are delivered as register/MSR intercepts.  An intercepted MSR
+ * write may come as NORTH_EV_MSR_INTERCEPT (msr number) or, when the
+ * hypervisor reports it by register name (Hyper-V RegisterIntercept for
+ * LSTAR ...), as NORTH_EV_REG_INTERCEPT with the matching NORTH_REG_*: the
+ * policy engine treats both the same.
+ *
  * Returns 0 with a new event, or a negative errno when no more events will
  * come on this CPU (the fake South's script ran out; a real South never
  * returns).
