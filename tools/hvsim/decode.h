@@ -32,8 +32,18 @@
  *     disp8*N form; N depends on the instruction, which is not modelled:
  *     mem.disp then holds the raw disp8, mem.flags has X86_MEM_DISP8N and
  *     x86_effective_address() returns -EOPNOTSUPP.
+ *   - validity that depends on a mandatory prefix (66/F2/F3 on SSE/MMX
+ *     opcodes) or on the register-vs-memory form of SSE/MMX instructions is
+ *     not checked; such undefined forms still get their structural length.
+ *   - VSIB (gather/scatter) memory operands have a vector index register;
+ *     mem.index then holds its number and x86_effective_address() is wrong
+ *     for them.  Bit-string instructions (BT/BTS/BTR/BTC with a register bit
+ *     offset) may access memory beyond mem: the offset is not applied.
  *   - implicit stack accesses (PUSH reg, CALL, RET, ...) are not reported as
  *     memory operands; PUSH/POP with an r/m operand report that operand.
+ *   - 64-bit mode: ES/CS/SS/DS prefixes are null prefixes (AMD APM vol. 3
+ *     1.2.4), so "64 2E mov" still uses FS.  mem.seg is the segment whose base
+ *     applies (FS/GS, or DS/SS which have base 0 in 64-bit mode).
  */
 #ifndef TOOLS_HVSIM_DECODE_H
 #define TOOLS_HVSIM_DECODE_H
