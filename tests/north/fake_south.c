@@ -120,6 +120,8 @@ int south_get_vtl0_reg(unsigned int vp, enum north_reg reg, struct north_reg_val
 {
 	if (vp >= fake_south.ncpus || (unsigned int)reg >= NORTH_REG_COUNT)
 		return -EINVAL;
+	if (fake_south.fail_get_reg)
+		return fake_south.fail_get_reg;
 	*out = fake_south.vp[vp].regs[reg];
 	return 0;
 }
@@ -137,6 +139,8 @@ int south_install_intercepts(unsigned int vp, uint64_t classes, uint64_t cr0_mas
 {
 	if (vp >= fake_south.ncpus || (classes & ~(uint64_t)NORTH_ICPT_SUPPORTED))
 		return -EINVAL;
+	if (fake_south.fail_install)
+		return fake_south.fail_install;
 	fake_south.vp[vp].icpt_classes = classes;
 	fake_south.vp[vp].cr0_mask = cr0_mask;
 	fake_south.vp[vp].cr4_mask = cr4_mask;

@@ -45,6 +45,8 @@ struct fake_south {
 	unsigned int prot_pages;      /* GPFNs over all calls */
 	size_t max_gpfns_seen;
 	int fail_prot_call;           /* >0: that call (1-based) returns -EIO */
+	int fail_install;             /* south_install_intercepts returns this */
+	int fail_get_reg;             /* south_get_vtl0_reg returns this */
 	unsigned int nvtl1;           /* ranges reported (default 1) */
 	struct north_event queue[FAKE_MAX_EVENTS];
 	unsigned int q_head, q_tail;

@@ -167,6 +167,24 @@ TEST(vtlp_lock_regs_bad_vp_and_south_failure)
 {
 	vt_setup();
 	CHECK_EQ_INT(vtlp_vtl_call(5, LR, 0, 0, 0), -EINVAL);
+	fake_south.fail_get_reg = -EIO;
+	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), -EIO);
+	fake_south.fail_get_reg = 0;
+	fake_south.fail_install = -EIO;
+	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), -EIO);
+	/* Not locked: an intercept is still refused, as "before lock". */
+	CHECK_EQ(reg_write(0, NORTH_REG_CR4, 0), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_lines("CR4-before-lock"), 1);
+	fake_south.fail_install = 0;
 	fake_south.ncpus = 1;
 	CHECK_EQ_INT(vtlp_vtl_call(1, LR, 0, 0, 0), -EINVAL);
+}
+
+TEST(vtlp_end_of_boot_warns_about_unlocked_vps)
+{
+	vt_setup();
+	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
+	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT, 0, 0, 0), 0);
+	CHECK_EQ(vt_lines("VP 1 never called LOCK_REGS"), 1);
+	CHECK_EQ(vt_lines("VP 0 never called LOCK_REGS"), 0);
 }

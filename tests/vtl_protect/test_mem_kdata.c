@@ -64,8 +64,13 @@ TEST(vtlp_mem_intercept_audit_mode_allows_and_logs)
 	CHECK_EQ(fake_south.vp[0].gp_injected, 0);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_MEM_WRITE), 1);
 	CHECK_EQ(vt_lines("action=audit-allow"), 1);
-	/* VTL1 memory is never audited open. */
+	/* VTL1 memory and the log ring are never audited open. */
 	CHECK_EQ(mem(FAKE_VTL1_START, NORTH_ACCESS_WRITE), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_ALLOCATE_RINGBUFFER_MEMORY, T_RING, 0x1000, 0),
+		     0);
+	CHECK_EQ(mem(T_RING + 8, NORTH_ACCESS_WRITE), NORTH_DECIDE_DENY_GP);
+	CHECK(!(fake_perm(T_RING) & SOUTH_PROT_W));
+	CHECK_EQ(vt_lines("ring-immutable-write"), 1);
 }
 
 static struct heki_range kr(uint64_t pa, uint64_t epa, uint64_t type)
