@@ -1,0 +1,38 @@
+# tools/hvsim: the Hyper-V VSM model (its own freestanding image) and its
+# host-testable core.  hvsim is linked at a fixed 1 MiB (not PIE): it is a
+# hypervisor that identity-maps and owns all physical memory.
+HVSIM_ELF := $(BUILD)/hvsim.elf
+
+# Portable model code: also built into the host unit-test runner.
+HVSIM_CORE_SRCS := tools/hvsim/npt.c tools/hvsim/prot.c tools/hvsim/guestmem.c \
+	tools/hvsim/hypercall.c tools/hvsim/regs.c tools/hvsim/vp.c tools/hvsim/synth.c \
+	tools/hvsim/intercept.c tools/hvsim/insn.c tools/hvsim/fmt.c
+HVSIM_SRCS := $(HVSIM_CORE_SRCS) tools/hvsim/exit.c tools/hvsim/main.c tools/hvsim/fwcfg.c \
+	tools/hvsim/lib.c tools/hvsim/decode.c
+HVSIM_ASRCS := tools/hvsim/boot/entry.S arch/x86_64/svm.S
+
+HVSIM_CFLAGS := $(filter-out -fPIE,$(FREESTANDING_CFLAGS)) -fno-pie \
+	-mstack-protector-guard=global -isystem tools/hvsim/libc
+HVSIM_ASFLAGS := $(filter-out -std=c11 -mgeneral-regs-only -fPIE,$(FREESTANDING_CFLAGS)) \
+	-fno-pie -D__ASSEMBLY__
+
+HVSIM_OBJS := $(patsubst %.c,$(BUILD)/hvsim/%.o,$(HVSIM_SRCS)) \
+	$(patsubst %.S,$(BUILD)/hvsim/%.o,$(HVSIM_ASRCS))
+
+$(BUILD)/hvsim/%.o: %.c | $(GEN_HEADERS)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(HVSIM_CFLAGS) -c $< -o $@
+
+$(BUILD)/hvsim/%.o: %.S | $(GEN_HEADERS)
+	$(call msg,AS,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(HVSIM_ASFLAGS) -c $< -o $@
+
+$(HVSIM_ELF): $(HVSIM_OBJS) tools/hvsim/boot/hvsim.ld
+	$(call msg,LD,$@)
+	$(Q)$(LD) -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
+		-T tools/hvsim/boot/hvsim.ld -o $@ $(HVSIM_OBJS)
+
+ALL_TARGETS += $(HVSIM_ELF)
+HOST_UNIT_SRCS += $(HVSIM_CORE_SRCS)

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef HVSIM_EXIT_H
+#define HVSIM_EXIT_H
+#include "tools/hvsim/hvsim.h"
+bool hvsim_handle_exit(struct hv_partition *p, struct hv_vp *vp);
+void hvsim_dump_vmcb(struct hv_vp *vp, int vtl, const char *why);
+void hv_snprintf_prefix(char *buf, size_t n, int vtl, unsigned int vp);
+#endif

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hvsim: the partition model.  One partition, up to HVSIM_MAX_VPS virtual
+ * processors, each with a VTL0 and a VTL1 context.  Everything the Hyper-V
+ * interface needs is a function over these structs plus the guest-memory
+ * accessor in guestmem.h, so it builds both into the hvsim image and into the
+ * host unit tests (where "guest RAM" is a malloc'd buffer).
+ */
+#ifndef HVSIM_HVSIM_H
+#define HVSIM_HVSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/x86_64/svm.h"
+#include "tools/hvsim/hvdefs.h"
+#include "tools/hvsim/vmcb.h"
+
+#define HVSIM_MAX_VPS   8
+#define HVSIM_NUM_VTLS  2
+
+/* Hypercall page layout hvsim writes into each VTL's hypercall page. */
+#define HVSIM_HCPAGE_VTL_CALL_OFF    0x100
+#define HVSIM_HCPAGE_VTL_RETURN_OFF  0x110
+
+struct hv_synic {
+	uint64_t scontrol, siefp, simp;
+	uint64_t sint[HV_SYNIC_SINT_COUNT];
+};
+
+/* State SVM does not keep for us, private to one VTL of one VP. */
+struct vtl_ctx {
+	struct vmcb *vmcb;
+	uint64_t vmcb_pa;
+	bool enabled;            /* EnableVpVtl done (VTL0: always) */
+	uint64_t guest_os_id;
+	uint64_t hypercall_msr;
+	uint64_t vp_assist_msr;
+	struct hv_synic synic;
+	uint64_t pending_event0; /* written by a higher VTL, injected at entry */
+	uint64_t guest_efer;     /* EFER as the guest sees it (SVME hidden) */
+	uint64_t msr_crash[5];
+	/* Intercept controls this VTL (VTL1) set up for the lower VTL. */
+	uint64_t cr_intercept_ctl, cr0_mask, cr4_mask;
+	uint8_t *msrpm;          /* 8 KiB MSR permission map */
+	uint64_t msrpm_pa;
+	uint8_t line[128];       /* console line buffer */
+	size_t line_len;
+};
+
+struct hv_vp {
+	unsigned int index;
+	bool started;            /* running (VP0 always; APs after StartVirtualProcessor/EnableVpVtl) */
+	bool halted;
+	int active_vtl;
+	struct svm_gprs gprs;    /* shared across VTLs (RAX lives in the VMCB and is copied) */
+	struct vtl_ctx vtl[HVSIM_NUM_VTLS];
+	bool msg_queued;         /* an intercept message waiting for a free SIM slot */
+	struct hv_message queued_msg;
+	uint64_t nr_exits, nr_hypercalls, nr_vtl_switches;
+};
+
+struct hv_partition {
+	uint8_t *ram;            /* host pointer to GPA 0 */
+	uint64_t ram_pa;         /* host physical address of GPA 0 */
+	uint64_t ram_size;
+	unsigned int nr_vps;
+	bool vtl1_enabled;
+	bool mbec;
+	uint64_t vsm_partition_config;   /* set by VTL1 */
+	uint8_t *vtl0_prot;      /* VTL1's mask for VTL0, one byte per 4 KiB page */
+	struct npt *npt[HVSIM_NUM_VTLS];
+	uint8_t *iopm;
+	uint64_t iopm_pa;
+	bool trace;
+	int exit_code;           /* set when a guest asks hvsim to stop */
+	bool stop;
+	struct hv_vp vps[HVSIM_MAX_VPS];
+};
+
+extern struct hv_partition *hvp;  /* the one partition (image) */
+
+/* --- platform hooks (image: svm/boot code; host tests: fakes) --- */
+void *hv_alloc_pages(size_t npages);      /* zeroed, page aligned */
+uint64_t hv_virt_to_phys(const void *p);
+void hv_console_write(const char *prefix, const char *s, size_t n);
+void hv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hv_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hv_vp_kick(struct hv_vp *vp);        /* an AP became runnable */
+
+/* --- guest memory (guestmem.c) --- */
+void *gpa_ptr(struct hv_partition *p, uint64_t gpa, uint64_t len);
+int gva_to_gpa(struct hv_partition *p, const struct vmcb *v, uint64_t gva, bool write,
+	       uint64_t *gpa);
+int guest_read_virt(struct hv_partition *p, const struct vmcb *v, uint64_t gva, void *dst,
+		    size_t n);
+
+/* --- VTL protection (prot.c) --- */
+int prot_init(struct hv_partition *p);
+int prot_set(struct hv_partition *p, uint64_t gfn, uint8_t mask);
+uint8_t prot_get(const struct hv_partition *p, uint64_t gfn);
+uint8_t prot_default_mask(const struct hv_partition *p);
+void prot_reapply_default(struct hv_partition *p);
+bool vtl0_may_access(const struct hv_partition *p, uint64_t gpa, uint64_t len, bool write);
+
+/* --- per-VP state (vp.c) --- */
+int vp_init(struct hv_partition *p, struct hv_vp *vp, unsigned int index);
+void vp_setup_vmcb(struct hv_partition *p, struct hv_vp *vp, int vtl);
+int vp_load_initial_context(struct hv_vp *vp, int vtl, const struct hv_initial_vp_context *ctx);
+void vp_update_intercepts(struct hv_partition *p, struct hv_vp *vp);
+void vtl_switch(struct hv_partition *p, struct hv_vp *vp, int to_vtl, uint32_t reason);
+void vp_prepare_entry(struct hv_partition *p, struct hv_vp *vp);
+void vp_inject_exception(struct hv_vp *vp, int vtl, uint8_t vector, bool has_err, uint32_t err);
+
+/* --- registers (regs.c) --- */
+int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t name,
+		    uint64_t val[2]);
+int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t name,
+		    const uint64_t val[2]);
+
+/* --- hypercalls (hypercall.c) --- */
+uint64_t hv_hypercall(struct hv_partition *p, struct hv_vp *vp, uint64_t control,
+		      uint64_t in_gpa, uint64_t out_gpa, bool *switched);
+
+/* --- synthetic MSRs and CPUID (synth.c) --- */
+int hv_msr_read(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t *val);
+int hv_msr_write(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t val);
+bool hv_cpuid(struct hv_vp *vp, uint32_t leaf, uint32_t sub, uint32_t r[4]);
+
+/* --- intercepts to VTL1 (intercept.c) --- */
+void msg_intercept_header(struct hv_vp *vp, struct hv_x64_intercept_message_header *h,
+			  uint8_t insn_len, uint8_t access);
+int deliver_intercept(struct hv_partition *p, struct hv_vp *vp, uint32_t type,
+		      const void *payload, uint8_t payload_size);
+void synic_eom(struct hv_partition *p, struct hv_vp *vp);
+bool vtl1_intercepts_active(struct hv_partition *p, struct hv_vp *vp);
+
+/* hv_hypercall result bit: re-execute the VMMCALL with rep start = low 12 bits */
+#define HVSIM_HC_RESTART_FLAG (1ull << 63)
+
+#endif

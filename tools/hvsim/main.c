@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hvsim image: physical memory plan, console, guest loading and the VP run
+ * loop.  Physical layout (identity mapped by boot/entry.S):
+ *   1 MiB ..           hvsim image, then its page heap up to 64 MiB
+ *   64 MiB .. RAM end  guest RAM: GPA 0 = PA 64 MiB.  hvsim never maps its
+ *                      own memory into a guest (NPTs cover only this range).
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "core/compiler.h"
+#include "tools/hvsim/bootinfo.h"
+#include "tools/hvsim/exit.h"
+#include "tools/hvsim/fmt.h"
+#include "tools/hvsim/fwcfg.h"
+#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/npt.h"
+
+#define HVSIM_HEAP_END   0x4000000ull
+#define GUEST_RAM_PA     0x4000000ull
+#define GUEST_RAM_MAX    0xC0000000ull /* stay below the PCI hole */
+#define COM1             0x3F8
+#define DEBUG_EXIT_PORT  0xF4
+
+extern char __image_end[];
+static uint64_t heap_next;
+static struct hv_partition partition;
+struct hv_partition *hvp = &partition;
+static uint8_t host_save[2][4096] __attribute__((aligned(4096)));
+
+/* ------------------------------------------------------------- console */
+static void serial_putc(char c)
+{
+	for (int i = 0; i < 100000 && !(svm_inb(COM1 + 5) & 0x20); i++)
+		;
+	svm_outb(COM1, (uint8_t)c);
+}
+
+void hv_console_write(const char *prefix, const char *s, size_t n)
+{
+	while (*prefix)
+		serial_putc(*prefix++);
+	for (size_t i = 0; i < n; i++)
+		serial_putc(s[i]);
+	serial_putc('\n');
+}
+
+static void vlog_line(const char *pfx, const char *fmt, va_list ap)
+{
+	char buf[256];
+	int n = hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	hv_console_write(pfx, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+void hv_log(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog_line("[hvsim] ", fmt, ap);
+	va_end(ap);
+}
+
+void hv_trace(const char *fmt, ...)
+{
+	va_list ap;
+	if (!hvp->trace)
+		return;
+	va_start(ap, fmt);
+	vlog_line("[trace] ", fmt, ap);
+	va_end(ap);
+}
+
+void hv_snprintf_prefix(char *buf, size_t n, int vtl, unsigned int vp)
+{
+	hv_snprintf(buf, n, "[vtl%d/vp%u] ", vtl, vp);
+}
+
+static __attribute__((noreturn)) void qemu_exit(int code)
+{
+	svm_outb(DEBUG_EXIT_PORT, (uint8_t)code);
+	svm_halt_forever();
+	__builtin_unreachable();
+}
+
+__attribute__((noreturn)) void hvsim_panic(const char *why)
+{
+	hv_log("PANIC: %s", why);
+	qemu_exit(HVSIM_EXIT_PANIC);
+}
+
+void __stack_chk_fail(void);
+void __stack_chk_fail(void)
+{
+	hvsim_panic("stack protector tripped");
+}
+unsigned long __stack_chk_guard = 0x595e9fbd94fda766ul;
+
+/* Called from boot/entry.S for any CPU exception in hvsim itself. */
+void hvsim_exception(const uint64_t *frame);
+void hvsim_exception(const uint64_t *frame)
+{
+	hv_log("exception %llu err %#llx at rip %#llx", (unsigned long long)frame[0],
+	       (unsigned long long)frame[1], (unsigned long long)frame[2]);
+	hvsim_panic("CPU exception inside hvsim");
+}
+
+/* ------------------------------------------------------------ memory */
+void *hv_alloc_pages(size_t npages)
+{
+	uint64_t pa = heap_next;
+
+	if (npages > (HVSIM_HEAP_END - heap_next) / 4096)
+		return NULL;
+	heap_next += npages * 4096;
+	memset((void *)(uintptr_t)pa, 0, npages * 4096);
+	return (void *)(uintptr_t)pa;
+}
+
+uint64_t hv_virt_to_phys(const void *p) { return (uint64_t)(uintptr_t)p; }
+void *hv_phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)pa; }
+void hv_vp_kick(struct hv_vp *vp) { vp->halted = false; }
+
+/* PVH hvm_start_info: find the RAM block that holds GUEST_RAM_PA. */
+static uint64_t guest_ram_end(uint32_t si_pa)
+{
+	const uint8_t *si = (const uint8_t *)(uintptr_t)si_pa;
+	uint32_t magic, version, entries;
+	uint64_t map;
+
+	memcpy(&magic, si, 4);
+	memcpy(&version, si + 4, 4);
+	if (magic != 0x336ec578 || version < 1)
+		hvsim_panic("no PVH start info with a memory map (boot hvsim with QEMU -kernel)");
+	memcpy(&map, si + 40, 8);
+	memcpy(&entries, si + 48, 4);
+	for (uint32_t i = 0; i < entries; i++) {
+		const uint8_t *e = (const uint8_t *)(uintptr_t)(map + 24 * i);
+		uint64_t addr, size;
+		uint32_t type;
+		memcpy(&addr, e, 8);
+		memcpy(&size, e + 8, 8);
+		memcpy(&type, e + 16, 4);
+		if (type == 1 && addr <= GUEST_RAM_PA && addr + size > GUEST_RAM_PA)
+			return MIN(addr + size, GUEST_RAM_MAX);
+	}
+	hvsim_panic("no RAM above 64 MiB: give QEMU at least -m 128M");
+}
+
+static void cmdline_opts(uint32_t si_pa)
+{
+	const uint8_t *si = (const uint8_t *)(uintptr_t)si_pa;
+	uint64_t cl;
+
+	memcpy(&cl, si + 24, 8);
+	if (!cl)
+		return;
+	for (const char *s = (const char *)(uintptr_t)cl; *s; s++)
+		if (strncmp(s, "trace", 5) == 0)
+			hvp->trace = true;
+}
+
+/* ------------------------------------------------------------ loading */
+/* ELF64 (System V gABI) field offsets: header and program header. */
+#define EH_TYPE 16
+#define EH_MACHINE 18
+#define EH_VERSION 20
+#define EH_ENTRY 24
+#define EH_PHOFF 32
+#define EH_PHENTSIZE 54
+#define EH_PHNUM 56
+#define EH_SIZE 64
+#define PH_TYPE 0
+#define PH_OFFSET 8
+#define PH_PADDR 24
+#define PH_FILESZ 32
+#define PH_MEMSZ 40
+#define PH_SIZE 56
+
+static uint64_t rdn(const uint8_t *b, unsigned int n)
+{
+	uint64_t v = 0;
+	memcpy(&v, b, n);
+	return v;
+}
+
+/* Loads the ELF staged at file[0..size) into guest RAM; hostile-input checks
+ * because the file comes from the user's command line. */
+static int load_elf(struct hv_partition *p, const uint8_t *file, uint64_t size, uint64_t *entry,
+		    uint64_t *lo, uint64_t *hi)
+{
+	if (size < EH_SIZE || memcmp(file, "\x7f" "ELF\x02\x01", 6) || rdn(file + EH_MACHINE, 2) != 62 ||
+	    rdn(file + EH_TYPE, 2) != 2 /* ET_EXEC */ || rdn(file + EH_VERSION, 4) != 1 ||
+	    rdn(file + EH_PHENTSIZE, 2) != PH_SIZE)
+		return -1;
+	uint64_t phoff = rdn(file + EH_PHOFF, 8), phnum = rdn(file + EH_PHNUM, 2);
+	if (phoff > size || phnum > (size - phoff) / PH_SIZE)
+		return -1;
+	*lo = ~0ull;
+	*hi = 0;
+	for (unsigned int i = 0; i < phnum; i++) {
+		const uint8_t *ph = file + phoff + (uint64_t)i * PH_SIZE;
+		uint64_t off = rdn(ph + PH_OFFSET, 8), pa = rdn(ph + PH_PADDR, 8);
+		uint64_t filesz = rdn(ph + PH_FILESZ, 8), memsz = rdn(ph + PH_MEMSZ, 8), end;
+		if (rdn(ph + PH_TYPE, 4) != 1 /* PT_LOAD */ || !memsz)
+			continue;
+		if (filesz > memsz || off > size || filesz > size - off || pa < HVSIM_GUEST_LOAD_MIN ||
+		    add_overflows_u64(pa, memsz, &end) || end > p->ram_size)
+			return -1;
+		memmove(p->ram + pa, file + off, filesz);
+		memset(p->ram + pa + filesz, 0, memsz - filesz);
+		*lo = MIN(*lo, pa);
+		*hi = MAX(*hi, end);
+	}
+	*entry = rdn(file + EH_ENTRY, 8);
+	return *hi ? 0 : -1;
+}
+
+static uint64_t stage_file(struct hv_partition *p, const char *name, uint64_t *size)
+{
+	uint16_t key;
+	uint32_t sz;
+
+	if (fwcfg_find(name, &key, &sz))
+		return 0;
+	uint64_t at = (p->ram_size - ALIGN_UP((uint64_t)sz, 4096)) & ~0xFFFull;
+	if (fwcfg_read(key, p->ram + at, sz))
+		hvsim_panic("fw_cfg read failed");
+	*size = sz;
+	return at;
+}
+
+static void setup_guest_memory(struct hv_partition *p, uint64_t entry, uint64_t lo, uint64_t hi,
+			       uint64_t blob, uint64_t blob_size, unsigned int nr_vps)
+{
+	struct hvsim_boot_info *bi = (void *)(p->ram + HVSIM_BOOTINFO_GPA);
+	uint64_t *gdt = (void *)(p->ram + HVSIM_GUEST_GDT_GPA);
+	uint64_t *pml4 = (void *)(p->ram + HVSIM_GUEST_PML4_GPA);
+	uint64_t *pdpt = (void *)(p->ram + HVSIM_GUEST_PDPT_GPA);
+	uint64_t *pd = (void *)(p->ram + HVSIM_GUEST_PD_GPA);
+
+	gdt[0] = 0;
+	gdt[1] = 0x00AF9B000000FFFFull;
+	gdt[2] = 0x00CF93000000FFFFull;
+	pml4[0] = HVSIM_GUEST_PDPT_GPA | 3;
+	for (int i = 0; i < 4; i++)
+		pdpt[i] = (HVSIM_GUEST_PD_GPA + 4096ull * i) | 3;
+	for (uint64_t i = 0; i < 2048; i++)
+		pd[i] = (i << 21) | 0x83;
+	memset(bi, 0, sizeof(*bi));
+	bi->magic = HVSIM_BOOT_MAGIC;
+	bi->version = HVSIM_BOOT_VERSION;
+	bi->size = sizeof(*bi);
+	bi->ram_size = p->ram_size;
+	bi->nr_vps = nr_vps;
+	bi->flags = p->trace ? HVSIM_BOOT_TRACE : 0;
+	bi->image_start = lo;
+	bi->image_end = hi;
+	bi->blob_gpa = blob;
+	bi->blob_size = blob_size;
+	bi->free_gpa = ALIGN_UP(blob ? blob + blob_size : hi, 0x200000ull);
+
+	struct vmcb *v = p->vps[0].vtl[0].vmcb;
+	v->save.cs = (struct vmcb_seg){ 0x08, 0x29B, 0xFFFFFFFF, 0 };
+	v->save.ds = v->save.es = v->save.ss = (struct vmcb_seg){ 0x10, 0xC93, 0xFFFFFFFF, 0 };
+	v->save.fs = v->save.gs = v->save.ds;
+	v->save.tr = (struct vmcb_seg){ 0, 0x8B, 0x67, 0 };
+	v->save.ldtr = (struct vmcb_seg){ 0, 0x82, 0, 0 };
+	v->save.gdtr = (struct vmcb_seg){ 0, 0, 23, HVSIM_GUEST_GDT_GPA };
+	v->save.idtr = (struct vmcb_seg){ 0, 0, 0, 0 };
+	v->save.cr0 = 0x80010033;
+	v->save.cr3 = HVSIM_GUEST_PML4_GPA;
+	v->save.cr4 = 0x6A0;
+	p->vps[0].vtl[0].guest_efer = EFER_LME | EFER_LMA | EFER_NXE | EFER_SCE;
+	v->save.efer = p->vps[0].vtl[0].guest_efer | EFER_SVME;
+	v->save.rip = entry;
+	v->save.rsp = HVSIM_GUEST_STACK_TOP;
+	v->save.rflags = 2;
+	p->vps[0].gprs.rdi = HVSIM_BOOTINFO_GPA;
+	p->vps[0].gprs.rsi = HVSIM_BOOTINFO_GPA;
+}
+
+static void load_guests(struct hv_partition *p, unsigned int nr_vps)
+{
+	uint64_t size = 0, bsize = 0, entry, lo, hi, blob = 0;
+	uint64_t at = stage_file(p, "opt/hvsim/vtl0", &size);
+
+	if (!at)
+		hvsim_panic("no VTL0 guest: pass -fw_cfg name=opt/hvsim/vtl0,file=<elf> (tools/hvsim/run does)");
+	if (load_elf(p, p->ram + at, size, &entry, &lo, &hi) || hi > at)
+		hvsim_panic("opt/hvsim/vtl0 is not a loadable x86_64 ELF inside guest RAM above 1 MiB");
+	memset(p->ram + at, 0, ALIGN_UP(size, 4096));
+	uint64_t bat = stage_file(p, "opt/hvsim/blob", &bsize);
+	if (bat) {
+		blob = ALIGN_UP(hi, 0x200000ull);
+		if (blob + bsize > bat) /* must not overlap its staging copy */
+			hvsim_panic("guest RAM too small for the blob: raise -m");
+		memmove(p->ram + blob, p->ram + bat, bsize);
+		memset(p->ram + bat, 0, ALIGN_UP(bsize, 4096)); /* staging copy */
+	}
+	setup_guest_memory(p, entry, lo, hi, blob, bsize, nr_vps);
+	uint16_t key;
+	uint32_t csz;
+	if (!fwcfg_find("opt/hvsim/cmdline", &key, &csz)) {
+		struct hvsim_boot_info *bi = (void *)(p->ram + HVSIM_BOOTINFO_GPA);
+		fwcfg_read(key, bi->cmdline, MIN(csz, (uint32_t)sizeof(bi->cmdline) - 1));
+	}
+	hv_log("VTL0 image %#llx-%#llx entry %#llx, blob %#llx+%#llx, guest RAM %llu MiB, %u VP(s)",
+	       (unsigned long long)lo, (unsigned long long)hi, (unsigned long long)entry,
+	       (unsigned long long)blob, (unsigned long long)bsize,
+	       (unsigned long long)(p->ram_size >> 20), nr_vps);
+}
+
+/* ------------------------------------------------------------ SVM */
+static void svm_init(void)
+{
+	uint32_t r[4];
+
+	svm_cpuid(0x80000001, 0, r);
+	if (!(r[2] & (1u << 2)))
+		hvsim_panic("CPU has no SVM: run QEMU with -cpu qemu64,+svm,+npt (or -cpu max)");
+	svm_cpuid(0x8000000A, 0, r);
+	if (!(r[3] & 1))
+		hvsim_panic("CPU has no nested paging: add +npt to -cpu");
+	if (svm_rdmsr(MSR_VM_CR) & (1ull << 4))
+		hvsim_panic("SVM disabled by VM_CR.SVMDIS");
+	svm_wrmsr(MSR_EFER, svm_rdmsr(MSR_EFER) | EFER_SVME | EFER_NXE);
+	svm_wrmsr(MSR_VM_HSAVE_PA, (uint64_t)(uintptr_t)host_save[0]);
+	/* guests may use SSE/AVX; their state is the CPU's (shared by VTLs) */
+	svm_write_cr4(svm_read_cr4() | (1ull << 9) | (1ull << 10));
+}
+
+static struct hv_vp *next_vp(struct hv_partition *p, unsigned int after)
+{
+	for (unsigned int k = 1; k <= p->nr_vps; k++) {
+		struct hv_vp *vp = &p->vps[(after + k) % p->nr_vps];
+		if (vp->started && !vp->halted)
+			return vp;
+	}
+	return NULL;
+}
+
+void hvsim_main(uint32_t start_info);
+void hvsim_main(uint32_t start_info)
+{
+	struct hv_partition *p = hvp;
+	uint64_t ram_end;
+
+	heap_next = ALIGN_UP((uint64_t)(uintptr_t)__image_end, 4096);
+	cmdline_opts(start_info);
+	hv_log("hvsim: Hyper-V VSM model on AMD SVM + NPT (trace %s)", p->trace ? "on" : "off");
+	ram_end = guest_ram_end(start_info);
+	svm_init();
+	if (!fwcfg_present())
+		hvsim_panic("QEMU fw_cfg not found");
+	p->ram = (uint8_t *)(uintptr_t)GUEST_RAM_PA;
+	p->ram_pa = GUEST_RAM_PA;
+	p->ram_size = (ram_end - GUEST_RAM_PA) & ~0x1FFFFFull;
+	p->nr_vps = MIN(fwcfg_nr_cpus(), (unsigned)HVSIM_MAX_VPS);
+	memset(p->ram, 0, p->ram_size);
+	p->iopm = hv_alloc_pages(3);
+	if (!p->iopm)
+		hvsim_panic("out of hvsim memory (iopm)");
+	memset(p->iopm, 0xFF, 3 * 4096);  /* every port traps */
+	p->iopm_pa = hv_virt_to_phys(p->iopm);
+	p->npt[0] = npt_create(p->ram_pa, p->ram_size, 0xF);
+	p->npt[1] = npt_create(p->ram_pa, p->ram_size, 0xF);
+	if (!p->npt[0] || !p->npt[1] || prot_init(p))
+		hvsim_panic("out of hvsim memory (nested page tables)");
+	for (unsigned int i = 0; i < p->nr_vps; i++) {
+		if (vp_init(p, &p->vps[i], i))
+			hvsim_panic("out of hvsim memory (VPs)");
+		if (p->nr_vps > 1)
+			for (int vtl = 0; vtl < HVSIM_NUM_VTLS; vtl++)
+				p->vps[i].vtl[vtl].vmcb->ctl.intercept_misc1 |= VMCB_I1_PAUSE;
+	}
+	load_guests(p, p->nr_vps);
+	p->vps[0].started = true;
+
+	struct hv_vp *vp = &p->vps[0];
+	while (!p->stop) {
+		struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
+		vp_prepare_entry(p, vp);
+		svm_vmrun(&vp->gprs, c->vmcb_pa, (uint64_t)(uintptr_t)host_save[1]);
+		bool yield = hvsim_handle_exit(p, vp);
+		if (yield || vp->halted || !vp->started) {
+			struct hv_vp *n = next_vp(p, vp->index);
+			if (!n) {
+				hv_log("every VP halted with nothing to wake it (last rip %#llx)",
+				       (unsigned long long)vp->vtl[vp->active_vtl].vmcb->save.rip);
+				p->exit_code = HVSIM_EXIT_ALL_HALTED;
+				break;
+			}
+			vp = n;
+		}
+	}
+	for (unsigned int i = 0; i < p->nr_vps; i++)
+		hv_trace("vp%u: %llu exits, %llu hypercalls, %llu VTL switches", i,
+			 (unsigned long long)p->vps[i].nr_exits,
+			 (unsigned long long)p->vps[i].nr_hypercalls,
+			 (unsigned long long)p->vps[i].nr_vtl_switches);
+	hv_log("guest requested exit status %d", p->exit_code);
+	qemu_exit(p->exit_code);
+}

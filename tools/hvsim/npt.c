@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+/* Nested page tables: build and permission updates (see npt.h). */
+#include "tools/hvsim/npt.h"
+
+#include "core/errno.h"
+#include "tools/hvsim/hvsim.h"
+
+uint64_t npt_pte_for(uint64_t pa, uint8_t perm)
+{
+	uint64_t pte = (pa & NPT_ADDR_MASK) | NPT_US;
+
+	/* No read means no access at all: x86 cannot express write- or
+	 * execute-only, and the TLFS allows only none/R/RX/RW/RWX. */
+	if (!(perm & HV_MAP_GPA_READABLE))
+		return 0;
+	pte |= NPT_P;
+	if (perm & HV_MAP_GPA_WRITABLE)
+		pte |= NPT_RW;
+	/* Only KX grants execution (see docs/hvsim.md, "MBEC"). */
+	if (!(perm & HV_MAP_GPA_KERNEL_EXECUTABLE))
+		pte |= NPT_NX;
+	return pte;
+}
+
+static uint64_t *next_level(uint64_t *table, unsigned int idx, bool alloc)
+{
+	if (!(table[idx] & NPT_P)) {
+		if (!alloc)
+			return NULL;
+		uint64_t *t = hv_alloc_pages(1);
+		if (!t)
+			return NULL;
+		table[idx] = hv_virt_to_phys(t) | NPT_P | NPT_RW | NPT_US;
+	}
+	return hv_phys_to_virt(table[idx] & NPT_ADDR_MASK);
+}
+
+static uint64_t *leaf_slot(const struct npt *n, uint64_t gpa, bool alloc)
+{
+	uint64_t *t = n->pml4;
+
+	for (int shift = 39; shift > 12; shift -= 9) {
+		t = next_level(t, (gpa >> shift) & 511, alloc);
+		if (!t)
+			return NULL;
+	}
+	return &t[(gpa >> 12) & 511];
+}
+
+struct npt *npt_create(uint64_t ram_pa, uint64_t ram_size, uint8_t perm)
+{
+	struct npt *n = hv_alloc_pages(1);
+
+	if (!n)
+		return NULL;
+	n->pml4 = hv_alloc_pages(1);
+	if (!n->pml4)
+		return NULL;
+	n->root_pa = hv_virt_to_phys(n->pml4);
+	n->ram_pa = ram_pa;
+	n->ram_size = ram_size;
+	for (uint64_t gpa = 0; gpa < ram_size; gpa += 4096) {
+		uint64_t *slot = leaf_slot(n, gpa, true);
+		if (!slot)
+			return NULL;
+		*slot = npt_pte_for(ram_pa + gpa, perm);
+	}
+	return n;
+}
+
+int npt_set_perm(struct npt *n, uint64_t gpa, uint8_t perm)
+{
+	if (gpa >= n->ram_size)
+		return -EINVAL;
+	uint64_t *slot = leaf_slot(n, gpa, false);
+	if (!slot)
+		return -EINVAL;
+	*slot = npt_pte_for(n->ram_pa + (gpa & ~0xFFFull), perm);
+	return 0;
+}
+
+uint64_t npt_lookup(const struct npt *n, uint64_t gpa)
+{
+	if (gpa >= n->ram_size)
+		return 0;
+	uint64_t *slot = leaf_slot(n, gpa, false);
+	return slot ? *slot : 0;
+}

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-VP, per-VTL machine state: VMCB set-up, initial contexts, the VTL
+ * switch (which registers move and which stay) and event injection.
+ */
+#include <string.h>
+
+#include "core/errno.h"
+#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/npt.h"
+
+#define MSR_STAR          0xC0000081u
+#define MSR_LSTAR         0xC0000082u
+#define MSR_CSTAR         0xC0000083u
+#define MSR_SFMASK        0xC0000084u
+#define MSR_APIC_BASE     0x0000001Bu
+#define MSR_SYSENTER_CS   0x00000174u
+#define MSR_SYSENTER_ESP  0x00000175u
+#define MSR_SYSENTER_EIP  0x00000176u
+
+static void msrpm_set(uint8_t *pm, uint32_t msr, bool rd, bool wr)
+{
+	uint32_t base;
+
+	if (msr <= 0x1FFF)
+		base = 0;
+	else if (msr >= 0xC0000000u && msr <= 0xC0001FFFu)
+		base = 0x800, msr -= 0xC0000000u;
+	else if (msr >= 0xC0010000u && msr <= 0xC0011FFFu)
+		base = 0x1000, msr -= 0xC0010000u;
+	else
+		return; /* outside the map: always intercepted */
+	uint32_t bit = msr * 2;
+	uint8_t *b = &pm[base + bit / 8];
+	uint8_t rmask = (uint8_t)(1u << (bit % 8)), wmask = (uint8_t)(1u << (bit % 8 + 1));
+	*b = (uint8_t)((*b & ~(rmask | wmask)) | (rd ? rmask : 0) | (wr ? wmask : 0));
+}
+
+int vp_init(struct hv_partition *p, struct hv_vp *vp, unsigned int index)
+{
+	vp->index = index;
+	vp->active_vtl = 0;
+	for (int vtl = 0; vtl < HVSIM_NUM_VTLS; vtl++) {
+		struct vtl_ctx *c = &vp->vtl[vtl];
+		c->vmcb = hv_alloc_pages(1);
+		c->msrpm = hv_alloc_pages(2);
+		if (!c->vmcb || !c->msrpm)
+			return -ENOMEM;
+		c->vmcb_pa = hv_virt_to_phys(c->vmcb);
+		c->msrpm_pa = hv_virt_to_phys(c->msrpm);
+		for (unsigned int i = 0; i < HV_SYNIC_SINT_COUNT; i++)
+			c->synic.sint[i] = HV_SYNIC_SINT_MASKED;
+		vp_setup_vmcb(p, vp, vtl);
+	}
+	vp->vtl[0].enabled = true;
+	return 0;
+}
+
+void vp_setup_vmcb(struct hv_partition *p, struct hv_vp *vp, int vtl)
+{
+	struct vmcb *v = vp->vtl[vtl].vmcb;
+
+	v->ctl.intercept_misc1 = VMCB_I1_NMI | VMCB_I1_SMI | VMCB_I1_INIT | VMCB_I1_CPUID |
+				 VMCB_I1_INVD | VMCB_I1_HLT | VMCB_I1_IOIO | VMCB_I1_MSR |
+				 VMCB_I1_SHUTDOWN;
+	v->ctl.intercept_misc2 = VMCB_I2_VMRUN | VMCB_I2_VMMCALL | VMCB_I2_VMLOAD |
+				 VMCB_I2_VMSAVE | VMCB_I2_STGI | VMCB_I2_CLGI | VMCB_I2_SKINIT;
+	v->ctl.iopm_base_pa = p->iopm_pa;
+	v->ctl.msrpm_base_pa = vp->vtl[vtl].msrpm_pa;
+	v->ctl.asid = 1 + vp->index * HVSIM_NUM_VTLS + (uint32_t)vtl;
+	v->ctl.tlb_control = 1;
+	v->ctl.int_ctl = VMCB_V_INTR_MASKING;
+	v->ctl.np_enable = 1;
+	v->ctl.n_cr3 = p->npt[vtl] ? p->npt[vtl]->root_pa : 0;
+	v->save.g_pat = 0x0007040600070406ull;
+	v->save.dr6 = 0xFFFF0FF0;
+	v->save.dr7 = 0x400;
+	v->save.rflags = 2;
+	/* EFER reads/writes are always emulated: the VMCB copy must carry
+	 * SVME, the guest must not see it. */
+	msrpm_set(vp->vtl[vtl].msrpm, MSR_EFER, true, true);
+}
+
+/* Write intercepts VTL1 asked for on VTL0 (CrInterceptControl). */
+void vp_update_intercepts(struct hv_partition *p, struct hv_vp *vp)
+{
+	struct vmcb *v = vp->vtl[0].vmcb;
+	uint64_t ctl = vp->vtl[1].enabled ? vp->vtl[1].cr_intercept_ctl : 0;
+	uint8_t *pm = vp->vtl[0].msrpm;
+	static const struct {
+		uint64_t bit;
+		uint32_t msr;
+	} msrs[] = {
+		{ HV_CR_INTERCEPT_LSTAR, MSR_LSTAR },
+		{ HV_CR_INTERCEPT_STAR, MSR_STAR },
+		{ HV_CR_INTERCEPT_CSTAR, MSR_CSTAR },
+		{ HV_CR_INTERCEPT_APIC_BASE, MSR_APIC_BASE },
+		{ HV_CR_INTERCEPT_SYSENTER_CS, MSR_SYSENTER_CS },
+		{ HV_CR_INTERCEPT_SYSENTER_EIP, MSR_SYSENTER_EIP },
+		{ HV_CR_INTERCEPT_SYSENTER_ESP, MSR_SYSENTER_ESP },
+		{ HV_CR_INTERCEPT_SFMASK, MSR_SFMASK },
+	};
+
+	(void)p;
+	v->ctl.intercept_cr = 0;
+	if (ctl & HV_CR_INTERCEPT_CR0)
+		v->ctl.intercept_cr |= 1u << 16;
+	if (ctl & HV_CR_INTERCEPT_CR4)
+		v->ctl.intercept_cr |= 1u << 20;
+	v->ctl.intercept_misc1 &= ~(VMCB_I1_IDTR_WRITE | VMCB_I1_GDTR_WRITE | VMCB_I1_LDTR_WRITE |
+				    VMCB_I1_TR_WRITE);
+	if (ctl & HV_CR_INTERCEPT_IDTR)
+		v->ctl.intercept_misc1 |= VMCB_I1_IDTR_WRITE;
+	if (ctl & HV_CR_INTERCEPT_GDTR)
+		v->ctl.intercept_misc1 |= VMCB_I1_GDTR_WRITE;
+	if (ctl & HV_CR_INTERCEPT_LDTR)
+		v->ctl.intercept_misc1 |= VMCB_I1_LDTR_WRITE;
+	if (ctl & HV_CR_INTERCEPT_TR)
+		v->ctl.intercept_misc1 |= VMCB_I1_TR_WRITE;
+	v->ctl.intercept_misc2 &= ~VMCB_I2_XSETBV;
+	if (ctl & HV_CR_INTERCEPT_XCR0)
+		v->ctl.intercept_misc2 |= VMCB_I2_XSETBV;
+	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
+		msrpm_set(pm, msrs[i].msr, false, (ctl & msrs[i].bit) != 0);
+	v->ctl.clean = 0;
+}
+
+static void load_seg(struct vmcb_seg *s, const struct hv_x64_segment_register *r)
+{
+	s->base = r->base;
+	s->limit = r->limit;
+	s->sel = r->selector;
+	s->attr = vmcb_attr_from_hv(r->attributes);
+}
+
+/* HV_INITIAL_VP_CONTEXT -> VMCB save area (the caller copied it in). */
+int vp_load_initial_context(struct hv_vp *vp, int vtl, const struct hv_initial_vp_context *ctx)
+{
+	struct vmcb *v = vp->vtl[vtl].vmcb;
+
+	v->save.rip = ctx->rip;
+	v->save.rsp = ctx->rsp;
+	v->save.rflags = (ctx->rflags | 2) & 0x3F7FD7ull;
+	load_seg(&v->save.cs, &ctx->cs);
+	load_seg(&v->save.ds, &ctx->ds);
+	load_seg(&v->save.es, &ctx->es);
+	load_seg(&v->save.fs, &ctx->fs);
+	load_seg(&v->save.gs, &ctx->gs);
+	load_seg(&v->save.ss, &ctx->ss);
+	load_seg(&v->save.tr, &ctx->tr);
+	load_seg(&v->save.ldtr, &ctx->ldtr);
+	v->save.idtr = (struct vmcb_seg){ 0, 0, ctx->idtr.limit, ctx->idtr.base };
+	v->save.gdtr = (struct vmcb_seg){ 0, 0, ctx->gdtr.limit, ctx->gdtr.base };
+	vp->vtl[vtl].guest_efer = ctx->efer & ~EFER_SVME;
+	v->save.efer = vp->vtl[vtl].guest_efer | EFER_SVME;
+	v->save.cr0 = ctx->cr0;
+	v->save.cr3 = ctx->cr3;
+	v->save.cr4 = ctx->cr4;
+	v->save.g_pat = ctx->msr_cr_pat;
+	v->save.cpl = (uint8_t)((v->save.cs.attr >> 5) & 3);
+	v->ctl.tlb_control = 1;
+	v->ctl.clean = 0;
+	return 0;
+}
+
+void vp_inject_exception(struct hv_vp *vp, int vtl, uint8_t vector, bool has_err, uint32_t err)
+{
+	struct vmcb *v = vp->vtl[vtl].vmcb;
+
+	v->ctl.event_inj = vector | SVM_EVTINJ_TYPE_EXC | SVM_EVTINJ_VALID |
+			   (has_err ? SVM_EVTINJ_EV | ((uint64_t)err << 32) : 0);
+}
+
+/*
+ * Move the VP from its active VTL to to_vtl.  Shared state (GPRs other than
+ * RSP, CR2; FP/SSE/AVX/XCR0/DR0-3 are never touched by hvsim so they are
+ * shared by construction) carries over; private state stays in each VMCB.
+ */
+void vtl_switch(struct hv_partition *p, struct hv_vp *vp, int to_vtl, uint32_t reason)
+{
+	struct vmcb *from = vp->vtl[vp->active_vtl].vmcb, *to = vp->vtl[to_vtl].vmcb;
+
+	to->save.rax = from->save.rax;
+	to->save.cr2 = from->save.cr2;
+	if (to_vtl > vp->active_vtl) {
+		uint64_t assist = vp->vtl[to_vtl].vp_assist_msr;
+		struct hv_vp_assist_page *a = NULL;
+		if (assist & HV_X64_MSR_VP_ASSIST_PAGE_ENABLE_MASK)
+			a = gpa_ptr(p, assist & HV_X64_MSR_VP_ASSIST_PAGE_GPFN_MASK, sizeof(*a));
+		if (a)
+			a->vtl_entry_reason = reason;
+	}
+	hv_trace("vp%u: VTL%d -> VTL%d (%s) rip %#llx -> %#llx", vp->index, vp->active_vtl,
+		 to_vtl, to_vtl > vp->active_vtl ? (reason == 1 ? "call" : "interrupt") : "return",
+		 (unsigned long long)from->save.rip, (unsigned long long)to->save.rip);
+	vp->active_vtl = to_vtl;
+	vp->nr_vtl_switches++;
+}
+
+void vp_prepare_entry(struct hv_partition *p, struct hv_vp *vp)
+{
+	struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
+	uint64_t ev = c->pending_event0;
+
+	(void)p;
+	if ((ev & HV_X64_PENDING_EXCEPTION_EVENT_EVENT_PENDING_MASK) &&
+	    !(c->vmcb->ctl.event_inj & SVM_EVTINJ_VALID)) {
+		uint64_t type = (ev & HV_X64_PENDING_EXCEPTION_EVENT_EVENT_TYPE_MASK) >>
+				HV_X64_PENDING_EXCEPTION_EVENT_EVENT_TYPE_SHIFT;
+		uint8_t vector = (uint8_t)((ev & HV_X64_PENDING_EXCEPTION_EVENT_VECTOR_MASK) >>
+					   HV_X64_PENDING_EXCEPTION_EVENT_VECTOR_SHIFT);
+		if (type == HV_X64_PENDING_EVENT_EXCEPTION)
+			vp_inject_exception(vp, vp->active_vtl, vector,
+					    ev & HV_X64_PENDING_EXCEPTION_EVENT_DELIVER_ERROR_CODE_MASK,
+					    (uint32_t)(ev >> HV_X64_PENDING_EXCEPTION_EVENT_ERROR_CODE_SHIFT));
+		c->pending_event0 = 0;
+		hv_trace("vp%u: VTL%d pending event vector %u err %#x injected", vp->index,
+			 vp->active_vtl, vector, (unsigned)(ev >> 32));
+	}
+}
