@@ -60,6 +60,17 @@ enum x86_mode {
 	X86_MODE_16 = 2, /* real, vm86 or protected mode with CS.D = 0 */
 };
 
+/*
+ * Decode mode of a vCPU from its state (SVM: EFER.LMA, and CS attribute bits
+ * L and D/B of the VMCB).  In virtual-8086 mode pass cs_d = false.
+ */
+static inline enum x86_mode x86_mode_of(bool efer_lma, bool cs_l, bool cs_d)
+{
+	if (efer_lma && cs_l)
+		return X86_MODE_64;
+	return cs_d ? X86_MODE_32 : X86_MODE_16;
+}
+
 /* Legacy prefixes seen (x86_insn.prefixes). */
 #define X86_PFX_OPSIZE 0x0001 /* 66 */
 #define X86_PFX_ADSIZE 0x0002 /* 67 */
