@@ -67,12 +67,14 @@ int64_t vtlp_protect_memory(uint64_t pa, uint64_t nranges)
 	if (ret)
 		return ret;
 	ret = vtlp_prot_apply(ranges, (size_t)nranges, VTLP_OWNER_KERNEL, false);
-	if (ret)
+	if (ret && ret != -EACCES)
 		return ret;
-	vtlp_measure(VTLP_MEASURE_PROTECT, nranges, 0, ranges,
+	/* -EACCES: the ranges policy refused were skipped, the rest applied. */
+	vtlp_measure(VTLP_MEASURE_PROTECT, nranges, ret ? 1 : 0, ranges,
 		     (size_t)nranges * sizeof(ranges[0]));
-	log_info("vtlp: PROTECT_MEMORY applied %llu ranges", (unsigned long long)nranges);
-	return 0;
+	log_info("vtlp: PROTECT_MEMORY applied %llu ranges%s", (unsigned long long)nranges,
+		 ret ? " except those refused above" : "");
+	return ret;
 }
 
 int vtlp_protect_range(uint64_t pa, uint64_t epa, uint32_t attr, const char *why)

@@ -135,23 +135,65 @@ static int push(struct vtlp_prot *out, size_t *n, const struct vtlp_prot *p)
 	return 0;
 }
 
+#define REFUSED 0xFFFFFFFFu /* owner marker for ranges policy refused */
+
+/* First extent that ends after `start` (extents are sorted and disjoint). */
+static size_t first_after(uint64_t start)
+{
+	size_t lo = 0, hi = vtlp.nprots;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (vtlp.prots[mid].end <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Would applying `p` change an IMMUTABLE extent? */
+static bool relaxes_immutable(const struct vtlp_prot *p)
+{
+	for (size_t i = first_after(p->start); i < vtlp.nprots && vtlp.prots[i].start < p->end;
+	     i++) {
+		const struct vtlp_prot *e = &vtlp.prots[i];
+
+		if ((e->attr & HEKI_ATTR_MEM_IMMUTABLE) &&
+		    (p->attr != e->attr || p->owner != e->owner)) {
+			log_warn("vtlp: [%#llx, %#llx) is IMMUTABLE (attr %#x): change to %#x "
+				 "refused", (unsigned long long)e->start,
+				 (unsigned long long)e->end, e->attr, p->attr);
+			return true;
+		}
+	}
+	return false;
+}
+
 int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool force)
 {
 	size_t ns = 0, np = 0, nout = 0, j = 0, i, k;
-	int ret;
+	int ret, refused = 0;
 
 	if (n > VTLP_MAX_RANGES)
 		return -E2BIG;
+	/*
+	 * Malformed input (bad alignment, VTL1 overlap, ...) refuses the whole
+	 * request.  A well-formed range that policy refuses (W+X, relaxing
+	 * IMMUTABLE, the log ring) is skipped alone and the call returns
+	 * -EACCES: one W+X page must not leave the rest of the kernel open.
+	 */
 	for (i = 0; i < n; i++) {
 		ret = check_one(&r[i], owner, force);
-		if (ret)
+		if (ret && ret != -EACCES)
 			return ret;
 		if (r[i].pa == r[i].epa)
 			continue; /* empty: nothing to do */
 		sorted[ns].start = r[i].pa;
 		sorted[ns].end = r[i].epa;
 		sorted[ns].attr = (uint32_t)r[i].attr;
-		sorted[ns].owner = owner;
+		sorted[ns].owner = ret ? REFUSED : owner;
 		ns++;
 	}
 	sort_prots(sorted, ns);
@@ -166,8 +208,16 @@ int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool f
 			return -EINVAL;
 		}
 	}
+	for (i = 0, k = 0; i < ns; i++) {
+		if (sorted[i].owner == REFUSED || (!force && relaxes_immutable(&sorted[i]))) {
+			refused++;
+			continue;
+		}
+		sorted[k++] = sorted[i];
+	}
+	ns = k;
 
-	/* Existing extents minus the new ranges; refuse relaxing IMMUTABLE. */
+	/* Existing extents minus the new ranges. */
 	for (i = 0; i < vtlp.nprots; i++) {
 		const struct vtlp_prot *e = &vtlp.prots[i];
 		uint64_t cur = e->start;
@@ -229,5 +279,5 @@ int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool f
 	}
 	memcpy(vtlp.prots, scratch, nout * sizeof(scratch[0]));
 	vtlp.nprots = nout;
-	return 0;
+	return refused ? -EACCES : 0;
 }

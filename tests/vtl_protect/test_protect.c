@@ -53,8 +53,10 @@ TEST(vtlp_protect_refuses_write_plus_execute)
 	vt_setup();
 	vt_chain(r, 2);
 	CHECK_EQ_INT(vt_call(PM, T_CHAIN, 2, 0), -EACCES);
-	CHECK_EQ(fake_south.prot_calls, 0); /* all or nothing */
-	CHECK_EQ(fake_perm(T_TEXT), SOUTH_PROT_ALL);
+	/* The W+X range is refused alone; the rest of the kernel is protected. */
+	CHECK_EQ(fake_perm(T_TEXT), SOUTH_PROT_R | SOUTH_PROT_KX | SOUTH_PROT_UX);
+	CHECK_EQ(fake_perm(T_DATA), SOUTH_PROT_ALL);
+	CHECK_EQ_INT(vtlp_protection_of(T_DATA, &(uint32_t){ 0 }), -ENOENT);
 	CHECK_EQ(vt_lines("W^X"), 1);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_BAD_CALL), 1);
 	CHECK_EQ_INT(vtlp_protect_range(T_DATA, T_DATA + 0x1000, R | W | X | IMM, "test"),
@@ -74,6 +76,15 @@ TEST(vtlp_protect_range_validation)
 	CHECK_EQ_INT(vt_protect(FAKE_VTL1_START - 0x1000, FAKE_VTL1_START + 0x1000, R), -EFAULT);
 	CHECK_EQ_INT(vt_protect(FAKE_VTL1_START, FAKE_VTL1_END, 0), -EFAULT);
 	CHECK_EQ(fake_south.prot_calls, 0);
+	/* Malformed input refuses the whole request, valid neighbours included. */
+	{
+		struct heki_range r[2] = { rng(T_TEXT, T_TEXT + 0x1000, R | X),
+					   rng(FAKE_VTL1_START, FAKE_VTL1_START + 0x1000, R) };
+
+		vt_chain(r, 2);
+		CHECK_EQ_INT(vt_call(PM, T_CHAIN, 2, 0), -EFAULT);
+		CHECK_EQ(fake_south.prot_calls, 0);
+	}
 	/* Empty range: accepted, nothing to do. */
 	CHECK_EQ_INT(vt_protect(T_TEXT, T_TEXT, R), 0);
 	CHECK_EQ(fake_south.prot_calls, 0);
@@ -169,6 +180,15 @@ TEST(vtlp_protect_immutable_is_never_relaxed)
 	CHECK_EQ_INT(vt_protect(T_TEXT, T_TEXT + 0x4000, R | W), -EACCES);
 	CHECK_EQ_INT(vt_protect(T_TEXT + 0x3000, T_TEXT + 0x5000, R | W), -EACCES);
 	CHECK_EQ_INT(vt_protect(T_TEXT + 0x1000, T_TEXT + 0x2000, R | X), -EACCES); /* drops IMM */
+	{
+		/* Refused alone: the other range of the request still applies. */
+		struct heki_range r[2] = { rng(T_TEXT, T_TEXT + 0x1000, R | W),
+					   rng(T_RODATA, T_RODATA + 0x1000, R) };
+
+		vt_chain(r, 2);
+		CHECK_EQ_INT(vt_call(PM, T_CHAIN, 2, 0), -EACCES);
+		CHECK_EQ(fake_perm(T_RODATA), SOUTH_PROT_R | SOUTH_PROT_UX);
+	}
 	CHECK_EQ_INT(vtlp_protect_range(T_TEXT, T_TEXT + 0x1000, R | W, "module"), -EACCES);
 	CHECK_EQ(fake_perm(T_TEXT + 0x3000), SOUTH_PROT_R | SOUTH_PROT_KX | SOUTH_PROT_UX);
 	/* Re-stating the same protection is fine; neighbours are free. */
