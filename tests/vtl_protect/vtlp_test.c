@@ -27,6 +27,14 @@ unsigned int vt_lines(const char *needle)
 	return n;
 }
 
+void vt_teardown(void)
+{
+	fake_reset();
+	vtlp_init(NULL, 0); /* drops the ring sink */
+	log_remove_sink(vt_sink);
+	nlines = 0;
+}
+
 int vt_setup_policy(const void *fdt, size_t len)
 {
 	fake_reset();

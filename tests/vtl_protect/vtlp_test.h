@@ -36,6 +36,9 @@ void vt_chain(const struct heki_range *r, size_t n);
 int64_t vt_call(uint64_t id, uint64_t a0, uint64_t a1, uint64_t a2);
 int64_t vt_protect(uint64_t pa, uint64_t epa, uint64_t attr);
 
+/* Remove our log sinks (the test one and the engine's ring). */
+void vt_teardown(void);
+
 /* Count log lines containing `needle` seen since the last vt_setup(). */
 unsigned int vt_lines(const char *needle);
 
