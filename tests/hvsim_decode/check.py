@@ -20,7 +20,17 @@ every instruction from exact-size heap buffers of every shorter length and
 must get -EFAULT each time.
 
 Cases where objdump is known to differ from the hardware, or prints (bad), are
-skipped and counted separately.  Ends with "N passed, N failed".
+skipped and counted separately:
+  objdump-bad               objdump prints (bad): undefined, nothing to compare;
+  objdump-fwait-merge       objdump folds FWAIT (9B) into the next x87 insn;
+  objdump-mov-tr            0F 24/26 (386 MOV TR) decoded in 16/32-bit mode;
+  objdump-prefix-before-vex 66/F2/F3/F0/REX before VEX/EVEX/XOP (#UD, decoder
+                            says -EINVAL) printed as an instruction;
+  objdump-split-prefix      a REX cancelled by a later prefix printed on its
+                            own, when the pieces cannot be joined safely;
+  objdump-via-padlock       VIA PadLock 0F A6/A7 forms (undefined on Intel/AMD).
+Any other disagreement, including the decoder rejecting something objdump
+decodes, is a failure.  Ends with "N passed, N failed".
 
 Usage: check.py DUMP_BINARY WORKDIR [--seed N] [--scale F] [--max-show N]
 Set DECODE_SHOW_AS_ERRORS=1 to list generated lines that gas refused.
@@ -734,6 +744,7 @@ def main():
         offs = sorted(od)
         mine = run_dump(a.dump, mode, binp, offs, a.workdir)
         compare(mode, blob, offs, od, mine, "gas", stats, a.max_show)
+        print("gas/%d: %d instructions checked" % (mode, len(offs)))
         # random set
         binp = os.path.join(a.workdir, "rand%d.bin" % mode)
         blob, offs = gen_random(mode, rng, nrand)
@@ -742,6 +753,7 @@ def main():
         od = objdump(binp, mode)
         mine = run_dump(a.dump, mode, binp, offs, a.workdir)
         compare(mode, blob, offs, od, mine, "random", stats, a.max_show)
+        print("random/%d: %d byte strings checked" % (mode, len(offs)))
     skipped = sum(stats["skip"].values())
     print("skipped %d (%s)" % (skipped, ", ".join("%s %d" % kv for kv in sorted(stats["skip"].items()))))
     print("classified instructions checked: %d; generated lines gas refused: %d"
