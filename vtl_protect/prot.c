@@ -174,6 +174,7 @@ static bool relaxes_immutable(const struct vtlp_prot *p)
 int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool force)
 {
 	size_t ns = 0, np = 0, nout = 0, j = 0, i, k;
+	uint64_t pages = 0;
 	int ret, refused = 0;
 
 	if (n > VTLP_MAX_RANGES)
@@ -190,6 +191,13 @@ int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool f
 			return ret;
 		if (r[i].pa == r[i].epa)
 			continue; /* empty: nothing to do */
+		/* Bound the work one request can make VTL1 do under the lock. */
+		pages += (r[i].epa - r[i].pa) >> PAGE_SHIFT;
+		if (pages > VTLP_MAX_PAGES) {
+			log_warn("vtlp: request changes more than %llu pages: refused",
+				 (unsigned long long)VTLP_MAX_PAGES);
+			return -E2BIG;
+		}
 		sorted[ns].start = r[i].pa;
 		sorted[ns].end = r[i].epa;
 		sorted[ns].attr = (uint32_t)r[i].attr;

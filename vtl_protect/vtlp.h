@@ -58,6 +58,7 @@ struct heki_page_hdr {
 #define VTLP_MAX_CHAIN_PAGES 64   /* pages in one range chain */
 #define VTLP_MAX_PROTS       4096 /* distinct protected extents */
 #define VTLP_MAX_VPS         64
+#define VTLP_MAX_PAGES       (1ull << 22) /* pages one request may change (16 GiB) */
 
 /* Violation classes (counters, records, policy modes). */
 enum vtlp_class {

@@ -75,6 +75,8 @@ TEST(vtlp_protect_range_validation)
 	CHECK_EQ_INT(vt_protect(T_TEXT, T_TEXT + 0x1000, X), -EINVAL);         /* X w/o R */
 	CHECK_EQ_INT(vt_protect(FAKE_VTL1_START - 0x1000, FAKE_VTL1_START + 0x1000, R), -EFAULT);
 	CHECK_EQ_INT(vt_protect(FAKE_VTL1_START, FAKE_VTL1_END, 0), -EFAULT);
+	CHECK_EQ_INT(vt_protect(1ull << 40, (1ull << 40) + ((VTLP_MAX_PAGES + 1) << 12), R),
+		     -E2BIG);
 	CHECK_EQ(fake_south.prot_calls, 0);
 	/* Malformed input refuses the whole request, valid neighbours included. */
 	{
