@@ -1,29 +1,150 @@
 // SPDX-License-Identifier: MIT
 /*
- * LVBS platform start.  For now: detect the Hyper-V VSM interface and stop
- * cleanly without it.  The VTL call loop follows in this layer.
+ * LVBS platform start, on the boot CPU, inside VTL0's first VTL call.
+ *
+ * Order (docs/boot-protocol.md): detect Hyper-V VSM; parse and check the boot
+ * information; set up this CPU's hypercall, assist and SynIC pages; hide all
+ * of VTL1's memory from VTL0 and lock VTL0's VP configuration; start the
+ * policy engine; only then return to VTL0 (result 0 in R8) and serve calls.
+ * If anything fails, VTL1 never serves a request: the boot call and every
+ * later call return an error, so VTL0 can see it and nothing runs half set up.
  */
+#include <string.h>
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smp.h"
+#include "arch/x86_64/traps.h"
+#include "core/errno.h"
+#include "core/kmalloc.h"
 #include "core/log.h"
+#include "core/panic.h"
+#include "hv/hv.h"
+#include "south_lvbs/lvbs.h"
 #include "south_lvbs/smoke.h"
+#include "vtl_protect/vtlp.h"
+
+struct boot_info lvbs_boot;
+
+/* SINT0 arrives while VTL1 waits in its VTL return; the message itself is
+ * read from the SIM page by the event loop, so the vector has nothing to do. */
+static void sint0_interrupt(struct trap_frame *f)
+{
+	(void)f;
+}
+
+/* Answer every VTL call with an error, forever. */
+static __attribute__((noreturn)) void refuse_forever(int err)
+{
+	struct lvbs_cpu *c = &lvbs_cpus[this_cpu_id()];
+
+	log_error("vtlguard is NOT protecting this system: every VTL call returns %d (%s)", err,
+		  errno_name(err));
+	for (;;) {
+		c->gprs.r8 = (uint64_t)(int64_t)err;
+		if (hv_vtl_return(&c->gprs) == HV_VTL_ENTRY_REASON_RESERVED)
+			halt_forever(); /* cannot even return to VTL0 */
+		err = -ENODEV;
+	}
+}
+
+static int start_policy(void)
+{
+	void *buf = NULL;
+	int r;
+
+	if (lvbs_boot.policy_pa) {
+		buf = kmalloc(lvbs_boot.policy_len);
+		if (!buf)
+			return -ENOMEM;
+		r = south_vtl0_read(lvbs_boot.policy_pa, buf, lvbs_boot.policy_len);
+		if (r) {
+			log_error("cannot read the policy DTB at %#lx+%#lx from VTL0: %d",
+				  lvbs_boot.policy_pa, lvbs_boot.policy_len, r);
+			kfree(buf);
+			return r;
+		}
+	}
+	r = vtlp_init(buf, buf ? lvbs_boot.policy_len : 0);
+	kfree(buf); /* the engine keeps what it needs */
+	return r;
+}
+
+__attribute__((noreturn)) void lvbs_serve(void)
+{
+	int r = vtlp_serve();
+
+	panic("policy engine stopped serving on CPU %u: %d", this_cpu_id(), r);
+}
 
 void lvbs_main(const struct boot_handoff *h)
 {
-	struct cpuid_regs r = cpuid(1, 0);
-	char vendor[13] = "";
+	const char *why = "";
+	int r;
 
-	if (r.ecx >> 31 & 1) {
-		struct cpuid_regs v = cpuid(0x40000000, 0);
-
-		__builtin_memcpy(vendor, &v.ebx, 4);
-		__builtin_memcpy(vendor + 4, &v.ecx, 4);
-		__builtin_memcpy(vendor + 8, &v.edx, 4);
-		vendor[12] = 0;
+	r = hv_init(HV_NEED_PRIV_EAX, HV_NEED_PRIV_EBX);
+	if (r) {
+		log_error("no Hyper-V VSM (see the line above for what is missing); nothing to "
+			  "protect, halting. Run vtlguard as LVBS's secure kernel on Hyper-V, or "
+			  "under tools/hvsim.");
+		arch_qemu_exit(SMOKE_EXIT_NO_VSM);
+		halt_forever();
 	}
-	log_error("no Hyper-V VSM: hypervisor vendor is \"%s\" (need \"Microsoft Hv\" with "
-		  "AccessVsm); nothing to protect, halting. Run vtlguard as LVBS's secure kernel "
-		  "on Hyper-V, or under tools/hvsim.", vendor[0] ? vendor : "none");
-	(void)h;
-	arch_qemu_exit(SMOKE_EXIT_NO_VSM);
-	halt_forever();
+	if (h->kind != BOOT_LVBS) {
+		log_error("Hyper-V VSM is present but vtlguard was not entered by a VTL1 loader "
+			  "(PVH boot); halting");
+		halt_forever();
+	}
+	/* The boot CPU's VTL0 registers as the first VTL call left them. */
+	lvbs_cpus[0].gprs.rdi = h->entry_rdi;
+	lvbs_cpus[0].gprs.rsi = h->info_pa;
+
+	r = hv_init_cpu(LVBS_SINT0_VECTOR);
+	if (r) {
+		log_error("cannot set up hypercall/assist/SynIC pages on CPU 0: %d; halting", r);
+		halt_forever();
+	}
+	trap_set_handler(LVBS_SINT0_VECTOR, sint0_interrupt);
+
+	r = boot_info_parse(h->raw, h->raw_size, h->cmdline, h->load_pa, h->image_size,
+			    &lvbs_boot, &why);
+	if (r) {
+		log_error("boot information refused: %s", why);
+		refuse_forever(r);
+	}
+	log_info("boot: VTL1 memory %#lx-%#lx, partition memory ends at %#lx, %u possible CPUs",
+		 lvbs_boot.vtl1_start, lvbs_boot.vtl1_end - 1, lvbs_boot.ram_end,
+		 lvbs_boot.possible_cpus);
+
+	r = lvbs_protect_self();
+	if (r == 0)
+		r = lvbs_secure_config_vp();
+	if (r) {
+		log_error("self-protection failed: %d", r);
+		refuse_forever(r);
+	}
+	r = start_policy();
+	if (r) {
+		log_error("policy engine refused to start: %d", r);
+		refuse_forever(r);
+	}
+	__atomic_store_n(&lvbs_cpus[0].online, true, __ATOMIC_RELEASE);
+	log_info("vtlguard ready on CPU 0; returning to VTL0");
+	lvbs_cpus[0].gprs.r8 = 0;
+	lvbs_serve();
+}
+
+void image_ap_main(unsigned int cpu)
+{
+	int r = hv_init_cpu(LVBS_SINT0_VECTOR);
+
+	if (r == 0)
+		r = lvbs_secure_config_vp();
+	if (r) {
+		log_error("CPU %u: VTL1 setup failed: %d", cpu, r);
+		refuse_forever(r);
+	}
+	memset(&lvbs_cpus[cpu].gprs, 0, sizeof(lvbs_cpus[cpu].gprs));
+	__atomic_store_n(&lvbs_cpus[cpu].online, true, __ATOMIC_RELEASE);
+	log_info("vtlguard ready on CPU %u", cpu);
+	lvbs_serve();
 }

@@ -179,4 +179,19 @@ high_entry:
 	call arch_main
 	ud2
 
+/*
+ * Secondary CPUs enter here (arch_prepare_ap): image address space, own GDT,
+ * FS/GS bases set by the platform from the initial context, CPU number at
+ * the top of the stack.
+ */
+	.globl ap_start64
+ap_start64:
+	cli
+	cld
+	movq (%rsp), %rdi
+	xorl %ebp, %ebp
+	andq $-16, %rsp
+	call ap_main
+	ud2
+
 	.section .note.GNU-stack, "", @progbits

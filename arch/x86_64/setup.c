@@ -38,7 +38,8 @@ void arch_qemu_exit(unsigned int code)
 		outb(0xf4, (uint8_t)code);
 }
 
-static void gdt_set_tss(struct percpu *pc)
+void gdt_prepare(struct percpu *pc);
+void gdt_prepare(struct percpu *pc)
 {
 	uint64_t base = (uint64_t)(uintptr_t)&pc->tss;
 	uint64_t limit = sizeof(pc->tss) - 1;
@@ -50,6 +51,12 @@ static void gdt_set_tss(struct percpu *pc)
 		     ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
 	pc->gdt[4] = base >> 32; /* 0x18: TSS, 16 bytes */
 	pc->tss.iomap_base = sizeof(pc->tss);
+	for (unsigned i = IST_DF; i <= IST_MC; i++) {
+		if (!pc->tss.ist[i - 1])
+			pc->tss.ist[i - 1] = mm_alloc_stack(4);
+		if (!pc->tss.ist[i - 1])
+			panic("CPU %u: no memory for IST stack %u", pc->cpu_id, i);
+	}
 }
 
 static void load_segments(struct percpu *pc)
@@ -87,13 +94,7 @@ void percpu_init_cpu(unsigned int cpu)
 
 	pc->self = pc;
 	pc->cpu_id = cpu;
-	gdt_set_tss(pc);
-	for (unsigned i = IST_DF; i <= IST_MC; i++) {
-		if (!pc->tss.ist[i - 1])
-			pc->tss.ist[i - 1] = mm_alloc_stack(4);
-		if (!pc->tss.ist[i - 1])
-			panic("CPU %u: no memory for IST stack %u", cpu, i);
-	}
+	gdt_prepare(pc);
 	load_segments(pc);
 	idt_load();
 }

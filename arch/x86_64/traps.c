@@ -58,6 +58,13 @@ void idt_load(void)
 	__asm__ __volatile__("lidt %0" ::"m"(d));
 }
 
+void idt_describe(uint64_t *base, uint16_t *limit);
+void idt_describe(uint64_t *base, uint16_t *limit)
+{
+	*base = (uint64_t)(uintptr_t)idt;
+	*limit = sizeof(idt) - 1;
+}
+
 void trap_set_handler(unsigned int vector, trap_handler_fn fn)
 {
 	if (vector < 256)

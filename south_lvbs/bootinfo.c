@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+#include <libfdt.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/compiler.h"
+#include "core/errno.h"
+#include "south_lvbs/bootinfo.h"
+
+/* Linux boot_params offsets (arch/x86/include/uapi/asm/bootparam.h). */
+#define BP_E820_ENTRIES 0x1e8
+#define BP_E820_TABLE   0x2d0
+#define BP_E820_MAX     128
+#define E820_ENTRY_SIZE 20
+#define E820_RAM        1
+
+static int fail(const char **why, const char *msg)
+{
+	*why = msg;
+	return -EINVAL;
+}
+
+/* The image must sit inside the region, after the special pages. */
+static int check_region(struct boot_info *bi, uint64_t image_pa, uint64_t image_size,
+			const char **why)
+{
+	uint64_t image_end;
+
+	if (!IS_ALIGNED(bi->vtl1_start | bi->vtl1_end, PAGE_SIZE))
+		return fail(why, "VTL1 region is not page aligned");
+	if (bi->vtl1_end <= bi->vtl1_start || bi->vtl1_end - bi->vtl1_start < BOOT_MIN_VTL1_SIZE)
+		return fail(why, "VTL1 region is smaller than 16 MiB");
+	if (add_overflows_u64(image_pa, image_size, &image_end))
+		return fail(why, "image size wraps");
+	if (image_pa < bi->vtl1_start + BOOT_SPECIAL_PAGES * PAGE_SIZE || image_end > bi->vtl1_end)
+		return fail(why, "the image is not inside the VTL1 region after its special pages");
+	if (bi->ram_end < bi->vtl1_end)
+		return fail(why, "memory map ends inside the VTL1 region");
+	return 0;
+}
+
+static bool word_at(const char *cmdline, const char *p)
+{
+	return p == cmdline || p[-1] == ' ';
+}
+
+int boot_cmdline_parse(const char *cmdline, struct boot_info *out, const char **why)
+{
+	const char *p;
+	bool cpus = false;
+
+	for (p = cmdline; *p; p++) {
+		char *end;
+
+		if (!word_at(cmdline, p))
+			continue;
+		if (strncmp(p, "possible_cpus=", 14) == 0) {
+			unsigned long n = strtoul(p + 14, &end, 10);
+
+			if (end == p + 14 || (*end && *end != ' '))
+				return fail(why, "possible_cpus= is not a number");
+			if (n == 0 || n > BOOT_MAX_CPUS)
+				return fail(why, "possible_cpus= is 0 or above 64");
+			out->possible_cpus = (unsigned int)n;
+			cpus = true;
+		} else if (strncmp(p, "vtlguard.policy=", 16) == 0) {
+			unsigned long long pa = strtoull(p + 16, &end, 0), len;
+
+			if (end == p + 16 || *end != ',')
+				return fail(why, "vtlguard.policy= needs PA,LEN");
+			len = strtoull(end + 1, &end, 0);
+			if ((*end && *end != ' ') || len == 0 || len > BOOT_POLICY_MAX || pa + len < pa)
+				return fail(why, "vtlguard.policy= length is 0, too large or wraps");
+			out->policy_pa = pa;
+			out->policy_len = len;
+		}
+	}
+	if (!cpus)
+		return fail(why, "command line has no possible_cpus=");
+	return 0;
+}
+
+int boot_info_from_boot_params(const uint8_t *bp, size_t bp_len, const char *cmdline,
+			       uint64_t image_pa, uint64_t image_size, struct boot_info *out,
+			       const char **why)
+{
+	unsigned int n, nram = 0;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->format = BOOT_FORMAT_BOOT_PARAMS;
+	if (bp_len < BP_E820_TABLE + BP_E820_MAX * E820_ENTRY_SIZE)
+		return fail(why, "boot_params copy is truncated");
+	n = bp[BP_E820_ENTRIES];
+	if (n == 0 || n > BP_E820_MAX)
+		return fail(why, "e820 table is empty or has more than 128 entries");
+	for (unsigned int i = 0; i < n; i++) {
+		const uint8_t *e = bp + BP_E820_TABLE + i * E820_ENTRY_SIZE;
+		uint64_t addr, size, end;
+		uint32_t type;
+
+		memcpy(&addr, e, 8);
+		memcpy(&size, e + 8, 8);
+		memcpy(&type, e + 16, 4);
+		if (add_overflows_u64(addr, size, &end))
+			return fail(why, "an e820 entry wraps around");
+		if (end > out->ram_end)
+			out->ram_end = end;
+		if (type != E820_RAM || !(addr <= image_pa && image_pa < end))
+			continue;
+		out->vtl1_start = addr;
+		out->vtl1_end = end;
+		nram++;
+	}
+	if (nram != 1)
+		return fail(why, "no (or more than one) e820 RAM entry contains the image");
+	r = check_region(out, image_pa, image_size, why);
+	if (r)
+		return r;
+	return boot_cmdline_parse(cmdline ? cmdline : "", out, why);
+}
+
+static int fdt_u64_pair(const void *fdt, int node, const char *name, uint64_t *a, uint64_t *b)
+{
+	int len;
+	const fdt64_t *p = fdt_getprop(fdt, node, name, &len);
+
+	if (!p || len != 16)
+		return -1;
+	*a = fdt64_ld(&p[0]);
+	*b = fdt64_ld(&p[1]);
+	return 0;
+}
+
+int boot_info_from_fdt(const void *fdt, size_t len, uint64_t image_pa, uint64_t image_size,
+		       struct boot_info *out, const char **why)
+{
+	int node, plen;
+	uint64_t start, size;
+	const fdt32_t *cpus;
+
+	memset(out, 0, sizeof(*out));
+	out->format = BOOT_FORMAT_FDT;
+	if (len > INT32_MAX || fdt_check_full(fdt, len) != 0)
+		return fail(why, "boot FDT fails fdt_check_full");
+	node = fdt_path_offset(fdt, "/vtlguard");
+	if (node < 0)
+		return fail(why, "boot FDT has no /vtlguard node");
+	if (fdt_u64_pair(fdt, node, "vtl1-memory", &start, &size))
+		return fail(why, "/vtlguard/vtl1-memory must be <u64 start, u64 size>");
+	if (add_overflows_u64(start, size, &out->vtl1_end))
+		return fail(why, "/vtlguard/vtl1-memory wraps");
+	out->vtl1_start = start;
+	{
+		const fdt64_t *p = fdt_getprop(fdt, node, "memory-end", &plen);
+
+		if (!p || plen != 8)
+			return fail(why, "/vtlguard/memory-end must be one u64");
+		out->ram_end = fdt64_ld(p);
+	}
+	cpus = fdt_getprop(fdt, node, "possible-cpus", &plen);
+	if (!cpus || plen != 4 || fdt32_ld(cpus) == 0 || fdt32_ld(cpus) > BOOT_MAX_CPUS)
+		return fail(why, "/vtlguard/possible-cpus must be one u32 in 1..64");
+	out->possible_cpus = fdt32_ld(cpus);
+	if (fdt_getprop(fdt, node, "policy", &plen)) {
+		if (fdt_u64_pair(fdt, node, "policy", &out->policy_pa, &out->policy_len) ||
+		    out->policy_len == 0 || out->policy_len > BOOT_POLICY_MAX ||
+		    out->policy_pa + out->policy_len < out->policy_pa)
+			return fail(why, "/vtlguard/policy must be <u64 pa, u64 len>, len 1..64 KiB");
+	}
+	return check_region(out, image_pa, image_size, why);
+}
+
+int boot_info_parse(const uint8_t *page, size_t len, const char *cmdline, uint64_t image_pa,
+		    uint64_t image_size, struct boot_info *out, const char **why)
+{
+	if (len >= 8 && fdt_magic(page) == FDT_MAGIC) {
+		uint32_t total = fdt_totalsize(page);
+
+		if (total > len)
+			return fail(why, "boot FDT is larger than the page it came in");
+		return boot_info_from_fdt(page, total, image_pa, image_size, out, why);
+	}
+	return boot_info_from_boot_params(page, len, cmdline, image_pa, image_size, out, why);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal interfaces of the LVBS South (image only). */
+#ifndef SOUTH_LVBS_LVBS_H
+#define SOUTH_LVBS_LVBS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "hv/vtl_gprs.h"
+#include "south_lvbs/bootinfo.h"
+
+#define LVBS_SINT0_VECTOR 0x40
+
+
+struct lvbs_cpu {
+	struct hv_vtl_gprs gprs; /* VTL0's registers at the last entry */
+	bool online;             /* this CPU serves VTL0 */
+	uint64_t entries;        /* VTL entries, for statistics */
+};
+
+extern struct boot_info lvbs_boot;
+extern struct lvbs_cpu lvbs_cpus[];
+
+/* VTL0 memory windows (window.c). */
+int lvbs_window_copy(uint64_t gpa, void *buf, size_t len, bool write);
+
+/* Self-protection (selfprotect.c): VTL0 loses all access to VTL1 memory. */
+int lvbs_protect_self(void);
+int lvbs_secure_config_vp(void);
+
+/* APs (smp.c). */
+void lvbs_ap_main(unsigned int cpu);
+
+/* Serve events on this CPU forever (the policy engine's loop). */
+__attribute__((noreturn)) void lvbs_serve(void);
+
+#endif

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The North API's South contract (north/south.h) over Hyper-V VSM.
+ *
+ * Each CPU runs one loop: VTL-return to VTL0, get re-entered by a VTL call or
+ * an intercept, hand the event to the North layer, apply its answer, repeat.
+ * VTL0's general registers are shared between the VTLs; they are captured at
+ * every entry into lvbs_cpus[cpu].gprs and written back on return, so VTL1
+ * code never sees or clobbers them by accident.
+ */
+#include <string.h>
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "core/compiler.h"
+#include "core/errno.h"
+#include "core/log.h"
+#include "hv/hv.h"
+#include "north/south.h"
+#include "south_lvbs/lvbs.h"
+#include "south_lvbs/regmap.h"
+
+struct lvbs_cpu lvbs_cpus[MAX_CPUS];
+static uint64_t tsc_hz;
+
+unsigned int south_cpu_count(void)
+{
+	return lvbs_boot.possible_cpus;
+}
+
+unsigned int south_current_cpu(void)
+{
+	return this_cpu_id();
+}
+
+size_t south_vtl1_ranges(struct south_range *out, size_t max)
+{
+	/* The whole region: image, special pages, heap, stacks and every page
+	 * hv/ allocated come from it. */
+	if (max >= 1) {
+		out[0].start = lvbs_boot.vtl1_start;
+		out[0].end = lvbs_boot.vtl1_end;
+	}
+	return 1;
+}
+
+int south_vtl0_read(uint64_t gpa, void *dst, size_t len)
+{
+	return lvbs_window_copy(gpa, dst, len, false);
+}
+
+int south_vtl0_write(uint64_t gpa, const void *src, size_t len)
+{
+	return lvbs_window_copy(gpa, (void *)(uintptr_t)src, len, true);
+}
+
+int south_set_vtl0_protection(uint32_t perms, const uint64_t *gpfns, size_t count)
+{
+	size_t done = 0;
+	int r;
+
+	if (count == 0 || count > SOUTH_MAX_GPFNS_PER_CALL || (perms & ~SOUTH_PROT_ALL))
+		return -EINVAL;
+	for (size_t i = 0; i < count; i++) {
+		uint64_t pa = gpfns[i] << PAGE_SHIFT;
+
+		if (gpfns[i] >> (64 - PAGE_SHIFT) || pa >= lvbs_boot.ram_end ||
+		    (pa >= lvbs_boot.vtl1_start && pa < lvbs_boot.vtl1_end))
+			return -EINVAL;
+	}
+	/* SOUTH_PROT_* equal the HV_MAP_GPA_* flags (north/south.h). */
+	r = hv_modify_vtl_protection_mask(hv_input_vtl_of(HV_VTL0), perms, gpfns, count, &done);
+	if (r)
+		log_error("ModifyVtlProtectionMask(%#x) failed after %zu of %zu pages: %d", perms,
+			  done, count, r);
+	return r ? -EIO : 0;
+}
+
+static int vp_ok(unsigned int vp)
+{
+	return vp < lvbs_boot.possible_cpus ? 0 : -EINVAL;
+}
+
+int south_get_vtl0_reg(unsigned int vp, enum north_reg reg, struct north_reg_val *out)
+{
+	uint32_t name = lvbs_hv_reg(reg);
+	struct hv_u128 v;
+	int r;
+
+	if (vp_ok(vp) || !name)
+		return -EINVAL;
+	r = hv_get_vp_registers(vp == this_cpu_id() ? HV_VP_INDEX_SELF : vp,
+				hv_input_vtl_of(HV_VTL0), 1, &name, &v);
+	if (r)
+		return r;
+	lvbs_reg_from_hv(reg, &v, out);
+	return 0;
+}
+
+int south_set_vtl0_reg(unsigned int vp, enum north_reg reg, const struct north_reg_val *val)
+{
+	struct hv_register_assoc a;
+
+	memset(&a, 0, sizeof(a));
+	a.name = lvbs_hv_reg(reg);
+	if (vp_ok(vp) || !a.name)
+		return -EINVAL;
+	lvbs_reg_to_hv(reg, val, &a.value);
+	return hv_set_vp_registers(vp == this_cpu_id() ? HV_VP_INDEX_SELF : vp,
+				   hv_input_vtl_of(HV_VTL0), 1, &a);
+}
+
+int south_install_intercepts(unsigned int vp, uint64_t classes, uint64_t cr0_mask,
+			     uint64_t cr4_mask)
+{
+	struct hv_register_assoc a[3];
+	int err;
+	uint64_t ctl = lvbs_cr_intercept_control(classes, &err);
+
+	if (err || vp_ok(vp))
+		return -EINVAL;
+	memset(a, 0, sizeof(a));
+	/* Masks first, so the control word never enables a half-set filter. */
+	a[0].name = HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK;
+	a[0].value.low_part = cr0_mask;
+	a[1].name = HV_X64_REGISTER_CR_INTERCEPT_CR4_MASK;
+	a[1].value.low_part = cr4_mask;
+	a[2].name = HV_X64_REGISTER_CR_INTERCEPT_CONTROL;
+	a[2].value.low_part = ctl;
+	/* CR intercept registers are VTL1's own: they configure what VTL0 may do. */
+	return hv_set_vp_registers(vp == this_cpu_id() ? HV_VP_INDEX_SELF : vp,
+				   HV_INPUT_VTL_CURRENT, 3, a);
+}
+
+int south_inject_exception(unsigned int vp, uint8_t vector, bool has_error_code,
+			   uint32_t error_code)
+{
+	struct hv_register_assoc a;
+
+	if (vp_ok(vp) || vector > 31)
+		return -EINVAL;
+	memset(&a, 0, sizeof(a));
+	a.name = HV_REGISTER_PENDING_EVENT0;
+	a.value.low_part = lvbs_pending_exception(vector, has_error_code, error_code);
+	return hv_set_vp_registers(vp == this_cpu_id() ? HV_VP_INDEX_SELF : vp,
+				   hv_input_vtl_of(HV_VTL0), 1, &a);
+}
+
+/* Write a register on behalf of VTL0 and step over the instruction. */
+static int emulate_write(unsigned int vp, enum north_reg reg, const struct north_reg_val *val,
+			 uint64_t rip, uint8_t len)
+{
+	struct north_reg_val next = { .value = rip + len };
+	int r = south_set_vtl0_reg(vp, reg, val);
+
+	if (r == 0)
+		r = south_set_vtl0_reg(vp, NORTH_REG_RIP, &next);
+	return r;
+}
+
+static void complete(struct north_event *ev, struct lvbs_cpu *c)
+{
+	unsigned int vp = this_cpu_id();
+	int r = 0;
+
+	switch (ev->type) {
+	case NORTH_EV_VTL_CALL:
+		c->gprs.r8 = (uint64_t)ev->call.result;
+		return;
+	case NORTH_EV_NONE:
+	case NORTH_EV_COUNT:
+		return;
+	case NORTH_EV_MEM_INTERCEPT:
+		if (ev->decision == NORTH_DECIDE_RETRY)
+			return;
+		break; /* EMULATE on memory is DENY (south.h) */
+	case NORTH_EV_REG_INTERCEPT:
+		if (ev->decision == NORTH_DECIDE_EMULATE) {
+			r = emulate_write(vp, ev->reg.reg, &ev->reg.value, ev->reg.rip,
+					  ev->reg.insn_len);
+			if (r == 0)
+				return;
+		} else if (ev->decision == NORTH_DECIDE_RETRY) {
+			return;
+		}
+		break;
+	case NORTH_EV_MSR_INTERCEPT:
+		if (ev->decision == NORTH_DECIDE_EMULATE && ev->msr.reg != NORTH_REG_NONE) {
+			struct north_reg_val v = { .value = ev->msr.value };
+
+			r = emulate_write(vp, ev->msr.reg, &v, ev->msr.rip, ev->msr.insn_len);
+			if (r == 0)
+				return;
+		} else if (ev->decision == NORTH_DECIDE_RETRY) {
+			return;
+		}
+		break;
+	}
+	if (r)
+		log_error("CPU %u: emulating VTL0's write failed (%d); injecting #GP instead", vp, r);
+	r = south_inject_exception(vp, 13, true, 0);
+	if (r)
+		log_error("CPU %u: cannot inject #GP into VTL0: %d", vp, r);
+}
+
+/* Drain SINT0: returns 0 with an event, or -ENOENT when nothing usable came. */
+static int take_intercept(struct north_event *ev)
+{
+	struct hv_message m;
+	const char *why = "";
+	int r;
+
+	for (int i = 0; i < 16; i++) {
+		r = hv_synic_take_sint0(&m);
+		if (r <= 0)
+			return -ENOENT;
+		r = lvbs_decode_message(&m, this_cpu_id(), ev, &why);
+		if (r == 0)
+			return 0;
+		log_warn("CPU %u: SynIC message %#x ignored: %s", this_cpu_id(),
+			 m.header.message_type, why);
+	}
+	return -ENOENT;
+}
+
+int south_next_event(struct north_event *ev)
+{
+	struct lvbs_cpu *c = &lvbs_cpus[this_cpu_id()];
+
+	complete(ev, c);
+	for (;;) {
+		uint32_t reason = hv_vtl_return(&c->gprs);
+
+		c->entries++;
+		if (reason == HV_VTL_ENTRY_REASON_VTL_CALL) {
+			memset(ev, 0, sizeof(*ev));
+			ev->type = NORTH_EV_VTL_CALL;
+			ev->vp = this_cpu_id();
+			ev->call.id = c->gprs.rdi;
+			ev->call.args[0] = c->gprs.rsi;
+			ev->call.args[1] = c->gprs.rdx;
+			ev->call.args[2] = c->gprs.r8;
+			ev->call.result = -EINVAL;
+			return 0;
+		}
+		if (reason == HV_VTL_ENTRY_REASON_INTERRUPT ||
+		    reason == HV_VTL_ENTRY_REASON_INTERCEPT) {
+			if (take_intercept(ev) == 0)
+				return 0;
+			continue; /* nothing to do: VTL0 resumes where it was */
+		}
+		log_warn("CPU %u: VTL entry with unknown reason %u ignored", this_cpu_id(), reason);
+	}
+}
+
+uint64_t south_now(void)
+{
+	return rdtsc();
+}
+
+uint64_t south_ticks_per_sec(void)
+{
+	if (!tsc_hz) {
+		/* CPUID 0x15 when the CPU reports it; else a documented guess. */
+		struct cpuid_regs r = cpuid(0, 0);
+
+		tsc_hz = 2000000000ULL;
+		if (r.eax >= 0x15) {
+			struct cpuid_regs t = cpuid(0x15, 0);
+
+			if (t.eax && t.ebx && t.ecx)
+				tsc_hz = (uint64_t)t.ecx * t.ebx / t.eax;
+		}
+	}
+	return tsc_hz;
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Windows onto VTL0 memory.  VTL1 maps none of VTL0's RAM permanently: each
+ * copy maps one page at a time at this CPU's window address, copies, and
+ * unmaps again, so a bug elsewhere in VTL1 cannot reach VTL0 memory through
+ * a stale mapping, and no two CPUs ever share a window (no TLB shootdowns).
+ * Windows are never executable.
+ */
+#include <string.h>
+#include "arch/x86_64/boot.h"
+#include "arch/x86_64/mm.h"
+#include "arch/x86_64/percpu.h"
+#include "core/compiler.h"
+#include "core/errno.h"
+#include "core/log.h"
+#include "south_lvbs/lvbs.h"
+
+static uint64_t window_va(void)
+{
+	return WINDOWS_VBASE + (uint64_t)this_cpu_id() * 2 * PAGE_SIZE;
+}
+
+/* The page must be partition memory and not VTL1's own. */
+static bool gpa_page_ok(uint64_t page)
+{
+	if (page >= lvbs_boot.ram_end)
+		return false;
+	if (page >= lvbs_boot.vtl1_start && page < lvbs_boot.vtl1_end)
+		return false;
+	return true;
+}
+
+int lvbs_window_copy(uint64_t gpa, void *buf, size_t len, bool write)
+{
+	uint64_t va = window_va();
+	uint8_t *p = buf;
+
+	while (len) {
+		uint64_t page = ALIGN_DOWN(gpa, PAGE_SIZE);
+		size_t off = gpa - page, n = MIN(len, PAGE_SIZE - off);
+		int r;
+
+		if (!gpa_page_ok(page)) {
+			log_warn("VTL0 memory access refused: GPA %#lx is not VTL0 RAM", gpa);
+			return -EFAULT;
+		}
+		r = mm_map(va, page, PAGE_SIZE, write ? MAP_W : MAP_R);
+		if (r) {
+			log_error("cannot map a VTL0 window for GPA %#lx: %d", gpa, r);
+			return -EFAULT;
+		}
+		if (write)
+			memcpy((void *)(uintptr_t)(va + off), p, n);
+		else
+			memcpy(p, (const void *)(uintptr_t)(va + off), n);
+		mm_unmap(va, PAGE_SIZE);
+		gpa += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}

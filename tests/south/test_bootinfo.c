@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+#include <libfdt.h>
+#include <stdlib.h>
+#include "core/errno.h"
+#include "south_lvbs/bootinfo.h"
+#include "tests/unit/unit.h"
+
+#define MIB (1ULL << 20)
+#define REGION (256 * MIB)
+#define IMAGE (REGION + 2 * MIB)
+
+static void e820(uint8_t *bp, unsigned i, uint64_t addr, uint64_t size, uint32_t type)
+{
+	uint8_t *e = bp + 0x2d0 + i * 20;
+
+	memcpy(e, &addr, 8);
+	memcpy(e + 8, &size, 8);
+	memcpy(e + 16, &type, 4);
+}
+
+/* boot_params as LVBS builds it: reserved, VTL1 RAM, reserved. */
+static void lvbs_params(uint8_t *bp)
+{
+	memset(bp, 0, 4096);
+	bp[0x1e8] = 3;
+	e820(bp, 0, 0, REGION, 2);
+	e820(bp, 1, REGION, 64 * MIB, 1);
+	e820(bp, 2, REGION + 64 * MIB, 1024 * MIB, 2);
+}
+
+TEST(south_bootinfo_lvbs_ok)
+{
+	uint8_t bp[4096];
+	struct boot_info bi;
+	const char *why = NULL;
+
+	lvbs_params(bp);
+	CHECK_EQ_INT(boot_info_parse(bp, sizeof(bp), "debug possible_cpus=4 maxcpus=1", IMAGE,
+				     4 * MIB, &bi, &why), 0);
+	CHECK_EQ(bi.vtl1_start, REGION);
+	CHECK_EQ(bi.vtl1_end, REGION + 64 * MIB);
+	CHECK_EQ(bi.ram_end, REGION + 64 * MIB + 1024 * MIB);
+	CHECK_EQ(bi.possible_cpus, 4);
+	CHECK_EQ(bi.policy_pa, 0);
+	CHECK_EQ(bi.format, BOOT_FORMAT_BOOT_PARAMS);
+	CHECK_EQ_INT(boot_info_parse(bp, sizeof(bp), "possible_cpus=2 vtlguard.policy=0x5000,0x200",
+				     IMAGE, 4 * MIB, &bi, &why), 0);
+	CHECK_EQ(bi.policy_pa, 0x5000);
+	CHECK_EQ(bi.policy_len, 0x200);
+}
+
+TEST(south_bootinfo_lvbs_rejects)
+{
+	uint8_t bp[4096];
+	struct boot_info bi;
+	const char *why = NULL;
+	struct {
+		const char *cmd;
+		uint64_t image;
+	} bad_cmd[] = {
+		{ "", IMAGE },
+		{ "possible_cpus=0", IMAGE },
+		{ "possible_cpus=65", IMAGE },
+		{ "possible_cpus=4x", IMAGE },
+		{ "xpossible_cpus=4", IMAGE },
+		{ "possible_cpus=4 vtlguard.policy=0x1000", IMAGE },
+		{ "possible_cpus=4 vtlguard.policy=0x1000,0", IMAGE },
+		{ "possible_cpus=4 vtlguard.policy=0x1000,0x1000000", IMAGE },
+		{ "possible_cpus=4 vtlguard.policy=0xfffffffffffff000,0x2000", IMAGE },
+		{ "possible_cpus=4", REGION },           /* image over the special pages */
+		{ "possible_cpus=4", REGION + 63 * MIB }, /* image runs past the region */
+		{ "possible_cpus=4", 0x1000 },           /* image outside VTL1 RAM */
+	};
+
+	lvbs_params(bp);
+	for (unsigned i = 0; i < sizeof(bad_cmd) / sizeof(bad_cmd[0]); i++) {
+		why = NULL;
+		CHECK_EQ_INT(boot_info_parse(bp, sizeof(bp), bad_cmd[i].cmd, bad_cmd[i].image,
+					     4 * MIB, &bi, &why), -EINVAL);
+		CHECK(why != NULL);
+	}
+	/* Inconsistent memory maps. */
+	lvbs_params(bp);
+	bp[0x1e8] = 0;
+	CHECK_EQ_INT(boot_info_parse(bp, sizeof(bp), "possible_cpus=1", IMAGE, MIB, &bi, &why), -EINVAL);
+	lvbs_params(bp);
+	bp[0x1e8] = 129;
+	CHECK_EQ_INT(boot_info_parse(bp, sizeof(bp), "possible_cpus=1", IMAGE, MIB, &bi, &why), -EINVAL);
+	lvbs_params(bp);
+	e820(bp, 1, REGION, 8 * MIB, 1); /* smaller than 16 MiB */
+	CHECK_EQ_INT(boot_info_parse(bp, sizeof(bp), "possible_cpus=1", IMAGE, MIB, &bi, &why), -EINVAL);
+	lvbs_params(bp);
+	e820(bp, 2, ~0ULL - 10, 100, 2); /* wraps */
+	CHECK_EQ_INT(boot_info_parse(bp, sizeof(bp), "possible_cpus=1", IMAGE, MIB, &bi, &why), -EINVAL);
+	lvbs_params(bp);
+	bp[0x1e8] = 4;
+	e820(bp, 3, IMAGE, MIB, 1); /* two RAM entries hold the image */
+	CHECK_EQ_INT(boot_info_parse(bp, sizeof(bp), "possible_cpus=1", IMAGE, MIB, &bi, &why), -EINVAL);
+	lvbs_params(bp);
+	e820(bp, 1, REGION + 1, 64 * MIB, 1); /* unaligned */
+	CHECK_EQ_INT(boot_info_parse(bp, sizeof(bp), "possible_cpus=1", IMAGE, MIB, &bi, &why), -EINVAL);
+	CHECK_EQ_INT(boot_info_parse(bp, 100, "possible_cpus=1", IMAGE, MIB, &bi, &why), -EINVAL);
+	lvbs_params(bp);
+	CHECK_EQ_INT(boot_info_parse(bp, sizeof(bp), "possible_cpus=1", IMAGE, ~0ULL, &bi, &why), -EINVAL);
+}
+
+static size_t build_fdt(void *buf, size_t size, uint64_t start, uint64_t len, uint64_t end,
+			uint32_t cpus, int with_policy)
+{
+	fdt64_t mem[2] = { cpu_to_fdt64(start), cpu_to_fdt64(len) };
+	fdt64_t pol[2] = { cpu_to_fdt64(0x9000), cpu_to_fdt64(0x100) };
+	fdt64_t e = cpu_to_fdt64(end);
+	fdt32_t c = cpu_to_fdt32(cpus);
+
+	CHECK_EQ_INT(fdt_create(buf, (int)size), 0);
+	fdt_finish_reservemap(buf);
+	fdt_begin_node(buf, "");
+	fdt_begin_node(buf, "vtlguard");
+	fdt_property(buf, "vtl1-memory", mem, sizeof(mem));
+	fdt_property(buf, "memory-end", &e, sizeof(e));
+	fdt_property(buf, "possible-cpus", &c, sizeof(c));
+	if (with_policy)
+		fdt_property(buf, "policy", pol, sizeof(pol));
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+	CHECK_EQ_INT(fdt_finish(buf), 0);
+	return fdt_totalsize(buf);
+}
+
+TEST(south_bootinfo_fdt)
+{
+	uint8_t page[4096];
+	struct boot_info bi;
+	const char *why = NULL;
+
+	build_fdt(page, sizeof(page), REGION, 64 * MIB, 4096 * MIB, 2, 1);
+	CHECK_EQ_INT(boot_info_parse(page, sizeof(page), NULL, IMAGE, 4 * MIB, &bi, &why), 0);
+	CHECK_EQ(bi.format, BOOT_FORMAT_FDT);
+	CHECK_EQ(bi.vtl1_start, REGION);
+	CHECK_EQ(bi.possible_cpus, 2);
+	CHECK_EQ(bi.policy_pa, 0x9000);
+	/* Bad values. */
+	build_fdt(page, sizeof(page), REGION, 64 * MIB, 4096 * MIB, 0, 0);
+	CHECK_EQ_INT(boot_info_parse(page, sizeof(page), NULL, IMAGE, 4 * MIB, &bi, &why), -EINVAL);
+	build_fdt(page, sizeof(page), REGION, 64 * MIB, 64 * MIB, 2, 0); /* memory ends too early */
+	CHECK_EQ_INT(boot_info_parse(page, sizeof(page), NULL, IMAGE, 4 * MIB, &bi, &why), -EINVAL);
+	build_fdt(page, sizeof(page), ~0ULL - 4095, 64 * MIB, 4096 * MIB, 2, 0); /* wraps */
+	CHECK_EQ_INT(boot_info_parse(page, sizeof(page), NULL, IMAGE, 4 * MIB, &bi, &why), -EINVAL);
+	/* Corrupted or oversized blob. */
+	build_fdt(page, sizeof(page), REGION, 64 * MIB, 4096 * MIB, 2, 0);
+	page[fdt_off_dt_struct(page) + 3] = 9;
+	CHECK_EQ_INT(boot_info_parse(page, sizeof(page), NULL, IMAGE, 4 * MIB, &bi, &why), -EINVAL);
+	build_fdt(page, sizeof(page), REGION, 64 * MIB, 4096 * MIB, 2, 0);
+	fdt_set_totalsize(page, 8192);
+	CHECK_EQ_INT(boot_info_parse(page, sizeof(page), NULL, IMAGE, 4 * MIB, &bi, &why), -EINVAL);
+}
