@@ -207,10 +207,10 @@ static int take_intercept(struct north_event *ev)
 {
 	struct hv_message m;
 	const char *why = "";
-	int r;
 
 	for (int i = 0; i < 16; i++) {
-		r = hv_synic_take_sint0(&m);
+		int r = hv_synic_take_sint0(&m);
+
 		if (r <= 0)
 			return -ENOENT;
 		r = lvbs_decode_message(&m, this_cpu_id(), ev, &why);

@@ -17,13 +17,14 @@ void idt_describe(uint64_t *base, uint16_t *limit);
 int arch_prepare_ap(unsigned int cpu, struct arch_ap_context *ctx)
 {
 	struct percpu *pc;
-	uint64_t top, v = 0;
+	uint64_t v = 0;
 
 	if (cpu == 0 || cpu >= MAX_CPUS)
 		return -EINVAL;
 	pc = &percpu_area[cpu];
 	if (!pc->stack_top) {
-		top = mm_alloc_stack(AP_STACK_PAGES);
+		uint64_t top = mm_alloc_stack(AP_STACK_PAGES);
+
 		if (!top)
 			return -ENOMEM;
 		pc->stack_top = top;
