@@ -11,7 +11,7 @@
 #include "vtl_protect/default_policy.h" /* generated from default.dts */
 #include "vtl_protect/internal.h"
 
-#define POLICY_MAX_SIZE (16u << 10)
+#define POLICY_MAX_SIZE (64u << 10) /* = south_lvbs BOOT_POLICY_MAX */
 #define POLICY_COMPAT   "vtlguard,policy-v1"
 
 static uint8_t blob_copy[POLICY_MAX_SIZE] __aligned(8);
