@@ -1,14 +1,14 @@
 # tests/modval: host unit tests of the DER walker and trust store, and the
 # `modval` suite (keys, certificates and modules generated at test time with
 # openssl and gcc, checked with modcheck and the modelf harness).
-HOST_UNIT_SRCS += tests/modval/test_der.c tests/modval/test_modval.c
+HOST_UNIT_SRCS += tests/modval/test_der.c tests/modval/test_modval.c tests/modval/test_hooks.c
 HOST_UNIT_LIBS += -lbearssl
 
 # Fragments are read in path order: tools/ and vtl_protect/ come later, so
 # name their outputs literally here.
 MODVAL_HARNESS := $(BUILD)/host/tests/modval/modelf_harness
 MODVAL_HARNESS_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,tests/modval/modelf_harness.c \
-	$(sort $(wildcard vtl_protect/modval/*.c)) core/fmt.c core/log.c core/errno.c)
+	$(filter-out vtl_protect/modval/hooks.c,$(sort $(wildcard vtl_protect/modval/*.c))) core/fmt.c core/log.c core/errno.c)
 
 $(MODVAL_HARNESS): $(MODVAL_HARNESS_OBJS)
 	$(call msg,HOSTLD,$@)
@@ -28,7 +28,7 @@ $(MODVAL_FUZZER): tests/modval/fuzz_modval.c $(wildcard vtl_protect/modval/*.c) 
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) -std=c11 -g -O1 -I. -I$(BUILD)/include -DVTLGUARD_HOST=1 -D_GNU_SOURCE \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ tests/modval/fuzz_modval.c $(sort $(wildcard vtl_protect/modval/*.c)) \
+		-o $@ tests/modval/fuzz_modval.c $(filter-out vtl_protect/modval/hooks.c,$(sort $(wildcard vtl_protect/modval/*.c))) \
 		core/fmt.c core/log.c core/errno.c -lbearssl
 
 .PHONY: fuzz-modval
@@ -48,7 +48,7 @@ fuzz-modval: $(MODVAL_FUZZER) suite-modval
 # (objects come from tools/modcheck/build.mk's optimised host-tool rule).
 MODVAL_BENCH := $(BUILD)/host/tests/modval/bench_modval
 $(MODVAL_BENCH): $(patsubst %.c,$(BUILD)/host-tool/%.o,tests/modval/bench_modval.c \
-		$(sort $(wildcard vtl_protect/modval/*.c)) core/fmt.c core/log.c core/errno.c)
+		$(filter-out vtl_protect/modval/hooks.c,$(sort $(wildcard vtl_protect/modval/*.c))) core/fmt.c core/log.c core/errno.c)
 	$(call msg,HOSTLD,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) -o $@ $^ -lbearssl

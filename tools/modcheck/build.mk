@@ -2,7 +2,9 @@
 # validation code as VTL1 (vtl_protect/modval/) plus core's formatter/logger.
 # (Fragments are read in path order, so this one cannot use MODVAL_SRCS.)
 MODCHECK := $(BUILD)/host/modcheck
-MODCHECK_SRCS := tools/modcheck/modcheck.c $(sort $(wildcard vtl_protect/modval/*.c)) \
+# The validation code without the VSM-call glue (hooks.c needs the engine).
+MODVAL_PORTABLE_SRCS := $(filter-out vtl_protect/modval/hooks.c,$(sort $(wildcard vtl_protect/modval/*.c)))
+MODCHECK_SRCS := tools/modcheck/modcheck.c $(MODVAL_PORTABLE_SRCS) \
 	core/fmt.c core/log.c core/errno.c
 MODCHECK_OBJS := $(patsubst %.c,$(BUILD)/host-tool/%.o,$(MODCHECK_SRCS))
 HOST_TOOLS += $(MODCHECK)

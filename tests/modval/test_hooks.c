@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VSM-call tests of the module/kexec validator (vtl_protect/modval/hooks.c)
+ * on the fake South: VALIDATE_MODULE with a real signed module and its
+ * GNU-ld-relocated loaded bytes (hooks_vectors.h), tampering, TOCTOU
+ * protection, FREE_MODULE_INIT / UNLOAD_MODULE tokens, COPY_SECONDARY_KEY
+ * and KEXEC_VALIDATE input checks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/compiler.h"
+#include "core/kmalloc.h"
+#include "core/page_alloc.h"
+#include "tests/modval/hooks_vectors.h"
+#include "tests/vtl_protect/vtlp_test.h"
+#include "vtl_protect/modval/hooks.h"
+#include "vtl_protect/modval/modelf.h"
+
+#define VM  VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE
+#define FMI VSM_VTL_CALL_FUNC_ID_FREE_MODULE_INIT
+#define UM  VSM_VTL_CALL_FUNC_ID_UNLOAD_MODULE
+#define CSK VSM_VTL_CALL_FUNC_ID_COPY_SECONDARY_KEY
+#define KV  VSM_VTL_CALL_FUNC_ID_KEXEC_VALIDATE
+#define LK  VSM_VTL_CALL_FUNC_ID_LOAD_KDATA
+
+/* Guest-physical homes of the pieces (all below VTL1 at 8 MiB). */
+#define G_ELF   0x700000ull
+#define G_CERT  0x780000ull
+#define G_TEXT  0x200000ull
+#define G_DATA  0x400000ull
+#define G_RO    0x300000ull
+#define G_INIT  0x500000ull
+
+#define PROT_X (SOUTH_PROT_KX)
+
+static void *arena;
+
+static void setup(bool load_cert)
+{
+	struct heki_range r = { 0, G_CERT, G_CERT + sizeof(hooks_cert), VTLP_KDATA_SYSTEM_CERTS };
+
+	if (!arena)
+		arena = aligned_alloc(PAGE_SIZE, 8u << 20);
+	page_alloc_reset();
+	kmalloc_reset();
+	CHECK_EQ_INT(page_alloc_add_range(arena, 0x40000000, 8u << 20), 0);
+	vt_setup();
+	modval_hooks_reset();
+	modval_hooks_install();
+	memcpy(fake_ram(G_ELF), hooks_ko, sizeof(hooks_ko));
+	memcpy(fake_ram(G_CERT), hooks_cert, sizeof(hooks_cert));
+	memcpy(fake_ram(G_TEXT), hooks_text, sizeof(hooks_text));
+	memcpy(fake_ram(G_RO), hooks_rodata, sizeof(hooks_rodata));
+	memcpy(fake_ram(G_INIT), hooks_init_text, sizeof(hooks_init_text));
+	if (load_cert) {
+		vt_chain(&r, 1);
+		CHECK_EQ_INT(vt_call(LK, T_CHAIN, 1, 0), 0);
+	}
+}
+
+/* Leave the dispatcher as other tests expect it: no validator hooks. */
+static void teardown(void)
+{
+	modval_hooks_reset();
+	vtlp_register_modval(NULL);
+}
+
+/* The module's range list as LVBS builds it: ElfBuffer split per page, then
+ * one range per region (each fits a page here). */
+static size_t module_ranges(struct heki_range *r)
+{
+	size_t n = 0;
+	uint64_t elf_end = G_ELF + sizeof(hooks_ko);
+
+	for (uint64_t pa = G_ELF; pa < elf_end; pa = ALIGN_DOWN(pa, PAGE_SIZE) + PAGE_SIZE)
+		r[n++] = (struct heki_range){ 0xffffc90000000000ull + (pa - G_ELF), pa,
+					      MIN(ALIGN_DOWN(pa, PAGE_SIZE) + PAGE_SIZE, elf_end),
+					      MODVAL_MOD_ELF_BUFFER };
+	r[n++] = (struct heki_range){ HOOKS_VA(MODVAL_MOD_TEXT), G_TEXT,
+				      G_TEXT + sizeof(hooks_text), MODVAL_MOD_TEXT };
+	r[n++] = (struct heki_range){ HOOKS_VA(MODVAL_MOD_DATA), G_DATA, G_DATA + 0x40,
+				      MODVAL_MOD_DATA };
+	r[n++] = (struct heki_range){ HOOKS_VA(MODVAL_MOD_RODATA), G_RO,
+				      G_RO + sizeof(hooks_rodata), MODVAL_MOD_RODATA };
+	r[n++] = (struct heki_range){ HOOKS_VA(MODVAL_MOD_INIT_TEXT), G_INIT,
+				      G_INIT + sizeof(hooks_init_text), MODVAL_MOD_INIT_TEXT };
+	return n;
+}
+
+static int64_t validate(const struct heki_range *r, size_t n)
+{
+	vt_chain(r, n);
+	return vt_call(VM, T_CHAIN, n, 0);
+}
+
+TEST(modval_hooks_validate_free_unload)
+{
+	struct heki_range r[8];
+	size_t n;
+	int64_t tok;
+
+	setup(true);
+	n = module_ranges(r);
+	tok = validate(r, n);
+	CHECK(tok > 0);
+	/* Text and init text RX, rodata R, data untouched. */
+	CHECK_EQ(fake_perm(G_TEXT) & (SOUTH_PROT_W | PROT_X), PROT_X);
+	CHECK_EQ(fake_perm(G_INIT) & (SOUTH_PROT_W | PROT_X), PROT_X);
+	CHECK_EQ(fake_perm(G_RO) & (SOUTH_PROT_W | PROT_X), 0);
+	CHECK(fake_perm(G_DATA) & SOUTH_PROT_W);
+
+	CHECK_EQ_INT(vt_call(FMI, (uint64_t)tok, 0, 0), 0);
+	CHECK_EQ(fake_perm(G_INIT) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+	CHECK_EQ(fake_perm(G_TEXT) & PROT_X, PROT_X);
+	CHECK_EQ_INT(vt_call(FMI, (uint64_t)tok, 0, 0), -EINVAL);      /* reused */
+	CHECK_EQ_INT(vt_call(FMI, (uint64_t)tok + 100, 0, 0), -EINVAL); /* unknown */
+
+	CHECK_EQ_INT(vt_call(UM, (uint64_t)tok, 0, 0), 0);
+	CHECK_EQ(fake_perm(G_TEXT) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+	CHECK_EQ(fake_perm(G_RO) & SOUTH_PROT_W, SOUTH_PROT_W);
+	CHECK_EQ_INT(vt_call(UM, (uint64_t)tok, 0, 0), -EINVAL);       /* gone */
+	CHECK_EQ_INT(vt_call(FMI, (uint64_t)tok, 0, 0), -EINVAL);
+
+	/* Tokens are never reused. */
+	CHECK(validate(r, n) > tok);
+	teardown();
+}
+
+TEST(modval_hooks_tampered_text_never_executable)
+{
+	struct heki_range r[8];
+	size_t n;
+
+	setup(true);
+	n = module_ranges(r);
+	fake_ram(G_TEXT)[3] ^= 0x40;
+	CHECK_EQ_INT(validate(r, n), -EKEYREJECTED);
+	/* Pages were write-protected for the check, then given back RW, never X. */
+	CHECK_EQ(fake_perm(G_TEXT) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+	CHECK_EQ(fake_perm(G_INIT) & PROT_X, 0);
+	CHECK(vt_lines("nothing became executable") >= 1);
+	teardown();
+}
+
+TEST(modval_hooks_signature_and_trust_failures)
+{
+	struct heki_range r[8];
+	size_t n;
+
+	setup(false);                       /* no SystemCerts loaded */
+	n = module_ranges(r);
+	CHECK_EQ_INT(validate(r, n), -ENOKEY);
+	CHECK_EQ(fake_perm(G_TEXT) & PROT_X, 0);
+
+	setup(true);
+	fake_ram(G_ELF)[100] ^= 1;          /* signed content changed */
+	CHECK_EQ_INT(validate(r, n), -EKEYREJECTED);
+	CHECK_EQ(fake_perm(G_TEXT) & PROT_X, 0);
+
+	setup(true);
+	r[n - 2].va += 0x1000;              /* RoData not where relocations say */
+	CHECK_EQ_INT(validate(r, n), -EKEYREJECTED);
+	teardown();
+}
+
+TEST(modval_hooks_bad_range_lists)
+{
+	struct heki_range r[8];
+	size_t n;
+
+	setup(true);
+	n = module_ranges(r);
+	r[n - 1].attributes = 9;            /* unknown type */
+	CHECK_EQ_INT(validate(r, n), -EINVAL);
+	n = module_ranges(r);
+	r[n - 1].epa = r[n - 1].pa + 0x2000; /* crosses a page */
+	CHECK_EQ_INT(validate(r, n), -EINVAL);
+	n = module_ranges(r);
+	r[n - 1].pa = FAKE_VTL1_START;      /* VTL1 memory */
+	r[n - 1].epa = FAKE_VTL1_START + 16;
+	CHECK(validate(r, n) < 0);
+	n = module_ranges(r);
+	CHECK_EQ_INT(validate(r + 1, n - 1), -ENODATA); /* no ElfBuffer at all */
+	r[0].epa -= 1;                                  /* ElfBuffer cut short */
+	CHECK_EQ_INT(validate(r, n), -ENODATA);
+	r[0].epa += 1;
+	r[0].pa += 8;                                   /* ELF header skipped */
+	CHECK_EQ_INT(validate(r, n), -EKEYREJECTED);
+	CHECK_EQ_INT(vt_call(VM, T_CHAIN, 0, 0), -EINVAL);
+	/* Nothing was validated: text was never made read-only-executable. */
+	CHECK(fake_perm(G_TEXT) & SOUTH_PROT_W);
+	teardown();
+}
+
+TEST(modval_hooks_secondary_key_and_kexec_inputs)
+{
+	struct heki_range r = { 0, G_CERT, G_CERT + sizeof(hooks_cert), 0 };
+	struct heki_range k[2] = {
+		{ 0, G_DATA, G_DATA + 0x1000, 0 },          /* KexecImage */
+		{ 0, G_ELF, G_ELF + 0x200, 1 },             /* KexecKernelBlob */
+	};
+
+	setup(true);
+	/* A self-signed certificate is not signed by a system certificate
+	 * other than itself; it is the system certificate here, so it chains. */
+	vt_chain(&r, 1);
+	CHECK_EQ_INT(vt_call(CSK, T_CHAIN, 1, 0), 0);
+	r.epa = r.pa + 10;                  /* truncated certificate */
+	vt_chain(&r, 1);
+	CHECK_EQ_INT(vt_call(CSK, T_CHAIN, 1, 0), -EBADMSG);
+
+	/* Not a PE image: refused, and the image pages are writable again. */
+	vt_chain(k, 2);
+	CHECK_EQ_INT(vt_call(KV, T_CHAIN, 2, 0), -EBADMSG);
+	CHECK(fake_perm(G_DATA) & SOUTH_PROT_W);
+	CHECK_EQ(fake_perm(G_DATA) & PROT_X, 0);
+	k[1].attributes = 3;                /* unknown kexec type */
+	vt_chain(k, 2);
+	CHECK_EQ_INT(vt_call(KV, T_CHAIN, 2, 0), -EINVAL);
+	CHECK_EQ_INT(vt_call(KV, 0, 0, 0), 0); /* invalidation only */
+	teardown();
+}
