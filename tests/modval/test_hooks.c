@@ -31,6 +31,7 @@
 #define G_DATA  0x400000ull
 #define G_RO    0x300000ull
 #define G_INIT  0x500000ull
+#define G_PE    0x740000ull
 
 #define PROT_X (SOUTH_PROT_KX)
 
@@ -219,5 +220,64 @@ TEST(modval_hooks_secondary_key_and_kexec_inputs)
 	vt_chain(k, 2);
 	CHECK_EQ_INT(vt_call(KV, T_CHAIN, 2, 0), -EINVAL);
 	CHECK_EQ_INT(vt_call(KV, 0, 0, 0), 0); /* invalidation only */
+	teardown();
+}
+
+static size_t pe_ranges(struct heki_range *k)
+{
+	uint64_t end = G_PE + sizeof(hooks_pe);
+	size_t n = 0;
+
+	k[n++] = (struct heki_range){ 0, G_DATA, G_DATA + 0x1000, 0 }; /* KexecImage */
+	for (uint64_t pa = G_PE; pa < end; pa += PAGE_SIZE)             /* KernelBlob */
+		k[n++] = (struct heki_range){ 0, pa, MIN(pa + PAGE_SIZE, end), 1 };
+	k[n++] = (struct heki_range){ 0, G_INIT, G_INIT + 0x1000, 2 };  /* KexecPages */
+	return n;
+}
+
+TEST(modval_hooks_kexec_validate)
+{
+	struct heki_range k[8];
+	size_t n;
+
+	setup(true);
+	memcpy(fake_ram(G_PE), hooks_pe, sizeof(hooks_pe));
+	n = pe_ranges(k);
+	vt_chain(k, n);
+	CHECK_EQ_INT(vt_call(KV, T_CHAIN, n, 0), 0);
+	/* Image and pages read-only (not executable: that is kexec time). */
+	CHECK_EQ(fake_perm(G_DATA) & (SOUTH_PROT_W | PROT_X), 0);
+	CHECK_EQ(fake_perm(G_INIT) & (SOUTH_PROT_W | PROT_X), 0);
+
+	/* A tampered blob: the earlier approval is dropped, nothing stays RO. */
+	fake_ram(G_PE + 0x410)[0] ^= 0x01;
+	CHECK_EQ_INT(vt_call(KV, T_CHAIN, n, 0), -EKEYREJECTED);
+	CHECK_EQ(fake_perm(G_DATA) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+	CHECK_EQ(fake_perm(G_INIT) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+
+	/* Valid again, then invalidated by pa == 0. */
+	fake_ram(G_PE + 0x410)[0] ^= 0x01;
+	CHECK_EQ_INT(vt_call(KV, T_CHAIN, n, 0), 0);
+	CHECK_EQ(fake_perm(G_DATA) & SOUTH_PROT_W, 0);
+	CHECK_EQ_INT(vt_call(KV, 0, 0, 0), 0);
+	CHECK_EQ(fake_perm(G_DATA) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+	teardown();
+}
+
+TEST(modval_hooks_protect_failure_means_no_verification)
+{
+	struct heki_range r[8];
+	size_t n;
+
+	setup(true);
+	n = module_ranges(r);
+	/* If write-protecting the module fails, nothing is copied or checked
+	 * (TOCTOU: unprotected bytes could change after the check). */
+	fake_south.fail_prot_call = (int)fake_south.prot_calls + 1;
+	CHECK(validate(r, n) < 0);
+	CHECK_EQ(vt_lines("module validated"), 0);
+	CHECK(fake_perm(G_TEXT) & SOUTH_PROT_W);
+	fake_south.fail_prot_call = 0;
+	CHECK(validate(r, n) > 0);
 	teardown();
 }
