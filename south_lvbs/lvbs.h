@@ -30,6 +30,9 @@ int lvbs_secure_config_vp(void);
 /* APs (smp.c). */
 void lvbs_ap_main(unsigned int cpu);
 
+/* VTL return with VTL0's extended state restored; saved again on entry. */
+uint32_t lvbs_vtl_return(struct lvbs_cpu *c);
+
 /* Serve events on this CPU forever (the policy engine's loop). */
 __attribute__((noreturn)) void lvbs_serve(void);
 

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/traps.h"
@@ -41,7 +42,7 @@ static __attribute__((noreturn)) void refuse_forever(int err)
 		  errno_name(err));
 	for (;;) {
 		c->gprs.r8 = (uint64_t)(int64_t)err;
-		if (hv_vtl_return(&c->gprs) == HV_VTL_ENTRY_REASON_RESERVED)
+		if (lvbs_vtl_return(c) == HV_VTL_ENTRY_REASON_RESERVED)
 			halt_forever(); /* cannot even return to VTL0 */
 		err = -ENODEV;
 	}
@@ -135,7 +136,12 @@ void lvbs_main(const struct boot_handoff *h)
 
 void image_ap_main(unsigned int cpu)
 {
-	int r = hv_init_cpu(LVBS_SINT0_VECTOR);
+	int r = fpu_init_cpu();
+
+	if (r)
+		panic("CPU %u: no memory for the extended-state save area", cpu);
+	fpu_save_guest();
+	r = hv_init_cpu(LVBS_SINT0_VECTOR);
 
 	if (r == 0)
 		r = lvbs_secure_config_vp();

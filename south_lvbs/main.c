@@ -10,6 +10,7 @@
 #include "arch/x86_64/boot.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/features.h"
+#include "arch/x86_64/fpu.h"
 #include "core/log.h"
 #include "core/page_alloc.h"
 #include "core/panic.h"
@@ -54,6 +55,13 @@ static int run_selftests(const struct boot_handoff *h)
 
 void image_main(const struct boot_handoff *h)
 {
+	/* Under a VTL1 loader, VTL0's vector registers and XCR0 are live:
+	 * keep them out of reach of anything VTL1 does (arch/x86_64/fpu.h). */
+	if (h->kind == BOOT_LVBS) {
+		if (fpu_init_cpu())
+			panic("no memory for the extended-state save area");
+		fpu_save_guest();
+	}
 	log_set_prefix("vtl1");
 	log_info("vtlguard " VTLGUARD_VERSION " (%s entry), image at %#lx, %lu KiB, %lu KiB free",
 		 h->kind == BOOT_PVH ? "PVH" : "LVBS", h->load_pa, h->image_size >> 10,

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
 #include "core/compiler.h"
 #include "core/errno.h"
@@ -202,6 +203,16 @@ static void complete(struct north_event *ev, struct lvbs_cpu *c)
 		log_error("CPU %u: cannot inject #GP into VTL0: %d", vp, r);
 }
 
+uint32_t lvbs_vtl_return(struct lvbs_cpu *c)
+{
+	uint32_t reason;
+
+	fpu_restore_guest();
+	reason = hv_vtl_return(&c->gprs);
+	fpu_save_guest();
+	return reason;
+}
+
 /* Drain SINT0: returns 0 with an event, or -ENOENT when nothing usable came. */
 static int take_intercept(struct north_event *ev)
 {
@@ -228,7 +239,7 @@ int south_next_event(struct north_event *ev)
 
 	complete(ev, c);
 	for (;;) {
-		uint32_t reason = hv_vtl_return(&c->gprs);
+		uint32_t reason = lvbs_vtl_return(c);
 
 		c->entries++;
 		if (reason == HV_VTL_ENTRY_REASON_VTL_CALL) {

@@ -132,10 +132,16 @@ void cpu_features_enable(void)
 		cr4 |= X86_CR4_OSXSAVE;
 	write_cr4(cr4);
 	if (cpu_features.xsave) {
-		/* BearSSL may use SSE/AVX: enable what the CPU offers of x87, SSE, AVX. */
-		uint64_t mask = cpuid(0xD, 0).eax & (XCR0_X87 | XCR0_SSE | XCR0_AVX);
+		/*
+		 * XCR0 is shared with the lower VTL under VSM: never narrow
+		 * what it set.  Only add what VTL1's libraries need (x87, SSE)
+		 * when missing; fpu.c restores the lower VTL's value on every
+		 * return.  Stock QEMU (PVH) starts with XCR0 = x87 only.
+		 */
+		uint64_t x = xgetbv(0);
 
-		xsetbv(0, mask | XCR0_X87 | XCR0_SSE);
+		if ((x & (XCR0_X87 | XCR0_SSE)) != (XCR0_X87 | XCR0_SSE))
+			xsetbv(0, x | XCR0_X87 | XCR0_SSE);
 		cpu_features.xcr0 = xgetbv(0);
 		cpu_features.xsave_size = cpuid(0xD, 0).ebx;
 	}
