@@ -17,6 +17,8 @@
 
 #include "tools/hvsim/bootinfo.h"
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 /* ---- console and results ---- */
 void gl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void gl_check(bool ok, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
