@@ -281,3 +281,30 @@ TEST(modval_hooks_protect_failure_means_no_verification)
 	CHECK(validate(r, n) > 0);
 	teardown();
 }
+
+TEST(modval_hooks_refuse_pages_protected_for_others)
+{
+	struct heki_range r[8];
+	size_t n;
+	int64_t tok;
+
+	/* Kernel text protected by PROTECT_MEMORY cannot be named as module
+	 * text (it would be made writable again on failure or unload). */
+	setup(true);
+	CHECK_EQ_INT(vt_protect(G_TEXT, G_TEXT + 0x1000, HEKI_ATTR_MEM_R | HEKI_ATTR_MEM_X), 0);
+	n = module_ranges(r);
+	CHECK_EQ_INT(validate(r, n), -EBUSY);
+	CHECK_EQ(fake_perm(G_TEXT) & (SOUTH_PROT_W | PROT_X), PROT_X);
+	teardown();
+
+	/* A second module cannot claim the first one's pages. */
+	setup(true);
+	n = module_ranges(r);
+	tok = validate(r, n);
+	CHECK(tok > 0);
+	CHECK_EQ_INT(validate(r, n), -EBUSY);
+	CHECK_EQ(fake_perm(G_TEXT) & (SOUTH_PROT_W | PROT_X), PROT_X);
+	CHECK_EQ_INT(vt_call(UM, (uint64_t)tok, 0, 0), 0);
+	CHECK(validate(r, n) > tok);        /* after unload the pages are free */
+	teardown();
+}

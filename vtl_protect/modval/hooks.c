@@ -228,6 +228,46 @@ static void extents_restore(const struct mv_extents *x, uint32_t (*attr_of)(uint
 	}
 }
 
+/*
+ * Confused-deputy guard: the pages VTL0 names must not be pages VTL1 already
+ * guards for someone else (kernel text/rodata, the log ring, another
+ * module's or kexec's extents).  Unprotected pages and plain RW pages (what
+ * we restore to) are fine.
+ */
+static bool extent_overlaps(const struct mv_extents *x, uint64_t pa, uint64_t epa)
+{
+	for (unsigned int i = 0; i < x->n; i++)
+		if (pa < x->e[i].epa && x->e[i].pa < epa)
+			return true;
+	return false;
+}
+
+static int extents_claimable(const struct mv_extents *x, const struct mv_extents *self)
+{
+	for (unsigned int i = 0; i < x->n; i++) {
+		const struct mv_extent *e = &x->e[i];
+
+		for (int m = 0; m < MV_MAX_MODULES; m++)
+			if (mv.mods[m] && extent_overlaps(&mv.mods[m]->ext, e->pa, e->epa))
+				goto busy;
+		for (int k = 0; k < 2; k++)
+			if (&mv.kexec[k] != self && extent_overlaps(&mv.kexec[k], e->pa, e->epa))
+				goto busy;
+		for (uint64_t pg = e->pa; pg < e->epa; pg += PAGE_SIZE) {
+			uint32_t attr;
+
+			if (vtlp_protection_of(pg, &attr) == 0 && attr != ATTR_RW)
+				goto busy;
+		}
+		continue;
+busy:
+		log_warn("modval: [%#llx, %#llx) is already protected by VTL1 for something "
+			 "else: refused", (unsigned long long)e->pa, (unsigned long long)e->epa);
+		return -EBUSY;
+	}
+	return 0;
+}
+
 /* ----------------------------------------------------------- range lists */
 
 static struct heki_range *read_ranges(uint64_t pa, uint64_t nranges, int *err)
@@ -459,6 +499,8 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 		goto out;
 	memset(j.m, 0, sizeof(*j.m));
 	err = job_scan(&j);
+	if (!err)
+		err = extents_claimable(&j.m->ext, NULL);
 	if (err)
 		goto out;
 
@@ -633,6 +675,8 @@ static int64_t mv_kexec_validate(unsigned int vp, uint64_t pa, uint64_t nranges,
 	}
 	if (!err && !blob_len)
 		err = -ENODATA;
+	if (!err)
+		err = extents_claimable(slot, slot);
 	if (!err) {
 		/* TOCTOU: segments read-only before anything is checked. */
 		protected = true;
