@@ -308,3 +308,85 @@ TEST(modval_hooks_refuse_pages_protected_for_others)
 	CHECK(validate(r, n) > tok);        /* after unload the pages are free */
 	teardown();
 }
+
+#define G_KI  0x6f0000ull
+#define G_KD  0x600000ull
+#define KVA   0xffffffff82000000ULL
+
+/* KernelInfo + KernelData with one export, printk, as LVBS sends them. */
+static void load_kernel_symbols(uint64_t printk_va)
+{
+	uint8_t *kd = fake_ram(G_KD), *ki = fake_ram(G_KI);
+	uint64_t e = KVA + 0x100, name = KVA + 0x200;
+	struct heki_range r[2] = {
+		{ KVA, G_KD, G_KD + 0x400, VTLP_KDATA_KERNEL_DATA },
+		{ 0, G_KI, G_KI + 32, VTLP_KDATA_KERNEL_INFO },
+	};
+	uint32_t v = (uint32_t)(printk_va - e), nm = (uint32_t)(name - (e + 4));
+	uint64_t tab[4] = { e, e + 12, e + 12, e + 12 };
+
+	memset(kd, 0, 0x400);
+	memcpy(kd + 0x100, &v, 4);
+	memcpy(kd + 0x104, &nm, 4);
+	strcpy((char *)kd + 0x200, "printk");
+	memcpy(ki, tab, sizeof(tab));
+	vt_chain(r, 2);
+	CHECK_EQ_INT(vt_call(LK, T_CHAIN, 2, 0), 0);
+}
+
+static size_t module2_ranges(struct heki_range *r)
+{
+	const uint64_t elf = 0x720000ull;
+
+	memcpy(fake_ram(elf), hooks2_ko, sizeof(hooks2_ko));
+	memcpy(fake_ram(G_TEXT), hooks2_text, sizeof(hooks2_text));
+	memcpy(fake_ram(G_RO), hooks2_rodata, sizeof(hooks2_rodata));
+	r[0] = (struct heki_range){ 0, elf, elf + sizeof(hooks2_ko), MODVAL_MOD_ELF_BUFFER };
+	r[1] = (struct heki_range){ HOOKS_VA(MODVAL_MOD_TEXT), G_TEXT, G_TEXT + sizeof(hooks2_text),
+				    MODVAL_MOD_TEXT };
+	r[2] = (struct heki_range){ HOOKS_VA(MODVAL_MOD_RODATA), G_RO,
+				    G_RO + sizeof(hooks2_rodata), MODVAL_MOD_RODATA };
+	return 3;
+}
+
+TEST(modval_hooks_module_importing_kernel_symbols)
+{
+	struct heki_range r[4];
+	const uint8_t *d;
+	size_t n, len;
+
+	setup(true);
+	load_kernel_symbols(0xffffffff81234560ULL);
+	n = module2_ranges(r);
+	/* KernelData's VA not reported yet: imports cannot be resolved. */
+	CHECK_EQ_INT(validate(r, n), -ENOENT);
+	CHECK(vt_lines("imports 'printk'") >= 1);
+	CHECK(fake_perm(G_TEXT) & SOUTH_PROT_W);
+	teardown();
+
+	/*
+	 * With the VA known, resolution also needs the KernelData bytes.  A
+	 * kernel-data layer that only measures KernelData leaves imports
+	 * unresolvable (-ENOENT); one that keeps it lets the module validate,
+	 * and then a wrong export address is caught.
+	 */
+	setup(true);
+	load_kernel_symbols(0xffffffff81234560ULL);
+	modval_set_kernel_data_va(KVA);
+	n = module2_ranges(r);
+	if (vtlp_kdata_get(VTLP_KDATA_KERNEL_DATA, &d, &len) || !len) {
+		CHECK_EQ_INT(validate(r, n), -ENOENT);
+		teardown();
+		return;
+	}
+	CHECK(validate(r, n) > 0);
+	CHECK_EQ(fake_perm(G_TEXT) & (SOUTH_PROT_W | PROT_X), PROT_X);
+	teardown();
+
+	setup(true);
+	load_kernel_symbols(0xffffffff81234570ULL);
+	modval_set_kernel_data_va(KVA);
+	n = module2_ranges(r);
+	CHECK_EQ_INT(validate(r, n), -EKEYREJECTED);
+	teardown();
+}

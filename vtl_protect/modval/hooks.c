@@ -27,6 +27,7 @@
 #include "north/north.h"
 #include "vtl_protect/kdata.h"
 #include "vtl_protect/modval/hooks.h"
+#include "vtl_protect/modval/ksym.h"
 #include "vtl_protect/modval/modval.h"
 #include "vtl_protect/modval/selftest.h"
 #include "vtl_protect/modval_hooks.h"
@@ -73,7 +74,33 @@ static struct {
 	struct mv_module *mods[MV_MAX_MODULES];
 	int64_t next_token;
 	struct mv_extents kexec[2];          /* [0] kexec, [1] crash kexec */
+	struct modval_ksyms ksyms;           /* kernel exports, when known */
+	uint64_t kdata_va;                   /* VA of KernelData[0]; 0: unknown */
 } mv = { .lock = NORTH_LOCK_INIT, .next_token = 1 };
+
+void modval_set_kernel_data_va(uint64_t va)
+{
+	/* Called from the LOAD_KDATA path under the engine lock: no mv.lock
+	 * here (lock order is mv.lock, then the engine's). */
+	__atomic_store_n(&mv.kdata_va, va, __ATOMIC_RELEASE);
+}
+
+/* Kernel symbol table from KernelInfo + KernelData (see ksym.h). */
+static void ksyms_sync(void)
+{
+	const uint8_t *info, *data;
+	size_t ilen, dlen;
+	uint64_t va = __atomic_load_n(&mv.kdata_va, __ATOMIC_ACQUIRE);
+	const char *why = "?";
+
+	memset(&mv.ksyms, 0, sizeof(mv.ksyms));
+	if (!va || vtlp_kdata_get(VTLP_KDATA_KERNEL_INFO, &info, &ilen) ||
+	    vtlp_kdata_get(VTLP_KDATA_KERNEL_DATA, &data, &dlen) || !ilen || !dlen)
+		return;
+	if (modval_ksyms_init(&mv.ksyms, info, ilen, data, dlen, va, &why))
+		log_warn("modval: kernel symbol table unusable: %s; modules importing "
+			 "symbols will be refused", why);
+}
 
 /* ------------------------------------------------------------ trust store */
 
@@ -124,6 +151,7 @@ static int trust_sync(void)
 	load_kdata(VTLP_KDATA_BLOCKLIST_HASHES, "BlocklistHashes");
 	memcpy(mv.trust.secondary, mv.saved, sizeof(mv.saved));
 	mv.trust.nsecondary = nsec;
+	ksyms_sync();
 	if (vtlp_end_of_boot_done()) {
 		modval_trust_seal(&mv.trust);
 		mv.trust_sealed = true;
@@ -303,17 +331,18 @@ static int range_ok(const struct heki_range *r)
 /* --------------------------------------------------------- VALIDATE_MODULE */
 
 /*
- * Kernel symbol resolution needs the VAs of the kernel's ksymtab, which the
- * kernel-data store does not keep yet; a module that imports symbols is
- * therefore refused (-ENOENT) with a clear reason.
+ * Undefined module symbols resolve against the kernel's exports (KernelInfo
+ * + KernelData, once the kernel-data layer told us KernelData's VA).
+ * Exports of other modules are not searched: such a module is refused.
  */
-static int resolve_none(void *ctx, const char *name, uint64_t *addr)
+static int resolve_kernel(void *ctx, const char *name, uint64_t *addr)
 {
-	(void)ctx;
-	(void)addr;
-	log_warn("modval: module imports '%s': kernel symbol resolution is not "
-		 "available in this vtlguard", name);
-	return -ENOENT;
+	int err = modval_ksyms_resolve(ctx, name, addr);
+
+	if (err)
+		log_warn("modval: module imports '%s', which is not a kernel export known to "
+			 "VTL1%s", name, mv.ksyms.data ? "" : " (no kernel symbol table loaded)");
+	return err;
 }
 
 struct mv_job {
@@ -450,7 +479,8 @@ static int job_verify(struct mv_job *j, struct modsig_result *res)
 		in.mem[t].bytes = j->bytes[t];
 		in.mem[t].len = j->bytes[t] ? j->len[t] : 0;
 	}
-	in.resolve = resolve_none;
+	in.resolve = resolve_kernel;
+	in.resolve_ctx = &mv.ksyms;
 	in.layout = j->lay;
 	in.scratch = j->scratch;
 	in.scratch_len = need;
@@ -738,6 +768,8 @@ void modval_hooks_reset(void)
 	mv.trust_sealed = false;
 	mv.selftest_done = false;
 	mv.next_token = 1;
+	mv.kdata_va = 0;
+	memset(&mv.ksyms, 0, sizeof(mv.ksyms));
 	modval_trust_init(&mv.trust);
 	north_unlock(&mv.lock);
 }

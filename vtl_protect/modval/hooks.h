@@ -7,8 +7,17 @@
 #ifndef VTL_PROTECT_MODVAL_HOOKS_H_
 #define VTL_PROTECT_MODVAL_HOOKS_H_
 
+#include <stdint.h>
+
 /* Call once after vtlp_init() and before vtlp_serve(). */
 void modval_hooks_install(void);
+
+/*
+ * The kernel-data layer reports the VTL0 VA of the first KernelData byte
+ * (LVBS sends [__start_rodata, __end_rodata)).  Until it does, modules that
+ * import kernel symbols are refused with -ENOENT.
+ */
+void modval_set_kernel_data_va(uint64_t va);
 
 /* Host tests: forget modules, kexec state and the trust store. */
 void modval_hooks_reset(void);
