@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hostile VSM calls.  Before end of boot: malformed range chains for
+ * PROTECT_MEMORY / LOAD_KDATA (overlap, wrap, huge and zero counts, short
+ * and cyclic chains, pointers into VTL1, bad attributes, W^X, relaxing an
+ * IMMUTABLE range, the log ring).  After end of boot: the boot-only calls
+ * (-EPERM), unknown ids, PATCH_TEXT with arbitrary bytes, a confused-deputy
+ * GET_MEASUREMENTS into protected text, a second ring.  Every refusal must
+ * carry the documented errno and be recorded as a bad-call violation.
+ * Ranges point at the "victim" pages (never used for anything else), so a
+ * request that is wrongly accepted harms nothing.
+ */
+#include "tests/vtl0/vtl0.h"
+
+/* Chain pages for these cases: scratch pages 16..23. */
+static uint8_t *cpg(unsigned int i)
+{
+	uint8_t *p = scratch_page(16 + i);
+
+	gl_memset(p, 0, 4096);
+	return p;
+}
+
+static void hdr(uint8_t *pg, uint64_t next_pa, uint64_t n)
+{
+	lvbs_put64(pg, next_pa);
+	lvbs_put64(pg + 8, next_pa);
+	lvbs_put64(pg + 16, n);
+}
+
+static void rng(uint8_t *pg, unsigned int i, uint64_t pa, uint64_t epa, uint64_t attr)
+{
+	uint8_t *r = pg + 24 + 32 * (size_t)i;
+
+	lvbs_put64(r, pa);
+	lvbs_put64(r + 8, pa);
+	lvbs_put64(r + 16, epa);
+	lvbs_put64(r + 24, attr);
+}
+
+static uint64_t victim(unsigned int i)
+{
+	return v0.mem.victim_pa + (uint64_t)i * PAGE_SIZE;
+}
+
+static void pm(const struct vtl0_case *c, uint64_t pa, uint64_t n, int err)
+{
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VSM_PROTECT_MEMORY, pa, n, 0), err, VSM_PROTECT_MEMORY);
+}
+
+static void pm_one(const struct vtl0_case *c, uint64_t pa, uint64_t epa, uint64_t attr, int err)
+{
+	uint8_t *p = cpg(0);
+
+	hdr(p, 0, 1);
+	rng(p, 0, pa, epa, attr);
+	pm(c, pa_of(p), 1, err);
+}
+
+static void pm_wx(const struct vtl0_case *c) { pm_one(c, victim(0), victim(1), ATTR_R | ATTR_W | ATTR_X, E_ACCES); }
+static void pm_w_only(const struct vtl0_case *c) { pm_one(c, victim(0), victim(1), ATTR_W, E_INVAL); }
+static void pm_bad_attr(const struct vtl0_case *c) { pm_one(c, victim(0), victim(1), ATTR_R | 0x10, E_INVAL); }
+static void pm_unaligned(const struct vtl0_case *c) { pm_one(c, victim(0) + 8, victim(1), ATTR_R, E_INVAL); }
+static void pm_reversed(const struct vtl0_case *c) { pm_one(c, victim(1), victim(0), ATTR_R, E_INVAL); }
+static void pm_wrap(const struct vtl0_case *c) { pm_one(c, 0xFFFFFFFFFFFFF000ull, 0x1000, ATTR_R, E_INVAL); }
+static void pm_into_vtl1(const struct vtl0_case *c)
+{
+	pm_one(c, v0.mem.region_pa + 2 * MIB, v0.mem.region_pa + 2 * MIB + PAGE_SIZE, ATTR_R, E_FAULT);
+}
+static void pm_ring(const struct vtl0_case *c)
+{
+	pm_one(c, v0.mem.ring_pa, v0.mem.ring_pa + PAGE_SIZE, ATTR_R, E_ACCES);
+}
+static void pm_relax_immutable(const struct vtl0_case *c)
+{
+	pm_one(c, pa_of(__vtl0_roai_start), pa_of(__vtl0_roai_end), ATTR_R | ATTR_W, E_ACCES);
+}
+static void pm_relax_immutable_exec(const struct vtl0_case *c)
+{
+	pm_one(c, pa_of(__vtl0_roai_start), pa_of(__vtl0_roai_end), ATTR_R | ATTR_X, E_ACCES);
+}
+
+static void pm_overlap(const struct vtl0_case *c)
+{
+	uint8_t *p = cpg(0);
+
+	hdr(p, 0, 2);
+	rng(p, 0, victim(0), victim(2), ATTR_R);
+	rng(p, 1, victim(1), victim(3), ATTR_R);
+	pm(c, pa_of(p), 2, E_INVAL);
+}
+
+static void pm_zero_count(const struct vtl0_case *c)
+{
+	uint8_t *p = cpg(0);
+
+	hdr(p, 0, 1);
+	rng(p, 0, victim(0), victim(1), ATTR_R);
+	pm(c, pa_of(p), 0, E_INVAL);
+}
+
+static void pm_huge_count(const struct vtl0_case *c)
+{
+	uint8_t *p = cpg(0);
+
+	hdr(p, 0, 1);
+	rng(p, 0, victim(0), victim(1), ATTR_R);
+	pm(c, pa_of(p), 1ull << 40, E_2BIG);
+}
+
+static void pm_page_count_too_big(const struct vtl0_case *c)
+{
+	uint8_t *p = cpg(0);
+
+	hdr(p, 0, 100000); /* more than a page can hold */
+	rng(p, 0, victim(0), victim(1), ATTR_R);
+	pm(c, pa_of(p), 1, E_INVAL);
+}
+
+static void pm_short_chain(const struct vtl0_case *c)
+{
+	uint8_t *p = cpg(0);
+
+	hdr(p, 0, 1); /* the call promises 3 ranges, the chain ends after 1 */
+	rng(p, 0, victim(0), victim(1), ATTR_R);
+	pm(c, pa_of(p), 3, E_INVAL);
+}
+
+static void pm_cyclic(const struct vtl0_case *c)
+{
+	uint8_t *a = cpg(0), *b = cpg(1);
+
+	hdr(a, pa_of(b), 1);
+	rng(a, 0, victim(0), victim(1), ATTR_R);
+	hdr(b, pa_of(a), 1); /* back to a */
+	rng(b, 0, victim(1), victim(2), ATTR_R);
+	pm(c, pa_of(a), 5, E_LOOP);
+}
+
+static void pm_self_loop(const struct vtl0_case *c)
+{
+	uint8_t *a = cpg(0);
+
+	hdr(a, pa_of(a), 1);
+	rng(a, 0, victim(0), victim(1), ATTR_R);
+	pm(c, pa_of(a), 2, E_LOOP);
+}
+
+static void pm_chain_in_vtl1(const struct vtl0_case *c)
+{
+	/* the chain page itself is VTL1's boot_params page */
+	pm(c, v0.mem.region_pa + LVBS_PG_BOOT_PARAMS * PAGE_SIZE, 1, E_FAULT);
+}
+
+static void pm_next_in_vtl1(const struct vtl0_case *c)
+{
+	uint8_t *a = cpg(0);
+
+	hdr(a, v0.mem.region_pa + 3 * MIB, 1);
+	rng(a, 0, victim(0), victim(1), ATTR_R);
+	pm(c, pa_of(a), 2, E_FAULT);
+}
+
+static void pm_chain_unaligned(const struct vtl0_case *c)
+{
+	pm(c, pa_of(cpg(0)) + 8, 1, E_INVAL);
+}
+
+static void kd(const struct vtl0_case *c, uint64_t pa, uint64_t epa, uint64_t type, int err)
+{
+	uint8_t *p = cpg(0);
+
+	hdr(p, 0, 1);
+	rng(p, 0, pa, epa, type);
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VSM_LOAD_KDATA, pa_of(p), 1, 0), err, VSM_LOAD_KDATA);
+}
+
+static void kd_bad_type(const struct vtl0_case *c) { kd(c, victim(0), victim(0) + 64, 99, E_INVAL); }
+static void kd_too_big(const struct vtl0_case *c) { kd(c, victim(0), victim(0) + 8192, 3, E_2BIG); }
+static void kd_reversed(const struct vtl0_case *c) { kd(c, victim(1), victim(0), 3, E_INVAL); }
+static void kd_from_vtl1(const struct vtl0_case *c)
+{
+	/* "load" VTL1's own memory as kernel data: an information leak */
+	kd(c, v0.mem.region_pa + 2 * MIB, v0.mem.region_pa + 2 * MIB + 256, 4, E_FAULT);
+}
+static void kd_bad_patchinfo(const struct vtl0_case *c)
+{
+	uint8_t *e = (uint8_t *)(uintptr_t)victim(4);
+
+	gl_memset(e, 0, 24);
+	lvbs_put64(e, pa_of(vtl0_victim_text));
+	e[16] = 5;
+	gl_memset(e + 17, 0xCC, 5); /* not a jump or NOP: must be refused */
+	kd(c, victim(4), victim(4) + 24, 5, E_INVAL);
+}
+
+/* ------------------------------------------------------ after end of boot */
+
+static void eob_protect(const struct vtl0_case *c)
+{
+	uint8_t *p = cpg(0);
+
+	hdr(p, 0, 1);
+	rng(p, 0, pa_of(__vtl0_text_start), pa_of(__vtl0_text_end), ATTR_R | ATTR_W);
+	pm(c, pa_of(p), 1, E_PERM);
+}
+
+static void eob_lock_regs(const struct vtl0_case *c)
+{
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VSM_LOCK_REGS, 0, 0, 0), E_PERM, VSM_LOCK_REGS);
+}
+
+static void eob_load_kdata(const struct vtl0_case *c)
+{
+	uint8_t *p = cpg(0);
+
+	hdr(p, 0, 1);
+	rng(p, 0, victim(0), victim(0) + 64, 0 /* SystemCerts: swap the trust anchors */);
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VSM_LOAD_KDATA, pa_of(p), 1, 0), E_PERM, VSM_LOAD_KDATA);
+}
+
+static void bad_id(const struct vtl0_case *c, uint64_t id)
+{
+	ring_mark();
+	expect_call_err(c->name, vtl_call(id, 0, 0, 0), E_INVAL, id);
+}
+static void bad_id_below(const struct vtl0_case *c) { bad_id(c, 0x1FFDF); }
+static void bad_id_above(const struct vtl0_case *c) { bad_id(c, 0x1FFED); }
+static void bad_id_high_bits(const struct vtl0_case *c) { bad_id(c, 0xFFFFFFFF0001FFE4ull); }
+static void bad_id_vtlguard_range(const struct vtl0_case *c) { bad_id(c, 0x2FFEF); }
+
+static void patch(const struct vtl0_case *c, uint64_t site, uint8_t size, const uint8_t *code,
+		  int err)
+{
+	uint8_t *req = cpg(2);
+
+	lvbs_put64(req, site);
+	lvbs_put64(req + 8, 0);
+	req[16] = size;
+	gl_memcpy(req + 17, code, size > 5 ? 5 : size);
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VSM_PATCH_TEXT, pa_of(req), 0, 0), err, VSM_PATCH_TEXT);
+}
+
+static void patch_arbitrary_bytes(const struct vtl0_case *c)
+{
+	static const uint8_t evil[5] = { 0xCC, 0x90, 0x90, 0x90, 0x90 };
+
+	patch(c, pa_of(vtl0_jl_site), 5, evil, E_ACCES);
+}
+
+static void patch_other_jump(const struct vtl0_case *c)
+{
+	/* a JMP32, but to somewhere else than the precomputed target */
+	uint8_t j[5] = { 0xE9, 0x00, 0x10, 0x00, 0x00 };
+
+	patch(c, pa_of(vtl0_jl_site), 5, j, E_ACCES);
+}
+
+static void patch_not_a_site(const struct vtl0_case *c)
+{
+	static const uint8_t nop[5] = { 0x0F, 0x1F, 0x44, 0x00, 0x00 };
+
+	patch(c, pa_of(vtl0_victim_fn), 5, nop, E_NOENT);
+}
+
+static void patch_bad_size(const struct vtl0_case *c)
+{
+	static const uint8_t nop[5] = { 0x0F, 0x1F, 0x44, 0x00, 0x00 };
+
+	patch(c, pa_of(vtl0_jl_site), 9, nop, E_INVAL);
+}
+
+static void patch_into_vtl1(const struct vtl0_case *c)
+{
+	static const uint8_t nop[5] = { 0x0F, 0x1F, 0x44, 0x00, 0x00 };
+	uint8_t *req = cpg(2);
+	int64_t r;
+
+	lvbs_put64(req, v0.elf.entry_pa);
+	lvbs_put64(req + 8, 0);
+	req[16] = 5;
+	gl_memcpy(req + 17, nop, 5);
+	ring_mark();
+	r = vtl_call(VSM_PATCH_TEXT, pa_of(req), 0, 0);
+	/* docs: VTL1 addresses -EFAULT or -EINVAL (or no covering entry) */
+	if (r == -E_INVAL || r == -E_NOENT)
+		expect_call_err(c->name, r, (int)-r, VSM_PATCH_TEXT);
+	else
+		expect_call_err(c->name, r, E_FAULT, VSM_PATCH_TEXT);
+}
+
+static void ring_again(const struct vtl0_case *c)
+{
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VSM_ALLOC_RINGBUFFER, victim(8), PAGE_SIZE, 0), E_BUSY,
+			VSM_ALLOC_RINGBUFFER);
+}
+
+static void deputy_measure_into_text(const struct vtl0_case *c)
+{
+	/* ask VTL1 to write its measurement log over our protected text */
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VTLG_GET_MEASUREMENTS, pa_of(__vtl0_text_start), 4096, 0),
+			E_ACCES, VTLG_GET_MEASUREMENTS);
+}
+
+static void deputy_measure_into_vtl1(const struct vtl0_case *c)
+{
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VTLG_GET_MEASUREMENTS, v0.mem.region_pa + 2 * MIB, 4096, 0),
+			E_ACCES, VTLG_GET_MEASUREMENTS);
+}
+
+const struct vtl0_case vtl0_cases_boot_calls[] = {
+	{ "pm_wx_refused", pm_wx, CASE_BOOT, "PROTECT_MEMORY asking for W+X" },
+	{ "pm_write_without_read", pm_w_only, CASE_BOOT, "PROTECT_MEMORY with W but no R" },
+	{ "pm_unknown_attribute", pm_bad_attr, CASE_BOOT, "PROTECT_MEMORY with unknown attribute bits" },
+	{ "pm_unaligned_range", pm_unaligned, CASE_BOOT, "PROTECT_MEMORY range not page aligned" },
+	{ "pm_reversed_range", pm_reversed, CASE_BOOT, "PROTECT_MEMORY range with pa > epa" },
+	{ "pm_wrapping_range", pm_wrap, CASE_BOOT, "PROTECT_MEMORY range wrapping around 2^64" },
+	{ "pm_overlapping_ranges", pm_overlap, CASE_BOOT, "PROTECT_MEMORY with overlapping ranges" },
+	{ "pm_zero_count", pm_zero_count, CASE_BOOT, "PROTECT_MEMORY with nranges 0" },
+	{ "pm_huge_count", pm_huge_count, CASE_BOOT, "PROTECT_MEMORY with nranges 2^40" },
+	{ "pm_page_count_too_big", pm_page_count_too_big, CASE_BOOT, "a chain page claiming 100000 ranges" },
+	{ "pm_chain_ends_early", pm_short_chain, CASE_BOOT, "chain shorter than nranges" },
+	{ "pm_cyclic_chain", pm_cyclic, CASE_BOOT, "chain A -> B -> A" },
+	{ "pm_self_loop_chain", pm_self_loop, CASE_BOOT, "chain page pointing at itself" },
+	{ "pm_chain_page_in_vtl1", pm_chain_in_vtl1, CASE_BOOT, "chain page inside VTL1 memory" },
+	{ "pm_next_page_in_vtl1", pm_next_in_vtl1, CASE_BOOT, "chain link into VTL1 memory" },
+	{ "pm_chain_unaligned", pm_chain_unaligned, CASE_BOOT, "chain page not page aligned" },
+	{ "pm_range_in_vtl1", pm_into_vtl1, CASE_BOOT, "protect a VTL1 page (confused deputy)" },
+	{ "pm_range_over_ring", pm_ring, CASE_BOOT, "change the log ring's protection" },
+	{ "pm_relax_immutable_rw", pm_relax_immutable, CASE_BOOT, "make ro_after_init (IMMUTABLE) writable" },
+	{ "pm_relax_immutable_x", pm_relax_immutable_exec, CASE_BOOT, "make ro_after_init (IMMUTABLE) executable" },
+	{ "kdata_unknown_type", kd_bad_type, CASE_BOOT, "LOAD_KDATA with type 99" },
+	{ "kdata_over_limit", kd_too_big, CASE_BOOT, "LOAD_KDATA KernelInfo over its 4 KiB limit" },
+	{ "kdata_reversed_range", kd_reversed, CASE_BOOT, "LOAD_KDATA range with pa > epa" },
+	{ "kdata_from_vtl1", kd_from_vtl1, CASE_BOOT, "LOAD_KDATA reading VTL1 memory" },
+	{ "kdata_bad_patchinfo", kd_bad_patchinfo, CASE_BOOT, "PatchInfo entry with arbitrary bytes" },
+	{ NULL, NULL, 0, NULL },
+};
+
+const struct vtl0_case vtl0_cases_calls[] = {
+	{ "eob_protect_memory", eob_protect, CASE_RUN, "PROTECT_MEMORY (make text writable) after end of boot" },
+	{ "eob_lock_regs", eob_lock_regs, CASE_RUN, "LOCK_REGS after end of boot" },
+	{ "eob_load_kdata", eob_load_kdata, CASE_RUN, "LOAD_KDATA (new trust anchors) after end of boot" },
+	{ "bad_call_id_below", bad_id_below, CASE_RUN, "VTL call id 0x1FFDF" },
+	{ "bad_call_id_above", bad_id_above, CASE_RUN, "VTL call id 0x1FFED" },
+	{ "bad_call_id_high_bits", bad_id_high_bits, CASE_RUN, "PROTECT_MEMORY's id with high bits set" },
+	{ "bad_call_id_vtlguard", bad_id_vtlguard_range, CASE_RUN, "unknown id in vtlguard's range" },
+	{ "patch_text_arbitrary_bytes", patch_arbitrary_bytes, CASE_RUN, "PATCH_TEXT writing INT3+NOPs" },
+	{ "patch_text_other_jump", patch_other_jump, CASE_RUN, "PATCH_TEXT with a jump elsewhere" },
+	{ "patch_text_not_a_site", patch_not_a_site, CASE_RUN, "PATCH_TEXT where no jump label is" },
+	{ "patch_text_bad_size", patch_bad_size, CASE_RUN, "PATCH_TEXT with size 9" },
+	{ "patch_text_into_vtl1", patch_into_vtl1, CASE_RUN, "PATCH_TEXT aimed at vtlguard's code" },
+	{ "ringbuffer_second", ring_again, CASE_RUN, "a second ALLOCATE_RINGBUFFER_MEMORY" },
+	{ "deputy_measurements_into_text", deputy_measure_into_text, CASE_RUN,
+	  "GET_MEASUREMENTS aimed at protected text" },
+	{ "deputy_measurements_into_vtl1", deputy_measure_into_vtl1, CASE_RUN,
+	  "GET_MEASUREMENTS aimed at VTL1 memory" },
+	{ NULL, NULL, 0, NULL },
+};

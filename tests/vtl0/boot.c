@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The boot sequence of an LVBS kernel (drivers/hv/hv_vsm_boot.c and heki),
+ * step by step, each step a PASS/FAIL line:
+ *   find vtlguard (hvsim's blob, as Linux reads /usr/lib/firmware/vmlinux),
+ *   reserve VTL1 memory, build the special pages, copy the image,
+ *   VsmCodePageOffsets, VsmPartitionStatus, EnablePartitionVtl(1, MBEC),
+ *   EnableVpVtl(self, 1, context), first VTL call (0, boot_params),
+ *   ENABLE_APS_VTL + BOOT_APS when there are APs,
+ *   PROTECT_MEMORY (text R|X, rodata R, ro_after_init R|IMMUTABLE, data and
+ *   heap R|W) through a chain of range pages, LOAD_KDATA, LOCK_REGS on
+ *   every VP, SIGNAL_END_OF_BOOT.
+ * The trust test (docs/testing.md) leaves one step out with skip=NAME.
+ */
+#include "tests/vtl0/vtl0.h"
+
+#include "tools/hvsim/fmt.h"
+
+#define HV_REG_VSM_CODE_PAGE_OFFSETS 0x000D0002u
+#define HV_REG_VSM_VP_STATUS 0x000D0003u
+#define HV_REG_VSM_PARTITION_STATUS 0x000D0004u
+
+#define SCRATCH_SIZE (2 * MIB)
+#define HEAP_SIZE (2 * MIB)
+#define RING_SIZE (1 * MIB)
+#define VICTIM_SIZE (1 * MIB)
+
+static uint8_t vp_ctx[LVBS_CTX_SIZE];
+
+static bool streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static bool skipped(const char *step)
+{
+	if (v0.opt.skip[0] && streq(v0.opt.skip, step)) {
+		gl_printf("NOTE skipping %s (skip=%s): the suite must now fail\n", step, step);
+		return true;
+	}
+	return false;
+}
+
+void *scratch_page(unsigned int idx)
+{
+	return (void *)(uintptr_t)(v0.mem.scratch_pa + (uint64_t)idx * PAGE_SIZE);
+}
+
+int vtl0_plan_memory(void)
+{
+	const struct hvsim_boot_info *bi = v0.bi;
+	struct vtl0_mem *m = &v0.mem;
+	uint64_t at = (bi->free_gpa + LVBS_SEG_ALIGN - 1) & ~(LVBS_SEG_ALIGN - 1);
+
+	m->region_pa = at;
+	m->region_size = (uint64_t)v0.opt.vtl1_mb * MIB;
+	at += m->region_size;
+	m->scratch_pa = at;
+	m->scratch_size = SCRATCH_SIZE;
+	at += SCRATCH_SIZE;
+	m->heap_pa = at;
+	m->heap_size = HEAP_SIZE;
+	at += HEAP_SIZE;
+	m->ring_pa = at;
+	m->ring_size = RING_SIZE;
+	at += RING_SIZE;
+	m->victim_pa = at;
+	at += VICTIM_SIZE;
+	gl_check(at <= bi->ram_size, "boot_memory_plan",
+		 "guest RAM %llu MiB is too small: need %llu MiB (run with -m 512M or more)",
+		 (unsigned long long)(bi->ram_size >> 20), (unsigned long long)(at >> 20));
+	if (at > bi->ram_size)
+		return -1;
+	gl_memset((void *)(uintptr_t)m->scratch_pa, 0, SCRATCH_SIZE + HEAP_SIZE + RING_SIZE + VICTIM_SIZE);
+	gl_printf("INFO memory: VTL1 region %#llx+%llu MiB, scratch %#llx, heap %#llx, ring %#llx\n",
+		  (unsigned long long)m->region_pa, (unsigned long long)(m->region_size >> 20),
+		  (unsigned long long)m->scratch_pa, (unsigned long long)m->heap_pa,
+		  (unsigned long long)m->ring_pa);
+	return 0;
+}
+
+int vtl0_boot_vtl1(void)
+{
+	const struct hvsim_boot_info *bi = v0.bi;
+	struct lvbs_region r = { .pa = v0.mem.region_pa, .size = v0.mem.region_size,
+				 .ram_size = bi->ram_size, .possible_cpus = v0.nr_vps };
+	static char extra[160];
+	uint64_t offs = 0, pstat = 0, vpstat = 0;
+	const char *why;
+	uint16_t st;
+	int ret;
+
+	/* 1. the secure kernel image */
+	gl_check(bi->blob_gpa && bi->blob_size, "boot_find_vtlguard",
+		 "no blob in the boot info: run with --blob build/vtlguard.elf");
+	if (!bi->blob_gpa || !bi->blob_size)
+		return -1;
+	gl_printf("INFO vtlguard ELF at %#llx, %llu bytes\n", (unsigned long long)bi->blob_gpa,
+		  (unsigned long long)bi->blob_size);
+
+	/* 2. special pages and segments */
+	if (!v0.opt.default_policy)
+		hv_snprintf(extra, sizeof(extra), "vtlguard.policy=%#llx,%llu",
+			    (unsigned long long)pa_of(vtl0_policy_dtb),
+			    (unsigned long long)vtl0_policy_len());
+	r.cmdline_extra = extra;
+	ret = lvbs_build_special_pages((uint8_t *)(uintptr_t)r.pa, &r, vp_ctx);
+	gl_check(ret == 0, "boot_special_pages", "region %#llx+%#llx refused by the builder",
+		 (unsigned long long)r.pa, (unsigned long long)r.size);
+	if (ret)
+		return -1;
+	ret = lvbs_load_elf((const uint8_t *)(uintptr_t)bi->blob_gpa, bi->blob_size,
+			    (uint8_t *)(uintptr_t)r.pa, &r, &v0.elf, &why);
+	gl_check(ret == 0, "boot_load_elf", "%s", why);
+	if (ret)
+		return -1;
+	lvbs_put64(vp_ctx + LVBS_CTX_RIP, v0.elf.entry_pa);
+	gl_printf("INFO loaded %u segments at %#llx..%#llx, entry %#llx, cmdline \"%s\"\n",
+		  v0.elf.nload, (unsigned long long)v0.elf.base_pa, (unsigned long long)v0.elf.end_pa,
+		  (unsigned long long)v0.elf.entry_pa,
+		  (const char *)(uintptr_t)(r.pa + LVBS_PG_CMDLINE * PAGE_SIZE));
+
+	/* 3. VSM registers */
+	st = (uint16_t)vsm_get_reg(HV_REG_VSM_CODE_PAGE_OFFSETS, &offs);
+	gl_check(st == 0, "boot_vsm_code_page_offsets", "GetVpRegisters status %#x", st);
+	if (st)
+		return -1;
+	v0.vtl_call_entry = pa_of(__vtl0_hcpage) + (offs & 0xFFF);
+	st = (uint16_t)vsm_get_reg(HV_REG_VSM_PARTITION_STATUS, &pstat);
+	gl_check(st == 0 && ((pstat >> 16) & 0xF) >= 1, "boot_vsm_partition_status",
+		 "status %#x, VsmPartitionStatus %#llx (need max VTL >= 1)", st,
+		 (unsigned long long)pstat);
+	if (st)
+		return -1;
+
+	/* 4. enable VTL1 for the partition (with MBEC) and this VP */
+	if (!(pstat & 2)) {
+		st = vsm_enable_partition_vtl1();
+		gl_check(st == 0, "boot_enable_partition_vtl", "EnablePartitionVtl(1, MBEC): status %#x",
+			 st);
+		if (st)
+			return -1;
+		vsm_get_reg(HV_REG_VSM_PARTITION_STATUS, &pstat);
+		gl_check((pstat & 2) && (pstat >> 20 & 0xFFFF), "boot_partition_vtl1_mbec",
+			 "VsmPartitionStatus %#llx: VTL1 or MBEC not enabled", (unsigned long long)pstat);
+	}
+	st = vsm_enable_vp_vtl1(vp_ctx);
+	gl_check(st == 0, "boot_enable_vp_vtl", "EnableVpVtl(self, 1): status %#x", st);
+	if (st)
+		return -1;
+	vsm_get_reg(HV_REG_VSM_VP_STATUS, &vpstat);
+	gl_check(vpstat >> 16 & 2, "boot_vp_vtl1_enabled", "VsmVpStatus %#llx",
+		 (unsigned long long)vpstat);
+
+	/* 5. the first VTL call: RDI = 0, RSI = boot_params */
+	gl_printf("INFO first VTL call (RDI=0, RSI=%#llx)\n",
+		  (unsigned long long)(r.pa + LVBS_PG_BOOT_PARAMS * PAGE_SIZE));
+	int64_t r8 = vtl_call(0, r.pa + LVBS_PG_BOOT_PARAMS * PAGE_SIZE, 0, 0);
+	gl_check(r8 == 0, "boot_first_vtl_call", "vtlguard answered R8=%lld (%s)", (long long)r8,
+		 errname(r8));
+	if (r8)
+		return -1;
+	vsm_get_reg(HV_REG_VSM_VP_STATUS, &vpstat);
+	gl_check(vpstat & 0x10, "boot_vp0_mbec_active", "VsmVpStatus %#llx: MBEC not active",
+		 (unsigned long long)vpstat);
+	v0.vtl1_up = true;
+	return 0;
+}
+
+/* --------------------------------------------------------------- APs */
+
+static uint8_t ap_stacks[VTL0_MAX_VPS][16384] __attribute__((aligned(16)));
+
+int vtl0_start_aps(void)
+{
+	for (unsigned int vp = 1; vp < v0.nr_vps; vp++) {
+		uint8_t ctx[LVBS_CTX_SIZE];
+		uint16_t st;
+
+		gl_make_context(ctx, (uint64_t)(uintptr_t)vtl0_ap_entry,
+				pa_of(ap_stacks[vp]) + sizeof(ap_stacks[vp]));
+		st = vsm_start_vp(vp, ctx);
+		if (st) {
+			gl_check(false, "boot_start_aps", "StartVirtualProcessor(%u): status %#x", vp, st);
+			return -1;
+		}
+		for (unsigned long spin = 0; !ap_online[vp]; spin++) {
+			vtl0_pause();
+			if (spin > 200000000ul) {
+				gl_check(false, "boot_start_aps", "VP %u never came online", vp);
+				return -1;
+			}
+		}
+	}
+	if (v0.nr_vps > 1)
+		gl_check(true, "boot_start_aps", "%u APs online in VTL0", v0.nr_vps - 1);
+	return 0;
+}
+
+int vtl0_boot_aps_vtl1(void)
+{
+	uint8_t *present = scratch_page(0), *online = scratch_page(1), *signal = scratch_page(2);
+	int64_t r;
+
+	if (v0.nr_vps < 2)
+		return 0;
+	gl_memset(present, 0, 4096);
+	gl_memset(online, 0, 4096);
+	gl_memset(signal, 0, 4096);
+	for (unsigned int vp = 0; vp < v0.nr_vps; vp++) {
+		present[vp / 8] |= (uint8_t)(1u << (vp % 8));
+		online[vp / 8] |= (uint8_t)(1u << (vp % 8));
+	}
+	r = vtl_call(VSM_ENABLE_APS_VTL, pa_of(present) >> 12, 0, 0);
+	gl_check(r == 0, "boot_enable_aps_vtl", "ENABLE_APS_VTL: R8=%lld (%s)", (long long)r,
+		 errname(r));
+	if (r)
+		return -1;
+	signal[0] = 0xDC; /* the BSP is already in VTL1 */
+	ap_boot_signal = signal;
+	r = vtl_call(VSM_BOOT_APS, pa_of(online) >> 12, pa_of(signal) >> 12, 0);
+	gl_check(r == 0, "boot_boot_aps", "BOOT_APS: R8=%lld (%s)", (long long)r, errname(r));
+	for (unsigned int vp = 1; vp < v0.nr_vps; vp++) {
+		for (unsigned long spin = 0; !ap_vtl1_done[vp] && spin < 100000000ul; spin++)
+			vtl0_pause();
+		gl_check(ap_vtl1_done[vp] && ap_vtl1_result[vp] == 0 && signal[vp] == 0xDC,
+			 ndl("boot_ap%u_in_vtl1", vp),
+			 "AP %u: boot signal %#x, its VTL call %s R8=%lld", vp, signal[vp],
+			 ap_vtl1_done[vp] ? "returned" : "never returned",
+			 (long long)ap_vtl1_result[vp]);
+	}
+	v0.aps_in_vtl1 = r == 0;
+	return r ? -1 : 0;
+}
+
+/* ------------------------------------------------------- protections */
+
+/* Range chain pages live in scratch pages 4.. (two pages: the chain is
+ * followed like LVBS's heki_page list). */
+static void chain_put(uint8_t *pg, uint64_t next_pa, uint64_t n)
+{
+	lvbs_put64(pg, next_pa ? next_pa : 0);  /* next_va: identity */
+	lvbs_put64(pg + 8, next_pa);
+	lvbs_put64(pg + 16, n);
+}
+
+static void range_put(uint8_t *pg, unsigned int i, uint64_t pa, uint64_t epa, uint64_t attr)
+{
+	uint8_t *r = pg + 24 + 32 * (size_t)i;
+
+	lvbs_put64(r, pa);
+	lvbs_put64(r + 8, pa);
+	lvbs_put64(r + 16, epa);
+	lvbs_put64(r + 24, attr);
+}
+
+int vtl0_protect_kernel(void)
+{
+	uint8_t *p1 = scratch_page(4), *p2 = scratch_page(5), *kd = scratch_page(6);
+	unsigned int n1 = 0, n2 = 0;
+	int64_t r;
+
+	gl_memset(p1, 0, 4096);
+	gl_memset(p2, 0, 4096);
+	/* ALLOCATE_RINGBUFFER_MEMORY first, so VTL1's log of the rest lands in it */
+	r = vtl_call(VSM_ALLOC_RINGBUFFER, v0.mem.ring_pa, v0.mem.ring_size, 0);
+	gl_check(r == 0, "boot_ringbuffer", "ALLOCATE_RINGBUFFER_MEMORY(%#llx, %#llx): R8=%lld (%s)",
+		 (unsigned long long)v0.mem.ring_pa, (unsigned long long)v0.mem.ring_size,
+		 (long long)r, errname(r));
+	if (r == 0)
+		ring_setup();
+
+	if (!skipped("protect-text"))
+		range_put(p1, n1++, pa_of(__vtl0_text_start), pa_of(__vtl0_text_end), ATTR_R | ATTR_X);
+	if (!skipped("protect-rodata"))
+		range_put(p1, n1++, pa_of(__vtl0_rodata_start), pa_of(__vtl0_rodata_end), ATTR_R);
+	if (!skipped("protect-ro-after-init"))
+		range_put(p1, n1++, pa_of(__vtl0_roai_start), pa_of(__vtl0_roai_end),
+			  ATTR_R | ATTR_IMMUTABLE);
+	if (!skipped("protect-data")) {
+		range_put(p2, n2++, pa_of(__vtl0_data_start), pa_of(__vtl0_data_end), ATTR_R | ATTR_W);
+		range_put(p2, n2++, v0.mem.heap_pa, v0.mem.heap_pa + v0.mem.heap_size,
+			  ATTR_R | ATTR_W);
+	}
+	chain_put(p1, n2 ? pa_of(p2) : 0, n1);
+	chain_put(p2, 0, n2);
+	if (!n1) { /* everything skipped from page 1: start at page 2 */
+		p1 = p2;
+		n1 = n2;
+		n2 = 0;
+	}
+	r = vtl_call(VSM_PROTECT_MEMORY, pa_of(p1), n1 + n2, 0);
+	gl_check(r == 0, "boot_protect_memory",
+		 "PROTECT_MEMORY(text R|X, rodata R, ro_after_init R|IMMUTABLE, data+heap R|W; "
+		 "%u ranges on 2 chained pages): R8=%lld (%s)", n1 + n2, (long long)r, errname(r));
+	v0.protected_mem = r == 0;
+	gl_printf("INFO protected: text %#llx-%#llx R|X, rodata %#llx-%#llx R, ro_after_init "
+		  "%#llx-%#llx R|IMMUTABLE, data %#llx-%#llx R|W, heap %#llx-%#llx R|W\n",
+		  (unsigned long long)pa_of(__vtl0_text_start), (unsigned long long)pa_of(__vtl0_text_end),
+		  (unsigned long long)pa_of(__vtl0_rodata_start),
+		  (unsigned long long)pa_of(__vtl0_rodata_end),
+		  (unsigned long long)pa_of(__vtl0_roai_start), (unsigned long long)pa_of(__vtl0_roai_end),
+		  (unsigned long long)pa_of(__vtl0_data_start), (unsigned long long)pa_of(__vtl0_data_end),
+		  (unsigned long long)v0.mem.heap_pa,
+		  (unsigned long long)(v0.mem.heap_pa + v0.mem.heap_size));
+
+	/* LOAD_KDATA: KernelInfo (a text blob) and PatchInfo (the jump-label site) */
+	{
+		static const char info[] = "vtl0-test-kernel 1.0 (tests/vtl0)";
+		static uint8_t patch[24] __attribute__((aligned(8)));
+		uint64_t site = pa_of(vtl0_jl_site);
+		int32_t rel = (int32_t)((int64_t)(uintptr_t)vtl0_jl_target - (int64_t)(site + 5));
+
+		gl_memset(patch, 0, sizeof(patch));
+		lvbs_put64(patch, site);
+		patch[16] = 5;
+		patch[17] = 0xE9;
+		gl_memcpy(patch + 18, &rel, 4);
+		gl_memset(kd, 0, 4096);
+		gl_memcpy(kd + 1024, info, sizeof(info));
+		gl_memcpy(kd + 2048, patch, sizeof(patch));
+		chain_put(kd, 0, 2);
+		range_put(kd, 0, pa_of(kd + 1024), pa_of(kd + 1024) + sizeof(info), 3 /* KernelInfo */);
+		range_put(kd, 1, pa_of(kd + 2048), pa_of(kd + 2048) + 24, 5 /* PatchInfo */);
+		if (!skipped("load-kdata")) {
+			r = vtl_call(VSM_LOAD_KDATA, pa_of(kd), 2, 0);
+			gl_check(r == 0, "boot_load_kdata", "LOAD_KDATA(KernelInfo, PatchInfo): R8=%lld (%s)",
+				 (long long)r, errname(r));
+		}
+	}
+	return 0;
+}
+
+static void ap_lock_regs(void *arg)
+{
+	int64_t *res = arg;
+
+	*res = vtl_call(VSM_LOCK_REGS, 0, 0, 0);
+}
+
+int vtl0_lock_and_end_boot(void)
+{
+	int64_t r;
+
+	if (!skipped("lock-regs")) {
+		r = vtl_call(VSM_LOCK_REGS, 0, 0, 0);
+		gl_check(r == 0, "boot_lock_regs_vp0", "LOCK_REGS on VP 0: R8=%lld (%s)", (long long)r,
+			 errname(r));
+		v0.locked = r == 0;
+		for (unsigned int vp = 1; vp < v0.nr_vps && v0.aps_in_vtl1; vp++) {
+			int64_t res = -1;
+
+			smp_run_on(vp, ap_lock_regs, &res);
+			gl_check(res == 0, ndl("boot_lock_regs_vp%u", vp), "LOCK_REGS on VP %u: R8=%lld (%s)",
+				 vp, (long long)res, errname(res));
+		}
+	}
+	r = vtl_call(VSM_SIGNAL_END_OF_BOOT, 0, 0, 0);
+	gl_check(r == 0, "boot_signal_end_of_boot", "SIGNAL_END_OF_BOOT: R8=%lld (%s)",
+		 (long long)r, errname(r));
+	v0.end_of_boot = r == 0;
+	return 0;
+}

@@ -1,0 +1,44 @@
+# tests/vtl0: the VTL0 test kernel (LVBS loader, workload, attack suite) and
+# its suites.  Needs tests/guestlib (runtime) and tools/hvsim (the model).
+#   make suite-vtl0        run the suite (PASS/FAIL lines, "N passed, N failed")
+#   make suite-vtl0-trust  the suite must FAIL when one protection is left out
+#   make demo-vtl0         readable report: boot steps, protections, attacks, VTL1 log
+# Options: VTL0_SMP (default 2), VTL0_TIMEOUT (s), VTL0_CMDLINE (guest words).
+VTL0_ELF    := $(BUILD)/vtl0/vtl0-kernel.elf
+VTL0_SRCS   := tests/vtl0/main.c tests/vtl0/boot.c tests/vtl0/vsm.c tests/vtl0/cpu.c \
+	tests/vtl0/smp.c tests/vtl0/ring.c tests/vtl0/cases.c tests/vtl0/workload.c \
+	tests/vtl0/lvbs_loader.c tests/vtl0/attacks_mem.c tests/vtl0/attacks_vtl1.c \
+	tests/vtl0/attacks_regs.c tests/vtl0/attacks_smp.c tests/vtl0/attacks_calls.c \
+	tests/vtl0/attacks_modules.c tests/vtl0/positive.c
+VTL0_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(VTL0_SRCS)) $(BUILD)/guest/tests/vtl0/asm.o
+VTL0_POLICY_DTB := $(BUILD)/vtl0/suite-policy.dtb
+VTL0_SMP     ?= 2
+VTL0_TIMEOUT ?= 600
+VTL0_CMDLINE ?=
+
+$(VTL0_POLICY_DTB): tests/vtl0/suite-policy.dts
+	$(call msg,DTC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
+
+$(BUILD)/guest/tests/vtl0/asm.o: $(VTL0_POLICY_DTB)
+$(BUILD)/guest/tests/vtl0/asm.o: GUEST_ASFLAGS += -DVTL0_POLICY_DTB='"$(VTL0_POLICY_DTB)"'
+
+$(VTL0_ELF): $(VTL0_OBJS) $(GUESTLIB_OBJS) tests/vtl0/vtl0.ld
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(LD) -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
+		--no-warn-rwx-segments -T tests/vtl0/vtl0.ld -o $@ $(VTL0_OBJS) $(GUESTLIB_OBJS)
+
+ALL_TARGETS += $(VTL0_ELF)
+HOST_UNIT_SRCS += tests/vtl0/test_loader.c tests/vtl0/lvbs_loader.c
+.SECONDARY: $(VTL0_OBJS)
+
+VTL0_DEPS := $(VTL0_ELF) $(BUILD)/vtlguard.elf $(BUILD)/hvsim.elf
+.PHONY: suite-vtl0 suite-vtl0-trust demo-vtl0
+suite-vtl0: $(VTL0_DEPS)
+	$(Q)tests/vtl0/run --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT) --cmdline "$(VTL0_CMDLINE)"
+suite-vtl0-trust: $(VTL0_DEPS)
+	$(Q)tests/vtl0/run --trust --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT)
+demo-vtl0: $(VTL0_DEPS)
+	$(Q)tests/vtl0/run --demo --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT) --cmdline "$(VTL0_CMDLINE)"

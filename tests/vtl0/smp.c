@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The VTL0 kernel's APs.  Each starts in VTL0 (StartVirtualProcessor), loads
+ * the kernel's GDT/IDT/TSS/page tables, and then behaves like LVBS Linux's
+ * per-CPU VTL1 boot thread: spin until VTL1 writes 0xDC into its byte of the
+ * boot-signal page, then make its VTL call (all arguments 0).  Afterwards it
+ * runs the workload (a per-VP counter) and, when asked, one function for the
+ * BSP (smp_run_on) - attacks "on another VP" run that way, one at a time.
+ */
+#include "tests/vtl0/vtl0.h"
+
+volatile uint64_t ap_ticks[VTL0_MAX_VPS];
+volatile uint32_t ap_online[VTL0_MAX_VPS];
+volatile uint8_t *volatile ap_boot_signal;
+volatile uint32_t ap_vtl1_done[VTL0_MAX_VPS];
+volatile int64_t ap_vtl1_result[VTL0_MAX_VPS];
+
+struct mailbox {
+	vtl0_ap_fn fn;
+	void *arg;
+	volatile uint32_t req, done;
+};
+static struct mailbox mbox[VTL0_MAX_VPS];
+
+void smp_run_on(unsigned int vp, vtl0_ap_fn fn, void *arg)
+{
+	struct mailbox *m = &mbox[vp];
+	uint32_t want;
+
+	if (vp == 0 || vp >= v0.nr_vps) {
+		fn(arg);
+		return;
+	}
+	m->fn = fn;
+	m->arg = arg;
+	want = m->req + 1;
+	__atomic_store_n(&m->req, want, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != want)
+		vtl0_pause();
+}
+
+void vtl0_ap_main(void)
+{
+	unsigned int vp = vtl0_vp_index();
+	struct mailbox *m = &mbox[vp];
+
+	cpu_init_ap(vp);
+	__atomic_store_n(&ap_online[vp], 1, __ATOMIC_RELEASE);
+
+	/* LVBS's hv_vsm_boot_sec_vp_thread_fn: wait for VTL1's signal */
+	for (;;) {
+		const volatile uint8_t *sig = ap_boot_signal;
+
+		if (sig && sig[vp] == 0xDC)
+			break;
+		ap_ticks[vp]++;
+		vtl0_pause();
+	}
+	ap_vtl1_result[vp] = vtl_call(0, 0, 0, 0);
+	__atomic_store_n(&ap_vtl1_done[vp], 1, __ATOMIC_RELEASE);
+
+	for (;;) {
+		uint32_t req = __atomic_load_n(&m->req, __ATOMIC_ACQUIRE);
+
+		if (req != m->done) {
+			m->fn(m->arg);
+			__atomic_store_n(&m->done, req, __ATOMIC_RELEASE);
+		}
+		ap_ticks[vp]++; /* the AP's share of the workload */
+		vtl0_pause();
+	}
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The VTL0 test kernel (tests/vtl0): an LVBS-style normal-world kernel that
+ * loads vtlguard into VTL1 under hvsim, turns every protection on, keeps a
+ * workload running, and then attacks itself.  See docs/testing.md.
+ */
+#ifndef TESTS_VTL0_VTL0_H
+#define TESTS_VTL0_VTL0_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tests/guestlib/guestlib.h"
+#include "tests/vtl0/lvbs_loader.h"
+
+#define VTL0_MAX_VPS 4
+#define PAGE_SIZE 4096ull
+#define MIB (1ull << 20)
+
+/* LVBS VSM-call ids (docs/vtl-call-abi.md). */
+#define VSM_ENABLE_APS_VTL       0x1FFE0ull
+#define VSM_BOOT_APS             0x1FFE1ull
+#define VSM_LOCK_REGS            0x1FFE2ull
+#define VSM_SIGNAL_END_OF_BOOT   0x1FFE3ull
+#define VSM_PROTECT_MEMORY       0x1FFE4ull
+#define VSM_LOAD_KDATA           0x1FFE5ull
+#define VSM_VALIDATE_MODULE      0x1FFE6ull
+#define VSM_FREE_MODULE_INIT     0x1FFE7ull
+#define VSM_UNLOAD_MODULE        0x1FFE8ull
+#define VSM_COPY_SECONDARY_KEY   0x1FFE9ull
+#define VSM_KEXEC_VALIDATE       0x1FFEAull
+#define VSM_PATCH_TEXT           0x1FFEBull
+#define VSM_ALLOC_RINGBUFFER     0x1FFECull
+#define VTLG_GET_MEASUREMENTS    0x2FFE0ull
+#define VTLG_GET_VIOLATIONS      0x2FFE1ull /* proposed; see docs/testing.md */
+
+#define ATTR_R 1ull
+#define ATTR_W 2ull
+#define ATTR_X 4ull
+#define ATTR_IMMUTABLE 8ull
+
+/* Linux errno values VTL1 answers with. */
+#define E_PERM 1
+#define E_NOENT 2
+#define E_2BIG 7
+#define E_ACCES 13
+#define E_FAULT 14
+#define E_BUSY 16
+#define E_NODEV 19
+#define E_INVAL 22
+#define E_NOSPC 28
+#define E_LOOP 40
+#define E_OPNOTSUPP 95
+
+/* ---- guest memory plan (all identity mapped) ---- */
+struct vtl0_mem {
+	uint64_t region_pa, region_size; /* VTL1 */
+	uint64_t scratch_pa, scratch_size; /* unprotected: call buffers, chains */
+	uint64_t heap_pa, heap_size;       /* protected R|W: "heap" for attacks */
+	uint64_t ring_pa, ring_size;       /* ALLOCATE_RINGBUFFER_MEMORY */
+	uint64_t victim_pa;                /* unprotected pages used as range targets */
+};
+
+struct vtl0_opts {
+	char only[48];        /* run this case alone */
+	char skip[48];        /* trust test: leave out one protection step */
+	unsigned long flood;  /* violations in the flood case */
+	unsigned int vtl1_mb; /* VTL1 region size */
+	bool default_policy;  /* do not pass tests/vtl0/suite-policy.dts */
+	bool verbose;
+};
+
+struct vtl0 {
+	const struct hvsim_boot_info *bi;
+	struct vtl0_opts opt;
+	struct vtl0_mem mem;
+	unsigned int nr_vps;
+	uint64_t vtl_call_entry;    /* hypercall page + VTL-call offset */
+	struct lvbs_elf_info elf;
+	bool vtl1_up;               /* first VTL call returned 0 */
+	bool aps_in_vtl1;
+	bool protected_mem, locked, end_of_boot;
+	bool have_get_violations;
+};
+extern struct vtl0 v0;
+
+/* ---- linker symbols ---- */
+extern char __vtl0_text_start[], __vtl0_text_end[], __vtl0_rodata_start[],
+	__vtl0_rodata_end[], __vtl0_roai_start[], __vtl0_roai_end[], __vtl0_data_start[],
+	__vtl0_data_end[], __vtl0_hcpage[];
+#define __ro_after_init __attribute__((section(".data.ro_after_init")))
+
+/* ---- asm.S ---- */
+struct vtl_args {
+	uint64_t rdi, rsi, rdx, r8;
+};
+void vtl0_vtl_call_raw(uint64_t entry, struct vtl_args *a);
+void vtl0_ap_entry(void);
+int probe_store8(volatile void *p, uint8_t v);
+int probe_store64(volatile void *p, uint64_t v);
+int probe_rep_movsb(volatile void *dst, const void *src, uint64_t n);
+int probe_load8(const volatile void *p, uint8_t *out);
+int probe_call(uint64_t target);
+int probe_lldt(uint16_t sel);
+int probe_ltr(uint16_t sel);
+int probe_lgdt(const void *desc);
+int probe_lidt(const void *desc);
+int probe_wrmsr(uint32_t msr, uint64_t v);
+int probe_mov_cr0(uint64_t v);
+int probe_mov_cr4(uint64_t v);
+extern char probe_store8_insn[], probe_store64_insn[], probe_rep_movsb_insn[], probe_load8_insn[],
+	probe_wrmsr_insn[], probe_mov_cr0_insn[], probe_mov_cr4_insn[], probe_lgdt_insn[],
+	probe_lidt_insn[], probe_lldt_insn[], probe_ltr_insn[];
+uint16_t vtl0_str(void);
+uint16_t vtl0_sldt(void);
+void vtl0_ltr(uint16_t sel);
+void vtl0_invlpg(uint64_t va);
+void vtl0_write_cr3(uint64_t v);
+void vtl0_pause(void);
+uint64_t vtl0_rdtsc(void);
+uint64_t vtl0_syscall(uint64_t nr);
+void vtl0_syscall_entry(void);
+extern volatile uint64_t vtl0_syscall_count;
+int vtl0_victim_fn(void);           /* in text: returns 42 */
+extern char vtl0_victim_text[];     /* 64 bytes of text nobody executes */
+int vtl0_static_key(void);          /* 0 while the jump-label site is a NOP, 1 when patched */
+extern char vtl0_jl_site[], vtl0_jl_target[];
+extern const char vtl0_policy_dtb[], vtl0_policy_dtb_end[];
+static inline uint64_t vtl0_policy_len(void)
+{
+	return (uint64_t)(uintptr_t)vtl0_policy_dtb_end - (uint64_t)(uintptr_t)vtl0_policy_dtb;
+}
+
+/* ---- vsm.c: hypercalls and VTL calls ---- */
+int vsm_hv_init(void);                          /* hypercall page, per-VP io pages */
+uint64_t vsm_get_reg(uint32_t name, uint64_t *val); /* HV status */
+uint16_t vsm_enable_partition_vtl1(void);
+uint16_t vsm_enable_vp_vtl1(const uint8_t ctx[LVBS_CTX_SIZE]);
+uint16_t vsm_start_vp(unsigned int vp, const uint8_t ctx[LVBS_CTX_SIZE]);
+int64_t vtl_call(uint64_t id, uint64_t a0, uint64_t a1, uint64_t a2);
+unsigned int vtl0_vp_index(void);
+
+/* ---- cpu.c: the normal-world kernel's own CPU state ---- */
+void cpu_init_bsp(void);
+void cpu_init_ap(unsigned int vp);
+uint64_t cpu_alias_map(uint64_t pa);            /* writable alias VA of a page */
+extern uint64_t cpu_gdt_desc_base;
+extern uint16_t cpu_gdt_desc_limit;
+#define SEL_CODE 0x08
+#define SEL_DATA 0x10
+#define SEL_TSS(vp) (0x18 + 16 * (vp))
+#define SEL_TSS_SPARE SEL_TSS(VTL0_MAX_VPS)
+
+/* ---- boot.c: the LVBS loader and boot sequence ---- */
+int vtl0_plan_memory(void);
+int vtl0_boot_vtl1(void);
+int vtl0_start_aps(void);
+int vtl0_boot_aps_vtl1(void);
+int vtl0_protect_kernel(void);
+int vtl0_lock_and_end_boot(void);
+void *scratch_page(unsigned int idx);           /* page idx of the scratch area */
+uint64_t pa_of(const volatile void *p);
+
+/* ---- smp.c ---- */
+typedef void (*vtl0_ap_fn)(void *arg);
+void smp_run_on(unsigned int vp, vtl0_ap_fn fn, void *arg);
+extern volatile uint64_t ap_ticks[VTL0_MAX_VPS];
+extern volatile uint32_t ap_online[VTL0_MAX_VPS];
+extern volatile uint8_t *volatile ap_boot_signal;
+extern volatile uint32_t ap_vtl1_done[VTL0_MAX_VPS];
+extern volatile int64_t ap_vtl1_result[VTL0_MAX_VPS];
+void vtl0_ap_main(void);
+
+/* ---- ring.c: VTL1's log ring and violation records ---- */
+int ring_setup(void);
+void ring_mark(void);
+/* Finds a VIOLATION line newer than the mark containing every needle
+ * (NULL-terminated list); copies it to out.  1 found, 0 not. */
+int ring_find(char *out, size_t outlen, const char *const *needles);
+/* Every log line since the mark, printed (for the demo). */
+void ring_dump_since(uint64_t head_from, const char *prefix);
+uint64_t ring_head(void);
+uint64_t ring_records(void);
+uint64_t ring_lost(void);
+void ring_count_reset(void);
+/* Sum over lines since the mark: VIOLATION lines with needle, and N from
+ * "N <cls> violation reports were rate-limited". */
+void ring_count(const char *needle, const char *cls, uint64_t *reported, uint64_t *limited);
+
+/* ---- case helpers (cases.c) ---- */
+struct vtl0_case {
+	const char *name;
+	void (*fn)(const struct vtl0_case *c);
+	int phase;   /* CASE_BOOT: before end of boot, CASE_RUN: after */
+	const char *what; /* one line for the demo report */
+};
+#define CASE_BOOT 1
+#define CASE_RUN 2
+extern const struct vtl0_case vtl0_cases[];
+extern const size_t vtl0_ncases;
+
+/* Check an attack: it must have faulted with #GP, and VTL1 must have
+ * recorded a VIOLATION line with every needle ("class=..", "gpa=..").
+ * faulted: the probe's return value. */
+void expect_refused(const char *name, int faulted, const char *const *needles);
+/* Check a VTL call answer: exactly -err, and (err != EOPNOTSUPP) recorded as
+ * a bad-call with call=<id> and rule=<NAME>:<ERRNO>. */
+void expect_call_err(const char *name, int64_t got, int err, uint64_t id);
+void case_skip(const char *name, const char *why);
+const char *errname(int64_t e);
+void workload_tick(void);
+void workload_init(void);
+void workload_check(void);
+void workload_mark_aps(void);
+
+/* Needle helpers: formatted into a small static pool. */
+const char *ndl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ndl_reset(void);
+
+#endif
