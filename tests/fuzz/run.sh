@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Run the libFuzzer harnesses built by tests/fuzz/build.mk.
+#
+#   run.sh fuzz  SECONDS BUILDDIR HARNESS...   each harness SECONDS, one after
+#                                             the other, corpus kept in
+#                                             BUILDDIR/corpus/HARNESS
+#   run.sh suite SECONDS BUILDDIR HARNESS...   replay tests/fuzz/regress/ and the
+#                                             seeds, then fuzz each harness
+#                                             SECONDS, FUZZ_JOBS (2) at a time,
+#                                             on a throw-away corpus
+#
+# One line per check, then "N passed, N failed".  A crash leaves its input
+# in BUILDDIR/artifacts/ with the command that reproduces it; check such an
+# input into tests/fuzz/regress/HARNESS/ once the bug is understood.
+set -u
+mode=$1; secs=$2; dir=$3; shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+jobs=${FUZZ_JOBS:-2}
+mkdir -p "$dir/artifacts" "$dir/logs"
+pass=0; fail=0
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Largest input a harness reads (the VTL-call harnesses place up to 256 KiB).
+max_len() {
+    case $1 in
+        chain|kdata|patch|modcall|vtlcall) echo 65536 ;;
+        *) echo 16384 ;;
+    esac
+}
+
+ok()  { pass=$((pass + 1)); echo "  PASS $*"; }
+bad() { fail=$((fail + 1)); echo "  FAIL $*"; }
+
+# Replay files once each (regressions and seeds): any crash fails.
+replay() {
+    local h=$1 what=$2; shift 2
+    local files=("$@")
+    [ ${#files[@]} -eq 0 ] && return 0
+    if "$dir/fuzz-$h" -runs=1 "${files[@]}" >"$dir/logs/$h-$what.log" 2>&1; then
+        ok "fuzz-$h: $what: ${#files[@]} inputs replayed"
+    else
+        bad "fuzz-$h: $what replay crashed (log: $dir/logs/$h-$what.log)"
+        grep -E "INVARIANT|ERROR: |SUMMARY" "$dir/logs/$h-$what.log" | head -5 | sed 's/^/    /'
+    fi
+}
+
+# Fuzz one harness for $secs seconds; prints the executions reached.
+run_one() {
+    local h=$1 corpus=$2 log="$dir/logs/$h-fuzz.log"
+    mkdir -p "$corpus"
+    "$dir/fuzz-$h" -max_total_time="$secs" -max_len="$(max_len "$h")" -print_final_stats=1 \
+        -timeout=25 -rss_limit_mb=2560 -artifact_prefix="$dir/artifacts/$h-" \
+        "$corpus" "$here/corpus/$h" >"$log" 2>&1
+    local rc=$?
+    local execs speed
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+    if [ $rc -eq 0 ]; then
+        echo "PASS fuzz-$h: ${execs:-?} executions in ${secs}s (${speed:-?}/s), no crash"
+    else
+        echo "FAIL fuzz-$h: exit $rc after ${execs:-?} executions (log: $log)"
+        grep -E "INVARIANT|ERROR: |SUMMARY|Test unit written" "$log" | head -6 | sed 's/^/    /'
+    fi
+}
+
+case $mode in
+suite)
+    for h in "$@"; do
+        shopt -s nullglob
+        replay "$h" regress "$here/regress/$h"/*
+        replay "$h" seeds "$here/corpus/$h"/*
+        shopt -u nullglob
+    done
+    tmp=$(mktemp -d "$dir/suite-corpus.XXXXXX")
+    pids=(); names=()
+    for h in "$@"; do
+        while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 0.5; done
+        run_one "$h" "$tmp/$h" >"$dir/logs/$h-result.txt" &
+    done
+    wait
+    for h in "$@"; do
+        line=$(cat "$dir/logs/$h-result.txt")
+        case $line in
+            PASS*) ok "${line#PASS }" ;;
+            *) bad "${line#FAIL }" ;;
+        esac
+    done
+    rm -rf "$tmp"
+    ;;
+fuzz)
+    for h in "$@"; do
+        line=$(run_one "$h" "$dir/corpus/$h")
+        case $line in
+            PASS*) ok "${line#PASS }" ;;
+            *) bad "${line#FAIL }" ;;
+        esac
+    done
+    ;;
+*)
+    echo "usage: $0 fuzz|suite SECONDS BUILDDIR HARNESS..." >&2; exit 2 ;;
+esac
+echo "fuzz: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
