@@ -141,7 +141,9 @@ int boot_info_from_fdt(const void *fdt, size_t len, uint64_t image_pa, uint64_t 
 
 	memset(out, 0, sizeof(*out));
 	out->format = BOOT_FORMAT_FDT;
-	if (len > INT32_MAX || fdt_check_full(fdt, len) != 0)
+	/* Version >= 17 first: libfdt 1.6.1 fdt_check_full() crashes on 2..15. */
+	if (len > INT32_MAX || len < sizeof(struct fdt_header) || fdt_version(fdt) < 17 ||
+	    fdt_check_full(fdt, len) != 0)
 		return fail(why, "boot FDT fails fdt_check_full");
 	node = fdt_path_offset(fdt, "/vtlguard");
 	if (node < 0)

@@ -261,6 +261,8 @@ int vtlp_policy_parse(const void *fdt, size_t len, struct vtlp_policy *out)
 	/* libfdt wants an aligned blob, and we want it out of the loader's reach. */
 	memcpy(blob_copy, fdt, len);
 	err = fdt_check_header(blob_copy);
+	if (err == 0 && fdt_version(blob_copy) < 17) /* libfdt 1.6.1 crashes on 2..15 */
+		err = -FDT_ERR_BADVERSION;
 	if (err == 0 && fdt_totalsize(blob_copy) > len)
 		err = -FDT_ERR_TRUNCATED;
 	if (err == 0)
