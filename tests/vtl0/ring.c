@@ -226,6 +226,8 @@ void ring_dump_since(uint64_t head_from, const char *prefix)
 	if (!ring_ok)
 		return;
 	walk(head_from, ring_head(), dump_fn, (void *)prefix, &overrun);
-	if (overrun)
-		gl_printf("%s(older lines were overwritten)\n", prefix);
+	if (overrun) {
+		gl_printf("%s(older lines were overwritten; the newest follow)\n", prefix);
+		walk(count_head, ring_head(), dump_fn, (void *)prefix, &overrun);
+	}
 }
