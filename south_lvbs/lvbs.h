@@ -10,6 +10,13 @@
 
 #define LVBS_SINT0_VECTOR 0x40
 
+/*
+ * ModifyVtlProtectionMask's TargetVtl names the VTL that owns the protection
+ * (it applies to every lower VTL), as LVBS's and LiteBox's VTL1 pass it: VTL1,
+ * here stated explicitly with the use-target-VTL bit.
+ */
+#define LVBS_PROTECTION_TARGET hv_input_vtl_of(HV_VTL1)
+
 
 struct lvbs_cpu {
 	struct hv_vtl_gprs gprs; /* VTL0's registers at the last entry */

@@ -36,7 +36,7 @@ int lvbs_protect_self(void)
 
 		while (n < ARRAY_SIZE(batch) && pfn < end)
 			batch[n++] = pfn++;
-		r = hv_modify_vtl_protection_mask(hv_input_vtl_of(HV_VTL0),
+		r = hv_modify_vtl_protection_mask(LVBS_PROTECTION_TARGET,
 						  HV_MAP_GPA_PERMISSIONS_NONE, batch, n, &done);
 		calls++;
 		if (r) {

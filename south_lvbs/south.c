@@ -69,7 +69,7 @@ int south_set_vtl0_protection(uint32_t perms, const uint64_t *gpfns, size_t coun
 			return -EINVAL;
 	}
 	/* SOUTH_PROT_* equal the HV_MAP_GPA_* flags (north/south.h). */
-	r = hv_modify_vtl_protection_mask(hv_input_vtl_of(HV_VTL0), perms, gpfns, count, &done);
+	r = hv_modify_vtl_protection_mask(LVBS_PROTECTION_TARGET, perms, gpfns, count, &done);
 	if (r)
 		log_error("ModifyVtlProtectionMask(%#x) failed after %zu of %zu pages: %d", perms,
 			  done, count, r);
