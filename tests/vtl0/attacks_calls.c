@@ -194,6 +194,11 @@ static void kd_bad_patchinfo(const struct vtl0_case *c)
 	e[16] = 5;
 	gl_memset(e + 17, 0xCC, 5); /* not a jump or NOP: must be refused */
 	kd(c, victim(4), victim(4) + 24, 5, E_INVAL);
+	/* a refused PatchInfo leaves the type empty (fail closed): load ours again */
+	int64_t r = vtl0_load_kdata();
+
+	gl_check(r == 0, "kdata_reload_after_refusal", "LOAD_KDATA again: R8=%lld (%s)",
+		 (long long)r, errname(r));
 }
 
 /* ------------------------------------------------------ after end of boot */

@@ -282,9 +282,34 @@ static void range_put(uint8_t *pg, unsigned int i, uint64_t pa, uint64_t epa, ui
 	lvbs_put64(r + 24, attr);
 }
 
+/*
+ * LOAD_KDATA: KernelInfo (a text blob) and PatchInfo (one jump-label site:
+ * the 5-byte NOP at vtl0_jl_site may become a JMP32 to vtl0_jl_target).
+ */
+int64_t vtl0_load_kdata(void)
+{
+	static const char info[] = "vtl0-test-kernel 1.0 (tests/vtl0)";
+	uint8_t *kd = scratch_page(6), patch[24];
+	uint64_t site = pa_of(vtl0_jl_site);
+	int32_t rel = (int32_t)((int64_t)(uintptr_t)vtl0_jl_target - (int64_t)(site + 5));
+
+	gl_memset(patch, 0, sizeof(patch));
+	lvbs_put64(patch, site);
+	patch[16] = 5;
+	patch[17] = 0xE9;
+	gl_memcpy(patch + 18, &rel, 4);
+	gl_memset(kd, 0, 4096);
+	gl_memcpy(kd + 1024, info, sizeof(info));
+	gl_memcpy(kd + 2048, patch, sizeof(patch));
+	chain_put(kd, 0, 2);
+	range_put(kd, 0, pa_of(kd + 1024), pa_of(kd + 1024) + sizeof(info), 3 /* KernelInfo */);
+	range_put(kd, 1, pa_of(kd + 2048), pa_of(kd + 2048) + 24, 5 /* PatchInfo */);
+	return vtl_call(VSM_LOAD_KDATA, pa_of(kd), 2, 0);
+}
+
 int vtl0_protect_kernel(void)
 {
-	uint8_t *p1 = scratch_page(4), *p2 = scratch_page(5), *kd = scratch_page(6);
+	uint8_t *p1 = scratch_page(4), *p2 = scratch_page(5);
 	unsigned int n1 = 0, n2 = 0;
 	int64_t r;
 
@@ -332,29 +357,10 @@ int vtl0_protect_kernel(void)
 		  (unsigned long long)v0.mem.heap_pa,
 		  (unsigned long long)(v0.mem.heap_pa + v0.mem.heap_size));
 
-	/* LOAD_KDATA: KernelInfo (a text blob) and PatchInfo (the jump-label site) */
-	{
-		static const char info[] = "vtl0-test-kernel 1.0 (tests/vtl0)";
-		static uint8_t patch[24] __attribute__((aligned(8)));
-		uint64_t site = pa_of(vtl0_jl_site);
-		int32_t rel = (int32_t)((int64_t)(uintptr_t)vtl0_jl_target - (int64_t)(site + 5));
-
-		gl_memset(patch, 0, sizeof(patch));
-		lvbs_put64(patch, site);
-		patch[16] = 5;
-		patch[17] = 0xE9;
-		gl_memcpy(patch + 18, &rel, 4);
-		gl_memset(kd, 0, 4096);
-		gl_memcpy(kd + 1024, info, sizeof(info));
-		gl_memcpy(kd + 2048, patch, sizeof(patch));
-		chain_put(kd, 0, 2);
-		range_put(kd, 0, pa_of(kd + 1024), pa_of(kd + 1024) + sizeof(info), 3 /* KernelInfo */);
-		range_put(kd, 1, pa_of(kd + 2048), pa_of(kd + 2048) + 24, 5 /* PatchInfo */);
-		if (!skipped("load-kdata")) {
-			r = vtl_call(VSM_LOAD_KDATA, pa_of(kd), 2, 0);
-			gl_check(r == 0, "boot_load_kdata", "LOAD_KDATA(KernelInfo, PatchInfo): R8=%lld (%s)",
-				 (long long)r, errname(r));
-		}
+	if (!skipped("load-kdata")) {
+		r = vtl0_load_kdata();
+		gl_check(r == 0, "boot_load_kdata", "LOAD_KDATA(KernelInfo, PatchInfo): R8=%lld (%s)",
+			 (long long)r, errname(r));
 	}
 	return 0;
 }

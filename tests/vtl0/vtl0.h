@@ -158,6 +158,7 @@ int vtl0_boot_vtl1(void);
 int vtl0_start_aps(void);
 int vtl0_boot_aps_vtl1(void);
 int vtl0_protect_kernel(void);
+int64_t vtl0_load_kdata(void);
 int vtl0_lock_and_end_boot(void);
 void *scratch_page(unsigned int idx);           /* page idx of the scratch area */
 uint64_t pa_of(const volatile void *p);
