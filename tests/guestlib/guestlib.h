@@ -79,6 +79,8 @@ void gl_sidt(void *desc);
 void gl_sgdt(void *desc);
 uint64_t gl_read_cr0(void), gl_read_cr3(void), gl_read_cr4(void);
 void gl_sti_nop_cli(void);
+void gl_pause(void);   /* PAUSE: under hvsim with several VPs, lets another VP run */
+void gl_hlt(void);
 
 /* ---- Hyper-V ---- */
 /* Sets the guest OS id and enables the hypercall page at page (4 KiB, in

@@ -1,6 +1,6 @@
 # tests/hvsim: hvsim conformance guests, their host unit tests and the
 # `hvsim` suite (QEMU TCG; each guest run is bounded by a timeout).
-HVSIM_GUESTS := smoke conform
+HVSIM_GUESTS := smoke conform smp fault
 HVSIM_GUEST_ELFS := $(patsubst %,$(BUILD)/guest/hvsim-%.elf,$(HVSIM_GUESTS))
 
 $(BUILD)/guest/hvsim-%.elf: $(BUILD)/guest/tests/hvsim/%.o $(GUESTLIB_OBJS) tests/guestlib/guest.ld
@@ -17,4 +17,4 @@ TEST_SUITES += hvsim
 .PHONY: suite-hvsim
 suite-hvsim: $(HVSIM_ELF) $(HVSIM_GUEST_ELFS)
 	$(Q)tests/hvsim/run-suite.sh $(HVSIM_ELF) $(BUILD)/guest/hvsim-smoke.elf \
-		$(BUILD)/guest/hvsim-conform.elf
+		$(BUILD)/guest/hvsim-conform.elf $(BUILD)/guest/hvsim-smp.elf:--smp,2

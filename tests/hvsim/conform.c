@@ -336,6 +336,9 @@ static void test_discovery(const struct hvsim_boot_info *bi)
 	GL_CHECK(gl_probe_rdmsr(0x400000FE, &v) == 1 && gl_last_fault.vector == 13,
 		 "msr_unknown_synthetic_gp");
 	GL_CHECK(gl_probe_wrmsr(HV_X64_MSR_SINT0, 1ull << 40) == 1, "msr_sint_reserved_gp");
+	/* the SVM host-save MSR must never reach the real CPU */
+	GL_CHECK(gl_probe_wrmsr(0xC0010117, 0x1000) == 1 && gl_probe_rdmsr(0xC0010117, &v) == 1,
+		 "msr_vm_hsave_pa_unreachable");
 	/* the hypercall page stays off until a guest OS id is set */
 	gl_wrmsr(HV_X64_MSR_HYPERCALL, gpa(hcpage0) | 1);
 	GL_CHECK((gl_rdmsr(HV_X64_MSR_HYPERCALL) & 1) == 0, "hypercall_page_needs_os_id");

@@ -26,5 +26,28 @@ for spec in "$@"; do
     tp=$((tp + p)); tf=$((tf + f))
     rm -f "$log"
 done
+
+# Exit paths: the status tools/hvsim/run returns for each way a run can end.
+fault=$(dirname "$1")/hvsim-fault.elf
+expect() {  # name expected-status grep-pattern run-args...
+    local name=$1 want=$2 pat=$3; shift 3
+    local out rc
+    out=$(tools/hvsim/run --hvsim "$hvsim" --timeout 60 "$@" 2>&1); rc=$?
+    if [ "$rc" -eq "$want" ] && grep -aq -- "$pat" <<<"$out"; then
+        echo "PASS exit_$name (status $rc)"; tp=$((tp + 1))
+    else
+        echo "FAIL exit_$name: status $rc, wanted $want and '$pat' in:"; tail -n 15 <<<"$out"
+        tf=$((tf + 1))
+    fi
+}
+if [ -r "$fault" ]; then
+    echo "--- exit paths"
+    expect guest_status 42 "fault guest" --cmdline exit42 "$fault"
+    expect triple_fault 124 "guest triple fault" --cmdline triple "$fault"
+    expect vmcb_dump 124 "cr0 0x" --cmdline triple "$fault"
+    expect mmio_outside_ram 120 "outside RAM" --cmdline mmio "$fault"
+    expect crash_msr 122 "reported a crash" --cmdline crash "$fault"
+    expect blob_loaded 0 "3 passed, 0 failed" --cmdline blob --blob "$1" "$fault"
+fi
 echo "hvsim: $tp passed, $tf failed"
 [ "$tf" -eq 0 ]

@@ -186,10 +186,11 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 		}
 	} else if (!write) {
 		if (hv_msr_read(p, vp, msr, &val)) {
+			hv_trace("vp%u VTL%d: rdmsr %#x -> #GP", vp->index, vp->active_vtl, msr);
 			gp0(vp);
 			return;
 		}
-	} else if (msr >= 0x40000000 && msr <= 0x400000FF) {
+	} else if ((msr >> 16) == 0x4000) { /* synthetic MSR range */
 		if (hv_msr_write(p, vp, msr, val)) {
 			gp0(vp);
 			return;
@@ -208,6 +209,11 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 		case MSR_SYSENTER_ESP: slot = &v->save.sysenter_esp; break;
 		case MSR_APIC_BASE: break; /* passthrough not modelled: ignored */
 		default:
+			/* MTRR writes are accepted and ignored (memory types are
+			 * the host's); any other MSR does not exist here. */
+			if (msr >= 0x200 && msr <= 0x2FF)
+				break;
+			hv_trace("vp%u VTL%d: wrmsr %#x -> #GP", vp->index, vp->active_vtl, msr);
 			gp0(vp);
 			return;
 		}
@@ -256,12 +262,15 @@ static void handle_io(struct hv_partition *p, struct hv_vp *vp)
 	}
 	if (in) {
 		uint64_t val = mask;
+		/* a 16550 that is always ready: LSR THRE|TEMT, IIR "none" */
 		if (port >= 0x3F8 && port <= 0x3FF)
-			val = port == 0x3FD ? 0x60 : port == 0x3FA ? 0x01 : 0;
+			val = port == 0x3FD ? 0x60 : port == 0x3FA ? 0x01 : port == 0x3FB ? p->uart_lcr : 0;
 		v->save.rax = (v->save.rax & ~mask) | (val & mask);
 	} else {
 		uint8_t al = (uint8_t)v->save.rax;
-		if (port == 0x3F8)
+		if (port == 0x3FB)
+			p->uart_lcr = al;
+		else if (port == 0x3F8 && !(p->uart_lcr & 0x80)) /* not the divisor latch */
 			console_out(vp, (char)al);
 		else if (port == HVSIM_EXIT_PORT) {
 			p->exit_code = al & 0x7F;
@@ -362,18 +371,22 @@ static void handle_dt_write(struct hv_partition *p, struct hv_vp *vp, uint32_t n
 	v->save.rip += in.len;
 }
 
+/*
+ * XSETBV traps only while VTL1 intercepts XCR0 writes (CrInterceptControl).
+ * XCR0 is shared by the VTLs and is the real register; hvsim does not write
+ * it on a guest's behalf, so VTL1 can refuse the write (PendingEvent0) or
+ * turn the intercept off, but setting VTL0's XFEM register is not modelled.
+ */
 static void handle_xsetbv(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
 	uint64_t val[2] = { (v->save.rax & 0xFFFFFFFFull) | (vp->gprs.rdx << 32), 0 };
 
-	if (vtl1_wants(vp, HV_CR_INTERCEPT_XCR0) && (uint32_t)vp->gprs.rcx == 0) {
-		reg_intercept(p, vp, HV_X64_REGISTER_XFEM, val, 3 /* XSETBV */, false);
+	if ((uint32_t)vp->gprs.rcx != 0 || !vtl1_wants(vp, HV_CR_INTERCEPT_XCR0)) {
+		gp0(vp);
 		return;
 	}
-	/* XCR0 is shared by the VTLs: the real register is the one copy. */
-	svm_xsetbv((uint32_t)vp->gprs.rcx, val[0]);
-	v->save.rip += 3;
+	reg_intercept(p, vp, HV_X64_REGISTER_XFEM, val, 3 /* XSETBV */, false);
 }
 
 static void handle_npf(struct hv_partition *p, struct hv_vp *vp)

@@ -74,6 +74,7 @@ struct hv_partition {
 	uint8_t *iopm;
 	uint64_t iopm_pa;
 	bool trace;
+	uint8_t uart_lcr;         /* the console UART's line control (DLAB) */
 	int exit_code;           /* set when a guest asks hvsim to stop */
 	bool stop;
 	struct hv_vp vps[HVSIM_MAX_VPS];

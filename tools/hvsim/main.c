@@ -370,9 +370,6 @@ void hvsim_main(uint32_t start_info)
 	for (unsigned int i = 0; i < p->nr_vps; i++) {
 		if (vp_init(p, &p->vps[i], i))
 			hvsim_panic("out of hvsim memory (VPs)");
-		if (p->nr_vps > 1)
-			for (int vtl = 0; vtl < HVSIM_NUM_VTLS; vtl++)
-				p->vps[i].vtl[vtl].vmcb->ctl.intercept_misc1 |= VMCB_I1_PAUSE;
 	}
 	load_guests(p, p->nr_vps);
 	p->vps[0].started = true;
@@ -391,6 +388,9 @@ void hvsim_main(uint32_t start_info)
 				p->exit_code = HVSIM_EXIT_ALL_HALTED;
 				break;
 			}
+			if (n != vp)
+				hv_trace("switch vp%u -> vp%u (rip %#llx)", vp->index, n->index,
+					 (unsigned long long)n->vtl[n->active_vtl].vmcb->save.rip);
 			vp = n;
 		}
 	}

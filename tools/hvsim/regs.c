@@ -147,8 +147,8 @@ int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 	case HV_REGISTER_PENDING_EVENT0: val[0] = c->pending_event0; return 0;
 	case HV_REGISTER_VP_INDEX: val[0] = vp->index; return 0;
 	case HV_REGISTER_VP_ASSIST_PAGE: val[0] = c->vp_assist_msr; return 0;
-	case HV_REGISTER_HYPERCALL: val[0] = c->hypercall_msr; return 0;
-	case HV_REGISTER_GUEST_OS_ID: val[0] = c->guest_os_id; return 0;
+	case HV_REGISTER_HYPERCALL: val[0] = p->vps[0].vtl[vtl].hypercall_msr; return 0;
+	case HV_REGISTER_GUEST_OS_ID: val[0] = p->vps[0].vtl[vtl].guest_os_id; return 0;
 	case HV_REGISTER_SCONTROL: val[0] = c->synic.scontrol; return 0;
 	case HV_REGISTER_SIMP: val[0] = c->synic.simp; return 0;
 	case HV_REGISTER_SIEFP: val[0] = c->synic.siefp; return 0;

@@ -38,14 +38,20 @@ static bool gfn_ok(struct hv_partition *p, uint64_t v)
 	return (v & OVERLAY_GPFN_MASK) < p->ram_size;
 }
 
+/* GUEST_OS_ID and HYPERCALL are partition-wide (per VTL): kept in VP0's
+ * context; the assist page and the SynIC are per VP. */
+static struct vtl_ctx *partition_ctx(struct hv_partition *p, struct hv_vp *vp)
+{
+	return &p->vps[0].vtl[vp->active_vtl];
+}
+
 int hv_msr_read(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t *val)
 {
 	struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
 
-	(void)p;
 	switch (msr) {
-	case HV_X64_MSR_GUEST_OS_ID: *val = c->guest_os_id; return 0;
-	case HV_X64_MSR_HYPERCALL: *val = c->hypercall_msr; return 0;
+	case HV_X64_MSR_GUEST_OS_ID: *val = partition_ctx(p, vp)->guest_os_id; return 0;
+	case HV_X64_MSR_HYPERCALL: *val = partition_ctx(p, vp)->hypercall_msr; return 0;
 	case HV_X64_MSR_VP_INDEX: *val = vp->index; return 0;
 	case HV_X64_MSR_VP_ASSIST_PAGE: *val = c->vp_assist_msr; return 0;
 	case HV_X64_MSR_SCONTROL: *val = c->synic.scontrol; return 0;
@@ -73,21 +79,21 @@ int hv_msr_read(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t
 /* Returns 0, or -EINVAL when the guest must get #GP. */
 int hv_msr_write(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t val)
 {
-	struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
+	struct vtl_ctx *c = &vp->vtl[vp->active_vtl], *pc = partition_ctx(p, vp);
 
 	switch (msr) {
 	case HV_X64_MSR_GUEST_OS_ID:
-		c->guest_os_id = val;
+		pc->guest_os_id = val;
 		if (!val)
-			c->hypercall_msr &= ~HV_X64_MSR_HYPERCALL_ENABLE_MASK; /* TLFS: clearing the id disables the page */
+			pc->hypercall_msr &= ~HV_X64_MSR_HYPERCALL_ENABLE_MASK; /* TLFS: clearing the id disables the page */
 		return 0;
 	case HV_X64_MSR_HYPERCALL:
 		if (!gfn_ok(p, val))
 			return -EINVAL;
 		/* TLFS: the page cannot be enabled before a guest OS id is set. */
-		if ((val & HV_X64_MSR_HYPERCALL_ENABLE_MASK) && !c->guest_os_id)
+		if ((val & HV_X64_MSR_HYPERCALL_ENABLE_MASK) && !pc->guest_os_id)
 			val &= ~HV_X64_MSR_HYPERCALL_ENABLE_MASK;
-		c->hypercall_msr = val & ~HV_X64_MSR_HYPERCALL_RESERVED_MASK;
+		pc->hypercall_msr = val & ~HV_X64_MSR_HYPERCALL_RESERVED_MASK;
 		if (val & HV_X64_MSR_HYPERCALL_ENABLE_MASK)
 			write_hypercall_page(p, val & HV_X64_MSR_HYPERCALL_GPFN_MASK);
 		return 0;

@@ -17,6 +17,14 @@
 #define MSR_SYSENTER_CS   0x00000174u
 #define MSR_SYSENTER_ESP  0x00000175u
 #define MSR_SYSENTER_EIP  0x00000176u
+#define MSR_FS_BASE       0xC0000100u
+#define MSR_GS_BASE       0xC0000101u
+#define MSR_KERNEL_GS_BASE 0xC0000102u
+#define MSR_TSC_AUX       0xC0000103u
+#define MSR_PAT           0x00000277u
+#define MSR_TSC           0x00000010u
+#define MSR_MTRRCAP       0x000000FEu
+#define MSR_MTRR_DEF_TYPE 0x000002FFu
 
 static void msrpm_set(uint8_t *pm, uint32_t msr, bool rd, bool wr)
 {
@@ -63,6 +71,9 @@ void vp_setup_vmcb(struct hv_partition *p, struct hv_vp *vp, int vtl)
 	v->ctl.intercept_misc1 = VMCB_I1_NMI | VMCB_I1_SMI | VMCB_I1_INIT | VMCB_I1_CPUID |
 				 VMCB_I1_INVD | VMCB_I1_HLT | VMCB_I1_IOIO | VMCB_I1_MSR |
 				 VMCB_I1_SHUTDOWN;
+	/* VPs share one physical CPU: a spinning VP yields on PAUSE */
+	if (p->nr_vps > 1)
+		v->ctl.intercept_misc1 |= VMCB_I1_PAUSE;
 	v->ctl.intercept_misc2 = VMCB_I2_VMRUN | VMCB_I2_VMMCALL | VMCB_I2_VMLOAD |
 				 VMCB_I2_VMSAVE | VMCB_I2_STGI | VMCB_I2_CLGI | VMCB_I2_SKINIT;
 	v->ctl.iopm_base_pa = p->iopm_pa;
@@ -76,9 +87,25 @@ void vp_setup_vmcb(struct hv_partition *p, struct hv_vp *vp, int vtl)
 	v->save.dr6 = 0xFFFF0FF0;
 	v->save.dr7 = 0x400;
 	v->save.rflags = 2;
-	/* EFER reads/writes are always emulated: the VMCB copy must carry
-	 * SVME, the guest must not see it. */
-	msrpm_set(vp->vtl[vtl].msrpm, MSR_EFER, true, true);
+	/*
+	 * MSRs: everything traps except state that lives in the VMCB or is
+	 * switched by VMLOAD/VMSAVE (so a guest write only changes its own
+	 * copy) and harmless reads.  Above all the SVM MSRs (VM_HSAVE_PA,
+	 * VM_CR, ...) must never reach the real CPU.  EFER is emulated: the VMCB
+	 * copy carries SVME, the guest must not see it.
+	 */
+	static const uint32_t own[] = { MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+					MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
+					MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_PAT };
+	static const uint32_t read_only[] = { MSR_TSC, MSR_APIC_BASE, MSR_MTRRCAP,
+					      MSR_MTRR_DEF_TYPE, MSR_TSC_AUX };
+	uint8_t *pm = vp->vtl[vtl].msrpm;
+
+	memset(pm, 0xFF, 2 * 4096);
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		msrpm_set(pm, own[i], false, false);
+	for (size_t i = 0; i < sizeof(read_only) / sizeof(read_only[0]); i++)
+		msrpm_set(pm, read_only[i], false, true);
 }
 
 /* Write intercepts VTL1 asked for on VTL0 (CrInterceptControl). */
