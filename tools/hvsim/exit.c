@@ -173,7 +173,12 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 		to_vtl1(p, vp, HVMSG_X64_MSR_INTERCEPT, &m, sizeof(m));
 		return;
 	}
-	if (msr == MSR_EFER) {
+	if (msr == MSR_APIC_BASE) {
+		if (write)
+			c->apic_base = val; /* recorded; there is no APIC to move */
+		else
+			val = c->apic_base;
+	} else if (msr == MSR_EFER) {
 		if (!write) {
 			val = c->guest_efer;
 		} else if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)) {
@@ -207,7 +212,6 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 		case MSR_SYSENTER_CS: slot = &v->save.sysenter_cs; break;
 		case MSR_SYSENTER_EIP: slot = &v->save.sysenter_eip; break;
 		case MSR_SYSENTER_ESP: slot = &v->save.sysenter_esp; break;
-		case MSR_APIC_BASE: break; /* passthrough not modelled: ignored */
 		default:
 			/* MTRR writes are accepted and ignored (memory types are
 			 * the host's); any other MSR does not exist here. */

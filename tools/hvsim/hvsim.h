@@ -40,6 +40,7 @@ struct vtl_ctx {
 	struct hv_synic synic;
 	uint64_t pending_event0; /* written by a higher VTL, injected at entry */
 	uint64_t guest_efer;     /* EFER as the guest sees it (SVME hidden) */
+	uint64_t apic_base;      /* IA32_APIC_BASE as the guest sees it (no APIC is modelled) */
 	uint64_t msr_crash[5];
 	/* Intercept controls this VTL (VTL1) set up for the lower VTL. */
 	uint64_t cr_intercept_ctl, cr0_mask, cr4_mask;

@@ -142,6 +142,7 @@ int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 	case HV_X64_REGISTER_CR0: val[0] = v->save.cr0; return 0;
 	case HV_X64_REGISTER_CR4: val[0] = v->save.cr4; return 0;
 	case HV_X64_REGISTER_EFER: val[0] = c->guest_efer; return 0;
+	case HV_X64_REGISTER_APIC_BASE: val[0] = c->apic_base; return 0;
 	case HV_X64_REGISTER_IDTR: table_to_val(&v->save.idtr, val); return 0;
 	case HV_X64_REGISTER_GDTR: table_to_val(&v->save.gdtr, val); return 0;
 	case HV_REGISTER_PENDING_EVENT0: val[0] = c->pending_event0; return 0;
@@ -256,6 +257,7 @@ int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		update_lma(c);
 		v->ctl.clean = 0;
 		return 0;
+	case HV_X64_REGISTER_APIC_BASE: c->apic_base = val[0]; return 0;
 	case HV_X64_REGISTER_IDTR: val_to_table(val, &v->save.idtr); return 0;
 	case HV_X64_REGISTER_GDTR: val_to_table(val, &v->save.gdtr); return 0;
 	case HV_REGISTER_PENDING_EVENT0:

@@ -58,6 +58,8 @@ int vp_init(struct hv_partition *p, struct hv_vp *vp, unsigned int index)
 		c->msrpm_pa = hv_virt_to_phys(c->msrpm);
 		for (unsigned int i = 0; i < HV_SYNIC_SINT_COUNT; i++)
 			c->synic.sint[i] = HV_SYNIC_SINT_MASKED;
+		/* xAPIC at the architectural base, enabled; BSP flag on VP0 */
+		c->apic_base = 0xFEE00000ull | (1ull << 11) | (index == 0 ? 1ull << 8 : 0);
 		vp_setup_vmcb(p, vp, vtl);
 	}
 	vp->vtl[0].enabled = true;
@@ -97,7 +99,7 @@ void vp_setup_vmcb(struct hv_partition *p, struct hv_vp *vp, int vtl)
 	static const uint32_t own[] = { MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
 					MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
 					MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_PAT };
-	static const uint32_t read_only[] = { MSR_TSC, MSR_APIC_BASE, MSR_MTRRCAP,
+	static const uint32_t read_only[] = { MSR_TSC, MSR_MTRRCAP,
 					      MSR_MTRR_DEF_TYPE, MSR_TSC_AUX };
 	uint8_t *pm = vp->vtl[vtl].msrpm;
 
