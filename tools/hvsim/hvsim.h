@@ -74,6 +74,9 @@ struct hv_partition {
 	struct npt *npt[HVSIM_NUM_VTLS];
 	uint8_t *iopm;
 	uint64_t iopm_pa;
+	uint8_t *iopm_vtl1;      /* VTL1's map: COM1 data/LSR pass through with fast_console */
+	uint64_t iopm_vtl1_pa;
+	bool fast_console;       /* VTL1 writes COM1 directly (no exits, no prefix) */
 	bool trace;
 	uint8_t uart_lcr;         /* the console UART's line control (DLAB) */
 	int exit_code;           /* set when a guest asks hvsim to stop */

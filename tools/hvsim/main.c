@@ -158,6 +158,8 @@ static void cmdline_opts(uint32_t si_pa)
 	for (const char *s = (const char *)(uintptr_t)cl; *s; s++)
 		if (strncmp(s, "trace", 5) == 0)
 			hvp->trace = true;
+		else if (strncmp(s, "fastcon", 7) == 0)
+			hvp->fast_console = true;
 }
 
 /* ------------------------------------------------------------ loading */
@@ -189,7 +191,7 @@ static uint64_t rdn(const uint8_t *b, unsigned int n)
 static int load_elf(struct hv_partition *p, const uint8_t *file, uint64_t size, uint64_t *entry,
 		    uint64_t *lo, uint64_t *hi)
 {
-	if (size < EH_SIZE || memcmp(file, "\x7f" "ELF\x02\x01", 6) || rdn(file + EH_MACHINE, 2) != 62 ||
+	if (size < EH_SIZE || memcmp(file, "\x7f" "ELF\x02\x01", 6) != 0 || rdn(file + EH_MACHINE, 2) != 62 ||
 	    rdn(file + EH_TYPE, 2) != 2 /* ET_EXEC */ || rdn(file + EH_VERSION, 4) != 1 ||
 	    rdn(file + EH_PHENTSIZE, 2) != PH_SIZE)
 		return -1;
@@ -348,7 +350,8 @@ void hvsim_main(uint32_t start_info)
 
 	heap_next = ALIGN_UP((uint64_t)(uintptr_t)__image_end, 4096);
 	cmdline_opts(start_info);
-	hv_log("hvsim: Hyper-V VSM model on AMD SVM + NPT (trace %s)", p->trace ? "on" : "off");
+	hv_log("hvsim: Hyper-V VSM model on AMD SVM + NPT (trace %s%s)", p->trace ? "on" : "off",
+	       p->fast_console ? ", VTL1 console direct" : "");
 	ram_end = guest_ram_end(start_info);
 	svm_init();
 	if (!fwcfg_present())
@@ -363,6 +366,18 @@ void hvsim_main(uint32_t start_info)
 		hvsim_panic("out of hvsim memory (iopm)");
 	memset(p->iopm, 0xFF, 3 * 4096);  /* every port traps */
 	p->iopm_pa = hv_virt_to_phys(p->iopm);
+	if (p->fast_console) {
+		/* VTL1 (a chatty secure kernel) writes the UART itself: only the
+		 * data port and LSR pass through; LCR stays emulated, so the
+		 * real UART never enters DLAB and every data write is a byte. */
+		p->iopm_vtl1 = hv_alloc_pages(3);
+		if (!p->iopm_vtl1)
+			hvsim_panic("out of hvsim memory (iopm)");
+		memset(p->iopm_vtl1, 0xFF, 3 * 4096);
+		p->iopm_vtl1[COM1 / 8] &= (uint8_t)~(1u << (COM1 % 8));
+		p->iopm_vtl1[(COM1 + 5) / 8] &= (uint8_t)~(1u << ((COM1 + 5) % 8));
+		p->iopm_vtl1_pa = hv_virt_to_phys(p->iopm_vtl1);
+	}
 	p->npt[0] = npt_create(p->ram_pa, p->ram_size, 0xF);
 	p->npt[1] = npt_create(p->ram_pa, p->ram_size, 0xF);
 	if (!p->npt[0] || !p->npt[1] || prot_init(p))

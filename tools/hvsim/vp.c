@@ -78,7 +78,7 @@ void vp_setup_vmcb(struct hv_partition *p, struct hv_vp *vp, int vtl)
 		v->ctl.intercept_misc1 |= VMCB_I1_PAUSE;
 	v->ctl.intercept_misc2 = VMCB_I2_VMRUN | VMCB_I2_VMMCALL | VMCB_I2_VMLOAD |
 				 VMCB_I2_VMSAVE | VMCB_I2_STGI | VMCB_I2_CLGI | VMCB_I2_SKINIT;
-	v->ctl.iopm_base_pa = p->iopm_pa;
+	v->ctl.iopm_base_pa = (vtl == 1 && p->iopm_vtl1) ? p->iopm_vtl1_pa : p->iopm_pa;
 	v->ctl.msrpm_base_pa = vp->vtl[vtl].msrpm_pa;
 	v->ctl.asid = 1 + vp->index * HVSIM_NUM_VTLS + (uint32_t)vtl;
 	v->ctl.tlb_control = 1;
