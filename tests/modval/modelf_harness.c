@@ -20,13 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "vtl_protect/modval/modelf.h"
 #include "vtl_protect/modval/modsig.h"
 #include "vtl_protect/modval/modval.h"
 
 #define BASE 0xffffffffc0000000ULL
 #define REGION_STRIDE 0x100000ULL
-#define MAX_SYMS 32
+#define MAX_SYMS 1024
 
 static uint64_t region_base(unsigned int t)
 {
@@ -54,6 +55,12 @@ static struct {
 	uint64_t addr;
 } syms[MAX_SYMS];
 static int nsyms;
+
+static void stderr_sink(enum log_level lvl, const char *line, size_t len)
+{
+	(void)lvl;
+	fprintf(stderr, "%.*s\n", (int)len, line);
+}
 
 static int resolve(void *ctx, const char *name, uint64_t *addr)
 {
@@ -93,6 +100,7 @@ int main(int argc, char **argv)
 
 	if (argc < 3)
 		return 2;
+	log_add_sink(stderr_sink);
 	elf = slurp(argv[2], &elf_len);
 	file_len = elf_len;
 	if (modsig_split(elf, elf_len, &clen, &sig, &sig_len, &why) == 0)

@@ -8,6 +8,7 @@
 
 #include "core/compiler.h"
 #include "core/errno.h"
+#include "core/log.h"
 #include "vtl_protect/modval/modelf.h"
 
 #define SHT_PROGBITS 1
@@ -444,6 +445,14 @@ static int check_region(const struct modelf_input *in, const struct modelf_layou
 			return err;
 	}
 	if (size && memcmp(in->scratch, rg->bytes, size) != 0) {
+		size_t at = 0;
+
+		while (in->scratch[at] == rg->bytes[at])
+			at++;
+		/* Say where, so an operator can map it to a section/patch site. */
+		log_warn("modval: loaded module region type %u differs from the signed ELF "
+			 "at offset %#zx (VA %#llx): expected %02x, found %02x", type, at,
+			 (unsigned long long)(rg->va + at), in->scratch[at], rg->bytes[at]);
 		*why = "loaded module bytes differ from the signed ELF";
 		return -EKEYREJECTED;
 	}
