@@ -5,6 +5,7 @@
 # `modelf_harness check` to find ld's bytes identical to its own.
 # usage: relocheck.sh HARNESS MODULE.ko WORKDIR   (prints one OK/FAIL line)
 set -u
+export ASAN_OPTIONS=detect_leaks=0   # the harness is a short-lived test tool
 H=$1
 K=$2
 W=$3
