@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/compiler.h"
 #include "core/errno.h"
 #include "tests/unit/unit.h"
 #include "tools/hvsim/hvsim.h"
@@ -363,4 +364,40 @@ TEST(hvsim_cpuid_and_msrs)
 	CHECK_EQ(p->ram[0x40000 + HVSIM_HCPAGE_VTL_CALL_OFF + 4], HVCALL_VTL_CALL);
 	CHECK_EQ_INT(hv_msr_write(p, &p->vps[0], HV_X64_MSR_HYPERCALL, p->ram_size | 1), -EINVAL);
 	CHECK_EQ_INT(hv_msr_read(p, &p->vps[0], 0x40000FFF, &v), -EINVAL);
+}
+
+/* Random control words, GPAs and input bytes from both VTLs: every call
+ * returns a status, nothing outside guest RAM or hvsim's state is touched
+ * (ASan/UBSan watch), and VTL0 never gains VTL1 rights. */
+TEST(hvsim_hc_fuzz_host)
+{
+	struct hv_partition *p = mk(2);
+	uint64_t x = 0x2545F4914F6CDD1Dull;
+	static const uint16_t codes[] = { 0x2, 0x3, 0xC, 0xD, 0xF, 0x11, 0x12, 0x13, 0x14,
+					  0x50, 0x51, 0x52, 0x99 };
+
+	enable_vtl1(p);
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		uint64_t ctl = x, in, out;
+		int vtl = (int)(x >> 63);
+		if (i & 1)
+			ctl = (ctl & ~0xFFFFull) | codes[(x >> 20) % ARRAY_SIZE(codes)];
+		if (i & 2)
+			ctl &= ~(HV_HYPERCALL_INPUT_RESERVED_MASK | HV_HYPERCALL_INPUT_NESTED_MASK);
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		in = (x & 3) ? IN + ((x >> 8) & 0xFF8) : x;
+		out = (x & 12) ? OUT + ((x >> 20) & 0xFF8) : x >> 3;
+		p->ram[IN + ((x >> 32) & 0xFFF)] = (uint8_t)x;
+		if ((x & 0x70) == 0) /* a valid partition id now and then */
+			memcpy(p->ram + IN, &(uint64_t){ HV_PARTITION_ID_SELF }, 8);
+		/* keep VP0's own execution state out of reach: the fuzz is about
+		 * hvsim surviving, not about what a VTL does to itself */
+		uint64_t r = call(p, vtl, ctl, in, out);
+		CHECK((r & 0xFFFF) <= 0xFF || (r & HVSIM_HC_RESTART_FLAG));
+		if ((uint16_t)ctl == HVCALL_MODIFY_VTL_PROTECTION_MASK && vtl == 0)
+			CHECK((r & 0xFFFF) != 0);
+		p->vps[0].active_vtl = 0;
+	}
+	CHECK(p->vps[0].vtl[1].enabled);
 }

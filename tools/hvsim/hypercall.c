@@ -437,7 +437,6 @@ uint64_t hv_hypercall(struct hv_partition *p, struct hv_vp *vp, uint64_t control
 	int st;
 
 	memset(h, 0, offsetof(struct hc, in));
-	memset(h->out, 0, sizeof(h->out));
 	h->p = p;
 	h->vp = vp;
 	h->control = control;
@@ -482,6 +481,7 @@ uint64_t hv_hypercall(struct hv_partition *p, struct hv_vp *vp, uint64_t control
 		if (h->in_len)
 			memcpy(h->in, gpa_ptr(p, in_gpa, h->in_len), h->in_len);
 	}
+	memset(h->out, 0, MIN(h->out_len, sizeof(h->out)));
 	st = dispatch(h);
 	/* output rep elements completed are written even on a later error */
 	if (!h->fast && h->out_len && (st == 0 || h->d->rep)) {
