@@ -22,6 +22,7 @@
 #include "hv/hv.h"
 #include "south_lvbs/lvbs.h"
 #include "south_lvbs/smoke.h"
+#include "vtl_protect/modval/hooks.h"
 #include "vtl_protect/vtlp.h"
 
 struct boot_info lvbs_boot;
@@ -67,6 +68,8 @@ static int start_policy(void)
 	}
 	r = vtlp_init(buf, buf ? lvbs_boot.policy_len : 0);
 	kfree(buf); /* the engine keeps what it needs */
+	if (r == 0)
+		modval_hooks_install(); /* VALIDATE_MODULE, KEXEC_VALIDATE, ... */
 	return r;
 }
 
