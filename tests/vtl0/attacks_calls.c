@@ -197,8 +197,9 @@ static void kd_bad_patchinfo(const struct vtl0_case *c)
 	/* a refused PatchInfo leaves the type empty (fail closed): load ours again */
 	int64_t r = vtl0_load_kdata();
 
-	gl_check(r == 0, "kdata_reload_after_refusal", "LOAD_KDATA again: R8=%lld (%s)",
-		 (long long)r, errname(r));
+	if (r)
+		gl_check(false, "kdata_reload_after_refusal", "LOAD_KDATA again: R8=%lld (%s)",
+			 (long long)r, errname(r));
 }
 
 /* ------------------------------------------------------ after end of boot */

@@ -61,6 +61,23 @@ static void join(char *out, size_t len, const char *const *needles)
 	out[n] = 0;
 }
 
+bool case_tentative, case_retry;
+
+/*
+ * VTL1 rate-limits its violation reports per class.  When a refused attack
+ * left no record, the case is run again after a pause (run_phase() in
+ * main.c) rather than failed at once; only the last attempt counts.
+ */
+static bool want_retry(const char *name, const char *what)
+{
+	if (!case_tentative)
+		return false;
+	case_retry = true;
+	if (v0.opt.verbose)
+		gl_printf("NOTE %s: %s; rate limit? running it again after a pause\n", name, what);
+	return true;
+}
+
 void expect_refused(const char *name, int faulted, const char *const *needles)
 {
 	char line[240], want[200];
@@ -77,6 +94,8 @@ void expect_refused(const char *name, int faulted, const char *const *needles)
 		return;
 	}
 	if (!ring_find(line, sizeof(line), needles)) {
+		if (want_retry(name, "refused but not recorded"))
+			return;
 		gl_check(false, name, "#GP, but VTL1 recorded nothing matching \"VIOLATION ... %s\" "
 			 "in its log ring", want);
 		return;
@@ -126,6 +145,8 @@ void expect_call_err(const char *name, int64_t got, int err, uint64_t id)
 	needles[2] = ndl("rule=%s:%s", call_rule(id), errname(-err));
 	needles[3] = NULL;
 	if (!ring_find(line, sizeof(line), needles)) {
+		if (want_retry(name, "refused but not recorded"))
+			return;
 		gl_check(false, name, "refused with -%s, but VTL1 recorded no \"VIOLATION ... %s %s %s\"",
 			 errname(-err), needles[0], needles[1], needles[2]);
 		return;

@@ -209,6 +209,7 @@ void expect_refused(const char *name, int faulted, const char *const *needles);
  * a bad-call with call=<id> and rule=<NAME>:<ERRNO>. */
 void expect_call_err(const char *name, int64_t got, int err, uint64_t id);
 void case_skip(const char *name, const char *why);
+extern bool case_tentative, case_retry;
 const char *errname(int64_t e);
 void workload_tick(void);
 void workload_init(void);
