@@ -1,0 +1,34 @@
+# tests/bench: host-side benchmarks and the `make bench` driver.
+#
+#   make bench     build/bench/bench (optimised, no sanitizers) and the VTL1
+#                  image, then tests/bench/run.py prints one table and writes
+#                  build/bench.json.  BENCH_REPS sets the repetitions.
+#
+# Fragments are read in path order (vtl_protect/ comes later), so sources are
+# named literally.  In-guest figures need tests/vtl0's bench mode (see
+# docs/performance.md).
+BENCH_DIR  := $(BUILD)/bench
+BENCH_BIN  := $(BENCH_DIR)/bench
+BENCH_REPS ?= 9
+BENCH_SRCS := tests/bench/bench.c north/north.c tests/north/fake_south.c \
+	core/fmt.c core/log.c core/errno.c \
+	$(filter-out vtl_protect/modval/hooks.c vtl_protect/modval/selftest.c, \
+		$(sort $(wildcard vtl_protect/modval/*.c)))
+BENCH_OBJS := $(patsubst %.c,$(BENCH_DIR)/obj/%.o,$(BENCH_SRCS))
+BENCH_GEN  := $(BUILD)/include/hv/tlfs.h $(BUILD)/sysinc/.stamp $(BUILD)/sysinc/bearssl/bearssl.h
+
+$(BENCH_DIR)/obj/%.o: %.c | $(BENCH_GEN)
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(filter-out -O1,$(HOST_CFLAGS)) -O2 -c $< -o $@
+
+$(BENCH_BIN): $(BENCH_OBJS)
+	$(call msg,HOSTLD,$@)
+	$(Q)$(HOSTCC) -o $@ $^ -Wl,--wrap=south_set_vtl0_protection -lbearssl
+
+.PHONY: bench-host
+bench-host: $(BENCH_BIN)
+
+bench: $(BENCH_BIN) $(BUILD)/vtlguard.elf
+	$(Q)$(PYTHON) tests/bench/run.py $(BENCH_BIN) $(BUILD)/vtlguard.elf $(BENCH_DIR)/work \
+		$(BUILD)/bench.json --reps $(BENCH_REPS)

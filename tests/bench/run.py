@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""`make bench`: run the host-side benchmarks, print one table, write JSON.
+
+usage: run.py BENCH_BINARY VTL1_ELF WORKDIR JSON_OUT [--reps N]
+
+Figures (each with the floor it is compared with, measured in the same run):
+  - South calls (= ModifyVtlProtectionMask hypercalls) to protect N pages
+    through the real north_protect()/north_protect_many() on the fake South,
+    vs ceil(N/510);
+  - modval's modsig_verify() of a 1 MiB signed module (gcc-built ELF,
+    openssl-signed like scripts/sign-file) vs `openssl dgst -sha256` +
+    `openssl cms -verify` on the same bytes;
+  - the VTL1 image's section sizes;
+  - in-guest figures (VTL call / intercept round trips, boot-to-ready), which
+    need the VTL0 test guest's bench mode: listed as not measured yet.
+"""
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+NOT_YET = "not measured yet: needs tests/vtl0 bench mode"
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, **kw)
+
+
+def env_info():
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    def ver(cmd):
+        try:
+            return sh(cmd).stdout.decode().splitlines()[0].strip()
+        except (OSError, subprocess.CalledProcessError, IndexError):
+            return "?"
+    virt = "?"
+    try:
+        virt = sh(["systemd-detect-virt"]).stdout.decode().strip()
+    except (OSError, subprocess.CalledProcessError):
+        virt = "none or unknown"
+    return {
+        "cpu": cpu, "cpus": os.cpu_count(), "kernel": platform.release(),
+        "virtualisation": virt,
+        "accelerator": "host process (fake South; no hypervisor involved)",
+        "cc": ver(["gcc", "--version"]), "openssl": ver(["openssl", "version"]),
+        "date_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+    }
+
+
+def make_module(work):
+    """A 1 MiB module: gcc-built ELF object plus 1 MiB of random rodata,
+    signed RSA-2048/SHA-256 and given Linux's appended-signature trailer."""
+    os.makedirs(work, exist_ok=True)
+    j = lambda n: os.path.join(work, n)
+    sh(["openssl", "req", "-x509", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", j("k.pem"),
+        "-out", j("c.pem"), "-days", "30", "-subj", "/CN=vtlguard-bench"])
+    sh(["openssl", "x509", "-in", j("c.pem"), "-outform", "DER", "-out", j("c.der")])
+    with open(j("mod.c"), "w") as f:
+        f.write("int bench_init(void) { return 0; }\n"
+                "__attribute__((section(\".modinfo\"), used)) static const char m[] = \"license=GPL\";\n")
+    sh(["gcc", "-c", "-O2", "-fno-pic", "-ffreestanding", j("mod.c"), "-o", j("small.o")])
+    with open(j("blob.bin"), "wb") as f:
+        f.write(os.urandom(1 << 20))
+    sh(["objcopy", "--add-section", ".rodata.bench=" + j("blob.bin"),
+        "--set-section-flags", ".rodata.bench=alloc,load,readonly,data,contents",
+        j("small.o"), j("mod.o")])
+    sh(["openssl", "cms", "-sign", "-in", j("mod.o"), "-signer", j("c.pem"), "-inkey", j("k.pem"),
+        "-binary", "-outform", "DER", "-nosmimecap", "-nocerts", "-noattr", "-md", "sha256",
+        "-out", j("mod.p7s")])
+    sig = open(j("mod.p7s"), "rb").read()
+    elf = open(j("mod.o"), "rb").read()
+    with open(j("module.ko"), "wb") as f:
+        f.write(elf + sig + bytes([0, 0, 2, 0, 0, 0, 0, 0]) + len(sig).to_bytes(4, "big") +
+                b"~Module signature appended~\n")
+    return j("c.der"), j("c.pem"), j("mod.o"), j("mod.p7s"), j("module.ko"), len(elf)
+
+
+def openssl_verify_ns(pem, content, sig, reps):
+    times = []
+    for _ in range(reps):
+        t0 = time.monotonic_ns()
+        sh(["openssl", "dgst", "-sha256", content])
+        sh(["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", sig, "-content",
+            content, "-certfile", pem, "-nointern", "-noverify", "-out", "/dev/null"])
+        times.append(time.monotonic_ns() - t0)
+    return min(times), statistics.median(times)
+
+
+def image_sizes(elf):
+    """Section sizes of the VTL1 image, grouped like size(1) but with rodata
+    apart (the LVBS loader maps text RX, rodata R, data+bss RW)."""
+    out = sh(["size", "-A", elf]).stdout.decode().splitlines()
+    groups = {"text": 0, "rodata": 0, "data": 0, "bss": 0}
+    for line in out:
+        parts = line.split()
+        if len(parts) < 3 or not parts[0].startswith("."):
+            continue
+        name, size = parts[0], int(parts[1])
+        if name.startswith((".text", ".hypercall")):
+            groups["text"] += size
+        elif name.startswith((".rodata", ".rela", ".dynamic", ".dynsym", ".dynstr", ".gnu.hash",
+                              ".hash", ".got", ".data.rel.ro", ".note", ".eh_frame")):
+            groups["rodata"] += size
+        elif name.startswith(".data"):
+            groups["data"] += size
+        elif name.startswith(".bss") or name.startswith(".stack") or "stack" in name:
+            groups["bss"] += size
+    return groups, os.path.getsize(elf)
+
+
+def main():
+    if len(sys.argv) < 5:
+        print(__doc__, file=sys.stderr)
+        return 2
+    bench, elf, work, json_out = sys.argv[1:5]
+    reps = 9
+    if "--reps" in sys.argv:
+        reps = int(sys.argv[sys.argv.index("--reps") + 1])
+    env = env_info()
+    result = {"environment": env, "protect": [], "modval": {}, "image": {}, "in_guest": {}}
+
+    for line in sh([bench, "protect", str(reps)]).stdout.decode().splitlines():
+        result["protect"].append(json.loads(line))
+
+    der, pem, content, sig, module, elf_len = make_module(work)
+    ours = json.loads(sh([bench, "modsig", der, module, str(reps * 2)]).stdout.decode())
+    omin, omed = openssl_verify_ns(pem, content, sig, reps)
+    result["modval"] = {
+        "module_bytes": os.path.getsize(module), "elf_bytes": elf_len,
+        "vtlguard": ours, "openssl_ns_min": omin, "openssl_ns_median": omed,
+        "ratio_median": ours["ns_median"] / omed if omed else None,
+        "note": "openssl figure is two process runs (dgst + cms -verify), startup included",
+    }
+    sizes, file_size = image_sizes(elf)
+    result["image"] = dict(sizes, file_bytes=file_size, elf=elf)
+    result["in_guest"] = {k: NOT_YET for k in (
+        "vtl_call_round_trip", "model_world_switch_floor", "memory_intercept_round_trip",
+        "cr4_intercept_emulated_round_trip", "boot_to_ready")}
+
+    os.makedirs(os.path.dirname(json_out) or ".", exist_ok=True)
+    with open(json_out, "w") as f:
+        json.dump(result, f, indent=1)
+        f.write("\n")
+
+    print("vtlguard benchmarks (host side)")
+    for k, v in env.items():
+        print(f"  {k:15} {v}")
+    print()
+    print(f"{'figure':58} {'value':>14} {'floor':>10} {'ratio':>7}")
+    print("-" * 92)
+    for p in result["protect"]:
+        name = f"protect {p['pages']} pages, {p['layout']}: South calls"
+        ratio = p["south_calls"] / p["floor"]
+        print(f"{name:58} {p['south_calls']:>14} {p['floor']:>10} {ratio:>7.2f}")
+    for p in result["protect"]:
+        if p["layout"] == "contiguous":
+            name = f"  north_protect {p['pages']} pages: cycles min/median"
+            print(f"{name:58} {p['cycles_min']:>7}/{p['cycles_median']:<7}")
+    m = result["modval"]
+    name = f"module validation {m['module_bytes'] >> 10} KiB: us median (vtlguard)"
+    print(f"{name:58} {ours['ns_median'] / 1000:>14.0f} {omed / 1000:>10.0f} "
+          f"{m['ratio_median']:>7.2f}")
+    print(f"{'  (floor: openssl dgst -sha256 + cms -verify, 2 processes)':58} "
+          f"{'min ' + format(ours['ns_min'] / 1000, '.0f'):>14} {'min ' + format(omin / 1000, '.0f'):>10}")
+    print(f"{'  modsig_verify cycles min/median':58} {ours['cycles_min']:>7}/{ours['cycles_median']:<7}")
+    for k in ("text", "rodata", "data", "bss"):
+        print(f"{'VTL1 image ' + k + ' (bytes)':58} {sizes[k]:>14}")
+    print(f"{'VTL1 image file (bytes)':58} {file_size:>14}")
+    for k in result["in_guest"]:
+        print(f"{k.replace('_', ' '):58} {NOT_YET}")
+    print(f"\nwrote {json_out}")
+    bad = [p for p in result["protect"] if p["layout"] == "contiguous" and p["south_calls"] != p["floor"]]
+    if bad:
+        print("bench: contiguous protection took more South calls than ceil(N/510)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
