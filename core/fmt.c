@@ -176,6 +176,7 @@ int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
 			if (lng == -1)
 				s = (short)s;
 			else if (lng == -2)
+				/* NOLINTNEXTLINE(bugprone-signed-char-misuse,cert-str34-c): %hhd */
 				s = (signed char)s;
 			emit_num(&o, s < 0 ? -(uint64_t)s : (uint64_t)s, s < 0, 10, false, &sp);
 			break;

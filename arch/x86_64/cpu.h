@@ -128,6 +128,7 @@ static inline uint64_t rdtsc(void)
 }
 
 /* One RDRAND attempt: returns 1 and the value, or 0 when the DRNG had none. */
+/* NOLINTNEXTLINE(readability-non-const-parameter): the asm output writes *v */
 static inline int rdrand64(uint64_t *v)
 {
 	unsigned char ok;

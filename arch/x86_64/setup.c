@@ -147,6 +147,7 @@ void cpu_features_enable(void)
 	}
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): depth 1, the inner calls pass no exclusion */
 static void add_ram(uint64_t pa, uint64_t size, uint64_t exclude_lo, uint64_t exclude_hi)
 {
 	uint64_t end = pa + size;
