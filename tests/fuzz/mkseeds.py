@@ -166,6 +166,50 @@ def module_seeds(tmp, openssl):
     return cert
 
 
+def c_array(text, name):
+    """Bytes of `static const uint8_t NAME[n] = { 0x.., ... };` in a C header."""
+    import re
+    m = re.search(r"\b" + name + r"\[\d+\]\s*=\s*\{([^}]*)\}", text)
+    return bytes(int(x, 16) for x in re.findall(r"0x([0-9a-fA-F]{2})", m.group(1))) if m else b""
+
+
+def signed_module_seeds():
+    """modcall: the modval suite's signed module (tests/modval/hooks_vectors.h)
+    loaded the way LVBS Linux hands it over, so fuzzing starts from a
+    VALIDATE_MODULE that succeeds (and makes text executable)."""
+    try:
+        text = open("tests/modval/hooks_vectors.h").read()
+    except OSError:
+        return
+    ko, cert = c_array(text, "hooks_ko"), c_array(text, "hooks_cert")
+    mtext, rodata, init = (c_array(text, n) for n in ("hooks_text", "hooks_rodata",
+                                                      "hooks_init_text"))
+    if not (ko and cert and mtext and len(ko) <= PAGE):
+        return
+    va = lambda t: 0xFFFFFFFFC0000000 + t * 0x100000
+    cert_pa, elf_pa, t_pa, d_pa, r_pa, i_pa = (BASE + k * PAGE for k in (2, 3, 4, 5, 6, 7))
+    kd = chain_page([(0, cert_pa, cert_pa + len(cert), 0)])
+    mod = chain_page([(0xFFFFC90000000000, elf_pa, elf_pa + len(ko), 7),
+                      (va(0), t_pa, t_pa + len(mtext), 0), (va(1), d_pa, d_pa + 0x40, 1),
+                      (va(2), r_pa, r_pa + len(rodata), 2), (va(4), i_pa, i_pa + len(init), 4)])
+    data = (kd + mod + cert.ljust(PAGE, b"\0") + ko.ljust(PAGE, b"\0") +
+            mtext.ljust(PAGE, b"\0") + bytes(PAGE) + rodata.ljust(PAGE, b"\0") + init)
+    write("modcall", "signed-module", vtlcall("modcall", [
+        (KDATA, 0, BASE, 1, 0), (VALIDATE, 0, BASE + PAGE, 5, 0), (FREEINIT, 0, 1, 0, 0),
+        (UNLOAD, 1, 1, 0, 0)], data))
+    write("vtlcall", "signed-module", vtlcall("vtlcall", [
+        (KDATA, 0, BASE, 1, 0), (VALIDATE, 0, BASE + PAGE, 5, 0), (PATCH, 0, t_pa, 0, 0),
+        (EOB, 1, 0, 0, 0)], data))
+    pe = c_array(text, "hooks_pe")
+    if pe:
+        pe_pa = BASE + 3 * PAGE
+        kx = chain_page([(0, BASE + 9 * PAGE, BASE + 10 * PAGE, 0),
+                         (0, pe_pa, pe_pa + len(pe), 1)])
+        write("modcall", "signed-kexec", vtlcall("modcall", [
+            (KDATA, 0, BASE, 1, 0), (KEXEC, 0, BASE + PAGE, 2, 0)],
+            kd + kx + cert.ljust(PAGE, b"\0") + pe))
+
+
 def boot_seeds(tmp, dtc):
     img_pa, img_size = 0x4200000, 0x600000
     hdr = lambda sel: struct.pack("<BQQ", sel, img_pa, img_size)
@@ -272,6 +316,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         vtl_seeds()
         cert = module_seeds(tmp, openssl)
+        signed_module_seeds()
         boot_seeds(tmp, dtc)
         policy_seeds(tmp, dtc)
         synic_seeds()
