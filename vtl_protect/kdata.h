@@ -34,6 +34,8 @@ enum vtlp_kdata_type {
  * -EINVAL for an unknown type.  The data stays valid and unchanged after
  * end of boot (LOAD_KDATA is refused from then on).
  */
+/* VTL0 virtual address of a loaded type's first byte (from its ranges). */
+int vtlp_kdata_va(enum vtlp_kdata_type type, uint64_t *va);
 int vtlp_kdata_get(enum vtlp_kdata_type type, const uint8_t **data, size_t *len);
 
 /* Precomputed text patch (struct heki_patch, 24 bytes, little-endian). */

@@ -106,7 +106,10 @@ TEST(vtlp_load_kdata_stores_copies)
 	CHECK_EQ(len, 0x64);
 	CHECK_EQ_INT(vtlp_kdata_get(VTLP_KDATA_REVOCATION_CERTS, &d, &len), 0);
 	CHECK_EQ(len, 0);
-	CHECK_EQ_INT(vtlp_kdata_get(VTLP_KDATA_KERNEL_DATA, &d, &len), -ENODATA);
+	/* KernelData is kept too (module validation resolves imports in it). */
+	CHECK_EQ_INT(vtlp_kdata_get(VTLP_KDATA_KERNEL_DATA, &d, &len), 0);
+	CHECK_EQ(len, 0x1000);
+	CHECK_EQ_INT(vtlp_kdata_get(VTLP_KDATA_KEXEC_TRAMPOLINE, &d, &len), -ENODATA);
 	CHECK_EQ_INT(vtlp_kdata_get(VTLP_KDATA_COUNT, &d, &len), -EINVAL);
 	/* Copy-in only: VTL0 changing its copy changes nothing in VTL1. */
 	memset(fake_ram(T_BUF + 0x0f00), 0x99, 0x100);

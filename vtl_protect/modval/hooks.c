@@ -94,6 +94,8 @@ static void ksyms_sync(void)
 	const char *why = "?";
 
 	memset(&mv.ksyms, 0, sizeof(mv.ksyms));
+	if (!va && vtlp_kdata_va(VTLP_KDATA_KERNEL_DATA, &va))
+		va = 0; /* KernelData's own ranges say where it lives in VTL0 */
 	if (!va || vtlp_kdata_get(VTLP_KDATA_KERNEL_INFO, &info, &ilen) ||
 	    vtlp_kdata_get(VTLP_KDATA_KERNEL_DATA, &data, &dlen) || !ilen || !dlen)
 		return;
