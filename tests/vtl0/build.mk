@@ -9,7 +9,7 @@ VTL0_SRCS   := tests/vtl0/main.c tests/vtl0/boot.c tests/vtl0/vsm.c tests/vtl0/c
 	tests/vtl0/smp.c tests/vtl0/ring.c tests/vtl0/cases.c tests/vtl0/workload.c \
 	tests/vtl0/lvbs_loader.c tests/vtl0/attacks_mem.c tests/vtl0/attacks_vtl1.c \
 	tests/vtl0/attacks_regs.c tests/vtl0/attacks_smp.c tests/vtl0/attacks_calls.c \
-	tests/vtl0/attacks_modules.c tests/vtl0/positive.c
+	tests/vtl0/attacks_modules.c tests/vtl0/positive.c core/errno.c
 VTL0_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(VTL0_SRCS)) $(BUILD)/guest/tests/vtl0/asm.o
 VTL0_POLICY_DTB := $(BUILD)/vtl0/suite-policy.dtb
 VTL0_SMP     ?= 2
@@ -31,6 +31,7 @@ $(VTL0_ELF): $(VTL0_OBJS) $(GUESTLIB_OBJS) tests/vtl0/vtl0.ld
 		--no-warn-rwx-segments -T tests/vtl0/vtl0.ld -o $@ $(VTL0_OBJS) $(GUESTLIB_OBJS)
 
 ALL_TARGETS += $(VTL0_ELF)
+TEST_SUITES += vtl0 vtl0-trust
 HOST_UNIT_SRCS += tests/vtl0/test_loader.c tests/vtl0/lvbs_loader.c
 .SECONDARY: $(VTL0_OBJS)
 

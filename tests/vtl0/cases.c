@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 
+#include "core/errno.h"
 #include "tools/hvsim/fmt.h"
 
 static char pool[32][96];
@@ -29,23 +30,14 @@ void ndl_reset(void)
 	pool_next = 0;
 }
 
+/* The name VTL1 uses for an errno (core/errno.c: its rule= strings). */
 const char *errname(int64_t e)
 {
-	switch (-e) {
-	case 0: return "ok";
-	case E_PERM: return "EPERM";
-	case E_NOENT: return "ENOENT";
-	case E_2BIG: return "E2BIG";
-	case E_ACCES: return "EACCES";
-	case E_FAULT: return "EFAULT";
-	case E_BUSY: return "EBUSY";
-	case E_NODEV: return "ENODEV";
-	case E_INVAL: return "EINVAL";
-	case E_NOSPC: return "ENOSPC";
-	case E_LOOP: return "ELOOP";
-	case E_OPNOTSUPP: return "EOPNOTSUPP";
-	default: return e >= 0 ? "non-negative" : "E?";
-	}
+	if (e == 0)
+		return "ok";
+	if (e > 0)
+		return "non-negative";
+	return e < -4095 ? "E?" : errno_name((int)e);
 }
 
 static void join(char *out, size_t len, const char *const *needles)
