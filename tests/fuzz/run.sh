@@ -17,7 +17,8 @@ set -u
 mode=$1; secs=$2; dir=$3; shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 jobs=${FUZZ_JOBS:-2}
-mkdir -p "$dir/artifacts" "$dir/logs"
+logs="$dir/logs-$mode"
+mkdir -p "$dir/artifacts" "$logs"
 pass=0; fail=0
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -37,17 +38,17 @@ replay() {
     local h=$1 what=$2; shift 2
     local files=("$@")
     [ ${#files[@]} -eq 0 ] && return 0
-    if "$dir/fuzz-$h" -runs=1 "${files[@]}" >"$dir/logs/$h-$what.log" 2>&1; then
+    if "$dir/fuzz-$h" -runs=1 "${files[@]}" >"$logs/$h-$what.log" 2>&1; then
         ok "fuzz-$h: $what: ${#files[@]} inputs replayed"
     else
-        bad "fuzz-$h: $what replay crashed (log: $dir/logs/$h-$what.log)"
-        grep -E "INVARIANT|ERROR: |SUMMARY" "$dir/logs/$h-$what.log" | head -5 | sed 's/^/    /'
+        bad "fuzz-$h: $what replay crashed (log: $logs/$h-$what.log)"
+        grep -E "INVARIANT|ERROR: |SUMMARY" "$logs/$h-$what.log" | head -5 | sed 's/^/    /'
     fi
 }
 
 # Fuzz one harness for $secs seconds; prints the executions reached.
 run_one() {
-    local h=$1 corpus=$2 log="$dir/logs/$h-fuzz.log"
+    local h=$1 corpus=$2 log="$logs/$h-fuzz.log"
     mkdir -p "$corpus"
     "$dir/fuzz-$h" -max_total_time="$secs" -max_len="$(max_len "$h")" -print_final_stats=1 \
         -timeout=25 -rss_limit_mb=2560 -artifact_prefix="$dir/artifacts/$h-" \
@@ -76,11 +77,11 @@ suite)
     pids=(); names=()
     for h in "$@"; do
         while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 0.5; done
-        run_one "$h" "$tmp/$h" >"$dir/logs/$h-result.txt" &
+        run_one "$h" "$tmp/$h" >"$logs/$h-result.txt" &
     done
     wait
     for h in "$@"; do
-        line=$(cat "$dir/logs/$h-result.txt")
+        line=$(cat "$logs/$h-result.txt")
         case $line in
             PASS*) ok "${line#PASS }" ;;
             *) bad "${line#FAIL }" ;;
