@@ -105,6 +105,35 @@ static inline void svm_xsetbv(uint32_t idx, uint64_t v)
 	__asm__ volatile("xsetbv" ::"c"(idx), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
+static inline uint64_t svm_xgetbv(uint32_t idx)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(idx));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* Extended-state save/restore of every component XCR0 enables (area 64-byte
+ * aligned, standard format) and the FXSAVE fallback (16-byte aligned). */
+static inline void svm_xsave(void *area)
+{
+	__asm__ volatile("xsave64 (%0)" ::"r"(area), "a"(~0u), "d"(~0u) : "memory");
+}
+
+static inline void svm_xrstor(const void *area)
+{
+	__asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"(~0u), "d"(~0u) : "memory");
+}
+
+static inline void svm_fxsave(void *area)
+{
+	__asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory");
+}
+
+static inline void svm_fxrstor(const void *area)
+{
+	__asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
+}
+
 static inline void svm_halt_forever(void)
 {
 	for (;;)

@@ -288,7 +288,13 @@ gl_vtl_return_regs:
 /* ---------------------------------------------------------- accessors */
 	.globl gl_outb, gl_inb, gl_rdmsr, gl_wrmsr, gl_cpuid, gl_lidt, gl_lgdt
 	.globl gl_read_cr0, gl_read_cr3, gl_read_cr4, gl_sti_nop_cli, gl_sidt, gl_sgdt
-	.globl gl_pause, gl_hlt
+	.globl gl_pause, gl_hlt, gl_xmm0_set, gl_xmm0_get
+gl_xmm0_set:
+	movq %rdi, %xmm0
+	ret
+gl_xmm0_get:
+	movq %xmm0, %rax
+	ret
 gl_pause:
 	pause
 	ret

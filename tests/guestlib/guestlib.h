@@ -81,6 +81,8 @@ uint64_t gl_read_cr0(void), gl_read_cr3(void), gl_read_cr4(void);
 void gl_sti_nop_cli(void);
 void gl_pause(void);   /* PAUSE: under hvsim with several VPs, lets another VP run */
 void gl_hlt(void);
+void gl_xmm0_set(uint64_t v); /* SSE register probes (per-VP FPU state) */
+uint64_t gl_xmm0_get(void);
 
 /* ---- Hyper-V ---- */
 /* Sets the guest OS id and enables the hypercall page at page (4 KiB, in

@@ -18,6 +18,10 @@ static uint8_t ap_stack[16384] PAGE, vtl1_stack[16384] PAGE, vtl1_ap_stack[16384
 static uint64_t call_off, return_off;
 
 static volatile unsigned int ap_alive, ap_go, ap_back, vtl1_vp0_ready, vtl1_ap_entered;
+static volatile unsigned int fp_go, fp_set, fp_check, fp_done;
+static volatile uint64_t ap_fp_seen;
+#define FP_VP0 0x1111222233334444ull
+#define FP_VP1 0x5555666677778888ull
 static volatile uint64_t ap_vp_index = ~0ull, vtl1_ap_vp_index = ~0ull;
 static volatile uint64_t vtl1_cmd_control, vtl1_cmd_in, vtl1_cmd_result;
 
@@ -46,6 +50,15 @@ void ap_entry(void)
 
 	ap_vp_index = gl_rdmsr(HV_X64_MSR_VP_INDEX);
 	ap_alive = 1;
+	/* each VP keeps its own SSE registers across VP switches */
+	while (!fp_go)
+		gl_pause();
+	gl_xmm0_set(FP_VP1);
+	fp_set = 1;
+	while (!fp_check)
+		gl_pause();
+	ap_fp_seen = gl_xmm0_get();
+	fp_done = 1;
 	while (!ap_go)
 		gl_pause();
 	gl_vtl_call_regs(gpa(hcpage0) + call_off, regs);
@@ -123,6 +136,11 @@ int gl_main(const struct hvsim_boot_info *bi)
 		    "start_vp");
 	GL_CHECK(wait_for(&ap_alive), "ap_runs_in_vtl0");
 	GL_CHECK_EQ(ap_vp_index, 1, "ap_vp_index_msr");
+	gl_xmm0_set(FP_VP0);
+	fp_go = 1;
+	GL_CHECK(wait_for(&fp_set) && gl_xmm0_get() == FP_VP0, "fpu_state_private_to_vp0");
+	fp_check = 1;
+	GL_CHECK(wait_for(&fp_done) && ap_fp_seen == FP_VP1, "fpu_state_private_to_vp1");
 	GL_CHECK_EQ(ST(gl_hvcall(gpa(hcpage0), HVCALL_START_VIRTUAL_PROCESSOR, gpa(in0), 0)),
 		    HV_STATUS_INVALID_VP_STATE, "start_vp_twice");
 

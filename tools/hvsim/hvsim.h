@@ -57,6 +57,10 @@ struct hv_vp {
 	int active_vtl;
 	struct svm_gprs gprs;    /* shared across VTLs (RAX lives in the VMCB and is copied) */
 	struct vtl_ctx vtl[HVSIM_NUM_VTLS];
+	/* x87/SSE/AVX state and XCR0 are per VP (shared by its VTLs); VPs take
+	 * turns on one physical CPU, so hvsim swaps them at each VP switch. */
+	void *fpu;
+	uint64_t xcr0;
 	bool msg_queued;         /* an intercept message waiting for a free SIM slot */
 	struct hv_message queued_msg;
 	uint64_t nr_exits, nr_hypercalls, nr_vtl_switches;

@@ -332,6 +332,57 @@ static void svm_init(void)
 	svm_write_cr4(svm_read_cr4() | (1ull << 9) | (1ull << 10));
 }
 
+/* Extended state of VPs that are not on the CPU (only used with > 1 VP). */
+static bool use_xsave;
+static uint64_t xcr0_all; /* every component the CPU supports (bits 62:0 of leaf 0xD.0) */
+
+static void fpu_init(struct hv_partition *p)
+{
+	uint32_t r[4], s[4];
+
+	if (p->nr_vps < 2)
+		return;
+	svm_cpuid(1, 0, r);
+	svm_cpuid(0xD, 1, s);
+	/* QEMU 7.2 refuses CR4.OSXSAVE unless a leaf 0xD.1 feature exists */
+	use_xsave = (r[2] & (1u << 26)) && s[0];
+	if (use_xsave) {
+		svm_write_cr4(svm_read_cr4() | (1ull << 18));
+		svm_cpuid(0xD, 0, s);
+		xcr0_all = (((uint64_t)s[3] << 32) | s[0]) & ~(1ull << 63);
+		if (s[2] > 4 * 4096)
+			hvsim_panic("XSAVE area larger than 16 KiB");
+	}
+	for (unsigned int i = 0; i < p->nr_vps; i++) {
+		struct hv_vp *vp = &p->vps[i];
+		vp->fpu = hv_alloc_pages(4); /* zeroed: XSTATE_BV 0 = init state */
+		if (!vp->fpu)
+			hvsim_panic("out of hvsim memory (FPU areas)");
+		uint32_t mxcsr = 0x1F80;        /* default: exceptions masked */
+		memcpy((uint8_t *)vp->fpu + 24, &mxcsr, 4);
+		vp->xcr0 = 1;                   /* x87 only, the reset value */
+	}
+	/* VP0 runs first with the CPU's state; save it on the first switch */
+}
+
+static void fpu_switch(struct hv_vp *from, struct hv_vp *to)
+{
+	if (!from->fpu || from == to)
+		return;
+	if (use_xsave) {
+		/* SSE registers are live whatever XCR0 says: save and restore
+		 * with every component enabled, then give the VP its XCR0 */
+		from->xcr0 = svm_xgetbv(0);
+		svm_xsetbv(0, xcr0_all);
+		svm_xsave(from->fpu);
+		svm_xrstor(to->fpu);
+		svm_xsetbv(0, to->xcr0);
+	} else {
+		svm_fxsave(from->fpu);
+		svm_fxrstor(to->fpu);
+	}
+}
+
 static struct hv_vp *next_vp(struct hv_partition *p, unsigned int after)
 {
 	for (unsigned int k = 1; k <= p->nr_vps; k++) {
@@ -386,6 +437,7 @@ void hvsim_main(uint32_t start_info)
 		if (vp_init(p, &p->vps[i], i))
 			hvsim_panic("out of hvsim memory (VPs)");
 	}
+	fpu_init(p);
 	load_guests(p, p->nr_vps);
 	p->vps[0].started = true;
 
@@ -406,6 +458,7 @@ void hvsim_main(uint32_t start_info)
 			if (n != vp)
 				hv_trace("switch vp%u -> vp%u (rip %#llx)", vp->index, n->index,
 					 (unsigned long long)n->vtl[n->active_vtl].vmcb->save.rip);
+			fpu_switch(vp, n);
 			vp = n;
 		}
 	}
