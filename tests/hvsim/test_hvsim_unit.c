@@ -145,6 +145,24 @@ TEST(hvsim_hc_enable_vtl)
 	v.vp_index = 5;
 	memcpy(p->ram + IN, &v, sizeof(v));
 	CHECK_EQ(ST(call(p, 0, HVCALL_ENABLE_VP_VTL, IN, 0)), HV_STATUS_INVALID_VP_INDEX);
+	/* a context VMRUN would refuse is refused by the hypercall */
+	struct hv_input_enable_partition_vtl pe = { HV_PARTITION_ID_SELF, 1, 0, { 0 } };
+	memcpy(p->ram + IN, &pe, sizeof(pe));
+	CHECK_EQ(ST(call(p, 0, HVCALL_ENABLE_PARTITION_VTL, IN, 0)), 0);
+	v.vp_index = 0;
+	v.vp_context.cr0 = 1ull << 31; /* PG without PE */
+	memcpy(p->ram + IN, &v, sizeof(v));
+	CHECK_EQ(ST(call(p, 0, HVCALL_ENABLE_VP_VTL, IN, 0)), HV_STATUS_INVALID_PARAMETER);
+	v.vp_context.cr0 = 0;
+	v.vp_context.cs.attributes = (1u << 13) | (1u << 14); /* L and D */
+	memcpy(p->ram + IN, &v, sizeof(v));
+	CHECK_EQ(ST(call(p, 0, HVCALL_ENABLE_VP_VTL, IN, 0)), HV_STATUS_INVALID_PARAMETER);
+	v.vp_context.cs.attributes = 0;
+	v.vp_context.efer = 1ull << 12; /* SVME is hvsim's */
+	memcpy(p->ram + IN, &v, sizeof(v));
+	CHECK_EQ(ST(call(p, 0, HVCALL_ENABLE_VP_VTL, IN, 0)), HV_STATUS_INVALID_PARAMETER);
+	CHECK(!p->vps[0].vtl[1].enabled);
+	p->vtl1_enabled = false;
 	enable_vtl1(p);
 	CHECK(p->vps[0].vtl[1].enabled);
 	CHECK_EQ(p->vps[0].vtl[1].vmcb->save.rip, 0x123000);

@@ -471,6 +471,7 @@ bool hvsim_handle_exit(struct hv_partition *p, struct hv_vp *vp)
 	case SVM_EXIT_VMRUN: case SVM_EXIT_VMRUN + 2: case SVM_EXIT_VMRUN + 3:
 	case SVM_EXIT_VMRUN + 4: case SVM_EXIT_VMRUN + 5: case SVM_EXIT_VMRUN + 6:
 	case 0x76: /* INVD */
+	case SVM_EXIT_MONITOR: case SVM_EXIT_MWAIT: case SVM_EXIT_MWAIT_COND:
 		vp_inject_exception(vp, vp->active_vtl, 6, false, 0);
 		break;
 	case SVM_EXIT_INVALID:

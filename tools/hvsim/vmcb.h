@@ -143,6 +143,9 @@ _Static_assert(sizeof(struct vmcb) == 4096, "vmcb");
 #define VMCB_I2_STGI        (1u << 4)
 #define VMCB_I2_CLGI        (1u << 5)
 #define VMCB_I2_SKINIT      (1u << 6)
+#define VMCB_I2_MONITOR     (1u << 10)
+#define VMCB_I2_MWAIT       (1u << 11)
+#define VMCB_I2_MWAIT_COND  (1u << 12)
 #define VMCB_I2_XSETBV      (1u << 13)
 
 /* exit codes */
@@ -164,6 +167,9 @@ _Static_assert(sizeof(struct vmcb) == 4096, "vmcb");
 #define SVM_EXIT_SHUTDOWN    0x07F
 #define SVM_EXIT_VMRUN       0x080
 #define SVM_EXIT_VMMCALL     0x081
+#define SVM_EXIT_MONITOR     0x08A
+#define SVM_EXIT_MWAIT       0x08B
+#define SVM_EXIT_MWAIT_COND  0x08C
 #define SVM_EXIT_XSETBV      0x08D
 #define SVM_EXIT_NPF         0x400
 #define SVM_EXIT_INVALID     ((uint64_t)-1)

@@ -77,7 +77,9 @@ void vp_setup_vmcb(struct hv_partition *p, struct hv_vp *vp, int vtl)
 	if (p->nr_vps > 1)
 		v->ctl.intercept_misc1 |= VMCB_I1_PAUSE;
 	v->ctl.intercept_misc2 = VMCB_I2_VMRUN | VMCB_I2_VMMCALL | VMCB_I2_VMLOAD |
-				 VMCB_I2_VMSAVE | VMCB_I2_STGI | VMCB_I2_CLGI | VMCB_I2_SKINIT;
+				 VMCB_I2_VMSAVE | VMCB_I2_STGI | VMCB_I2_CLGI | VMCB_I2_SKINIT |
+				 /* MWAIT would sleep the one physical CPU for good */
+				 VMCB_I2_MONITOR | VMCB_I2_MWAIT | VMCB_I2_MWAIT_COND;
 	v->ctl.iopm_base_pa = (vtl == 1 && p->iopm_vtl1) ? p->iopm_vtl1_pa : p->iopm_pa;
 	v->ctl.msrpm_base_pa = vp->vtl[vtl].msrpm_pa;
 	v->ctl.asid = 1 + vp->index * HVSIM_NUM_VTLS + (uint32_t)vtl;
@@ -160,6 +162,33 @@ static void load_seg(struct vmcb_seg *s, const struct hv_x64_segment_register *r
 	s->limit = r->limit;
 	s->sel = r->selector;
 	s->attr = vmcb_attr_from_hv(r->attributes);
+}
+
+/*
+ * The checks VMRUN itself makes on this state (AMD APM "canonicalization and
+ * consistency checks"), so a bad context is refused at the hypercall rather
+ * than stopping hvsim at the first VMRUN.
+ */
+bool vp_context_valid(const struct hv_initial_vp_context *c)
+{
+	uint16_t cs = c->cs.attributes;
+	const uint64_t efer_ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
+
+	if (c->efer & ~efer_ok)
+		return false;
+	if ((c->cr0 >> 32) || (!(c->cr0 & (1ull << 30)) && (c->cr0 & (1ull << 29))))
+		return false; /* CR0 high half, NW without CD */
+	if ((c->cr0 & (1ull << 31)) && !(c->cr0 & 1))
+		return false; /* PG without PE */
+	if ((c->efer & EFER_LME) && (c->cr0 & (1ull << 31)) && !(c->cr4 & (1ull << 5)))
+		return false; /* long mode paging without PAE */
+	if ((cs & (1u << 13)) && (cs & (1u << 14)))
+		return false; /* CS.L and CS.D together */
+	if (c->cr4 & ~0x1FFFFFFull)
+		return false; /* reserved CR4 bits */
+	if (c->cr3 >> 52)
+		return false;
+	return true;
 }
 
 /* HV_INITIAL_VP_CONTEXT -> VMCB save area (the caller copied it in). */
