@@ -204,7 +204,13 @@ int gl_main(const struct hvsim_boot_info *bi)
 
 	if (demo && !why) {
 		gl_printf("VTL1 LOG (read back from the log ring, violations and all):\n");
-		ring_dump_since(ring_start, "  | ");
+		if (flood_ring_to > flood_ring_from) {
+			ring_dump_range(ring_start, flood_ring_from, "  | ");
+			gl_printf("  | ... the flood's lines (see INFO flood) ...\n");
+			ring_dump_since(flood_ring_to, "  | ");
+		} else {
+			ring_dump_since(ring_start, "  | ");
+		}
 	}
 	return gl_summary();
 }

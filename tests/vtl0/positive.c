@@ -164,6 +164,8 @@ static void pos_measurements(const struct vtl0_case *c)
 
 /* ------------------------------------------------------------- flood */
 
+uint64_t flood_ring_from, flood_ring_to;
+
 static void flood(const struct vtl0_case *c)
 {
 	volatile uint8_t *p = (volatile uint8_t *)vtl0_victim_text + 40;
@@ -173,6 +175,7 @@ static void flood(const struct vtl0_case *c)
 	int64_t r;
 
 	ring_count_reset();
+	flood_ring_from = ring_head();
 	for (uint64_t i = 0; i < n; i++) {
 		faults += (uint64_t)probe_store8(p, orig);
 		if ((i & 1023) == 1023) {
@@ -188,6 +191,7 @@ static void flood(const struct vtl0_case *c)
 		}
 	}
 	t1 = vtl0_rdtsc();
+	flood_ring_to = ring_head();
 	r = vtl_call(0x1FFEDull, 0, 0, 0); /* still answering? (an unknown id) */
 	ring_count("class=mem-write", "mem-write", &reported, &limited);
 	gl_printf("INFO flood: %llu writes, %llu refused, %llu reported + %llu rate-limited in "

@@ -219,6 +219,17 @@ static int dump_fn(const char *text, void *arg)
 	return 0;
 }
 
+void ring_dump_range(uint64_t from, uint64_t to, const char *prefix)
+{
+	bool overrun;
+
+	if (ring_ok)
+		walk(from, to, dump_fn, (void *)prefix, &overrun);
+	if (ring_ok && overrun)
+		gl_printf("%s(lines %#llx..%#llx were overwritten)\n", prefix,
+			  (unsigned long long)from, (unsigned long long)to);
+}
+
 void ring_dump_since(uint64_t head_from, const char *prefix)
 {
 	bool overrun;

@@ -181,6 +181,8 @@ void ring_mark(void);
 int ring_find(char *out, size_t outlen, const char *const *needles);
 /* Every log line since the mark, printed (for the demo). */
 void ring_dump_since(uint64_t head_from, const char *prefix);
+void ring_dump_range(uint64_t from, uint64_t to, const char *prefix);
+extern uint64_t flood_ring_from, flood_ring_to; /* the flood's part of the ring */
 uint64_t ring_head(void);
 uint64_t ring_records(void);
 uint64_t ring_lost(void);
