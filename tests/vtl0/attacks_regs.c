@@ -38,17 +38,20 @@ static void cr4_clear_osfxsr(const struct vtl0_case *c) { cr_case(c, 4, gl_read_
 static void cr4_set_tsd(const struct vtl0_case *c) { cr_case(c, 4, gl_read_cr4() | CR4_TSD); }
 static void cr4_set_de(const struct vtl0_case *c) { cr_case(c, 4, gl_read_cr4() | CR4_DE); }
 
-static void cr4_clear_smep_smap(const struct vtl0_case *c)
+static void cr4_clear_bit(const struct vtl0_case *c, uint64_t bit, const char *name)
 {
 	uint64_t cr4 = gl_read_cr4();
 
-	if (!(cr4 & (CR4_SMEP | CR4_SMAP))) {
-		case_skip(c->name, "this CPU (qemu64) has no SMEP/SMAP, so VTL0 never set them; "
-			  "the pinned OSFXSR/TSD/DE cases cover the CR4 pin");
+	if (!(cr4 & bit)) {
+		case_skip(c->name, ndl("the CPU has no %s, so VTL0 never set it (see --cpu in "
+				       "tests/vtl0/run)", name));
 		return;
 	}
-	cr_case(c, 4, cr4 & ~(CR4_SMEP | CR4_SMAP));
+	cr_case(c, 4, cr4 & ~bit);
 }
+
+static void cr4_clear_smep(const struct vtl0_case *c) { cr4_clear_bit(c, CR4_SMEP, "SMEP"); }
+static void cr4_clear_smap(const struct vtl0_case *c) { cr4_clear_bit(c, CR4_SMAP, "SMAP"); }
 
 static uint64_t evil_rip(uint64_t cur) { (void)cur; return v0.mem.heap_pa + 7 * PAGE_SIZE; }
 static uint64_t flip_low(uint64_t cur) { return cur ^ 0x40; }
@@ -156,7 +159,8 @@ static void ltr(const struct vtl0_case *c)
 
 const struct vtl0_case vtl0_cases_regs[] = {
 	{ "cr0_clear_wp", cr0_clear_wp, CASE_RUN, "clear CR0.WP (write-protect off)" },
-	{ "cr4_clear_smep_smap", cr4_clear_smep_smap, CASE_RUN, "clear CR4.SMEP/SMAP" },
+	{ "cr4_clear_smep", cr4_clear_smep, CASE_RUN, "clear CR4.SMEP (run user pages in ring 0)" },
+	{ "cr4_clear_smap", cr4_clear_smap, CASE_RUN, "clear CR4.SMAP (touch user pages in ring 0)" },
 	{ "cr4_clear_osfxsr", cr4_clear_osfxsr, CASE_RUN, "clear pinned CR4.OSFXSR" },
 	{ "cr4_set_tsd", cr4_set_tsd, CASE_RUN, "set pinned CR4.TSD" },
 	{ "cr4_set_de", cr4_set_de, CASE_RUN, "set pinned CR4.DE" },

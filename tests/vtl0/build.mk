@@ -13,7 +13,7 @@ VTL0_SRCS   := tests/vtl0/main.c tests/vtl0/boot.c tests/vtl0/vsm.c tests/vtl0/c
 VTL0_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(VTL0_SRCS)) $(BUILD)/guest/tests/vtl0/asm.o
 VTL0_POLICY_DTB := $(BUILD)/vtl0/suite-policy.dtb
 VTL0_SMP     ?= 2
-VTL0_TIMEOUT ?= 600
+VTL0_TIMEOUT ?= 300
 VTL0_CMDLINE ?=
 
 $(VTL0_POLICY_DTB): tests/vtl0/suite-policy.dts

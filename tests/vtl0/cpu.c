@@ -72,6 +72,24 @@ static void build_tables(void)
 	pml4[1] = pa_of(alias_pdpt) | 3;
 }
 
+/* Like Linux: SMEP and SMAP on when the CPU has them (CPUID 7.0 EBX 7/20). */
+static void enable_smep_smap(void)
+{
+	uint32_t r[4];
+	uint64_t cr4 = gl_read_cr4();
+
+	gl_cpuid(0, 0, r);
+	if (r[0] < 7)
+		return;
+	gl_cpuid(7, 0, r);
+	if (r[1] & (1u << 7))
+		cr4 |= 1ull << 20;
+	if (r[1] & (1u << 20))
+		cr4 |= 1ull << 21;
+	if (cr4 != gl_read_cr4())
+		probe_mov_cr4(cr4);
+}
+
 static void load_tables(unsigned int vp)
 {
 	struct dtr g = { cpu_gdt_desc_limit, cpu_gdt_desc_base };
@@ -86,6 +104,7 @@ static void load_tables(unsigned int vp)
 		gl_lidt(&i);
 	}
 	vtl0_ltr(SEL_TSS(vp));
+	enable_smep_smap();
 	/* the syscall path of the workload (LSTAR is pinned by LOCK_REGS) */
 	gl_wrmsr(MSR_STAR, (uint64_t)SEL_CODE << 32 | (uint64_t)0x1B << 48);
 	gl_wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)vtl0_syscall_entry);
