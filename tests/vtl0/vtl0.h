@@ -33,7 +33,6 @@
 #define VSM_PATCH_TEXT           0x1FFEBull
 #define VSM_ALLOC_RINGBUFFER     0x1FFECull
 #define VTLG_GET_MEASUREMENTS    0x2FFE0ull
-#define VTLG_GET_VIOLATIONS      0x2FFE1ull /* proposed; see docs/testing.md */
 
 #define ATTR_R 1ull
 #define ATTR_W 2ull
@@ -81,7 +80,6 @@ struct vtl0 {
 	bool vtl1_up;               /* first VTL call returned 0 */
 	bool aps_in_vtl1;
 	bool protected_mem, locked, end_of_boot;
-	bool have_get_violations;
 };
 extern struct vtl0 v0;
 
@@ -200,8 +198,6 @@ struct vtl0_case {
 };
 #define CASE_BOOT 1
 #define CASE_RUN 2
-extern const struct vtl0_case vtl0_cases[];
-extern const size_t vtl0_ncases;
 
 /* Check an attack: it must have faulted with #GP, and VTL1 must have
  * recorded a VIOLATION line with every needle ("class=..", "gpa=..").
