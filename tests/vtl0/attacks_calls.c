@@ -300,6 +300,25 @@ static void patch_into_vtl1(const struct vtl0_case *c)
 		expect_call_err(c->name, r, E_FAULT, VSM_PATCH_TEXT);
 }
 
+static void patch_split_request(const struct vtl0_case *c)
+{
+	/* a request that crosses into a "next page" which is not a page */
+	uint8_t *pg = cpg(3);
+	uint8_t *req = pg + 4096 - 8;
+
+	lvbs_put64(req, pa_of(vtl0_jl_site));
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VSM_PATCH_TEXT, pa_of(req), pa_of(pg) + 8, 0), E_INVAL,
+			VSM_PATCH_TEXT);
+}
+
+static void measure_tiny_buffer(const struct vtl0_case *c)
+{
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VTLG_GET_MEASUREMENTS, pa_of(cpg(4)), 16, 0), E_NOSPC,
+			VTLG_GET_MEASUREMENTS);
+}
+
 static void ring_again(const struct vtl0_case *c)
 {
 	ring_mark();
@@ -364,6 +383,9 @@ const struct vtl0_case vtl0_cases_calls[] = {
 	{ "patch_text_not_a_site", patch_not_a_site, CASE_RUN, "PATCH_TEXT where no jump label is" },
 	{ "patch_text_bad_size", patch_bad_size, CASE_RUN, "PATCH_TEXT with size 9" },
 	{ "patch_text_into_vtl1", patch_into_vtl1, CASE_RUN, "PATCH_TEXT aimed at vtlguard's code" },
+	{ "patch_text_split_request", patch_split_request, CASE_RUN,
+	  "PATCH_TEXT request crossing into an unaligned pa1" },
+	{ "measurements_tiny_buffer", measure_tiny_buffer, CASE_RUN, "GET_MEASUREMENTS into 16 bytes" },
 	{ "ringbuffer_second", ring_again, CASE_RUN, "a second ALLOCATE_RINGBUFFER_MEMORY" },
 	{ "deputy_measurements_into_text", deputy_measure_into_text, CASE_RUN,
 	  "GET_MEASUREMENTS aimed at protected text" },
