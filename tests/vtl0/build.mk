@@ -6,7 +6,7 @@
 # Options: VTL0_SMP (default 2), VTL0_TIMEOUT (s), VTL0_CMDLINE (guest words).
 VTL0_ELF    := $(BUILD)/vtl0/vtl0-kernel.elf
 VTL0_SRCS   := tests/vtl0/main.c tests/vtl0/boot.c tests/vtl0/vsm.c tests/vtl0/cpu.c \
-	tests/vtl0/smp.c tests/vtl0/ring.c tests/vtl0/cases.c tests/vtl0/workload.c \
+	tests/vtl0/smp.c tests/vtl0/ring.c tests/vtl0/ring_walk.c tests/vtl0/cases.c tests/vtl0/workload.c \
 	tests/vtl0/lvbs_loader.c tests/vtl0/attacks_mem.c tests/vtl0/attacks_vtl1.c \
 	tests/vtl0/attacks_regs.c tests/vtl0/attacks_smp.c tests/vtl0/attacks_calls.c \
 	tests/vtl0/attacks_modules.c tests/vtl0/positive.c core/errno.c
@@ -32,7 +32,8 @@ $(VTL0_ELF): $(VTL0_OBJS) $(GUESTLIB_OBJS) tests/vtl0/vtl0.ld
 
 ALL_TARGETS += $(VTL0_ELF)
 TEST_SUITES += vtl0 vtl0-trust
-HOST_UNIT_SRCS += tests/vtl0/test_loader.c tests/vtl0/lvbs_loader.c
+HOST_UNIT_SRCS += tests/vtl0/test_loader.c tests/vtl0/lvbs_loader.c \
+	tests/vtl0/test_ring.c tests/vtl0/ring_walk.c
 .SECONDARY: $(VTL0_OBJS)
 
 VTL0_DEPS := $(VTL0_ELF) $(BUILD)/vtlguard.elf $(BUILD)/hvsim.elf

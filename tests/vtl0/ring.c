@@ -8,9 +8,9 @@
  * current head; VTL1 writes a record before it advances head.
  */
 #include "tests/vtl0/vtl0.h"
+#include "tests/vtl0/ring_walk.h"
 
-#define HDR 64
-#define REC_HDR 24
+#define HDR RING_HDR_BYTES
 
 static uint64_t mark_head;
 static uint64_t count_head;
@@ -74,41 +74,10 @@ static bool contains(const char *hay, const char *needle)
 	return find(hay, needle) != NULL;
 }
 
-/*
- * Walk records in [from, to): calls fn(text) for each log line.  Returns
- * the position reached.  A span longer than the data area means records
- * were overwritten: only the part that is certainly intact cannot be found
- * (record boundaries are lost), so the walk gives up and reports it.
- */
 static uint64_t walk(uint64_t from, uint64_t to, int (*fn)(const char *, void *), void *ctx,
 		     bool *overrun)
 {
-	uint64_t ds = data_size(), p = from;
-	char text[240];
-
-	*overrun = to - from > ds;
-	if (*overrun)
-		return to;
-	while (p < to) {
-		uint64_t pos = p % ds, room = ds - pos, len;
-		const volatile uint8_t *rec = ring() + HDR + pos;
-		size_t n = 0;
-
-		if (room < REC_HDR || rec[2] == 2) { /* pad: continue at offset 0 */
-			p += room;
-			continue;
-		}
-		len = (uint64_t)rec[0] | (uint64_t)rec[1] << 8;
-		if (rec[2] != 1 || len < REC_HDR || len % 8 || len > room)
-			break; /* torn or corrupt: stop here */
-		while (n + 1 < sizeof(text) && REC_HDR + n < len && rec[REC_HDR + n])
-			text[n] = (char)rec[REC_HDR + n], n++;
-		text[n] = 0;
-		p += len;
-		if (fn(text, ctx))
-			return p;
-	}
-	return p;
+	return ring_walk(ring() + HDR, data_size(), from, to, fn, ctx, overrun);
 }
 
 struct find_ctx {
