@@ -34,6 +34,20 @@ static void ap_attack(void *arg)
 	case 3:
 		j->faulted = probe_mov_cr0(gl_read_cr0() & ~(1ull << 16));
 		break;
+	case 4: {
+		uint8_t b;
+
+		j->faulted = probe_load8((const volatile void *)(uintptr_t)(v0.mem.region_pa +
+			LVBS_PG_BOOT_PARAMS * PAGE_SIZE), &b);
+		break;
+	}
+	case 5: {
+		struct __attribute__((packed)) { uint16_t limit; uint64_t base; } d;
+
+		gl_sidt(&d);
+		j->faulted = probe_lidt(&d);
+		break;
+	}
 	default:
 		break;
 	}
@@ -82,10 +96,29 @@ static void ap_cr0(const struct vtl0_case *c)
 	on_ap(c, 3, n);
 }
 
+static void ap_vtl1_read(const struct vtl0_case *c)
+{
+	const char *n[] = { "class=mem-read", "vp=1", "rule=vtl1-memory-read",
+			    ndl("gpa=%#llx", (unsigned long long)(v0.mem.region_pa +
+								 LVBS_PG_BOOT_PARAMS * PAGE_SIZE)),
+			    NULL };
+
+	on_ap(c, 4, n);
+}
+
+static void ap_lidt(const struct vtl0_case *c)
+{
+	const char *n[] = { "class=descriptor-table", "vp=1", "reg=IDTR", NULL };
+
+	on_ap(c, 5, n);
+}
+
 const struct vtl0_case vtl0_cases_smp[] = {
 	{ "ap_cr4_clear_pinned_bit", ap_cr4, CASE_RUN, "clear a pinned CR4 bit on VP 1" },
 	{ "ap_cr0_clear_wp", ap_cr0, CASE_RUN, "clear CR0.WP on VP 1" },
 	{ "ap_text_write", ap_text, CASE_RUN, "write protected text from VP 1" },
 	{ "ap_msr_lstar", ap_lstar, CASE_RUN, "rewrite LSTAR on VP 1" },
+	{ "ap_vtl1_read", ap_vtl1_read, CASE_RUN, "read VTL1's boot_params from VP 1" },
+	{ "ap_lidt", ap_lidt, CASE_RUN, "reload the IDT on VP 1" },
 	{ NULL, NULL, 0, NULL },
 };

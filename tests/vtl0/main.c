@@ -6,7 +6,7 @@
  * only if nothing failed).
  *
  * Command line (tools/hvsim/run --cmdline "..."), words separated by spaces:
- *   only=NAME      run just this case (after the full boot)
+ *   only=NAME      run just this case (after the full boot); NAME* a group
  *   skip=STEP      leave out one protection step (protect-text,
  *                  protect-rodata, protect-ro-after-init, protect-data,
  *                  load-kdata, lock-regs): the trust test
@@ -104,9 +104,17 @@ static void parse_cmdline(const char *c)
 		v0.opt.vtl1_mb = 16;
 }
 
+/* only=NAME, or only=PREFIX* for a group (only=vtl1_*) */
 static bool selected(const struct vtl0_case *c)
 {
-	return !v0.opt.only[0] || word_eq(c->name, __builtin_strlen(c->name), v0.opt.only);
+	const char *o = v0.opt.only, *n = c->name;
+
+	if (!o[0])
+		return true;
+	for (; *o && *o != '*'; o++, n++)
+		if (*o != *n)
+			return false;
+	return *o == '*' || !*n;
 }
 
 static unsigned int count_selected(void)
