@@ -42,10 +42,10 @@ static void ap_attack(void *arg)
 		break;
 	}
 	case 5: {
-		struct __attribute__((packed)) { uint16_t limit; uint64_t base; } d;
+		uint8_t d[10]; /* limit, base: reload the current IDT */
 
-		gl_sidt(&d);
-		j->faulted = probe_lidt(&d);
+		gl_sidt(d);
+		j->faulted = probe_lidt(d);
 		break;
 	}
 	default:
