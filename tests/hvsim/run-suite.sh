@@ -48,6 +48,7 @@ if [ -r "$fault" ]; then
     expect mmio_outside_ram 120 "outside RAM" --cmdline mmio "$fault"
     expect crash_msr 122 "reported a crash" --cmdline crash "$fault"
     expect blob_loaded 0 "3 passed, 0 failed" --cmdline blob --blob "$1" "$fault"
+    expect not_an_elf 121 "not a loadable" "$0"
 fi
 echo "hvsim: $tp passed, $tf failed"
 [ "$tf" -eq 0 ]

@@ -225,6 +225,10 @@ static uint64_t stage_file(struct hv_partition *p, const char *name, uint64_t *s
 
 	if (fwcfg_find(name, &key, &sz))
 		return 0;
+	if (!sz || sz > p->ram_size / 2) {
+		hv_log("%s is %u bytes: empty or more than half of guest RAM; raise -m", name, sz);
+		hvsim_panic("guest file does not fit");
+	}
 	uint64_t at = (p->ram_size - ALIGN_UP((uint64_t)sz, 4096)) & ~0xFFFull;
 	if (fwcfg_read(key, p->ram + at, sz))
 		hvsim_panic("fw_cfg read failed");
