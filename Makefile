@@ -138,8 +138,9 @@ ALL_TARGETS += $(BUILD)/vtlguard.elf $(BUILD)/vtlguard.stripped.elf
 QEMU       ?= qemu-system-x86_64
 QEMU_ACCEL ?= auto
 QEMU_APPEND ?=
-# The main demo. Until hvsim lands this is the smoke boot.
-run: qemu
+# The main demo: vtlguard protecting the VTL0 test kernel under hvsim, with a
+# readable report (tests/vtl0/run --demo). Exits 0 only if every case passed.
+run: demo-vtl0
 
 qemu: $(BUILD)/vtlguard.elf
 	$(Q)tools/qemu-smoke --accel $(QEMU_ACCEL) --append "$(QEMU_APPEND)" $(BUILD)/vtlguard.elf; \
