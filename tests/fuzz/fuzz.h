@@ -80,6 +80,8 @@ void fz_check_map(void);
  * fz_set_step() names the step in progress for those checks and reports.
  */
 void fz_set_step(const char *what, bool patch_text);
+/* FUZZ_SELFTEST=what is set: an interposer misbehaves on purpose. */
+bool fz_selftest(const char *what);
 /* South calls and pages seen since the last reset (bench and seeds). */
 extern unsigned long fz_prot_calls, fz_prot_pages, fz_vtl0_writes;
 

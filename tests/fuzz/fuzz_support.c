@@ -31,6 +31,18 @@ static size_t ndirty;
 static const char *step = "setup";
 static bool step_patch;
 
+/*
+ * FUZZ_SELFTEST=wx|vtl1|errno|write makes the interposers misbehave on
+ * purpose (grant W+X, name a VTL1 page, turn a result into -200, write into
+ * protected memory) so tests/fuzz/run.sh can show each invariant fires.
+ */
+static const char *selftest = "";
+
+bool fz_selftest(const char *what)
+{
+	return strcmp(selftest, what) == 0;
+}
+
 /* The core freestanding libc reports fortify failures here (host build). */
 void libc_fortify_fail(const char *what)
 {
@@ -85,6 +97,8 @@ void fz_south_reset(void)
 		have_pristine = true;
 		if (getenv("FUZZ_LOG"))
 			log_add_sink(stderr_sink);
+		if (getenv("FUZZ_SELFTEST"))
+			selftest = getenv("FUZZ_SELFTEST");
 	}
 	ram = fake_south.ram;
 	fake_south = pristine;
@@ -155,6 +169,8 @@ static bool known_errno(int64_t ret)
 
 void fz_check_result(const char *what, int64_t ret)
 {
+	if (fz_selftest("errno"))
+		ret = -200;
 	FZ_ASSERT(ret >= 0 || known_errno(ret), "%s returned %lld: not 0/token and not a "
 		  "known negative errno", what, (long long)ret);
 }
@@ -235,6 +251,10 @@ int __wrap_south_vtl0_write(uint64_t gpa, const void *src, size_t len)
 	uint64_t end = gpa + len;
 
 	fz_vtl0_writes++;
+	if (fz_selftest("write") && vtlp.nprots) {
+		gpa = vtlp.prots[0].start; /* as if VTL1 wrote into protected memory */
+		end = gpa + len;
+	}
 	FZ_ASSERT(end >= gpa, "VTL1 write at %#llx+%zu wraps", (unsigned long long)gpa, len);
 	FZ_ASSERT(!in_vtl1(gpa, end), "VTL1 wrote into its own memory for VTL0 at %#llx+%zu",
 		  (unsigned long long)gpa, len);
@@ -261,6 +281,14 @@ int __wrap_south_vtl0_write(uint64_t gpa, const void *src, size_t len)
 
 int __wrap_south_set_vtl0_protection(uint32_t perms, const uint64_t *gpfns, size_t count)
 {
+	uint64_t bad[1] = { FAKE_VTL1_START >> PAGE_SHIFT };
+
+	if (fz_selftest("wx"))
+		perms |= SOUTH_PROT_W | SOUTH_PROT_KX;
+	if (fz_selftest("vtl1")) {
+		gpfns = bad;
+		count = 1;
+	}
 	fz_prot_calls++;
 	fz_prot_pages += count;
 	FZ_ASSERT(count >= 1 && count <= SOUTH_MAX_GPFNS_PER_CALL,

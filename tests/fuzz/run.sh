@@ -77,6 +77,20 @@ suite)
         [ -n "${FUZZ_PENDING:-}" ] && replay "$h" pending "$here/pending/$h"/*
         shopt -u nullglob
     done
+    # The invariants can fail: each FUZZ_SELFTEST breaks one on purpose and
+    # the replay must then stop with "FUZZ INVARIANT BROKEN".
+    for t in wx:chain:wx vtl1:chain:protect-kernel errno:vtlcall:lock-eob write:vtlcall:ring-meas; do
+        IFS=: read -r what h seed <<<"$t"
+        case " $* " in *" $h "*) ;; *) continue ;; esac
+        log="$logs/selftest-$what.log"
+        if FUZZ_SELFTEST=$what "$dir/fuzz-$h" -runs=1 "$here/corpus/$h/$seed" >"$log" 2>&1; then
+            bad "fuzz-$h: FUZZ_SELFTEST=$what was not caught (log: $log)"
+        elif grep -q "FUZZ INVARIANT BROKEN" "$log"; then
+            ok "fuzz-$h: FUZZ_SELFTEST=$what caught: $(grep -m1 -o 'INVARIANT BROKEN.*' "$log" | cut -c1-70)"
+        else
+            bad "fuzz-$h: FUZZ_SELFTEST=$what failed without the invariant line (log: $log)"
+        fi
+    done
     tmp=$(mktemp -d "$dir/suite-corpus.XXXXXX")
     pids=(); names=()
     for h in "$@"; do
