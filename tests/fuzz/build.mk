@@ -36,7 +36,8 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	$(if $(FUZZ_HAVE_HOOKS),-DFZ_HAVE_HOOKS=1)
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined \
-	-Wl,--wrap=south_vtl0_write -Wl,--wrap=south_set_vtl0_protection
+	-Wl,--wrap=south_vtl0_write -Wl,--wrap=south_set_vtl0_protection \
+	-Wl,--wrap=modval_selftest
 FUZZ_LIBS := -lfdt -lbearssl
 
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRCS))
