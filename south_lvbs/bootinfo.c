@@ -44,6 +44,16 @@ static bool word_at(const char *cmdline, const char *p)
 	return p == cmdline || p[-1] == ' ';
 }
 
+bool boot_cmdline_has(const char *cmdline, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = cmdline; *p; p++)
+		if (word_at(cmdline, p) && strncmp(p, word, n) == 0 && (p[n] == '\0' || p[n] == ' '))
+			return true;
+	return false;
+}
+
 int boot_cmdline_parse(const char *cmdline, struct boot_info *out, const char **why)
 {
 	const char *p;

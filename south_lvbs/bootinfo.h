@@ -10,6 +10,7 @@
 #ifndef SOUTH_LVBS_BOOTINFO_H
 #define SOUTH_LVBS_BOOTINFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,9 @@ int boot_info_from_fdt(const void *fdt, size_t len, uint64_t image_pa, uint64_t 
 /* Either format: an FDT when the page starts with the FDT magic. */
 int boot_info_parse(const uint8_t *page, size_t len, const char *cmdline, uint64_t image_pa,
 		    uint64_t image_size, struct boot_info *out, const char **why);
+
+/* True when `word` is one whole space-separated word of the command line. */
+bool boot_cmdline_has(const char *cmdline, const char *word);
 
 /* Parse "possible_cpus=N" and "vtlguard.policy=PA,LEN" from a command line. */
 int boot_cmdline_parse(const char *cmdline, struct boot_info *out, const char **why);

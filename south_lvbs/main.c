@@ -15,27 +15,18 @@
 #include "core/page_alloc.h"
 #include "core/panic.h"
 #include "core/selftest.h"
+#include "south_lvbs/bootinfo.h"
 #include "south_lvbs/smoke.h"
 
 #ifndef VTLGUARD_VERSION
 #define VTLGUARD_VERSION "0.1.0"
 #endif
 
-static bool cmdline_has(const char *cmdline, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = cmdline; (p = strstr_simple(p, word)) != NULL; p += n)
-		if ((p == cmdline || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
-			return true;
-	return false;
-}
-
 static int run_selftests(const struct boot_handoff *h)
 {
 	const char *why;
 	int failed = 0;
-	bool inject = h->kind == BOOT_PVH && cmdline_has(h->cmdline, "vtlguard.inject=selftest");
+	bool inject = h->kind == BOOT_PVH && boot_cmdline_has(h->cmdline, "vtlguard.inject=selftest");
 
 	if (selftest_fdt(selftest_dtb, (size_t)((uintptr_t)selftest_dtb_end - (uintptr_t)selftest_dtb), &why) == 0 &&
 	    !inject) {
@@ -74,7 +65,7 @@ void image_main(const struct boot_handoff *h)
 		arch_qemu_exit(SMOKE_EXIT_SELFTEST_FAILED);
 		halt_forever();
 	}
-	if (h->kind == BOOT_PVH && cmdline_has(h->cmdline, "vtlguard.inject=fault")) {
+	if (h->kind == BOOT_PVH && boot_cmdline_has(h->cmdline, "vtlguard.inject=fault")) {
 		log_warn("injecting a page fault (vtlguard.inject=fault)");
 		*(volatile uint64_t *)0xffffc7fffffff000UL = 1; /* unmapped: #PF */
 	}

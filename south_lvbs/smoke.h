@@ -16,14 +16,4 @@
 
 void lvbs_main(const struct boot_handoff *h);
 
-static inline const char *strstr_simple(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (strncmp(hay, needle, n) == 0)
-			return hay;
-	return NULL;
-}
-
 #endif

@@ -154,3 +154,12 @@ TEST(south_bootinfo_fdt)
 	fdt_set_totalsize(page, 8192);
 	CHECK_EQ_INT(boot_info_parse(page, sizeof(page), NULL, IMAGE, 4 * MIB, &bi, &why), -EINVAL);
 }
+
+TEST(south_bootinfo_cmdline_words)
+{
+	CHECK(boot_cmdline_has("a vtlguard.inject=fault b", "vtlguard.inject=fault"));
+	CHECK(boot_cmdline_has("vtlguard.inject=fault", "vtlguard.inject=fault"));
+	CHECK(!boot_cmdline_has("xvtlguard.inject=fault", "vtlguard.inject=fault"));
+	CHECK(!boot_cmdline_has("vtlguard.inject=faulty", "vtlguard.inject=fault"));
+	CHECK(!boot_cmdline_has("", "vtlguard.inject=fault"));
+}
