@@ -23,6 +23,7 @@
 #define CTL_RSVD_MASK (HV_HYPERCALL_INPUT_RESERVED_MASK | HV_HYPERCALL_INPUT_NESTED_MASK)
 
 struct hc_desc {
+	const char *name;  /* for --trace */
 	uint16_t code;
 	bool rep;
 	bool varhead;      /* variable header allowed */
@@ -35,25 +36,25 @@ struct hc_desc {
 
 #define FLUSH_SPACE_SZ sizeof(struct hv_input_flush_virtual_address_space)
 static const struct hc_desc calls[] = {
-	{ HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE, false, false, true, FLUSH_SPACE_SZ, 0, 0, 0 },
-	{ HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST, true, false, false, FLUSH_SPACE_SZ, 8, 0, 0 },
-	{ HVCALL_MODIFY_VTL_PROTECTION_MASK, true, false, false,
+	{ "FlushVirtualAddressSpace", HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE, false, false, true, FLUSH_SPACE_SZ, 0, 0, 0 },
+	{ "FlushVirtualAddressList", HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST, true, false, false, FLUSH_SPACE_SZ, 8, 0, 0 },
+	{ "ModifyVtlProtectionMask", HVCALL_MODIFY_VTL_PROTECTION_MASK, true, false, false,
 	  sizeof(struct hv_input_modify_vtl_protection_mask), 8, 0, 0 },
-	{ HVCALL_ENABLE_PARTITION_VTL, false, false, true,
+	{ "EnablePartitionVtl", HVCALL_ENABLE_PARTITION_VTL, false, false, true,
 	  sizeof(struct hv_input_enable_partition_vtl), 0, 0, 0 },
-	{ HVCALL_ENABLE_VP_VTL, false, false, false, sizeof(struct hv_input_enable_vp_vtl), 0, 0, 0 },
-	{ HVCALL_VTL_CALL, false, false, true, 0, 0, 0, 0 },
-	{ HVCALL_VTL_RETURN, false, false, true, 0, 0, 0, 0 },
-	{ HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX, false, true, false, FLUSH_SPACE_SZ, 0, 0, 0 },
-	{ HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX, true, true, false, FLUSH_SPACE_SZ, 8, 0, 0 },
-	{ HVCALL_GET_VP_REGISTERS, true, false, false, sizeof(struct hv_input_get_set_vp_registers),
+	{ "EnableVpVtl", HVCALL_ENABLE_VP_VTL, false, false, false, sizeof(struct hv_input_enable_vp_vtl), 0, 0, 0 },
+	{ "VtlCall", HVCALL_VTL_CALL, false, false, true, 0, 0, 0, 0 },
+	{ "VtlReturn", HVCALL_VTL_RETURN, false, false, true, 0, 0, 0, 0 },
+	{ "FlushVirtualAddressSpaceEx", HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE_EX, false, true, false, FLUSH_SPACE_SZ, 0, 0, 0 },
+	{ "FlushVirtualAddressListEx", HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST_EX, true, true, false, FLUSH_SPACE_SZ, 8, 0, 0 },
+	{ "GetVpRegisters", HVCALL_GET_VP_REGISTERS, true, false, false, sizeof(struct hv_input_get_set_vp_registers),
 	  4, 0, sizeof(struct hv_u128) },
-	{ HVCALL_SET_VP_REGISTERS, true, false, false, sizeof(struct hv_input_get_set_vp_registers),
+	{ "SetVpRegisters", HVCALL_SET_VP_REGISTERS, true, false, false, sizeof(struct hv_input_get_set_vp_registers),
 	  sizeof(struct hv_register_assoc), 0, 0 },
-	{ HVCALL_TRANSLATE_VIRTUAL_ADDRESS, false, false, false,
+	{ "TranslateVirtualAddress", HVCALL_TRANSLATE_VIRTUAL_ADDRESS, false, false, false,
 	  sizeof(struct hv_input_translate_virtual_address), 0,
 	  sizeof(struct hv_output_translate_virtual_address), 0 },
-	{ HVCALL_START_VP, false, false, false, sizeof(struct hv_input_start_virtual_processor), 0, 0, 0 },
+	{ "StartVirtualProcessor", HVCALL_START_VP, false, false, false, sizeof(struct hv_input_start_virtual_processor), 0, 0, 0 },
 };
 
 static bool all_zero(const uint8_t *b, size_t n)
@@ -501,9 +502,11 @@ uint64_t hv_hypercall(struct hv_partition *p, struct hv_vp *vp, uint64_t control
 out:
 	*switched = h->switched;
 	if (p->trace && !h->switched)
-		hv_trace("vp%u VTL%d hypercall %#x%s reps %u..%u -> status %#x done %u", vp->index,
-			 vp->active_vtl, (unsigned)(uint16_t)control, h->fast ? " fast" : "",
-			 h->rep_start, h->rep_count, (unsigned)st, h->reps_done);
+		hv_trace("vp%u VTL%d hypercall %#x %s%s in %#llx out %#llx reps %u..%u -> status %#x done %u",
+			 vp->index, vp->active_vtl, (unsigned)(uint16_t)control,
+			 h->d ? h->d->name : "(unknown)", h->fast ? " fast" : "",
+			 (unsigned long long)in_gpa, (unsigned long long)out_gpa, h->rep_start,
+			 h->rep_count, (unsigned)st, h->reps_done);
 	if (st == 0 && h->restart)
 		return HVSIM_HC_RESTART_FLAG | h->reps_done;
 	return (uint64_t)st | ((uint64_t)h->reps_done << 32);
