@@ -271,8 +271,14 @@ void gl_vtl1_entry(void)
 		gl_memcpy(set, got, sizeof(set));
 		mb.entries++;
 		mb.last_entry_reason = ap->vtl_entry_reason;
-		if (ap->vtl_entry_reason == HV_VTL_ENTRY_REASON_INTERRUPT)
+		if (ap->vtl_entry_reason == HV_VTL_ENTRY_REASON_INTERRUPT) {
+			/* VTL0 was stopped mid-instruction stream: a normal
+			 * return must hand back its own RAX/RCX (the return
+			 * stub clobbers both) */
+			ap->vtl_ret_x64rax = got[0];
+			ap->vtl_ret_x64rcx = got[1];
 			vtl1_intercept();
+		}
 		else
 			vtl1_command(got, set);
 		ap->vtl_entry_reason = 0;
@@ -639,6 +645,30 @@ static void test_protection(void)
 	GL_CHECK_EQ(ST(hc0(HVCALL_GET_VP_REGISTERS | (1ull << 32), in0, prot[3])), HV_STATUS_ACCESS_DENIED,
 		    "hypercall_output_into_protected_page_denied");
 	vtl1_cmd(CMD_PROTECT, gpa(prot[3]), 1, HV_MAP_GPA_PERMISSIONS_MASK);
+	/* VsmPartitionConfig: enable protection with default mask R.  Every
+	 * page VTL1 never set becomes read-only for VTL0; VTL1 lifts pages
+	 * one by one as VTL0 touches them. */
+	mb.action = ACT_UNPROTECT;
+	n0 = mb.intercepts;
+	uint64_t cfg = HV_REGISTER_VSM_PARTITION_CONFIG_ENABLE_VTL_PROTECTION_MASK |
+		       ((uint64_t)HV_MAP_GPA_READABLE << HV_REGISTER_VSM_PARTITION_CONFIG_DEFAULT_VTL_PROTECTION_MASK_SHIFT);
+	GL_CHECK_EQ(ST(vtl1_cmd(CMD_SET_REG0, HV_REGISTER_VSM_PARTITION_CONFIG, cfg, 0)), 0,
+		    "partition_config_default_mask_set");
+	unsigned int n1 = mb.intercepts;
+	GL_CHECK(gl_probe_write64(prot[5], 5) == 0 && mb.intercepts > n1, "default_mask_applies_to_untouched_pages");
+	gl_memcpy(&mm, mb.last_msg + sizeof(mh), sizeof(mm));
+	GL_CHECK(mm.guest_physical_address == gpa(prot[5]) &&
+		 mm.header.intercept_access_type == HV_INTERCEPT_ACCESS_WRITE, "default_mask_intercept_gpa");
+	n1 = mb.intercepts;
+	GL_CHECK(gl_probe_write64(prot[0], 6) == 0 && mb.intercepts == n1, "explicit_mask_overrides_default");
+	vtl1_cmd(CMD_GET_REG0, HV_REGISTER_VSM_PARTITION_CONFIG, 0, 0);
+	GL_CHECK_EQ(ST(mb.status), 0, "partition_config_get");
+	GL_CHECK_EQ(mb.value, cfg, "partition_config_reads_back");
+	GL_CHECK_EQ(ST(vtl1_cmd(CMD_SET_REG0, HV_REGISTER_VSM_PARTITION_CONFIG, 1ull << 40, 0)),
+		    HV_STATUS_INVALID_PARAMETER, "partition_config_reserved_bits");
+	vtl1_cmd(CMD_SET_REG0, HV_REGISTER_VSM_PARTITION_CONFIG, 0, 0);
+	GL_CHECK(mb.intercepts > n0, "vtl0_kept_running_under_default_mask");
+	mb.action = ACT_GP;
 	/* bad masks and GFNs from VTL1 */
 	GL_CHECK_EQ(ST(vtl1_cmd(CMD_PROTECT, gpa(prot[4]), 1, HV_MAP_GPA_WRITABLE)),
 		    HV_STATUS_INVALID_PARAMETER, "protect_write_only_rejected");

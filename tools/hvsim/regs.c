@@ -166,7 +166,7 @@ int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		val[0] = 0;
 		return 0;
 	case HV_REGISTER_VSM_PARTITION_CONFIG:
-		if (vtl < 1)
+		if (vp->active_vtl < 1) /* VTL1's register, whatever input VTL it names */
 			return HV_STATUS_ACCESS_DENIED;
 		val[0] = p->vsm_partition_config;
 		return 0;
