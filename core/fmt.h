@@ -10,9 +10,9 @@
 
 #include <stdarg.h>
 #include <stddef.h>
-#include "core/compiler.h"
 
 int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintk(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+/* (format attribute spelled out: this header stays free of core/compiler.h) */
+int snprintk(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -4,7 +4,8 @@
 
 #include <stdarg.h>
 
-#include "tools/hvsim/fmt.h"
+#include "core/fmt.h"
+#include "core/libc/libc.h"
 #include "tools/hvsim/hvdefs.h"
 
 struct gl_results gl_results;
@@ -42,7 +43,7 @@ void gl_printf(const char *fmt, ...)
 	char buf[256];
 	va_list ap;
 	va_start(ap, fmt);
-	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintk(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	puts_raw(buf);
 }
@@ -52,7 +53,7 @@ void gl_check(bool ok, const char *name, const char *fmt, ...)
 	char buf[200];
 	va_list ap;
 	va_start(ap, fmt);
-	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintk(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (ok)
 		gl_results.passed++;
@@ -204,4 +205,11 @@ __attribute__((weak)) void gl_vtl1_entry(void)
 {
 	gl_printf("FAIL VTL1 entered but this guest has no VTL1 code\n");
 	gl_exit(126);
+}
+
+/* core/libc's fortified copies report overflows here. */
+void libc_fortify_fail(const char *what)
+{
+	gl_printf("guest: buffer overflow in %s\n", what);
+	gl_exit(99);
 }

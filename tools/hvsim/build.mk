@@ -6,13 +6,13 @@ HVSIM_ELF := $(BUILD)/hvsim.elf
 # Portable model code: also built into the host unit-test runner.
 HVSIM_CORE_SRCS := tools/hvsim/npt.c tools/hvsim/prot.c tools/hvsim/guestmem.c \
 	tools/hvsim/hypercall.c tools/hvsim/regs.c tools/hvsim/vp.c tools/hvsim/synth.c \
-	tools/hvsim/intercept.c tools/hvsim/insn.c tools/hvsim/fmt.c
+	tools/hvsim/intercept.c tools/hvsim/insn.c
 HVSIM_SRCS := $(HVSIM_CORE_SRCS) tools/hvsim/exit.c tools/hvsim/main.c tools/hvsim/fwcfg.c \
-	tools/hvsim/lib.c tools/hvsim/decode.c
+	tools/hvsim/decode.c core/fmt.c core/libc/string.c
 HVSIM_ASRCS := tools/hvsim/boot/entry.S arch/x86_64/svm.S
 
 HVSIM_CFLAGS := $(filter-out -fPIE,$(FREESTANDING_CFLAGS)) -fno-pie \
-	-mstack-protector-guard=global -isystem tools/hvsim/libc
+	-mstack-protector-guard=global
 HVSIM_ASFLAGS := $(filter-out -std=c11 -mgeneral-regs-only -fPIE,$(FREESTANDING_CFLAGS)) \
 	-fno-pie -D__ASSEMBLY__
 

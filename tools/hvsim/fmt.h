@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
+/* Old names for core/fmt.h; tests/vtl0 still uses them. */
 #ifndef HVSIM_FMT_H
 #define HVSIM_FMT_H
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int hv_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#include "core/fmt.h"
+
+#define hv_vsnprintf vsnprintk
+#define hv_snprintf  snprintk
+
 #endif

@@ -12,7 +12,8 @@
 #include "core/compiler.h"
 #include "tools/hvsim/bootinfo.h"
 #include "tools/hvsim/exit.h"
-#include "tools/hvsim/fmt.h"
+#include "core/fmt.h"
+#include "core/libc/libc.h"
 #include "tools/hvsim/fwcfg.h"
 #include "tools/hvsim/hvsim.h"
 #include "tools/hvsim/npt.h"
@@ -49,7 +50,7 @@ void hv_console_write(const char *prefix, const char *s, size_t n)
 static void vlog_line(const char *pfx, const char *fmt, va_list ap)
 {
 	char buf[256];
-	int n = hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	int n = vsnprintk(buf, sizeof(buf), fmt, ap);
 	hv_console_write(pfx, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
@@ -73,7 +74,7 @@ void hv_trace(const char *fmt, ...)
 
 void hv_snprintf_prefix(char *buf, size_t n, int vtl, unsigned int vp)
 {
-	hv_snprintf(buf, n, "[vtl%d/vp%u] ", vtl, vp);
+	snprintk(buf, n, "[vtl%d/vp%u] ", vtl, vp);
 }
 
 static __attribute__((noreturn)) void qemu_exit(int code)
@@ -95,6 +96,12 @@ void __stack_chk_fail(void)
 	hvsim_panic("stack protector tripped");
 }
 unsigned long __stack_chk_guard = 0x595e9fbd94fda766ul;
+
+/* core/libc's fortified copies report overflows here. */
+void libc_fortify_fail(const char *what)
+{
+	hvsim_panic(what);
+}
 
 /* Called from boot/entry.S for any CPU exception in hvsim itself. */
 void hvsim_exception(const uint64_t *frame);
