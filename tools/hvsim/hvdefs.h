@@ -41,9 +41,7 @@
 #define HV_FEATURE_GUEST_CRASH_MSR_AVAILABLE  HV_CPUID_FEATURES_EDX_GUEST_CRASH_REGS_AVAILABLE_MASK
 
 /* Crash-control "notify" bit: not in hv/spec yet (asked the hv owner). */
-#ifndef HV_CRASH_CTL_CRASH_NOTIFY_MASK
-#define HV_CRASH_CTL_CRASH_NOTIFY_MASK (1ull << 63)
-#endif
+#define HV_CRASH_CTL_CRASH_NOTIFY_MASK HV_GUEST_CRASH_CTL_CRASH_NOTIFY_MASK /* hv/spec 30_msr */
 
 /* registers */
 #define HV_REGISTER_HYPERCALL          HV_X64_REGISTER_HYPERCALL
