@@ -40,7 +40,7 @@
 #define HV_START_VIRTUAL_PROCESSOR            HV_CPUID_FEATURES_EBX_START_VIRTUAL_PROCESSOR_MASK
 #define HV_FEATURE_GUEST_CRASH_MSR_AVAILABLE  HV_CPUID_FEATURES_EDX_GUEST_CRASH_REGS_AVAILABLE_MASK
 
-/* Crash-control "notify" bit: not in hv/spec yet (asked the hv owner). */
+/* Crash-control "notify" bit (generated from hv/spec). */
 #define HV_CRASH_CTL_CRASH_NOTIFY_MASK HV_GUEST_CRASH_CTL_CRASH_NOTIFY_MASK /* hv/spec 30_msr */
 
 /* registers */
