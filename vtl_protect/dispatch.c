@@ -196,6 +196,8 @@ static const char *call_name(uint64_t id)
 		return names[id - VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL];
 	if (id == VTLGUARD_CALL_GET_MEASUREMENTS)
 		return "GET_MEASUREMENTS";
+	if (id == VTLGUARD_CALL_GET_VIOLATIONS)
+		return "GET_VIOLATIONS";
 	return "unknown";
 }
 
@@ -220,6 +222,8 @@ static int64_t dispatch_locked(unsigned int vp, uint64_t id, uint64_t a0, uint64
 		return vtlp_ring_alloc(a0, a1);
 	case VTLGUARD_CALL_GET_MEASUREMENTS:
 		return vtlp_get_measurements(a0, a1);
+	case VTLGUARD_CALL_GET_VIOLATIONS:
+		return vtlp_get_violations(a0, a1);
 	default:
 		return -EINVAL;
 	}
@@ -250,6 +254,7 @@ int64_t vtlp_vtl_call(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, ui
 	case VSM_VTL_CALL_FUNC_ID_PATCH_TEXT:
 	case VSM_VTL_CALL_FUNC_ID_ALLOCATE_RINGBUFFER_MEMORY:
 	case VTLGUARD_CALL_GET_MEASUREMENTS:
+	case VTLGUARD_CALL_GET_VIOLATIONS:
 		north_lock(&vtlp.lock);
 		ret = dispatch_locked(vp, id, a0, a1);
 		north_unlock(&vtlp.lock);

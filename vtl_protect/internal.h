@@ -84,6 +84,7 @@ int64_t vtlp_load_kdata(uint64_t pa, uint64_t nranges);
 int64_t vtlp_patch_text(uint64_t pa0, uint64_t pa1);
 int64_t vtlp_ring_alloc(uint64_t pa, uint64_t size);
 int64_t vtlp_get_measurements(uint64_t pa, uint64_t size);
+int64_t vtlp_get_violations(uint64_t pa, uint64_t size);
 void vtlp_kdata_reset(void);
 void vtlp_patch_reset(void);
 void vtlp_ring_reset(void);

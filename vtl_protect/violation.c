@@ -167,3 +167,98 @@ void vtlp_violation(const struct vtlp_violation *in)
 	else
 		log_debug("%s", line);
 }
+
+/*
+ * GET_VIOLATIONS(pa, size), vtlguard's own call (docs/vtl-call-abi.md): the
+ * per-class counters and the most recent records, so VTL0 tooling can report
+ * exactly what VTL1 refused.  Wire format is fixed here, not the internal
+ * struct.  Called with vtlp.lock held.
+ */
+struct viol_wire_hdr {
+	char magic[8];      /* "VTLGVIOL" */
+	uint32_t version;   /* 1 */
+	uint32_t record_size;
+	uint32_t nclasses;  /* VTLP_CLASS_COUNT */
+	uint32_t nrecords;
+	uint64_t total;     /* sum of the counters */
+	uint64_t counts[VTLP_CLASS_COUNT];
+	uint64_t reserved;
+};
+
+struct viol_wire_rec {
+	uint64_t seq, time;
+	uint32_t cls, vp;
+	uint64_t rip, addr, attempted, expected, mask;
+	uint8_t denied;
+	uint8_t pad[7];
+	char rule[40];
+};
+
+_Static_assert(sizeof(struct viol_wire_hdr) == 96, "GET_VIOLATIONS header is 96 bytes");
+_Static_assert(sizeof(struct viol_wire_rec) == 112, "GET_VIOLATIONS record is 112 bytes");
+
+int64_t vtlp_get_violations(uint64_t pa, uint64_t size)
+{
+	static struct vtlp_violation snap[VIOLATION_RECORDS];
+	static struct viol_wire_rec wire[VIOLATION_RECORDS];
+	struct viol_wire_hdr h;
+	size_t n;
+	uint64_t need;
+	int ret;
+
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, "VTLGVIOL", 8);
+	h.version = 1;
+	h.record_size = sizeof(struct viol_wire_rec);
+	h.nclasses = VTLP_CLASS_COUNT;
+	n = vtlp_violations(snap, VIOLATION_RECORDS);
+	north_lock(&viol_lock);
+	for (unsigned int c = 0; c < VTLP_CLASS_COUNT; c++) {
+		h.counts[c] = counters[c];
+		h.total += counters[c];
+	}
+	north_unlock(&viol_lock);
+	h.nrecords = (uint32_t)n;
+	memset(wire, 0, sizeof(wire));
+	for (size_t i = 0; i < n; i++) {
+		wire[i].seq = snap[i].seq;
+		wire[i].time = snap[i].time;
+		wire[i].cls = snap[i].cls;
+		wire[i].vp = snap[i].vp;
+		wire[i].rip = snap[i].rip;
+		wire[i].addr = snap[i].addr;
+		wire[i].attempted = snap[i].attempted;
+		wire[i].expected = snap[i].expected;
+		wire[i].mask = snap[i].mask;
+		wire[i].denied = snap[i].denied;
+		memcpy(wire[i].rule, snap[i].rule, sizeof(wire[i].rule));
+		wire[i].rule[sizeof(wire[i].rule) - 1] = '\0';
+	}
+	need = sizeof(h) + n * sizeof(wire[0]);
+	if (size < sizeof(h))
+		return -ENOSPC;
+	if (size > NORTH_COPY_MAX)
+		size = NORTH_COPY_MAX;
+	if (!vtlp_may_write_for_vtl0(pa, MIN(size, need))) {
+		log_warn("vtlp: GET_VIOLATIONS target [%#llx, +%#llx) is VTL1 or protected "
+			 "memory: refused", (unsigned long long)pa,
+			 (unsigned long long)MIN(size, need));
+		return -EACCES;
+	}
+	/* A short buffer gets the newest records that fit; the header says how
+	 * many follow. */
+	size_t first = 0;
+
+	if (size < need) {
+		size_t fit = (size_t)((size - sizeof(h)) / sizeof(wire[0]));
+
+		first = n - fit;
+		n = fit;
+		h.nrecords = (uint32_t)n;
+		need = sizeof(h) + n * sizeof(wire[0]);
+	}
+	ret = north_copy_out(pa, &h, sizeof(h));
+	if (!ret && n)
+		ret = north_copy_out(pa + sizeof(h), &wire[first], n * sizeof(wire[0]));
+	return ret ? ret : (int64_t)need;
+}

@@ -31,6 +31,7 @@
 #define VSM_VTL_CALL_FUNC_ID_ALLOCATE_RINGBUFFER_MEMORY 0x1FFEC
 /* vtlguard's own calls, outside the LVBS range (docs/vtl-call-abi.md). */
 #define VTLGUARD_CALL_GET_MEASUREMENTS                 0x2FFE0
+#define VTLGUARD_CALL_GET_VIOLATIONS                   0x2FFE1
 
 /* Range attributes (struct heki_range.attributes for PROTECT_MEMORY). */
 #define HEKI_ATTR_MEM_R         0x1u

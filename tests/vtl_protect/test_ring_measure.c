@@ -183,3 +183,44 @@ TEST(vtlp_violation_action_gp_is_silent)
 	CHECK_EQ(fake_south.vp[0].gp_injected, 1);
 	CHECK_EQ(vt_lines("VIOLATION"), 0);
 }
+
+TEST(vtlp_get_violations_reports_counts_and_records)
+{
+	const uint8_t *p = fake_ram(T_BUF);
+	uint64_t total, cr, bad;
+	uint32_t nrec, recsz;
+
+	vt_setup();
+	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_LOCK_REGS, 0, 0, 0), 0);
+	for (int i = 0; i < 3; i++)
+		fake_push_reg(0, NORTH_REG_CR4, 0, 0x1000 + i, 3);
+	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
+	CHECK_EQ_INT(vt_call(0x1ffdf, 7, 0, 0), -EINVAL); /* one bad call */
+
+	CHECK_EQ_INT(vt_call(VTLGUARD_CALL_GET_VIOLATIONS, T_BUF, 4096, 0), 96 + 4 * 112);
+	CHECK_MEM(p, "VTLGVIOL", 8);
+	memcpy(&recsz, p + 12, 4);
+	memcpy(&nrec, p + 20, 4);
+	memcpy(&total, p + 24, 8);
+	memcpy(&cr, p + 32 + 8 * VTLP_CLASS_CR, 8);
+	memcpy(&bad, p + 32 + 8 * VTLP_CLASS_BAD_CALL, 8);
+	CHECK_EQ(recsz, 112);
+	CHECK_EQ(nrec, 4);
+	CHECK_EQ(cr, 3);
+	CHECK_EQ(bad, 1);
+	CHECK_EQ(total, 4);
+	/* The last record is the bad call, with its rule. */
+	CHECK_EQ(*(const uint32_t *)(const void *)(p + 96 + 3 * 112 + 16), VTLP_CLASS_BAD_CALL);
+	CHECK(strstr((const char *)p + 96 + 3 * 112 + 72, "unknown") != NULL);
+
+	/* A short buffer gets the header and the newest records that fit. */
+	CHECK_EQ_INT(vt_call(VTLGUARD_CALL_GET_VIOLATIONS, T_BUF, 96 + 112 + 5, 0), 96 + 112);
+	memcpy(&nrec, p + 20, 4);
+	CHECK_EQ(nrec, 1);
+	/* Refusals: too small, VTL1 memory, protected memory. */
+	CHECK_EQ_INT(vt_call(VTLGUARD_CALL_GET_VIOLATIONS, T_BUF, 95, 0), -ENOSPC);
+	CHECK_EQ_INT(vt_call(VTLGUARD_CALL_GET_VIOLATIONS, 0x800000, 4096, 0), -EACCES);
+	CHECK_EQ_INT(vt_protect(T_TEXT, T_TEXT + 0x1000, HEKI_ATTR_MEM_R | HEKI_ATTR_MEM_X), 0);
+	CHECK_EQ_INT(vt_call(VTLGUARD_CALL_GET_VIOLATIONS, T_TEXT, 4096, 0), -EACCES);
+	vt_teardown();
+}
