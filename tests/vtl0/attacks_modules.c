@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Module and kexec validation cases (VALIDATE_MODULE, FREE_MODULE_INIT,
- * UNLOAD_MODULE, COPY_SECONDARY_KEY, KEXEC_VALIDATE).  The full set -
- * unsigned and tampered modules, a TOCTOU rewrite from another VP while VTL1
- * verifies, a validated module that runs - belongs to the module-validation
- * work (vtl_protect/modval); add those cases to this table.  What is here
- * needs no signed module: forged tokens must be refused and recorded.
+ * UNLOAD_MODULE, KEXEC_VALIDATE) that need no signed module: forged tokens
+ * and an unsigned blob must be refused and recorded.  Signed, tampered and
+ * TOCTOU modules, and signed/tampered kexec images, are in modules.c.
  */
 #include "tests/vtl0/vtl0.h"
 
@@ -74,6 +72,5 @@ const struct vtl0_case vtl0_cases_modules[] = {
 	{ "module_unload_forged_token", unload_forged, CASE_RUN, "UNLOAD_MODULE with a forged token" },
 	{ "module_unload_token_zero", unload_token_zero, CASE_RUN, "UNLOAD_MODULE with token 0" },
 	{ "module_validate_unsigned", validate_garbage, CASE_RUN, "VALIDATE_MODULE on an unsigned blob" },
-	/* module-validation helper: signed/tampered/TOCTOU/positive cases go here */
 	{ NULL, NULL, 0, NULL },
 };

@@ -9,8 +9,10 @@ VTL0_SRCS   := tests/vtl0/main.c tests/vtl0/boot.c tests/vtl0/vsm.c tests/vtl0/c
 	tests/vtl0/smp.c tests/vtl0/ring.c tests/vtl0/ring_walk.c tests/vtl0/cases.c tests/vtl0/workload.c \
 	tests/vtl0/lvbs_loader.c tests/vtl0/attacks_mem.c tests/vtl0/attacks_vtl1.c \
 	tests/vtl0/attacks_regs.c tests/vtl0/attacks_smp.c tests/vtl0/attacks_calls.c \
-	tests/vtl0/attacks_modules.c tests/vtl0/positive.c core/errno.c
-VTL0_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(VTL0_SRCS)) $(BUILD)/guest/tests/vtl0/asm.o
+	tests/vtl0/attacks_modules.c tests/vtl0/modules.c tests/vtl0/modload.c \
+	tests/vtl0/positive.c core/errno.c
+VTL0_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(VTL0_SRCS)) $(BUILD)/guest/tests/vtl0/asm.o \
+	$(BUILD)/guest/tests/vtl0/modblobs.o
 VTL0_POLICY_DTB := $(BUILD)/vtl0/suite-policy.dtb
 VTL0_SMP     ?= 2
 VTL0_TIMEOUT ?= 300
@@ -23,6 +25,15 @@ $(VTL0_POLICY_DTB): tests/vtl0/suite-policy.dts
 
 $(BUILD)/guest/tests/vtl0/asm.o: $(VTL0_POLICY_DTB)
 $(BUILD)/guest/tests/vtl0/asm.o: GUEST_ASFLAGS += -DVTL0_POLICY_DTB='"$(VTL0_POLICY_DTB)"'
+
+# Keys, signed test modules and a signed kexec image, made at build time
+# (tests/vtl0/mkmod.sh) and embedded by modblobs.S.
+VTL0_MODDIR := $(BUILD)/vtl0/mod
+$(VTL0_MODDIR)/stamp: tests/vtl0/mkmod.sh tests/vtl0/testmod.c
+	$(call msg,GEN,$(VTL0_MODDIR))
+	$(Q)tests/vtl0/mkmod.sh $(VTL0_MODDIR)
+$(BUILD)/guest/tests/vtl0/modblobs.o: $(VTL0_MODDIR)/stamp
+$(BUILD)/guest/tests/vtl0/modblobs.o: GUEST_ASFLAGS += -Wa,-I$(VTL0_MODDIR)
 
 $(VTL0_ELF): $(VTL0_OBJS) $(GUESTLIB_OBJS) tests/vtl0/vtl0.ld
 	$(call msg,LD,$@)

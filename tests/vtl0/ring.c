@@ -85,13 +85,14 @@ struct find_ctx {
 	char *out;
 	size_t outlen;
 	bool found;
+	bool any;     /* any line, not only VIOLATION records */
 };
 
 static int find_fn(const char *text, void *arg)
 {
 	struct find_ctx *c = arg;
 
-	if (!contains(text, "VIOLATION"))
+	if (!c->any && !contains(text, "VIOLATION"))
 		return 0;
 	for (const char *const *n = c->needles; *n; n++)
 		if (!contains(text, *n))
@@ -107,15 +108,25 @@ static int find_fn(const char *text, void *arg)
 	return 1;
 }
 
-int ring_find(char *out, size_t outlen, const char *const *needles)
+static int find_common(char *out, size_t outlen, const char *const *needles, bool any)
 {
-	struct find_ctx c = { needles, out, outlen, false };
+	struct find_ctx c = { needles, out, outlen, false, any };
 	bool overrun;
 
 	if (!ring_ok)
 		return 0;
 	walk(mark_head, ring_head(), find_fn, &c, &overrun);
 	return c.found ? 1 : 0;
+}
+
+int ring_find(char *out, size_t outlen, const char *const *needles)
+{
+	return find_common(out, outlen, needles, false);
+}
+
+int ring_find_line(char *out, size_t outlen, const char *const *needles)
+{
+	return find_common(out, outlen, needles, true);
 }
 
 struct count_ctx {

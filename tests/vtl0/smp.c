@@ -39,6 +39,23 @@ void smp_run_on(unsigned int vp, vtl0_ap_fn fn, void *arg)
 		vtl0_pause();
 }
 
+void smp_start_on(unsigned int vp, vtl0_ap_fn fn, void *arg)
+{
+	struct mailbox *m = &mbox[vp];
+
+	m->fn = fn;
+	m->arg = arg;
+	__atomic_store_n(&m->req, m->req + 1, __ATOMIC_RELEASE);
+}
+
+void smp_wait(unsigned int vp)
+{
+	struct mailbox *m = &mbox[vp];
+
+	while (__atomic_load_n(&m->done, __ATOMIC_ACQUIRE) != m->req)
+		vtl0_pause();
+}
+
 void vtl0_ap_main(void)
 {
 	unsigned int vp = vtl0_vp_index();

@@ -50,7 +50,12 @@
 #define E_INVAL 22
 #define E_NOSPC 28
 #define E_LOOP 40
+#define E_NODATA 61
+#define E_BADMSG 74
 #define E_OPNOTSUPP 95
+#define E_NOKEY 126
+#define E_KEYREVOKED 128
+#define E_KEYREJECTED 129
 
 /* ---- guest memory plan (all identity mapped) ---- */
 struct vtl0_mem {
@@ -59,6 +64,7 @@ struct vtl0_mem {
 	uint64_t heap_pa, heap_size;       /* protected R|W: "heap" for attacks */
 	uint64_t ring_pa, ring_size;       /* ALLOCATE_RINGBUFFER_MEMORY */
 	uint64_t victim_pa;                /* unprotected pages used as range targets */
+	uint64_t mod_pa, mod_size;         /* module/kexec load area (modules.c) */
 };
 
 struct vtl0_opts {
@@ -125,6 +131,11 @@ extern char vtl0_victim_text[];     /* 64 bytes of text nobody executes */
 int vtl0_static_key(void);          /* 0 while the jump-label site is a NOP, 1 when patched */
 extern char vtl0_jl_site[], vtl0_jl_target[];
 extern const char vtl0_policy_dtb[], vtl0_policy_dtb_end[];
+/* modblobs.S: what tests/vtl0/mkmod.sh generated at build time */
+extern const uint8_t vtl0_mod_good[], vtl0_mod_good_end[], vtl0_mod_other[], vtl0_mod_other_end[],
+	vtl0_mod_revoked[], vtl0_mod_revoked_end[], vtl0_mod_blocked[], vtl0_mod_blocked_end[],
+	vtl0_mod_certs[], vtl0_mod_certs_end[], vtl0_mod_revoked_cert[], vtl0_mod_revoked_cert_end[],
+	vtl0_mod_blocklist[], vtl0_mod_blocklist_end[], vtl0_mod_kexec[], vtl0_mod_kexec_end[];
 static inline uint64_t vtl0_policy_len(void)
 {
 	return (uint64_t)(uintptr_t)vtl0_policy_dtb_end - (uint64_t)(uintptr_t)vtl0_policy_dtb;
@@ -164,6 +175,9 @@ uint64_t pa_of(const volatile void *p);
 /* ---- smp.c ---- */
 typedef void (*vtl0_ap_fn)(void *arg);
 void smp_run_on(unsigned int vp, vtl0_ap_fn fn, void *arg);
+/* Start fn on VP vp (vp >= 1) without waiting; smp_wait() waits for it. */
+void smp_start_on(unsigned int vp, vtl0_ap_fn fn, void *arg);
+void smp_wait(unsigned int vp);
 extern volatile uint64_t ap_ticks[VTL0_MAX_VPS];
 extern volatile uint32_t ap_online[VTL0_MAX_VPS];
 extern volatile uint8_t *volatile ap_boot_signal;
@@ -177,6 +191,8 @@ void ring_mark(void);
 /* Finds a VIOLATION line newer than the mark containing every needle
  * (NULL-terminated list); copies it to out.  1 found, 0 not. */
 int ring_find(char *out, size_t outlen, const char *const *needles);
+/* The same for any log line (not only VIOLATION records). */
+int ring_find_line(char *out, size_t outlen, const char *const *needles);
 /* Every log line since the mark, printed (for the demo). */
 void ring_dump_since(uint64_t head_from, const char *prefix);
 void ring_dump_range(uint64_t from, uint64_t to, const char *prefix);

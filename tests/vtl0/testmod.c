@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The test module the VTL0 test kernel loads through VALIDATE_MODULE
+ * (tests/vtl0/modules.c).  Built by tests/vtl0/mkmod.sh like a Linux module
+ * (-mcmodel=kernel, relocatable, no PIC), so it carries PLT32/PC32/32S and
+ * R_X86_64_64 relocations the guest must apply at the addresses it reports.
+ * TESTMOD_VARIANT makes a second, differently hashed module for the
+ * blocklist case.
+ */
+#ifndef TESTMOD_VARIANT
+#define TESTMOD_VARIANT 0
+#endif
+
+int testmod_run(void);
+static const char testmod_msg[] = "vtl0 test module";    /* .rodata */
+int testmod_calls;                                        /* .bss: Data */
+int testmod_scale = 3 + TESTMOD_VARIANT;                  /* .data: Data */
+int (*const testmod_table[2])(void) = { testmod_run, 0 }; /* .rodata, R_X86_64_64 */
+
+/* noipa: real calls (PLT32) and real loads (PC32), not folded constants */
+__attribute__((noipa)) static int testmod_helper(int x, const char *msg)
+{
+	return x * testmod_scale + msg[1];               /* 't' */
+}
+
+/* 0x5e00 + 3 * 7 + 't' when every relocation was applied right */
+__attribute__((noipa)) int testmod_run(void)
+{
+	int (*const volatile *slot)(void) = &testmod_table[0]; /* mov $sym: 32S */
+
+	testmod_calls++;
+	if (*slot != testmod_run)
+		return -1;
+	return 0x5e00 + testmod_helper(7, testmod_msg);
+}
+
+__attribute__((section(".init.rodata"))) const int testmod_init_table[4] = { 1, 2, 3, 4 };
+
+/* 1000 + 3 * 10 + 1 */
+__attribute__((section(".init.text"))) int testmod_init(void)
+{
+	const volatile int *t = testmod_init_table;
+
+	return 1000 + t[2] * 10 + testmod_run() / 0x5e00;
+}
