@@ -361,6 +361,10 @@ int vtl0_protect_kernel(void)
 		range_put(p2, n2++, v0.mem.heap_pa, v0.mem.heap_pa + v0.mem.heap_size,
 			  ATTR_R | ATTR_W);
 	}
+	/* the module load area is ordinary kernel memory, RW and never
+	 * executable, as LVBS declares all of RAM but text: module text may
+	 * become executable only through VALIDATE_MODULE (modules.c) */
+	range_put(p2, n2++, v0.mem.mod_pa, v0.mem.mod_pa + v0.mem.mod_size, ATTR_R | ATTR_W);
 	chain_put(p1, n2 ? pa_of(p2) : 0, n1);
 	chain_put(p2, 0, n2);
 	if (!n1) { /* everything skipped from page 1: start at page 2 */
@@ -370,18 +374,21 @@ int vtl0_protect_kernel(void)
 	}
 	r = vtl_call(VSM_PROTECT_MEMORY, pa_of(p1), n1 + n2, 0);
 	gl_check(r == 0, "boot_protect_memory",
-		 "PROTECT_MEMORY(text R|X, rodata R, ro_after_init R|IMMUTABLE, data+heap R|W; "
+		 "PROTECT_MEMORY(text R|X, rodata R, ro_after_init R|IMMUTABLE, data+heap+modules R|W; "
 		 "%u ranges on 2 chained pages): R8=%lld (%s)", n1 + n2, (long long)r, errname(r));
 	v0.protected_mem = r == 0;
 	gl_printf("INFO protected: text %#llx-%#llx R|X, rodata %#llx-%#llx R, ro_after_init "
-		  "%#llx-%#llx R|IMMUTABLE, data %#llx-%#llx R|W, heap %#llx-%#llx R|W\n",
+		  "%#llx-%#llx R|IMMUTABLE, data %#llx-%#llx R|W, heap %#llx-%#llx R|W, "
+		  "modules %#llx-%#llx R|W\n",
 		  (unsigned long long)pa_of(__vtl0_text_start), (unsigned long long)pa_of(__vtl0_text_end),
 		  (unsigned long long)pa_of(__vtl0_rodata_start),
 		  (unsigned long long)pa_of(__vtl0_rodata_end),
 		  (unsigned long long)pa_of(__vtl0_roai_start), (unsigned long long)pa_of(__vtl0_roai_end),
 		  (unsigned long long)pa_of(__vtl0_data_start), (unsigned long long)pa_of(__vtl0_data_end),
 		  (unsigned long long)v0.mem.heap_pa,
-		  (unsigned long long)(v0.mem.heap_pa + v0.mem.heap_size));
+		  (unsigned long long)(v0.mem.heap_pa + v0.mem.heap_size),
+		  (unsigned long long)v0.mem.mod_pa,
+		  (unsigned long long)(v0.mem.mod_pa + v0.mem.mod_size));
 
 	if (!skipped("load-kdata")) {
 		r = vtl0_load_kdata();

@@ -15,11 +15,14 @@
  *   policy=default boot vtlguard without tests/vtl0/suite-policy.dts
  *   demo           describe each case and print VTL1's log at the end
  *   verbose        also print each matching VIOLATION record
+ *   bench          after boot, time the VTL paths instead (bench.c)
  */
 #include "tests/vtl0/vtl0.h"
 
 struct vtl0 v0;
 static bool demo;
+static bool bench;               /* "bench": time the VTL paths instead (bench.c) */
+int bench_main(const char *why);
 
 extern const struct vtl0_case vtl0_cases_boot_calls[], vtl0_cases_mem[], vtl0_cases_vtl1[],
 	vtl0_cases_regs[], vtl0_cases_smp[], vtl0_cases_calls[], vtl0_cases_modules[],
@@ -92,6 +95,8 @@ static void parse_cmdline(const char *c)
 		} else if (n) {
 			if (word_eq(w, n, "demo"))
 				demo = true;
+			else if (word_eq(w, n, "bench"))
+				bench = true;
 			else if (word_eq(w, n, "verbose"))
 				v0.opt.verbose = true;
 			else
@@ -197,6 +202,8 @@ int gl_main(const struct hvsim_boot_info *bi)
 		vtl0_protect_kernel();
 	ring_start = 0; /* the demo shows VTL1's log from the ring's first record */
 	workload_tick();
+	if (bench)
+		return bench_main(why);
 
 	run_phase(CASE_BOOT, why);
 	if (!why)
