@@ -281,33 +281,4 @@ int south_boot_aps(uint64_t cpu_online_mask_pfn, uint64_t boot_signal_pfn, uint6
 /* A monotonic, per-partition counter (the TSC) and its frequency in Hz. */
 uint64_t south_now(void);
 uint64_t south_ticks_per_sec(void);
-
-/*
- * How this maps onto Hyper-V VSM (for south_lvbs/):
- *   south_set_vtl0_protection  one ModifyVtlProtectionMask (0x000C) rep call,
- *                              target VTL0, map flags = perms (SOUTH_PROT_*
- *                              equal HV_MAP_GPA_READABLE/WRITABLE/
- *                              KERNEL_EXECUTABLE/USER_EXECUTABLE), re-issued
- *                              from reps-completed until all GPFNs are done.
- *   south_get/set_vtl0_reg     Get/SetVpRegisters (0x0050/0x0051) with input
- *                              VTL 0; GDTR/IDTR are table registers, LDTR/TR
- *                              segment registers, APIC_BASE/SYSENTER_* the
- *                              matching HV_X64_REGISTER_* names.
- *   south_install_intercepts   CrInterceptControl (0x000E0000) bits: CR0 0,
- *                              CR4 1, XCR0 2, LSTAR 6, STAR 8, CSTAR 10,
- *                              APIC_BASE 12, EFER 14, GDTR 15, IDTR 16,
- *                              LDTR 17, TR 18, SYSENTER_CS 19, _EIP 20,
- *                              _ESP 21, SFMASK 22; CrInterceptCr0Mask /
- *                              CrInterceptCr4Mask = cr0_mask / cr4_mask.
- *   DENY_GP, inject_exception  PendingEvent0 (0x00010004): pending, type 0,
- *                              vector, deliver-error-code (error code 0 for
- *                              #GP); RIP untouched.
- *   EMULATE                    SetVpRegisters(value) then Rip += insn_len.
- *   south_next_event           VTL return (R8 = result for calls), then on
- *                              the next entry: reason 1 -> VTL_CALL from
- *                              RDI/RSI/RDX/R8; reason 2 -> the SINT0 message
- *                              (GpaIntercept, MsrIntercept, RegisterIntercept)
- *                              decoded, consumed and EOM'd.
- */
-
 #endif

@@ -7,6 +7,26 @@
  * VTL0's general registers are shared between the VTLs; they are captured at
  * every entry into lvbs_cpus[cpu].gprs and written back on return, so VTL1
  * code never sees or clobbers them by accident.
+ *
+ * How the contract maps onto Hyper-V VSM:
+ *   south_set_vtl0_protection  one HvCallModifyVtlProtectionMask rep call (the
+ *                              hv/ layer re-issues it from reps completed),
+ *                              TargetVtl = VTL1 (the VTL that owns the
+ *                              protection), map flags = perms: SOUTH_PROT_*
+ *                              equal HV_MAP_GPA_READABLE/WRITABLE/
+ *                              KERNEL_EXECUTABLE/USER_EXECUTABLE.
+ *   south_get/set_vtl0_reg     HvCallGet/SetVpRegisters with input VTL0;
+ *                              GDTR/IDTR are table registers, LDTR/TR segment
+ *                              registers (south_lvbs/regmap.c).
+ *   south_install_intercepts   HV_X64_REGISTER_CR_INTERCEPT_CONTROL bits and
+ *                              the CR0/CR4 masks (VTL1's own registers).
+ *   DENY_GP, inject_exception  HV_REGISTER_PENDING_EVENT0 of VTL0: pending,
+ *                              type exception, vector, error code; RIP kept.
+ *   EMULATE                    SetVpRegisters(value), then RIP += insn_len.
+ *   south_next_event           VTL return (R8 = result for calls); entry
+ *                              reason VTL call -> RDI/RSI/RDX/R8; reason
+ *                              interrupt -> the SINT0 message, decoded,
+ *                              consumed and EOM'd (hv/, regmap.c).
  */
 #include <string.h>
 #include "arch/x86_64/cpu.h"
