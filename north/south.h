@@ -281,4 +281,5 @@ int south_boot_aps(uint64_t cpu_online_mask_pfn, uint64_t boot_signal_pfn, uint6
 /* A monotonic, per-partition counter (the TSC) and its frequency in Hz. */
 uint64_t south_now(void);
 uint64_t south_ticks_per_sec(void);
+
 #endif
