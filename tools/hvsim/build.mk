@@ -36,3 +36,13 @@ $(HVSIM_ELF): $(HVSIM_OBJS) tools/hvsim/boot/hvsim.ld
 
 ALL_TARGETS += $(HVSIM_ELF)
 HOST_UNIT_SRCS += $(HVSIM_CORE_SRCS)
+
+# In-guest benchmarks: vtlguard's VTL-switch paths timed by the VTL0 test
+# kernel in bench mode, against hvsim's test-only floor hypercall (--bench).
+# Prints a table and writes build/bench-guest.json (docs/performance.md).
+#   make bench-guest [BENCH_GUEST_REPS=20] [BENCH_GUEST_ITERS=1000]
+BENCH_GUEST_REPS ?= 20
+BENCH_GUEST_ITERS ?= 1000
+.PHONY: bench-guest
+bench-guest: $(BUILD)/vtl0/vtl0-kernel.elf $(BUILD)/vtlguard.elf $(HVSIM_ELF)
+	$(Q)tests/vtl0/bench-run --reps $(BENCH_GUEST_REPS) --iters $(BENCH_GUEST_ITERS)

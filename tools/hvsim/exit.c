@@ -450,6 +450,15 @@ bool hvsim_handle_exit(struct hv_partition *p, struct hv_vp *vp)
 	} else {
 		v->ctl.event_inj = 0;
 	}
+	/* HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP's entry into VTL1 ends here */
+	if (vp->bench_floor) {
+		if (code == SVM_EXIT_INTR || code == SVM_EXIT_NMI)
+			return false; /* a host interrupt first: enter again */
+		if (hvsim_bench_floor_exit(p, vp))
+			fatal(p, vp, "bench floor: VTL1 exited with something other than #NPF",
+			      HVSIM_EXIT_UNEXPECTED);
+		return false;
+	}
 	switch (code) {
 	case SVM_EXIT_VMMCALL: handle_vmmcall(p, vp); break;
 	case SVM_EXIT_CPUID: handle_cpuid(vp); break;

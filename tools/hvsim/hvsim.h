@@ -64,6 +64,11 @@ struct hv_vp {
 	bool msg_queued;         /* an intercept message waiting for a free SIM slot */
 	struct hv_message queued_msg;
 	uint64_t nr_exits, nr_hypercalls, nr_vtl_switches;
+	/* --bench only (see HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP) */
+	bool bench_floor;         /* VTL1's VMCB is on the empty NPT: next exit ends the floor */
+	uint64_t bench_saved_ncr3;
+	uint64_t bench_boot_t0;   /* TSC at this VP's first VtlCall, 0 once reported */
+	bool bench_boot_done;
 };
 
 struct hv_partition {
@@ -82,6 +87,8 @@ struct hv_partition {
 	uint64_t iopm_vtl1_pa;
 	bool fast_console;       /* VTL1 writes COM1 directly (no exits, no prefix) */
 	bool trace;
+	bool bench;              /* hvsim-only test hooks for tests/vtl0/bench.c (cmdline "bench") */
+	uint64_t bench_npt_root_pa; /* an all-not-present NPT root (bench floor) */
 	uint8_t uart_lcr;         /* the console UART's line control (DLAB) */
 	int exit_code;           /* set when a guest asks hvsim to stop */
 	bool stop;
@@ -145,6 +152,18 @@ int deliver_intercept(struct hv_partition *p, struct hv_vp *vp, uint32_t type,
 		      const void *payload, uint8_t payload_size);
 void synic_eom(struct hv_partition *p, struct hv_vp *vp);
 bool vtl1_intercepts_active(struct hv_partition *p, struct hv_vp *vp);
+
+/*
+ * hvsim-only, test-only hypercall (absent on Hyper-V; INVALID_HYPERCALL_CODE
+ * unless hvsim was started with "bench"): the floor for VTL-switch
+ * benchmarks.  From VTL0 it does the model's part of a VtlCall + VtlReturn
+ * pair -- the VTL switch, one VMRUN of VTL1's own VMCB and its #VMEXIT, the
+ * switch back -- without running a single VTL1 instruction: VTL1's VMCB
+ * enters on an empty nested page table, so the first fetch exits (#NPF).
+ * Simple or fast, no input or output; RAX = HV_STATUS_SUCCESS.
+ */
+#define HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP 0xFFF0
+int hvsim_bench_floor_exit(struct hv_partition *p, struct hv_vp *vp); /* hypercall.c */
 
 /* hv_hypercall result bit: re-execute the VMMCALL with rep start = low 12 bits */
 #define HVSIM_HC_RESTART_FLAG (1ull << 63)

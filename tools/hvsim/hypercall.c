@@ -55,6 +55,8 @@ static const struct hc_desc calls[] = {
 	  sizeof(struct hv_input_translate_virtual_address), 0,
 	  sizeof(struct hv_output_translate_virtual_address), 0 },
 	{ "StartVirtualProcessor", HVCALL_START_VP, false, false, false, sizeof(struct hv_input_start_virtual_processor), 0, 0, 0 },
+	/* hvsim-only, and only with "bench" (see hvsim.h) */
+	{ "HvsimBenchVtlRoundTrip", HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP, false, false, true, 0, 0, 0, 0 },
 };
 
 static bool all_zero(const uint8_t *b, size_t n)
@@ -227,10 +229,18 @@ static int hc_start_vp(struct hc *h)
 	return 0;
 }
 
+static uint64_t bench_tsc(void)
+{
+	return __builtin_ia32_rdtsc();
+}
+
 static int hc_vtl_call(struct hc *h)
 {
 	if (h->vp->active_vtl != 0 || !h->vp->vtl[1].enabled)
 		return HV_STATUS_INVALID_VTL_STATE;
+	/* --bench: VTL1's boot-to-ready time is its first VtlCall -> VtlReturn */
+	if (h->p->bench && !h->vp->bench_boot_done && !h->vp->bench_boot_t0)
+		h->vp->bench_boot_t0 = bench_tsc();
 	vtl_switch(h->p, h->vp, 1, HV_VTL_ENTRY_REASON_VTL_CALL);
 	h->switched = true;
 	return 0;
@@ -245,6 +255,11 @@ static int hc_vtl_return(struct hc *h)
 
 	if (vp->active_vtl != 1)
 		return HV_STATUS_INVALID_VTL_STATE;
+	if (h->p->bench && vp->bench_boot_t0 && !vp->bench_boot_done) {
+		hv_log("bench: vp%u VTL1 boot-to-ready %llu TSC cycles (first VtlCall -> first VtlReturn)",
+		       vp->index, (unsigned long long)(bench_tsc() - vp->bench_boot_t0));
+		vp->bench_boot_done = true;
+	}
 	vtl_switch(h->p, vp, 0, 0);
 	if (!fast) {
 		uint64_t a = vp->vtl[1].vp_assist_msr;
@@ -257,6 +272,55 @@ static int hc_vtl_return(struct hc *h)
 		}
 	}
 	h->switched = true;
+	return 0;
+}
+
+/*
+ * HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP (hvsim.h): the bare world-switch floor.
+ * The VP switches to VTL1 as for a VtlCall, and VTL1's own VMCB is run with
+ * the empty nested root instead of VTL1's NPT and its ASID flushed, so the
+ * CPU loads all of VTL1's state and exits (#NPF) before VTL1's first
+ * instruction.  hvsim_bench_floor_exit() then switches back as a fast
+ * VtlReturn would.  Refused (INVALID_VTL_STATE) while VTL1 has an event
+ * that entering it would deliver.
+ */
+static int hc_bench_round_trip(struct hc *h)
+{
+	struct hv_vp *vp = h->vp;
+	struct vtl_ctx *c1 = &vp->vtl[1];
+
+	if (vp->active_vtl != 0 || !c1->enabled || !h->p->bench_npt_root_pa)
+		return HV_STATUS_INVALID_VTL_STATE;
+	/* a SINT0 interrupt VTL1 left pending with IF clear (vtlguard polls
+	 * its entry reason) is not delivered at entry, so it does not count */
+	if ((c1->vmcb->ctl.event_inj & SVM_EVTINJ_VALID) || c1->pending_event0 ||
+	    ((c1->vmcb->ctl.int_ctl & VMCB_V_IRQ) && (c1->vmcb->save.rflags & (1u << 9))))
+		return HV_STATUS_INVALID_VTL_STATE;
+	vtl_switch(h->p, vp, 1, HV_VTL_ENTRY_REASON_VTL_CALL);
+	vp->bench_saved_ncr3 = c1->vmcb->ctl.n_cr3;
+	c1->vmcb->ctl.n_cr3 = h->p->bench_npt_root_pa;
+	c1->vmcb->ctl.tlb_control = 3; /* no cached VTL1 translation may let it run */
+	c1->vmcb->ctl.clean = 0;
+	vp->bench_floor = true;
+	h->switched = true;
+	return 0;
+}
+
+/* The #VMEXIT of a floor entry into VTL1 (exit.c calls this before anything
+ * else): back to VTL0 with status SUCCESS.  -EINVAL, nothing changed, when
+ * the exit is not the expected nested page fault. */
+int hvsim_bench_floor_exit(struct hv_partition *p, struct hv_vp *vp)
+{
+	struct vmcb *v1 = vp->vtl[1].vmcb;
+
+	if (v1->ctl.exit_code != SVM_EXIT_NPF)
+		return -EINVAL;
+	v1->ctl.n_cr3 = vp->bench_saved_ncr3;
+	v1->ctl.tlb_control = 3;
+	v1->ctl.clean = 0;
+	vp->bench_floor = false;
+	vtl_switch(p, vp, 0, 0);
+	vp->vtl[0].vmcb->save.rax = HV_STATUS_SUCCESS;
 	return 0;
 }
 
@@ -424,6 +488,7 @@ static int dispatch(struct hc *h)
 	case HVCALL_GET_VP_REGISTERS: return hc_get_regs(h);
 	case HVCALL_SET_VP_REGISTERS: return hc_set_regs(h);
 	case HVCALL_TRANSLATE_VIRTUAL_ADDRESS: return hc_translate(h);
+	case HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP: return hc_bench_round_trip(h);
 	default: return hc_flush(h);
 	}
 }
@@ -446,6 +511,8 @@ uint64_t hv_hypercall(struct hv_partition *p, struct hv_vp *vp, uint64_t control
 	h->vp = vp;
 	h->control = control;
 	h->d = find_call((uint16_t)control);
+	if (h->d && h->d->code == HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP && !p->bench)
+		h->d = NULL; /* test-only: does not exist unless asked for */
 	*switched = false;
 	vp->nr_hypercalls++;
 	if (!h->d) {

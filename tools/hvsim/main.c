@@ -167,6 +167,8 @@ static void cmdline_opts(uint32_t si_pa)
 			hvp->trace = true;
 		else if (strncmp(s, "fastcon", 7) == 0)
 			hvp->fast_console = true;
+		else if (strncmp(s, "bench", 5) == 0)
+			hvp->bench = true;
 }
 
 /* ------------------------------------------------------------ loading */
@@ -444,6 +446,16 @@ void hvsim_main(uint32_t start_info)
 	p->npt[1] = npt_create(p->ram_pa, p->ram_size, 0xF);
 	if (!p->npt[0] || !p->npt[1] || prot_init(p))
 		hvsim_panic("out of hvsim memory (nested page tables)");
+	if (p->bench) {
+		/* the bench floor's nested root: nothing present, so a VMRUN on
+		 * it exits at VTL1's first fetch (HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP) */
+		void *root = hv_alloc_pages(1);
+		if (!root)
+			hvsim_panic("out of hvsim memory (bench NPT root)");
+		p->bench_npt_root_pa = hv_virt_to_phys(root);
+		hv_log("bench mode: test-only hypercall %#x (bare VTL round trip) enabled",
+		       HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP);
+	}
 	for (unsigned int i = 0; i < p->nr_vps; i++) {
 		if (vp_init(p, &p->vps[i], i))
 			hvsim_panic("out of hvsim memory (VPs)");
