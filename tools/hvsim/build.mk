@@ -35,7 +35,7 @@ $(HVSIM_ELF): $(HVSIM_OBJS) tools/hvsim/boot/hvsim.ld
 		-T tools/hvsim/boot/hvsim.ld -o $@ $(HVSIM_OBJS)
 
 ALL_TARGETS += $(HVSIM_ELF)
-HOST_UNIT_SRCS += $(HVSIM_CORE_SRCS)
+HOST_UNIT_SRCS += $(HVSIM_CORE_SRCS) tests/hvsim/test_bench_floor.c
 
 # In-guest benchmarks: vtlguard's VTL-switch paths timed by the VTL0 test
 # kernel in bench mode, against hvsim's test-only floor hypercall (--bench).
