@@ -33,6 +33,7 @@
 #define EMSGSIZE     90
 #define EOPNOTSUPP   95
 #define ETIMEDOUT    110
+#define ENOKEY       126
 #define EKEYEXPIRED  127
 #define EKEYREVOKED  128
 #define EKEYREJECTED 129

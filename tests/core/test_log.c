@@ -52,5 +52,7 @@ TEST(core_errno_names)
 	CHECK_STR(errno_name(-EINVAL), "EINVAL");
 	CHECK_STR(errno_name(EOPNOTSUPP), "EOPNOTSUPP");
 	CHECK_STR(errno_name(-EPERM), "EPERM");
+	CHECK_STR(errno_name(-ENOKEY), "ENOKEY");
+	CHECK_EQ_INT(ENOKEY, 126); /* Linux x86_64 */
 	CHECK_STR(errno_name(-9999), "E?");
 }

@@ -17,10 +17,6 @@
 
 #include "core/errno.h"
 
-/* Linux's "required key not available"; core/errno.h lacks it. */
-#ifndef ENOKEY
-#define ENOKEY 126
-#endif
 
 #include "vtl_protect/modval/der.h"
 
