@@ -9,6 +9,9 @@
 #   make fuzz-bin               just build them (build/fuzz/fuzz-<harness>)
 #
 # Seeds: tests/fuzz/corpus/<harness>/ (regenerate with tests/fuzz/mkseeds.py).
+# By hand, give a scratch corpus directory first: libFuzzer writes new inputs
+# into the first directory it is given, e.g.
+#   build/fuzz/fuzz-chain -max_total_time=60 /tmp/c tests/fuzz/corpus/chain
 # Crashing inputs found so far: tests/fuzz/regress/<harness>/ (replayed by the
 # suite).  Harness internals: tests/fuzz/fuzz.h.
 #
