@@ -5,8 +5,7 @@
 #                  build/bench.json.  BENCH_REPS sets the repetitions.
 #
 # Fragments are read in path order (vtl_protect/ comes later), so sources are
-# named literally.  In-guest figures need tests/vtl0's bench mode (see
-# docs/performance.md).
+# named literally.
 BENCH_DIR  := $(BUILD)/bench
 BENCH_BIN  := $(BENCH_DIR)/bench
 BENCH_REPS ?= 9
@@ -29,6 +28,12 @@ $(BENCH_BIN): $(BENCH_OBJS)
 .PHONY: bench-host
 bench-host: $(BENCH_BIN)
 
+# BENCH_GUEST=1 (default) first runs `make bench-guest` (tools/hvsim's
+# in-guest figures, build/bench-guest.json) and merges it; BENCH_GUEST=0
+# gives the host-side figures only.
+BENCH_GUEST ?= 1
 bench: $(BENCH_BIN) $(BUILD)/vtlguard.elf
+	$(Q)if [ "$(BENCH_GUEST)" = 1 ]; then $(MAKE) --no-print-directory bench-guest; fi
 	$(Q)$(PYTHON) tests/bench/run.py $(BENCH_BIN) $(BUILD)/vtlguard.elf $(BENCH_DIR)/work \
-		$(BUILD)/bench.json --reps $(BENCH_REPS)
+		$(BUILD)/bench.json --reps $(BENCH_REPS) \
+		$(if $(filter 1,$(BENCH_GUEST)),--guest $(BUILD)/bench-guest.json)

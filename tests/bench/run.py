@@ -144,9 +144,23 @@ def main():
     }
     sizes, file_size = image_sizes(elf)
     result["image"] = dict(sizes, file_bytes=file_size, elf=elf)
-    result["in_guest"] = {k: NOT_YET for k in (
-        "vtl_call_round_trip", "model_world_switch_floor", "memory_intercept_round_trip",
-        "cr4_intercept_emulated_round_trip", "boot_to_ready")}
+    guest = None
+    if "--guest" in sys.argv:
+        try:
+            guest = json.load(open(sys.argv[sys.argv.index("--guest") + 1]))
+        except (OSError, ValueError, IndexError):
+            guest = None
+    if guest:
+        # From `make bench-guest` (tests/vtl0/bench-run): TSC cycles in VTL0
+        # under hvsim, each with its ratio to the model's bare world switch.
+        result["in_guest"] = {"environment": guest.get("environment"),
+                              "floor": guest.get("floor"),
+                              "figures": guest.get("figures", []),
+                              "vtl1_boot_to_ready_cycles": guest.get("vtl1_boot_to_ready_cycles")}
+    else:
+        result["in_guest"] = {k: NOT_YET for k in (
+            "vtl_call_round_trip", "model_world_switch_floor", "memory_intercept_round_trip",
+            "cr4_intercept_emulated_round_trip", "boot_to_ready")}
 
     os.makedirs(os.path.dirname(json_out) or ".", exist_ok=True)
     with open(json_out, "w") as f:
@@ -177,8 +191,19 @@ def main():
     for k in ("text", "rodata", "data", "bss"):
         print(f"{'VTL1 image ' + k + ' (bytes)':58} {sizes[k]:>14}")
     print(f"{'VTL1 image file (bytes)':58} {file_size:>14}")
-    for k in result["in_guest"]:
-        print(f"{k.replace('_', ' '):58} {NOT_YET}")
+    if guest:
+        ge = guest.get("environment", {})
+        print(f"in guest (hvsim, accelerator {ge.get('accelerator', '?')}, "
+              f"{ge.get('vps', '?')} VP): TSC cycles per operation, median")
+        for f in guest.get("figures", []):
+            ratio = f.get("ratio_median")
+            rs = f"{ratio:>7.2f}" if isinstance(ratio, (int, float)) else f"{'floor':>7}"
+            print(f"{'  ' + f['name']:58} {f.get('median', '?'):>14} {'':>10} {rs}")
+        b = guest.get("vtl1_boot_to_ready_cycles") or {}
+        print(f"{'  VTL1 boot to ready (cycles, median of boots)':58} {b.get('median', '?'):>14}")
+    else:
+        for k in result["in_guest"]:
+            print(f"{k.replace('_', ' '):58} {NOT_YET} (make bench-guest)")
     print(f"\nwrote {json_out}")
     bad = [p for p in result["protect"] if p["layout"] == "contiguous" and p["south_calls"] != p["floor"]]
     if bad:
