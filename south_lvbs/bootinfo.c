@@ -5,6 +5,7 @@
 #include <string.h>
 #include "core/compiler.h"
 #include "core/errno.h"
+#include "core/fdt_untrusted.h"
 #include "south_lvbs/bootinfo.h"
 
 /* Linux boot_params offsets (arch/x86/include/uapi/asm/bootparam.h). */
@@ -151,10 +152,9 @@ int boot_info_from_fdt(const void *fdt, size_t len, uint64_t image_pa, uint64_t 
 
 	memset(out, 0, sizeof(*out));
 	out->format = BOOT_FORMAT_FDT;
-	/* Version >= 17 first: libfdt 1.6.1 fdt_check_full() crashes on 2..15. */
-	if (len > INT32_MAX || len < sizeof(struct fdt_header) || fdt_version(fdt) < 17 ||
-	    fdt_check_full(fdt, len) != 0)
-		return fail(why, "boot FDT fails fdt_check_full");
+	/* Bounded pre-walk: libfdt 1.6.1 itself is not safe on hostile blobs. */
+	if (fdt_check_untrusted(fdt, len, why))
+		return -EINVAL;
 	node = fdt_path_offset(fdt, "/vtlguard");
 	if (node < 0)
 		return fail(why, "boot FDT has no /vtlguard node");

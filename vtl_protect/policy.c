@@ -6,6 +6,8 @@
  * docs/policy.md; the built-in default is vtl_protect/policy/default.dts.
  */
 #include <libfdt.h>
+
+#include "core/fdt_untrusted.h"
 #include <string.h>
 
 #include "vtl_protect/default_policy.h" /* generated from default.dts */
@@ -249,7 +251,8 @@ static int parse(const void *fdt, struct vtlp_policy *pol)
 int vtlp_policy_parse(const void *fdt, size_t len, struct vtlp_policy *out)
 {
 	struct vtlp_policy pol;
-	int err, ret;
+	const char *why = "";
+	int ret;
 
 	if (!fdt)
 		fdt = vtlp_policy_default_blob(&len);
@@ -260,16 +263,9 @@ int vtlp_policy_parse(const void *fdt, size_t len, struct vtlp_policy *out)
 	}
 	/* libfdt wants an aligned blob, and we want it out of the loader's reach. */
 	memcpy(blob_copy, fdt, len);
-	err = fdt_check_header(blob_copy);
-	if (err == 0 && fdt_version(blob_copy) < 17) /* libfdt 1.6.1 crashes on 2..15 */
-		err = -FDT_ERR_BADVERSION;
-	if (err == 0 && fdt_totalsize(blob_copy) > len)
-		err = -FDT_ERR_TRUNCATED;
-	if (err == 0)
-		err = fdt_check_full(blob_copy, len);
-	if (err) {
+	if (fdt_check_untrusted(blob_copy, len, &why)) {
 		log_error("policy: not a valid flattened device tree: %s (compile the .dts "
-			  "with dtc -O dtb)", fdt_strerror(err));
+			  "with dtc -O dtb)", why);
 		return -EINVAL;
 	}
 	memset(&pol, 0, sizeof(pol));

@@ -30,7 +30,7 @@ uint8_t early_pt_pool[EARLY_PT_POOL_PAGES][PAGE_SIZE] __aligned(PAGE_SIZE)
 	__section(".bss.page_aligned");
 unsigned int early_pt_used;
 uint64_t early_cr3;
-uint8_t boot_raw[BOOT_RAW_MAX];
+uint8_t boot_raw[BOOT_RAW_MAX] __aligned(8); /* libfdt needs 8-byte alignment */
 size_t boot_raw_size;
 char boot_cmdline[EARLY_CMDLINE_MAX];
 

@@ -27,7 +27,7 @@ FUZZ_HARNESSES := bootinfo synic policy chain kdata patch modcall vtlcall modval
 FUZZ_GEN := $(BUILD)/include/hv/tlfs.h $(BUILD)/include/vtl_protect/default_policy.h \
 	$(BUILD)/sysinc/.stamp $(BUILD)/sysinc/bearssl/bearssl.h
 FUZZ_HAVE_HOOKS := $(wildcard vtl_protect/modval/hooks.c)
-FUZZ_LIB_SRCS := core/fmt.c core/log.c core/errno.c core/kmalloc.c core/page_alloc.c \
+FUZZ_LIB_SRCS := core/fmt.c core/log.c core/errno.c core/kmalloc.c core/page_alloc.c core/fdt_untrusted.c \
 	north/north.c tests/north/fake_south.c south_lvbs/bootinfo.c south_lvbs/regmap.c \
 	$(sort $(wildcard vtl_protect/*.c) $(wildcard vtl_protect/modval/*.c)) \
 	tests/fuzz/fuzz_support.c tests/fuzz/fuzz_engine_events.c
