@@ -67,7 +67,7 @@ HOST_TOOLS     :=
 TEST_SUITES    :=
 ALL_TARGETS    :=
 
-.PHONY: all test run bench qemu lint clean fuzz FORCE
+.PHONY: all test run bench qemu lint lint-cppcheck clean fuzz FORCE
 all: all-targets
 
 # ------------------------------------------------------------------ fragments
@@ -167,7 +167,10 @@ CPPCHECK_FLAGS := --enable=warning,style,performance,portability --std=c11 \
 	--error-exitcode=1 --inline-suppr --quiet -I. -I$(BUILD)/include \
 	-D__x86_64__ -D__GNUC__ --suppress=missingIncludeSystem \
 	--suppress=unusedFunction --suppress=*:/usr/include/*
-lint: | $(GEN_HEADERS)
+# clang-tidy (.clang-tidy) and gcc -fanalyzer on the VTL1 sources come from
+# tools/lint/build.mk as lint-tidy and lint-analyzer.
+lint: lint-cppcheck lint-tidy lint-analyzer
+lint-cppcheck: | $(GEN_HEADERS)
 	$(call msg,CPPCHECK,$(LINT_DIRS))
 	$(Q)cppcheck $(CPPCHECK_FLAGS) $(wildcard $(LINT_DIRS))
 

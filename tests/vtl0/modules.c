@@ -476,7 +476,7 @@ static uint64_t kexec_ranges(bool flip)
 {
 	uint8_t *chain = scratch_page(KEXEC_CHAIN);
 	uint64_t img = kexec_area(), pages = img + PAGE_SIZE, blob = img + 4 * PAGE_SIZE;
-	uint64_t len = (uint64_t)(vtl0_mod_kexec_end - vtl0_mod_kexec), n = 0;
+	uint64_t len = (uintptr_t)vtl0_mod_kexec_end - (uintptr_t)vtl0_mod_kexec, n = 0;
 
 	gl_memset((void *)(uintptr_t)img, 0x5a, 2 * PAGE_SIZE);
 	gl_memcpy((void *)(uintptr_t)blob, vtl0_mod_kexec, len);
