@@ -70,6 +70,15 @@ ALL_TARGETS    :=
 .PHONY: all test run bench qemu lint lint-cppcheck clean fuzz FORCE
 all: all-targets
 
+# Images (vtlguard, hvsim): PIEs linked at 0 (linker/image.ld) that relocate
+# themselves to IMAGE_VBASE.
+# libfdt and BearSSL come from Debian's static libraries, never from copies.
+LIBDIR      := /usr/lib/x86_64-linux-gnu
+IMAGE_LIBS  := $(LIBDIR)/libbearssl.a $(LIBDIR)/libfdt.a
+IMAGE_LDFLAGS := -pie --no-dynamic-linker -z text -z max-page-size=0x200000 \
+	-z noexecstack -z norelro --gc-sections -T linker/image.ld
+obj_of = $(patsubst %,$(BUILD)/$(1)/%.o,$(basename $(2)))
+
 # ------------------------------------------------------------------ fragments
 FRAGMENTS := $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
 include $(FRAGMENTS)
@@ -114,13 +123,6 @@ suite-unit: $(UNIT_RUNNER)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(UNIT_RUNNER)
 
 # ------------------------------------------------------------ the VTL1 image
-# A PIE linked at 0 (linker/image.ld) that relocates itself to IMAGE_VBASE.
-# libfdt and BearSSL come from Debian's static libraries, never from copies.
-LIBDIR      := /usr/lib/x86_64-linux-gnu
-IMAGE_LIBS  := $(LIBDIR)/libbearssl.a $(LIBDIR)/libfdt.a
-IMAGE_LDFLAGS := -pie --no-dynamic-linker -z text -z max-page-size=0x200000 \
-	-z noexecstack -z norelro --gc-sections -T linker/image.ld
-obj_of = $(patsubst %,$(BUILD)/$(1)/%.o,$(basename $(2)))
 VTL1_OBJS := $(call obj_of,vtl1,$(sort $(VTL1_SRCS)))
 
 $(BUILD)/vtlguard.elf: $(VTL1_OBJS) $(VTL1_EXTRA_OBJS) linker/image.ld

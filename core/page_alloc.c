@@ -98,6 +98,36 @@ void *page_alloc_contig(size_t npages)
 	return p;
 }
 
+void *page_alloc_claim(uint64_t pa, size_t npages)
+{
+	void *p = NULL;
+
+	if (npages == 0 || !IS_ALIGNED(pa, PAGE_SIZE))
+		return NULL;
+	spin_lock(&lock);
+	for (unsigned k = 0; k < nregions; k++) {
+		struct region *r = &regions[k];
+		size_t i = (size_t)((pa - r->pa) / PAGE_SIZE);
+		bool avail = true;
+
+		if (pa < r->pa || i >= r->npages || npages > r->npages - i)
+			continue;
+		for (size_t j = 0; j < npages && avail; j++)
+			avail = !bit_test(r->bitmap, i + j);
+		if (!avail)
+			break;
+		for (size_t j = 0; j < npages; j++)
+			bit_set(r->bitmap, i + j);
+		r->nfree -= npages;
+		p = (void *)(r->va + i * PAGE_SIZE);
+		break;
+	}
+	spin_unlock(&lock);
+	if (p)
+		memset(p, 0, npages * PAGE_SIZE);
+	return p;
+}
+
 void *page_alloc(void)
 {
 	return page_alloc_contig(1);

@@ -18,6 +18,12 @@ int page_alloc_add_range(void *va, uint64_t pa, size_t bytes);
 void *page_alloc(void);                 /* one zeroed page or NULL */
 void *page_alloc_contig(size_t npages); /* zeroed, physically contiguous */
 void page_free(void *va);
+/*
+ * Take the fixed physical range [pa, pa + npages pages) out of the
+ * allocator for good (a hypervisor's guest RAM).  All of it must lie in one
+ * region and be free.  Returns its zeroed mapping, or NULL (nothing taken).
+ */
+void *page_alloc_claim(uint64_t pa, size_t npages);
 void page_free_contig(void *va, size_t npages);
 /* Physical address of an allocator page, or ~0 if va is not one. */
 uint64_t page_alloc_virt_to_phys(const void *va);

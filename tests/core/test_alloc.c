@@ -42,6 +42,37 @@ TEST(core_page_alloc_basic)
 	free(mem);
 }
 
+TEST(core_page_alloc_claim)
+{
+	void *mem = arena(64);
+	void *a, *c;
+	size_t total;
+
+	page_alloc_reset();
+	CHECK_EQ_INT(page_alloc_add_range(mem, 0x100000, 64 * PAGE_SIZE), 0);
+	total = page_alloc_free_pages(); /* 63: page 0 holds the bitmap */
+	/* pages 8..23 of the region (PA 0x109000..): zeroed, taken for good */
+	c = page_alloc_claim(0x109000, 16);
+	CHECK(c == (char *)mem + 9 * PAGE_SIZE);
+	CHECK_EQ(*(unsigned char *)c, 0);
+	CHECK_EQ(page_alloc_free_pages(), total - 16);
+	CHECK(page_alloc_claim(0x109000, 1) == NULL);           /* already taken */
+	CHECK(page_alloc_claim(0x108000, 2) == NULL);           /* overlaps it */
+	CHECK(page_alloc_claim(0x100000, 1) == NULL);           /* the bitmap page */
+	CHECK(page_alloc_claim(0x13F000, 2) == NULL);           /* runs past the end */
+	CHECK(page_alloc_claim(0x140000, 1) == NULL);           /* outside */
+	CHECK(page_alloc_claim(0x130800, 1) == NULL);           /* unaligned */
+	CHECK(page_alloc_claim(0x130000, 0) == NULL);
+	CHECK(page_alloc_claim(~0ULL & ~0xFFFULL, 4) == NULL); /* wraps */
+	CHECK_EQ(page_alloc_free_pages(), total - 16);
+	/* The allocator goes around the claimed range. */
+	a = page_alloc_contig(8);
+	CHECK(a == (char *)mem + PAGE_SIZE);
+	CHECK(page_alloc_contig(16) == (char *)mem + 25 * PAGE_SIZE);
+	page_alloc_reset();
+	free(mem);
+}
+
 TEST(core_page_alloc_contig_and_errors)
 {
 	void *mem = arena(48);

@@ -1,6 +1,8 @@
 # tools/hvsim: the Hyper-V VSM model (its own freestanding image) and its
-# host-testable core.  hvsim is linked at a fixed 1 MiB (not PIE): it is a
-# hypervisor that identity-maps and owns all physical memory.
+# host-testable core.  hvsim boots on the project's arch/x86_64 (PVH entry,
+# relocation, W^X page tables, direct map, GDT/IDT/TSS, traps, console) and
+# core/ (formatter, logging, page allocator), like vtlguard: the same PIE
+# layout (linker/image.ld) and the same checks (tools/check-image).
 HVSIM_ELF := $(BUILD)/hvsim.elf
 
 # Portable model code: also built into the host unit-test runner.
@@ -8,31 +10,22 @@ HVSIM_CORE_SRCS := tools/hvsim/npt.c tools/hvsim/prot.c tools/hvsim/guestmem.c \
 	tools/hvsim/hypercall.c tools/hvsim/regs.c tools/hvsim/vp.c tools/hvsim/synth.c \
 	tools/hvsim/intercept.c tools/hvsim/insn.c
 HVSIM_SRCS := $(HVSIM_CORE_SRCS) tools/hvsim/exit.c tools/hvsim/main.c tools/hvsim/fwcfg.c \
-	tools/hvsim/decode.c core/fmt.c core/libc/string.c
-HVSIM_ASRCS := tools/hvsim/boot/entry.S arch/x86_64/svm.S
+	tools/hvsim/decode.c
+# Shared with vtlguard and compiled with the same flags: its objects are used.
+HVSIM_SHARED_SRCS := $(ARCH_SRCS) arch/x86_64/svm.S core/fmt.c core/log.c core/errno.c \
+	core/page_alloc.c core/libc/string.c
 
-HVSIM_CFLAGS := $(filter-out -fPIE,$(FREESTANDING_CFLAGS)) -fno-pie \
-	-mstack-protector-guard=global
-HVSIM_ASFLAGS := $(filter-out -std=c11 -mgeneral-regs-only -fPIE,$(FREESTANDING_CFLAGS)) \
-	-fno-pie -D__ASSEMBLY__
-
-HVSIM_OBJS := $(patsubst %.c,$(BUILD)/hvsim/%.o,$(HVSIM_SRCS)) \
-	$(patsubst %.S,$(BUILD)/hvsim/%.o,$(HVSIM_ASRCS))
+HVSIM_OBJS := $(call obj_of,hvsim,$(HVSIM_SRCS)) $(call obj_of,vtl1,$(HVSIM_SHARED_SRCS))
 
 $(BUILD)/hvsim/%.o: %.c | $(GEN_HEADERS)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(HVSIM_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(VTL1_CFLAGS) -c $< -o $@
 
-$(BUILD)/hvsim/%.o: %.S | $(GEN_HEADERS)
-	$(call msg,AS,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(HVSIM_ASFLAGS) -c $< -o $@
-
-$(HVSIM_ELF): $(HVSIM_OBJS) tools/hvsim/boot/hvsim.ld
+$(HVSIM_ELF): $(HVSIM_OBJS) linker/image.ld
 	$(call msg,LD,$@)
-	$(Q)$(LD) -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
-		-T tools/hvsim/boot/hvsim.ld -o $@ $(HVSIM_OBJS)
+	$(Q)$(LD) $(IMAGE_LDFLAGS) -Map=$(BUILD)/hvsim.map -o $@ $(HVSIM_OBJS)
+	$(Q)tools/check-image $@
 
 ALL_TARGETS += $(HVSIM_ELF)
 HOST_UNIT_SRCS += $(HVSIM_CORE_SRCS) tests/hvsim/test_bench_floor.c

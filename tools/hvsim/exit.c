@@ -119,7 +119,14 @@ static void handle_cpuid(struct hv_vp *vp)
 	uint32_t r[4];
 	uint32_t leaf = (uint32_t)v->save.rax, sub = (uint32_t)vp->gprs.rcx;
 
-	svm_cpuid(leaf, sub, r);
+	{
+		struct cpuid_regs c = cpuid(leaf, sub);
+
+		r[0] = c.eax;
+		r[1] = c.ebx;
+		r[2] = c.ecx;
+		r[3] = c.edx;
+	}
 	hv_cpuid(vp, leaf, sub, r);
 	v->save.rax = r[0];
 	vp->gprs.rbx = r[1];

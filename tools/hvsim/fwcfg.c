@@ -8,7 +8,8 @@
 
 #include "core/errno.h"
 #include "tools/hvsim/fwcfg.h"
-#include "arch/x86_64/svm.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mm.h"
 
 #define FW_CFG_PORT_SEL   0x510
 #define FW_CFG_PORT_DATA  0x511
@@ -25,13 +26,13 @@ struct fw_cfg_dma {
 
 static uint32_t be32(uint32_t v) { return __builtin_bswap32(v); }
 
-static void select_key(uint16_t key) { svm_outw(FW_CFG_PORT_SEL, key); }
+static void select_key(uint16_t key) { outw(FW_CFG_PORT_SEL, key); }
 
 static void read_bytes(void *dst, uint32_t n)
 {
 	uint8_t *d = dst;
 	while (n--)
-		*d++ = svm_inb(FW_CFG_PORT_DATA);
+		*d++ = inb(FW_CFG_PORT_DATA);
 }
 
 bool fwcfg_present(void)
@@ -74,7 +75,8 @@ int fwcfg_find(const char *name, uint16_t *key, uint32_t *size)
 	return -ENOENT;
 }
 
-/* Read n bytes of item key into physical (identity-mapped) memory dst. */
+/* Read n bytes of item key into dst (physically contiguous: guest RAM or
+ * the image).  The DMA engine sees physical addresses. */
 int fwcfg_read(uint16_t key, void *dst, uint32_t n)
 {
 	static struct fw_cfg_dma dma;
@@ -89,11 +91,11 @@ int fwcfg_read(uint16_t key, void *dst, uint32_t n)
 	}
 	dma.control = be32(((uint32_t)key << 16) | 0x8 | 0x2); /* select + read */
 	dma.length = be32(n);
-	dma.address = __builtin_bswap64((uint64_t)(uintptr_t)dst);
-	uint64_t a = (uint64_t)(uintptr_t)&dma;
+	dma.address = __builtin_bswap64(virt_to_phys(dst));
+	uint64_t a = virt_to_phys(&dma);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	svm_outl(FW_CFG_PORT_DMA, be32((uint32_t)(a >> 32)));
-	svm_outl(FW_CFG_PORT_DMA + 4, be32((uint32_t)a));
+	outl(FW_CFG_PORT_DMA, be32((uint32_t)(a >> 32)));
+	outl(FW_CFG_PORT_DMA + 4, be32((uint32_t)a));
 	while (be32(__atomic_load_n(&dma.control, __ATOMIC_SEQ_CST)) & ~1u)
 		;
 	return (be32(dma.control) & 1) ? -EIO : 0;

@@ -1,50 +1,56 @@
 // SPDX-License-Identifier: MIT
 /*
  * hvsim image: physical memory plan, console, guest loading and the VP run
- * loop.  Physical layout (identity mapped by boot/entry.S):
- *   1 MiB ..           hvsim image, then its page heap up to 64 MiB
- *   64 MiB .. RAM end  guest RAM: GPA 0 = PA 64 MiB.  hvsim never maps its
- *                      own memory into a guest (NPTs cover only this range).
+ * loop.  arch/x86_64 boots the image (PVH), maps all RAM in its direct map
+ * and hands it to core/page_alloc; hvsim then claims guest RAM from it.
+ * Physical layout:
+ *   1 MiB .. 64 MiB    hvsim image (at PVH_LOAD_PA, 16 MiB) and its pages
+ *                      (VMCBs, nested page tables, MSR/IO maps, stacks)
+ *   64 MiB .. RAM end  guest RAM: GPA 0 = PA 64 MiB, claimed whole from the
+ *                      allocator.  hvsim never maps its own memory into a
+ *                      guest (NPTs cover only this range).
  */
 #include <stdarg.h>
 #include <string.h>
 
+#include "arch/x86_64/boot.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mm.h"
+#include "arch/x86_64/serial.h"
+#include "arch/x86_64/smp.h"
 #include "core/compiler.h"
-#include "tools/hvsim/bootinfo.h"
-#include "tools/hvsim/exit.h"
 #include "core/fmt.h"
 #include "core/libc/libc.h"
+#include "core/page_alloc.h"
+#include "core/panic.h"
+#include "tools/hvsim/bootinfo.h"
+#include "tools/hvsim/exit.h"
 #include "tools/hvsim/fwcfg.h"
 #include "tools/hvsim/hvsim.h"
 #include "tools/hvsim/npt.h"
 
-#define HVSIM_HEAP_END   0x4000000ull
 #define GUEST_RAM_PA     0x4000000ull
 #define GUEST_RAM_MAX    0xC0000000ull /* stay below the PCI hole */
 #define COM1             0x3F8
-#define DEBUG_EXIT_PORT  0xF4
 
-extern char __image_end[];
-static uint64_t heap_next;
 static struct hv_partition partition;
 struct hv_partition *hvp = &partition;
 static uint8_t host_save[2][4096] __attribute__((aligned(4096)));
 
 /* ------------------------------------------------------------- console */
-static void serial_putc(char c)
-{
-	for (int i = 0; i < 100000 && !(svm_inb(COM1 + 5) & 0x20); i++)
-		;
-	svm_outb(COM1, (uint8_t)c);
-}
-
 void hv_console_write(const char *prefix, const char *s, size_t n)
 {
-	while (*prefix)
-		serial_putc(*prefix++);
-	for (size_t i = 0; i < n; i++)
-		serial_putc(s[i]);
-	serial_putc('\n');
+	char line[160];
+	size_t plen = strlen(prefix);
+
+	/* One locked write per line: hvsim's and the guests' lines never mix. */
+	if (plen + n + 1 > sizeof(line))
+		n = sizeof(line) - 1 - MIN(plen, sizeof(line) - 1);
+	plen = MIN(plen, sizeof(line) - 1);
+	memcpy(line, prefix, plen);
+	memcpy(line + plen, s, n);
+	line[plen + n] = '\n';
+	serial_write(line, plen + n + 1);
 }
 
 static void vlog_line(const char *pfx, const char *fmt, va_list ap)
@@ -79,90 +85,55 @@ void hv_snprintf_prefix(char *buf, size_t n, int vtl, unsigned int vp)
 
 static __attribute__((noreturn)) void qemu_exit(int code)
 {
-	svm_outb(DEBUG_EXIT_PORT, (uint8_t)code);
-	svm_halt_forever();
-	__builtin_unreachable();
+	arch_qemu_exit((unsigned int)code);
+	halt_forever();
 }
 
+/*
+ * hvsim's own refusals (bad command line, too little memory, a guest file
+ * that does not load) end with HVSIM_EXIT_PANIC; a CPU exception or a
+ * broken invariant inside hvsim goes through arch's panic() (register dump,
+ * backtrace, QEMU status 0x12).
+ */
 __attribute__((noreturn)) void hvsim_panic(const char *why)
 {
 	hv_log("PANIC: %s", why);
 	qemu_exit(HVSIM_EXIT_PANIC);
 }
 
-void __stack_chk_fail(void);
-void __stack_chk_fail(void)
-{
-	hvsim_panic("stack protector tripped");
-}
-unsigned long __stack_chk_guard = 0x595e9fbd94fda766ul;
-
-/* core/libc's fortified copies report overflows here. */
-void libc_fortify_fail(const char *what)
-{
-	hvsim_panic(what);
-}
-
-/* Called from boot/entry.S for any CPU exception in hvsim itself. */
-void hvsim_exception(const uint64_t *frame);
-void hvsim_exception(const uint64_t *frame)
-{
-	hv_log("exception %llu err %#llx at rip %#llx", (unsigned long long)frame[0],
-	       (unsigned long long)frame[1], (unsigned long long)frame[2]);
-	hvsim_panic("CPU exception inside hvsim");
-}
-
 /* ------------------------------------------------------------ memory */
 void *hv_alloc_pages(size_t npages)
 {
-	uint64_t pa = heap_next;
-
-	if (npages > (HVSIM_HEAP_END - heap_next) / 4096)
-		return NULL;
-	heap_next += npages * 4096;
-	memset((void *)(uintptr_t)pa, 0, npages * 4096);
-	return (void *)(uintptr_t)pa;
+	return page_alloc_contig(npages);
 }
 
-uint64_t hv_virt_to_phys(const void *p) { return (uint64_t)(uintptr_t)p; }
-void *hv_phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)pa; }
+uint64_t hv_virt_to_phys(const void *p) { return virt_to_phys(p); }
+void *hv_phys_to_virt(uint64_t pa) { return phys_to_virt(pa); }
 void hv_vp_kick(struct hv_vp *vp) { vp->halted = false; }
 
-/* PVH hvm_start_info: find the RAM block that holds GUEST_RAM_PA. */
-static uint64_t guest_ram_end(uint32_t si_pa)
+/* hvsim runs every VP on the boot CPU and starts no other CPU. */
+void image_ap_main(unsigned int cpu)
 {
-	const uint8_t *si = (const uint8_t *)(uintptr_t)si_pa;
-	uint32_t magic, version, entries;
-	uint64_t map;
+	panic("hvsim started no CPU but CPU %u entered it", cpu);
+}
 
-	memcpy(&magic, si, 4);
-	memcpy(&version, si + 4, 4);
-	if (magic != 0x336ec578 || version < 1)
-		hvsim_panic("no PVH start info with a memory map (boot hvsim with QEMU -kernel)");
-	memcpy(&map, si + 40, 8);
-	memcpy(&entries, si + 48, 4);
-	for (uint32_t i = 0; i < entries; i++) {
-		const uint8_t *e = (const uint8_t *)(uintptr_t)(map + 24 * i);
-		uint64_t addr, size;
-		uint32_t type;
-		memcpy(&addr, e, 8);
-		memcpy(&size, e + 8, 8);
-		memcpy(&type, e + 16, 4);
-		if (type == 1 && addr <= GUEST_RAM_PA && addr + size > GUEST_RAM_PA)
-			return MIN(addr + size, GUEST_RAM_MAX);
+/* End of the RAM range (as arch found it) that holds GUEST_RAM_PA. */
+static uint64_t guest_ram_end(const struct boot_handoff *h)
+{
+	if (h->kind != BOOT_PVH)
+		hvsim_panic("hvsim boots only through PVH (QEMU -kernel build/hvsim.elf)");
+	for (unsigned int i = 0; i < h->nram; i++) {
+		const struct boot_ram_range *r = &h->ram[i];
+
+		if (r->pa <= GUEST_RAM_PA && r->pa + r->size > GUEST_RAM_PA)
+			return MIN(r->pa + r->size, GUEST_RAM_MAX);
 	}
 	hvsim_panic("no RAM above 64 MiB: give QEMU at least -m 128M");
 }
 
-static void cmdline_opts(uint32_t si_pa)
+static void cmdline_opts(const char *cl)
 {
-	const uint8_t *si = (const uint8_t *)(uintptr_t)si_pa;
-	uint64_t cl;
-
-	memcpy(&cl, si + 24, 8);
-	if (!cl)
-		return;
-	for (const char *s = (const char *)(uintptr_t)cl; *s; s++)
+	for (const char *s = cl; *s; s++)
 		if (strncmp(s, "trace", 5) == 0)
 			hvp->trace = true;
 		else if (strncmp(s, "fastcon", 7) == 0)
@@ -329,20 +300,16 @@ static void load_guests(struct hv_partition *p, unsigned int nr_vps)
 /* ------------------------------------------------------------ SVM */
 static void svm_init(void)
 {
-	uint32_t r[4];
-
-	svm_cpuid(0x80000001, 0, r);
-	if (!(r[2] & (1u << 2)))
+	if (!(cpuid(0x80000001, 0).ecx & (1u << 2)))
 		hvsim_panic("CPU has no SVM: run QEMU with -cpu qemu64,+svm,+npt (or -cpu max)");
-	svm_cpuid(0x8000000A, 0, r);
-	if (!(r[3] & 1))
+	if (!(cpuid(0x8000000A, 0).edx & 1))
 		hvsim_panic("CPU has no nested paging: add +npt to -cpu");
-	if (svm_rdmsr(MSR_VM_CR) & (1ull << 4))
+	if (rdmsr(MSR_VM_CR) & (1ull << 4))
 		hvsim_panic("SVM disabled by VM_CR.SVMDIS");
-	svm_wrmsr(MSR_EFER, svm_rdmsr(MSR_EFER) | EFER_SVME | EFER_NXE);
-	svm_wrmsr(MSR_VM_HSAVE_PA, (uint64_t)(uintptr_t)host_save[0]);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME | EFER_NXE);
+	wrmsr(MSR_VM_HSAVE_PA, hv_virt_to_phys(host_save[0]));
 	/* guests may use SSE/AVX; their state is the CPU's (shared by VTLs) */
-	svm_write_cr4(svm_read_cr4() | (1ull << 9) | (1ull << 10));
+	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 }
 
 /* Extended state of VPs that are not on the CPU (only used with > 1 VP). */
@@ -351,19 +318,16 @@ static uint64_t xcr0_all; /* every component the CPU supports (bits 62:0 of leaf
 
 static void fpu_init(struct hv_partition *p)
 {
-	uint32_t r[4], s[4];
-
 	if (p->nr_vps < 2)
 		return;
-	svm_cpuid(1, 0, r);
-	svm_cpuid(0xD, 1, s);
 	/* QEMU 7.2 refuses CR4.OSXSAVE unless a leaf 0xD.1 feature exists */
-	use_xsave = (r[2] & (1u << 26)) && s[0];
+	use_xsave = (cpuid(1, 0).ecx & (1u << 26)) && cpuid(0xD, 1).eax;
 	if (use_xsave) {
-		svm_write_cr4(svm_read_cr4() | (1ull << 18));
-		svm_cpuid(0xD, 0, s);
-		xcr0_all = (((uint64_t)s[3] << 32) | s[0]) & ~(1ull << 63);
-		if (s[2] > 4 * 4096)
+		struct cpuid_regs d = cpuid(0xD, 0);
+
+		write_cr4(read_cr4() | X86_CR4_OSXSAVE);
+		xcr0_all = (((uint64_t)d.edx << 32) | d.eax) & ~(1ull << 63);
+		if (d.ecx > 4 * 4096)
 			hvsim_panic("XSAVE area larger than 16 KiB");
 	}
 	for (unsigned int i = 0; i < p->nr_vps; i++) {
@@ -385,11 +349,11 @@ static void fpu_switch(struct hv_vp *from, struct hv_vp *to)
 	if (use_xsave) {
 		/* SSE registers are live whatever XCR0 says: save and restore
 		 * with every component enabled, then give the VP its XCR0 */
-		from->xcr0 = svm_xgetbv(0);
-		svm_xsetbv(0, xcr0_all);
+		from->xcr0 = xgetbv(0);
+		xsetbv(0, xcr0_all);
 		svm_xsave(from->fpu);
 		svm_xrstor(to->fpu);
-		svm_xsetbv(0, to->xcr0);
+		xsetbv(0, to->xcr0);
 	} else {
 		svm_fxsave(from->fpu);
 		svm_fxrstor(to->fpu);
@@ -406,25 +370,26 @@ static struct hv_vp *next_vp(struct hv_partition *p, unsigned int after)
 	return NULL;
 }
 
-void hvsim_main(uint32_t start_info);
-void hvsim_main(uint32_t start_info)
+void image_main(const struct boot_handoff *h)
 {
 	struct hv_partition *p = hvp;
 	uint64_t ram_end;
 
-	heap_next = ALIGN_UP((uint64_t)(uintptr_t)__image_end, 4096);
-	cmdline_opts(start_info);
+	cmdline_opts(h->cmdline);
 	hv_log("hvsim: Hyper-V VSM model on AMD SVM + NPT (trace %s%s)", p->trace ? "on" : "off",
 	       p->fast_console ? ", VTL1 console direct" : "");
-	ram_end = guest_ram_end(start_info);
+	ram_end = guest_ram_end(h);
 	svm_init();
 	if (!fwcfg_present())
 		hvsim_panic("QEMU fw_cfg not found");
-	p->ram = (uint8_t *)(uintptr_t)GUEST_RAM_PA;
 	p->ram_pa = GUEST_RAM_PA;
 	p->ram_size = (ram_end - GUEST_RAM_PA) & ~0x1FFFFFull;
 	p->nr_vps = MIN(fwcfg_nr_cpus(), (unsigned)HVSIM_MAX_VPS);
-	memset(p->ram, 0, p->ram_size);
+	/* Guest RAM leaves the allocator for good (zeroed); hvsim reaches it
+	 * through the direct map. */
+	p->ram = page_alloc_claim(p->ram_pa, p->ram_size / 4096);
+	if (!p->ram)
+		hvsim_panic("guest RAM at 64 MiB is not free RAM: give QEMU at least -m 128M");
 	p->iopm = hv_alloc_pages(3);
 	if (!p->iopm)
 		hvsim_panic("out of hvsim memory (iopm)");
@@ -461,14 +426,19 @@ void hvsim_main(uint32_t start_info)
 			hvsim_panic("out of hvsim memory (VPs)");
 	}
 	fpu_init(p);
+	/* arch enabled SSE in XCR0 for itself; VPs start with the reset value
+	 * (x87 only), as on a freshly started processor. */
+	if (read_cr4() & X86_CR4_OSXSAVE)
+		xsetbv(0, 1);
 	load_guests(p, p->nr_vps);
 	p->vps[0].started = true;
 
 	struct hv_vp *vp = &p->vps[0];
+	const uint64_t host_vmsave_pa = hv_virt_to_phys(host_save[1]);
 	while (!p->stop) {
 		struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
 		vp_prepare_entry(p, vp);
-		svm_vmrun(&vp->gprs, c->vmcb_pa, (uint64_t)(uintptr_t)host_save[1]);
+		svm_vmrun(&vp->gprs, c->vmcb_pa, host_vmsave_pa);
 		bool yield = hvsim_handle_exit(p, vp);
 		if (yield || vp->halted || !vp->started) {
 			struct hv_vp *n = next_vp(p, vp->index);

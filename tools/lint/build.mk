@@ -4,8 +4,8 @@
 #                       portable code and host tools with host flags, the
 #                       image-only VTL1 code and the hvsim model with their
 #                       freestanding flags
-#   make lint-analyzer  gcc -fanalyzer over every VTL1 image source, with the
-#                       image's own flags (-Werror: any finding fails)
+#   make lint-analyzer  gcc -fanalyzer over every VTL1 and hvsim image source,
+#                       with the images' own flags (-Werror: any finding fails)
 #
 # Source lists are expanded when the recipe runs, after every fragment has
 # added its files.  LINT_JOBS sets clang-tidy's parallelism.
@@ -18,7 +18,7 @@ LINT_HOST_FLAGS := -std=c11 -I. -I$(BUILD)/include -DVTLGUARD_HOST=1 -D_GNU_SOUR
 LINT_FS_FLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc -isystem core/libc/include \
 	-isystem $(CLANG_RES_INC) -isystem $(BUILD)/sysinc -I. -I$(BUILD)/include \
 	-mno-red-zone -mgeneral-regs-only -D__VTLGUARD_FREESTANDING__=1
-LINT_HVSIM_FLAGS := -isystem tools/hvsim/libc $(LINT_FS_FLAGS)
+LINT_HVSIM_FLAGS := $(LINT_FS_FLAGS)
 
 # Recursive (=) so they see every fragment's additions.
 LINT_VTL1_C     = $(sort $(filter %.c,$(VTL1_SRCS)))
@@ -38,10 +38,11 @@ lint-tidy: | $(GEN_HEADERS)
 
 # -fanalyzer needs code generation (not -fsyntax-only); objects go nowhere.
 LINT_ANALYZER_FLAGS = $(filter-out -MMD -MP,$(VTL1_CFLAGS)) -fanalyzer
+LINT_ANALYZE_C = $(sort $(LINT_VTL1_C) $(filter %.c,$(HVSIM_SRCS)))
 lint-analyzer: | $(GEN_HEADERS)
-	$(call msg,ANALYZE,$(words $(LINT_VTL1_C)) VTL1 sources)
-	$(Q)fail=0; for f in $(LINT_VTL1_C); do \
+	$(call msg,ANALYZE,$(words $(LINT_ANALYZE_C)) VTL1 and hvsim sources)
+	$(Q)fail=0; for f in $(LINT_ANALYZE_C); do \
 		$(CC) $(LINT_ANALYZER_FLAGS) -c $$f -o /dev/null || { echo "  ANALYZER: $$f"; fail=1; }; \
 	done; \
 	if [ $$fail -ne 0 ]; then echo "gcc -fanalyzer: findings above"; exit 1; fi; \
-	echo "gcc -fanalyzer: $(words $(LINT_VTL1_C)) VTL1 sources clean"
+	echo "gcc -fanalyzer: $(words $(LINT_ANALYZE_C)) VTL1 and hvsim sources clean"
