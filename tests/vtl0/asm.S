@@ -76,12 +76,6 @@ probe_store8_insn:
 	mov %sil, (%rdi)
 	PROBE_END
 
-	PROBE probe_store64		/* (void *p, u64 v) */
-	.globl probe_store64_insn
-probe_store64_insn:
-	mov %rsi, (%rdi)
-	PROBE_END
-
 	PROBE probe_rep_movsb		/* (void *dst, const void *src, u64 n) */
 	mov %rdx, %rcx
 	.globl probe_rep_movsb_insn
@@ -96,50 +90,10 @@ probe_load8_insn:
 	mov %cl, (%rsi)
 	PROBE_END
 
-	PROBE probe_wrmsr		/* (u32 msr, u64 v) */
-	mov %edi, %ecx
-	mov %rsi, %rax
-	mov %rsi, %rdx
-	shr $32, %rdx
-	.globl probe_wrmsr_insn
-probe_wrmsr_insn:
-	wrmsr
-	PROBE_END
-
-	PROBE probe_mov_cr0		/* (u64 v) */
-	.globl probe_mov_cr0_insn
-probe_mov_cr0_insn:
-	mov %rdi, %cr0
-	PROBE_END
-
-	PROBE probe_mov_cr4		/* (u64 v) */
-	.globl probe_mov_cr4_insn
-probe_mov_cr4_insn:
-	mov %rdi, %cr4
-	PROBE_END
-
-	PROBE probe_lgdt		/* (const void *desc) */
-	.globl probe_lgdt_insn
-probe_lgdt_insn:
-	lgdt (%rdi)
-	PROBE_END
-
-	PROBE probe_lidt		/* (const void *desc) */
-	.globl probe_lidt_insn
-probe_lidt_insn:
-	lidt (%rdi)
-	PROBE_END
-
 	PROBE probe_lldt		/* (u16 sel) */
 	.globl probe_lldt_insn
 probe_lldt_insn:
 	lldt %di
-	PROBE_END
-
-	PROBE probe_ltr			/* (u16 sel) */
-	.globl probe_ltr_insn
-probe_ltr_insn:
-	ltr %di
 	PROBE_END
 
 /* int probe_call(u64 target): call target; a fault anywhere in it lands

@@ -64,7 +64,7 @@ static void rodata_write(const struct vtl0_case *c)
 	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)workload_rodata();
 
 	ring_mark();
-	refused(c, probe_store64(p, *p), "mem-write", pa_of(p), "protected-write");
+	refused(c, gl_probe_write64(p, *p), "mem-write", pa_of(p), "protected-write");
 }
 
 static void roai_write(const struct vtl0_case *c)
@@ -72,7 +72,7 @@ static void roai_write(const struct vtl0_case *c)
 	volatile uint64_t *p = workload_roai();
 
 	ring_mark();
-	refused(c, probe_store64(p, *p), "mem-write", pa_of(p), "immutable-write");
+	refused(c, gl_probe_write64(p, *p), "mem-write", pa_of(p), "immutable-write");
 }
 
 static void roai_alias_write(const struct vtl0_case *c)
@@ -81,7 +81,7 @@ static void roai_alias_write(const struct vtl0_case *c)
 	volatile uint64_t *alias = (volatile uint64_t *)(uintptr_t)cpu_alias_map(pa);
 
 	ring_mark();
-	refused(c, probe_store64(alias, *alias), "mem-write", pa, "immutable-write");
+	refused(c, gl_probe_write64(alias, *alias), "mem-write", pa, "immutable-write");
 }
 
 static void ring_write(const struct vtl0_case *c)

@@ -23,12 +23,12 @@ static void cr_case(const struct vtl0_case *c, unsigned int cr, uint64_t val)
 	int f;
 
 	ring_mark();
-	f = cr == 0 ? probe_mov_cr0(val) : probe_mov_cr4(val);
+	f = cr == 0 ? gl_probe_mov_cr0(val) : gl_probe_mov_cr4(val);
 	if (!f) { /* put it back before anything else runs */
 		if (cr == 0)
-			probe_mov_cr0(before);
+			gl_probe_mov_cr0(before);
 		else
-			probe_mov_cr4(before);
+			gl_probe_mov_cr4(before);
 	}
 	expect_refused(c->name, f, n);
 }
@@ -68,7 +68,7 @@ static void msr_case(const struct vtl0_case *c, uint32_t msr, const char *reg,
 	int f;
 
 	ring_mark();
-	f = probe_wrmsr(msr, val);
+	f = gl_probe_wrmsr(msr, val);
 	after = gl_rdmsr(msr);
 	if (!f || after != cur) {
 		if (after != cur)
@@ -117,7 +117,7 @@ static void lgdt(const struct vtl0_case *c)
 	gl_sgdt(&cur);
 	evil = cur; /* a reload of the same table: still refused after LOCK_REGS */
 	ring_mark();
-	f = probe_lgdt(&evil);
+	f = gl_probe_lgdt(&evil);
 	gl_sgdt(&after);
 	dt_case(c, "GDTR", f, after.base == cur.base && after.limit == cur.limit);
 }
@@ -131,7 +131,7 @@ static void lidt(const struct vtl0_case *c)
 	evil.base = v0.mem.heap_pa; /* an attacker-controlled IDT */
 	evil.limit = cur.limit;
 	ring_mark();
-	f = probe_lidt(&evil);
+	f = gl_probe_lidt(&evil);
 	gl_sidt(&after);
 	if (after.base != cur.base)
 		gl_lidt(&cur);
@@ -153,7 +153,7 @@ static void ltr(const struct vtl0_case *c)
 	int f;
 
 	ring_mark();
-	f = probe_ltr(SEL_TSS_SPARE);
+	f = gl_probe_ltr(SEL_TSS_SPARE);
 	dt_case(c, "TR", f, vtl0_str() == before);
 }
 

@@ -20,7 +20,7 @@ static void ap_attack(void *arg)
 
 	switch (j->kind) {
 	case 0:
-		j->faulted = probe_mov_cr4(gl_read_cr4() & ~(1ull << 9)); /* OSFXSR */
+		j->faulted = gl_probe_mov_cr4(gl_read_cr4() & ~(1ull << 9)); /* OSFXSR */
 		break;
 	case 1: {
 		volatile uint8_t *p = (volatile uint8_t *)vtl0_victim_text + 32;
@@ -29,10 +29,10 @@ static void ap_attack(void *arg)
 		break;
 	}
 	case 2:
-		j->faulted = probe_wrmsr(0xC0000082u, v0.mem.heap_pa);
+		j->faulted = gl_probe_wrmsr(0xC0000082u, v0.mem.heap_pa);
 		break;
 	case 3:
-		j->faulted = probe_mov_cr0(gl_read_cr0() & ~(1ull << 16));
+		j->faulted = gl_probe_mov_cr0(gl_read_cr0() & ~(1ull << 16));
 		break;
 	case 4: {
 		uint8_t b;
@@ -45,7 +45,7 @@ static void ap_attack(void *arg)
 		uint8_t d[10]; /* limit, base: reload the current IDT */
 
 		gl_sidt(d);
-		j->faulted = probe_lidt(d);
+		j->faulted = gl_probe_lidt(d);
 		break;
 	}
 	default:

@@ -85,22 +85,22 @@ static int op_mem_refused(unsigned int i)
 static int op_cr4_unpinned(unsigned int i)
 {
 	/* even: set PGE flipped, odd: back, so CR4 ends as it began */
-	return probe_mov_cr4((i & 1) ? cr4_base : cr4_base ^ CR4_PGE) != 0;
+	return gl_probe_mov_cr4((i & 1) ? cr4_base : cr4_base ^ CR4_PGE) != 0;
 }
 
 static int op_cr4_pinned(unsigned int i)
 {
 	(void)i;
-	if (probe_mov_cr4(cr4_base ^ CR4_TSD) == 1)
+	if (gl_probe_mov_cr4(cr4_base ^ CR4_TSD) == 1)
 		return 0;
-	probe_mov_cr4(cr4_base); /* it was allowed: undo, and fail the figure */
+	gl_probe_mov_cr4(cr4_base); /* it was allowed: undo, and fail the figure */
 	return 1;
 }
 
 static int op_lstar_same(unsigned int i)
 {
 	(void)i;
-	return probe_wrmsr(MSR_LSTAR, lstar_base) != 0;
+	return gl_probe_wrmsr(MSR_LSTAR, lstar_base) != 0;
 }
 
 struct figure {

@@ -14,7 +14,7 @@
  */
 #include "tests/vtl0/vtl0.h"
 
-#include "tools/hvsim/fmt.h"
+#include "core/fmt.h"
 
 #define HV_REG_VSM_CODE_PAGE_OFFSETS 0x000D0002u
 #define HV_REG_VSM_VP_STATUS 0x000D0003u
@@ -133,7 +133,7 @@ int vtl0_boot_vtl1(void)
 
 	/* 2. special pages and segments */
 	if (!v0.opt.default_policy)
-		hv_snprintf(extra, sizeof(extra), "vtlguard.policy=%#llx,%llu",
+		snprintk(extra, sizeof(extra), "vtlguard.policy=%#llx,%llu",
 			    (unsigned long long)pa_of(vtl0_policy_dtb),
 			    (unsigned long long)vtl0_policy_len());
 	r.cmdline_extra = extra;

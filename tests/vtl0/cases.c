@@ -9,7 +9,7 @@
 #include <stdarg.h>
 
 #include "core/errno.h"
-#include "tools/hvsim/fmt.h"
+#include "core/fmt.h"
 
 static char pool[32][96];
 static unsigned int pool_next;
@@ -20,7 +20,7 @@ const char *ndl(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	hv_vsnprintf(b, sizeof(pool[0]), fmt, ap);
+	vsnprintk(b, sizeof(pool[0]), fmt, ap);
 	va_end(ap);
 	return b;
 }

@@ -87,7 +87,7 @@ static void enable_smep_smap(void)
 	if (r[1] & (1u << 20))
 		cr4 |= 1ull << 21;
 	if (cr4 != gl_read_cr4())
-		probe_mov_cr4(cr4);
+		gl_probe_mov_cr4(cr4);
 }
 
 static void load_tables(unsigned int vp)

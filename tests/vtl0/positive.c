@@ -14,9 +14,9 @@
 static void pos_cr4_pge(const struct vtl0_case *c)
 {
 	uint64_t cr4 = gl_read_cr4();
-	int f1 = probe_mov_cr4(cr4 ^ CR4_PGE);
+	int f1 = gl_probe_mov_cr4(cr4 ^ CR4_PGE);
 	uint64_t mid = gl_read_cr4();
-	int f2 = probe_mov_cr4(cr4);
+	int f2 = gl_probe_mov_cr4(cr4);
 
 	gl_check(!f1 && !f2 && mid == (cr4 ^ CR4_PGE) && gl_read_cr4() == cr4, c->name,
 		 "toggling the unpinned CR4.PGE: faults %d/%d, CR4 %#llx -> %#llx -> %#llx", f1, f2,
@@ -26,9 +26,9 @@ static void pos_cr4_pge(const struct vtl0_case *c)
 static void pos_cr0_ts(const struct vtl0_case *c)
 {
 	uint64_t cr0 = gl_read_cr0();
-	int f1 = probe_mov_cr0(cr0 ^ CR0_TS);
+	int f1 = gl_probe_mov_cr0(cr0 ^ CR0_TS);
 	uint64_t mid = gl_read_cr0();
-	int f2 = probe_mov_cr0(cr0);
+	int f2 = gl_probe_mov_cr0(cr0);
 
 	gl_check(!f1 && !f2 && mid == (cr0 ^ CR0_TS) && gl_read_cr0() == cr0, c->name,
 		 "toggling the unpinned CR0.TS: faults %d/%d, CR0 %#llx -> %#llx", f1, f2,
@@ -38,7 +38,7 @@ static void pos_cr0_ts(const struct vtl0_case *c)
 static void pos_msr_same(const struct vtl0_case *c, uint32_t msr)
 {
 	uint64_t v = gl_rdmsr(msr);
-	int f = probe_wrmsr(msr, v);
+	int f = gl_probe_wrmsr(msr, v);
 
 	gl_check(!f && gl_rdmsr(msr) == v, c->name,
 		 "rewriting MSR %#x with its pinned value %#llx: fault %d", msr,
@@ -51,7 +51,7 @@ static void pos_efer_same(const struct vtl0_case *c) { pos_msr_same(c, 0xC000008
 static void pos_kernel_gs_base(const struct vtl0_case *c)
 {
 	uint64_t old = gl_rdmsr(0xC0000102u);
-	int f = probe_wrmsr(0xC0000102u, 0xffff888012345000ull);
+	int f = gl_probe_wrmsr(0xC0000102u, 0xffff888012345000ull);
 	uint64_t got = gl_rdmsr(0xC0000102u);
 
 	gl_wrmsr(0xC0000102u, old);
@@ -63,7 +63,7 @@ static void pos_kernel_gs_base(const struct vtl0_case *c)
 static void pos_heap_rw(const struct vtl0_case *c)
 {
 	volatile uint64_t *h = (volatile uint64_t *)(uintptr_t)(v0.mem.heap_pa + 3 * PAGE_SIZE);
-	int f = probe_store64(h, 0x1122334455667788ull);
+	int f = gl_probe_write64(h, 0x1122334455667788ull);
 
 	gl_check(!f && *h == 0x1122334455667788ull, c->name,
 		 "heap (R|W) write: fault %d, read back %#llx", f, (unsigned long long)*h);

@@ -101,21 +101,14 @@ struct vtl_args {
 };
 void vtl0_vtl_call_raw(uint64_t entry, struct vtl_args *a);
 void vtl0_ap_entry(void);
+/* Probes guestlib lacks (gl_probe_* in tests/guestlib/guestlib.h has the rest:
+ * write64, wrmsr, mov_cr0/cr4, lgdt/lidt, ltr). */
 int probe_store8(volatile void *p, uint8_t v);
-int probe_store64(volatile void *p, uint64_t v);
 int probe_rep_movsb(volatile void *dst, const void *src, uint64_t n);
 int probe_load8(const volatile void *p, uint8_t *out);
 int probe_call(uint64_t target);
 int probe_lldt(uint16_t sel);
-int probe_ltr(uint16_t sel);
-int probe_lgdt(const void *desc);
-int probe_lidt(const void *desc);
-int probe_wrmsr(uint32_t msr, uint64_t v);
-int probe_mov_cr0(uint64_t v);
-int probe_mov_cr4(uint64_t v);
-extern char probe_store8_insn[], probe_store64_insn[], probe_rep_movsb_insn[], probe_load8_insn[],
-	probe_wrmsr_insn[], probe_mov_cr0_insn[], probe_mov_cr4_insn[], probe_lgdt_insn[],
-	probe_lidt_insn[], probe_lldt_insn[], probe_ltr_insn[];
+extern char probe_store8_insn[], probe_rep_movsb_insn[], probe_load8_insn[], probe_lldt_insn[];
 uint16_t vtl0_str(void);
 uint16_t vtl0_sldt(void);
 void vtl0_ltr(uint16_t sel);
