@@ -49,6 +49,7 @@ if [ -r "$fault" ]; then
     expect crash_msr 122 "reported a crash" --cmdline crash "$fault"
     expect blob_loaded 0 "3 passed, 0 failed" --cmdline blob --blob "$1" "$fault"
     expect not_an_elf 121 "not a loadable" "$0"
+    expect too_little_ram 121 "no RAM above 64 MiB" -m 64M "$fault"
 fi
 echo "hvsim: $tp passed, $tf failed"
 [ "$tf" -eq 0 ]
