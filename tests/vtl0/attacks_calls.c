@@ -5,7 +5,9 @@
  * and cyclic chains, pointers into VTL1, bad attributes, W^X, relaxing an
  * IMMUTABLE range, the log ring).  After end of boot: the boot-only calls
  * (-EPERM), unknown ids, PATCH_TEXT with arbitrary bytes, a confused-deputy
- * GET_MEASUREMENTS into protected text, a second ring.  Every refusal must
+ * GET_MEASUREMENTS/GET_VIOLATIONS into protected text or VTL1, a second
+ * ring, and GET_VIOLATIONS' counters and records checked against one known
+ * violation.  Every refusal must
  * carry the documented errno and be recorded as a bad-call violation.
  * Ranges point at the "victim" pages (never used for anything else), so a
  * request that is wrongly accepted harms nothing.
@@ -341,6 +343,194 @@ static void deputy_measure_into_vtl1(const struct vtl0_case *c)
 			E_ACCES, VTLG_GET_MEASUREMENTS);
 }
 
+/* ---------------------------------------------------- GET_VIOLATIONS */
+/* The wire format of docs/vtl-call-abi.md, read field by field. */
+#define VIOL_HDR 96u
+#define VIOL_REC 112u
+#define VIOL_CLASSES 7u
+#define VIOL_MEM_WRITE 1u
+#define VIOL_BAD_CALL 6u
+
+struct viol_view {
+	int64_t ret;
+	uint32_t nrecords;
+	uint64_t total, counts[VIOL_CLASSES];
+	const uint8_t *rec; /* first record */
+	const char *bad;    /* first malformation found, NULL if none */
+};
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Scratch pages 20..21 (cpg(4), cpg(5)): two contiguous pages, zeroed. */
+static uint8_t *viol_buf(void)
+{
+	uint8_t *b = cpg(4);
+
+	cpg(5);
+	return b;
+}
+
+static struct viol_view viol_read(uint8_t *buf, uint64_t size)
+{
+	struct viol_view v = { 0 };
+	uint64_t sum = 0;
+
+	v.ret = vtl_call(VTLG_GET_VIOLATIONS, pa_of(buf), size, 0);
+	if (v.ret < (int64_t)VIOL_HDR) {
+		v.bad = "call failed";
+		return v;
+	}
+	v.nrecords = get32(buf + 20);
+	v.total = lvbs_get64(buf + 24);
+	v.rec = buf + VIOL_HDR;
+	for (unsigned int i = 0; i < VIOL_CLASSES; i++) {
+		v.counts[i] = lvbs_get64(buf + 32 + 8 * i);
+		sum += v.counts[i];
+	}
+	if (buf[0] != 'V' || buf[1] != 'T' || buf[2] != 'L' || buf[3] != 'G' || buf[4] != 'V' ||
+	    buf[5] != 'I' || buf[6] != 'O' || buf[7] != 'L')
+		v.bad = "magic is not VTLGVIOL";
+	else if (get32(buf + 8) != 1 || get32(buf + 12) != VIOL_REC ||
+		 get32(buf + 16) != VIOL_CLASSES)
+		v.bad = "version/record_size/nclasses are not 1/112/7";
+	else if (v.nrecords > 64 || (uint64_t)v.ret != VIOL_HDR + (uint64_t)v.nrecords * VIOL_REC)
+		v.bad = "return value does not match nrecords";
+	else if (sum != v.total)
+		v.bad = "total is not the sum of the counters";
+	for (uint32_t i = 0; !v.bad && i < v.nrecords; i++) {
+		const uint8_t *r = v.rec + (size_t)i * VIOL_REC;
+
+		if (get32(r + 16) >= VIOL_CLASSES || r[72 + 39] != '\0')
+			v.bad = "a record has an unknown class or an unterminated rule";
+		else if (i && lvbs_get64(r) <= lvbs_get64(r - VIOL_REC))
+			v.bad = "record sequence numbers do not increase";
+	}
+	return v;
+}
+
+static const uint8_t *viol_newest(const struct viol_view *v)
+{
+	return v->nrecords ? v->rec + (size_t)(v->nrecords - 1) * VIOL_REC : NULL;
+}
+
+static bool rule_is(const uint8_t *rec, const char *want)
+{
+	const char *r = (const char *)rec + 72;
+	size_t i = 0;
+
+	for (; want[i]; i++)
+		if (r[i] != want[i])
+			return false;
+	return r[i] == '\0';
+}
+
+/*
+ * Two known violations between two reads: a GET_VIOLATIONS call too small for
+ * the header (bad-call, -ENOSPC) and a store into protected text
+ * (mem-write).  The counters must move by exactly one each and the two
+ * newest records must describe them.
+ */
+static void viol_report(const struct vtl0_case *c)
+{
+	volatile uint8_t *p = (volatile uint8_t *)vtl0_victim_text + 40;
+	struct viol_view a, b;
+	const uint8_t *n, *prev;
+	uint64_t seq0;
+	int64_t tiny;
+	int faulted;
+
+	a = viol_read(viol_buf(), 2 * PAGE_SIZE);
+	if (a.bad) {
+		gl_check(false, c->name, "first read: %s (returned %lld)", a.bad, (long long)a.ret);
+		return;
+	}
+	seq0 = a.nrecords ? lvbs_get64(viol_newest(&a)) : 0;
+	tiny = vtl_call(VTLG_GET_VIOLATIONS, pa_of(viol_buf()), VIOL_HDR - 1, 0);
+	faulted = probe_store8(p, *p); /* stores the byte already there */
+	b = viol_read(viol_buf(), 2 * PAGE_SIZE);
+	n = viol_newest(&b);
+	if (tiny != -E_NOSPC || !faulted || b.bad || b.nrecords < 2) {
+		gl_check(false, c->name, "setup: tiny read returned %lld (want -ENOSPC), text store %s, "
+			 "second read: %s, %u records", (long long)tiny,
+			 faulted ? "faulted" : "did NOT fault", b.bad ? b.bad : "ok", b.nrecords);
+		return;
+	}
+	if (b.counts[VIOL_BAD_CALL] != a.counts[VIOL_BAD_CALL] + 1 ||
+	    b.counts[VIOL_MEM_WRITE] != a.counts[VIOL_MEM_WRITE] + 1 || b.total != a.total + 2) {
+		gl_check(false, c->name, "bad-call %llu -> %llu, mem-write %llu -> %llu, total %llu -> "
+			 "%llu (expected +1, +1, +2)", (unsigned long long)a.counts[VIOL_BAD_CALL],
+			 (unsigned long long)b.counts[VIOL_BAD_CALL],
+			 (unsigned long long)a.counts[VIOL_MEM_WRITE],
+			 (unsigned long long)b.counts[VIOL_MEM_WRITE], (unsigned long long)a.total,
+			 (unsigned long long)b.total);
+		return;
+	}
+	prev = n - VIOL_REC;
+	if (get32(prev + 16) != VIOL_BAD_CALL || lvbs_get64(prev + 32) != VTLG_GET_VIOLATIONS ||
+	    (a.nrecords && lvbs_get64(prev) != seq0 + 1)) {
+		gl_check(false, c->name, "second newest record: class %u addr %#llx seq %llu, want "
+			 "bad-call, %#llx, %llu", get32(prev + 16), (unsigned long long)lvbs_get64(prev + 32),
+			 (unsigned long long)lvbs_get64(prev), (unsigned long long)VTLG_GET_VIOLATIONS,
+			 (unsigned long long)seq0 + 1);
+		return;
+	}
+	gl_check(lvbs_get64(n) == lvbs_get64(prev) + 1 && get32(n + 16) == VIOL_MEM_WRITE &&
+		 get32(n + 20) == 0 && lvbs_get64(n + 24) == (uint64_t)(uintptr_t)probe_store8_insn &&
+		 lvbs_get64(n + 32) == pa_of(p) && n[64] == 1 && rule_is(n, "protected-write"),
+		 c->name, "newest record: seq %llu class %u vp %u rip %#llx (want %#llx) addr %#llx "
+		 "(want %#llx) denied %u rule \"%.39s\"", (unsigned long long)lvbs_get64(n),
+		 get32(n + 16), get32(n + 20), (unsigned long long)lvbs_get64(n + 24),
+		 (unsigned long long)(uintptr_t)probe_store8_insn, (unsigned long long)lvbs_get64(n + 32),
+		 (unsigned long long)pa_of(p), n[64], (const char *)n + 72);
+}
+
+static void viol_short_buffer(const struct vtl0_case *c)
+{
+	struct viol_view all, one;
+	uint64_t newest;
+
+	/* at least two records, whatever ran before (two refused calls) */
+	for (int i = 0; i < 2; i++)
+		vtl_call(VTLG_GET_VIOLATIONS, pa_of(viol_buf()), VIOL_HDR - 1, 0);
+	all = viol_read(viol_buf(), 2 * PAGE_SIZE);
+	newest = all.nrecords ? lvbs_get64(viol_newest(&all)) : 0;
+
+	/* room for the header and one record: the newest one */
+	one = viol_read(viol_buf(), VIOL_HDR + VIOL_REC);
+	gl_check(!all.bad && !one.bad && all.nrecords > 1 && one.nrecords == 1 &&
+		 one.ret == VIOL_HDR + VIOL_REC && lvbs_get64(one.rec) == newest &&
+		 one.total == all.total, c->name,
+		 "full read: %s, %u records; 208-byte read: %s, returned %lld, %u records, seq %llu "
+		 "(want the newest, %llu)", all.bad ? all.bad : "ok", all.nrecords,
+		 one.bad ? one.bad : "ok", (long long)one.ret, one.nrecords,
+		 (unsigned long long)(one.nrecords ? lvbs_get64(one.rec) : 0),
+		 (unsigned long long)newest);
+}
+
+static void viol_tiny_buffer(const struct vtl0_case *c)
+{
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VTLG_GET_VIOLATIONS, pa_of(viol_buf()), VIOL_HDR - 1, 0),
+			E_NOSPC, VTLG_GET_VIOLATIONS);
+}
+
+static void deputy_viol_into_text(const struct vtl0_case *c)
+{
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VTLG_GET_VIOLATIONS, pa_of(__vtl0_text_start), 4096, 0),
+			E_ACCES, VTLG_GET_VIOLATIONS);
+}
+
+static void deputy_viol_into_vtl1(const struct vtl0_case *c)
+{
+	ring_mark();
+	expect_call_err(c->name, vtl_call(VTLG_GET_VIOLATIONS, v0.mem.region_pa + 2 * MIB, 4096, 0),
+			E_ACCES, VTLG_GET_VIOLATIONS);
+}
+
 const struct vtl0_case vtl0_cases_boot_calls[] = {
 	{ "pm_wx_refused", pm_wx, CASE_BOOT, "PROTECT_MEMORY asking for W+X" },
 	{ "pm_write_without_read", pm_w_only, CASE_BOOT, "PROTECT_MEMORY with W but no R" },
@@ -391,5 +581,14 @@ const struct vtl0_case vtl0_cases_calls[] = {
 	  "GET_MEASUREMENTS aimed at protected text" },
 	{ "deputy_measurements_into_vtl1", deputy_measure_into_vtl1, CASE_RUN,
 	  "GET_MEASUREMENTS aimed at VTL1 memory" },
+	{ "violations_report", viol_report, CASE_RUN,
+	  "GET_VIOLATIONS: counters and records track a bad call and a text store exactly" },
+	{ "violations_short_buffer", viol_short_buffer, CASE_RUN,
+	  "GET_VIOLATIONS into header + 1 record: the newest" },
+	{ "violations_tiny_buffer", viol_tiny_buffer, CASE_RUN, "GET_VIOLATIONS into 95 bytes" },
+	{ "deputy_violations_into_text", deputy_viol_into_text, CASE_RUN,
+	  "GET_VIOLATIONS aimed at protected text" },
+	{ "deputy_violations_into_vtl1", deputy_viol_into_vtl1, CASE_RUN,
+	  "GET_VIOLATIONS aimed at VTL1 memory" },
 	{ NULL, NULL, 0, NULL },
 };

@@ -114,6 +114,7 @@ static const char *call_rule(uint64_t id)
 	case VSM_PATCH_TEXT: return "PATCH_TEXT";
 	case VSM_ALLOC_RINGBUFFER: return "ALLOCATE_RINGBUFFER_MEMORY";
 	case VTLG_GET_MEASUREMENTS: return "GET_MEASUREMENTS";
+	case VTLG_GET_VIOLATIONS: return "GET_VIOLATIONS";
 	default: return "unknown";
 	}
 }

@@ -33,6 +33,7 @@
 #define VSM_PATCH_TEXT           0x1FFEBull
 #define VSM_ALLOC_RINGBUFFER     0x1FFECull
 #define VTLG_GET_MEASUREMENTS    0x2FFE0ull
+#define VTLG_GET_VIOLATIONS      0x2FFE1ull
 
 #define ATTR_R 1ull
 #define ATTR_W 2ull
