@@ -107,10 +107,13 @@ void *page_alloc_claim(uint64_t pa, size_t npages)
 	spin_lock(&lock);
 	for (unsigned k = 0; k < nregions; k++) {
 		struct region *r = &regions[k];
-		size_t i = (size_t)((pa - r->pa) / PAGE_SIZE);
+		size_t i;
 		bool avail = true;
 
-		if (pa < r->pa || i >= r->npages || npages > r->npages - i)
+		if (pa < r->pa)
+			continue;
+		i = (size_t)((pa - r->pa) / PAGE_SIZE);
+		if (i >= r->npages || npages > r->npages - i)
 			continue;
 		for (size_t j = 0; j < npages && avail; j++)
 			avail = !bit_test(r->bitmap, i + j);

@@ -116,17 +116,10 @@ static void handle_vmmcall(struct hv_partition *p, struct hv_vp *vp)
 static void handle_cpuid(struct hv_vp *vp)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
-	uint32_t r[4];
 	uint32_t leaf = (uint32_t)v->save.rax, sub = (uint32_t)vp->gprs.rcx;
+	struct cpuid_regs c = cpuid(leaf, sub);
+	uint32_t r[4] = { c.eax, c.ebx, c.ecx, c.edx };
 
-	{
-		struct cpuid_regs c = cpuid(leaf, sub);
-
-		r[0] = c.eax;
-		r[1] = c.ebx;
-		r[2] = c.ecx;
-		r[3] = c.edx;
-	}
 	hv_cpuid(vp, leaf, sub, r);
 	v->save.rax = r[0];
 	vp->gprs.rbx = r[1];
