@@ -56,6 +56,9 @@ struct boot_handoff {
 void image_main(const struct boot_handoff *h);
 /* Exit code for stock QEMU's isa-debug-exit; ignored outside PVH boots. */
 void arch_qemu_exit(unsigned int code);
+/* The isa-debug-exit code panic() reports (default 0x12); an image whose
+ * exit codes mean something else (hvsim) picks its own. */
+void arch_set_panic_status(unsigned int code);
 
 #endif /* __ASSEMBLY__ */
 

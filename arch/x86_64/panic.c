@@ -17,6 +17,12 @@
 #define QEMU_EXIT_PANIC 0x12
 
 static int panicking;
+static unsigned int panic_status = QEMU_EXIT_PANIC;
+
+void arch_set_panic_status(unsigned int code)
+{
+	panic_status = code;
+}
 
 static void raw_printf(const char *fmt, ...)
 {
@@ -72,7 +78,7 @@ __noreturn void panic(const char *fmt, ...)
 	raw_printf("\n");
 	backtrace();
 	raw_printf("system halted\n");
-	arch_qemu_exit(QEMU_EXIT_PANIC);
+	arch_qemu_exit(panic_status);
 	halt_forever();
 }
 

@@ -50,6 +50,7 @@ if [ -r "$fault" ]; then
     expect blob_loaded 0 "3 passed, 0 failed" --cmdline blob --blob "$1" "$fault"
     expect not_an_elf 121 "not a loadable" "$0"
     expect too_little_ram 121 "no RAM above 64 MiB" -m 64M "$fault"
+    expect hvsim_page_fault 121 "PANIC on CPU 0: unhandled #PF" --inject-fault "$fault"
     # the wrapper's own refusal (no /dev/kvm or no SVM); only checkable
     # where the host lacks SVM
     if ! grep -qw svm /proc/cpuinfo; then

@@ -83,10 +83,10 @@ static __attribute__((noreturn)) void qemu_exit(int code)
 }
 
 /*
- * hvsim's own refusals (bad command line, too little memory, a guest file
- * that does not load) end with HVSIM_EXIT_PANIC; a CPU exception or a
- * broken invariant inside hvsim goes through arch's panic() (register dump,
- * backtrace, QEMU status 0x12).
+ * hvsim's own refusals (no SVM, too little memory, a guest file that does
+ * not load) end with HVSIM_EXIT_PANIC, and so does a CPU exception or a
+ * broken invariant inside hvsim: arch's panic() prints the register dump
+ * and backtrace, then reports the same status (arch_set_panic_status).
  */
 __attribute__((noreturn)) void hvsim_panic(const char *why)
 {
@@ -124,10 +124,15 @@ static uint64_t guest_ram_end(const struct boot_handoff *h)
 	hvsim_panic("no RAM above 64 MiB: give QEMU at least -m 128M");
 }
 
+/* Test-only (tests/hvsim/run-suite.sh): a page fault inside hvsim itself. */
+static bool inject_fault;
+
 static void cmdline_opts(const char *cl)
 {
 	for (const char *s = cl; *s; s++)
-		if (strncmp(s, "trace", 5) == 0)
+		if (strncmp(s, "inject=fault", 12) == 0)
+			inject_fault = true;
+		else if (strncmp(s, "trace", 5) == 0)
 			hvp->trace = true;
 		else if (strncmp(s, "fastcon", 7) == 0)
 			hvp->fast_console = true;
@@ -368,9 +373,14 @@ void image_main(const struct boot_handoff *h)
 	struct hv_partition *p = hvp;
 	uint64_t ram_end;
 
+	arch_set_panic_status(HVSIM_EXIT_PANIC);
 	cmdline_opts(h->cmdline);
 	hv_log("hvsim: Hyper-V VSM model on AMD SVM + NPT (trace %s%s)", p->trace ? "on" : "off",
 	       p->fast_console ? ", VTL1 console direct" : "");
+	if (inject_fault) {
+		hv_log("injecting a page fault inside hvsim (inject=fault)");
+		*(volatile uint64_t *)0xffffc7fffffff000UL = 1; /* unmapped: #PF */
+	}
 	ram_end = guest_ram_end(h);
 	svm_init();
 	if (!fwcfg_present())
