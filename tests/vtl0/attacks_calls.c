@@ -314,11 +314,16 @@ static void patch_split_request(const struct vtl0_case *c)
 			VSM_PATCH_TEXT);
 }
 
-static void measure_tiny_buffer(const struct vtl0_case *c)
+/* A call (two arguments) that must get -err and be recorded as a bad call. */
+static void refused_call(const struct vtl0_case *c, uint64_t id, uint64_t a0, uint64_t a1, int err)
 {
 	ring_mark();
-	expect_call_err(c->name, vtl_call(VTLG_GET_MEASUREMENTS, pa_of(cpg(4)), 16, 0), E_NOSPC,
-			VTLG_GET_MEASUREMENTS);
+	expect_call_err(c->name, vtl_call(id, a0, a1, 0), err, id);
+}
+
+static void measure_tiny_buffer(const struct vtl0_case *c)
+{
+	refused_call(c, VTLG_GET_MEASUREMENTS, pa_of(cpg(4)), 16, E_NOSPC);
 }
 
 static void ring_again(const struct vtl0_case *c)
@@ -331,16 +336,12 @@ static void ring_again(const struct vtl0_case *c)
 static void deputy_measure_into_text(const struct vtl0_case *c)
 {
 	/* ask VTL1 to write its measurement log over our protected text */
-	ring_mark();
-	expect_call_err(c->name, vtl_call(VTLG_GET_MEASUREMENTS, pa_of(__vtl0_text_start), 4096, 0),
-			E_ACCES, VTLG_GET_MEASUREMENTS);
+	refused_call(c, VTLG_GET_MEASUREMENTS, pa_of(__vtl0_text_start), 4096, E_ACCES);
 }
 
 static void deputy_measure_into_vtl1(const struct vtl0_case *c)
 {
-	ring_mark();
-	expect_call_err(c->name, vtl_call(VTLG_GET_MEASUREMENTS, v0.mem.region_pa + 2 * MIB, 4096, 0),
-			E_ACCES, VTLG_GET_MEASUREMENTS);
+	refused_call(c, VTLG_GET_MEASUREMENTS, v0.mem.region_pa + 2 * MIB, 4096, E_ACCES);
 }
 
 /* ---------------------------------------------------- GET_VIOLATIONS */
@@ -512,23 +513,17 @@ static void viol_short_buffer(const struct vtl0_case *c)
 
 static void viol_tiny_buffer(const struct vtl0_case *c)
 {
-	ring_mark();
-	expect_call_err(c->name, vtl_call(VTLG_GET_VIOLATIONS, pa_of(viol_buf()), VIOL_HDR - 1, 0),
-			E_NOSPC, VTLG_GET_VIOLATIONS);
+	refused_call(c, VTLG_GET_VIOLATIONS, pa_of(viol_buf()), VIOL_HDR - 1, E_NOSPC);
 }
 
 static void deputy_viol_into_text(const struct vtl0_case *c)
 {
-	ring_mark();
-	expect_call_err(c->name, vtl_call(VTLG_GET_VIOLATIONS, pa_of(__vtl0_text_start), 4096, 0),
-			E_ACCES, VTLG_GET_VIOLATIONS);
+	refused_call(c, VTLG_GET_VIOLATIONS, pa_of(__vtl0_text_start), 4096, E_ACCES);
 }
 
 static void deputy_viol_into_vtl1(const struct vtl0_case *c)
 {
-	ring_mark();
-	expect_call_err(c->name, vtl_call(VTLG_GET_VIOLATIONS, v0.mem.region_pa + 2 * MIB, 4096, 0),
-			E_ACCES, VTLG_GET_VIOLATIONS);
+	refused_call(c, VTLG_GET_VIOLATIONS, v0.mem.region_pa + 2 * MIB, 4096, E_ACCES);
 }
 
 const struct vtl0_case vtl0_cases_boot_calls[] = {
