@@ -60,7 +60,8 @@ $(FUZZ_QUIET_OBJS): FUZZ_CFLAGS := $(subst fuzzer-no-link$(FUZZ_COMMA),,$(FUZZ_C
 $(FUZZ_DIR)/obj/tests/fuzz/fuzz_bootinfo.o $(FUZZ_DIR)/obj/tests/fuzz/fuzz_synic.o \
 	$(FUZZ_DIR)/obj/tests/fuzz/fuzz_policy.o: FUZZ_CFLAGS += -Werror
 
-$(FUZZ_DIR)/obj/%.o: %.c | $(FUZZ_GEN)
+# build.mk is a prerequisite: per-object flags set here must reach old objects.
+$(FUZZ_DIR)/obj/%.o: %.c tests/fuzz/build.mk | $(FUZZ_GEN)
 	$(call msg,CLANG,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
@@ -75,7 +76,7 @@ fuzz_calls_vtlcall := 0x1FFF
 # Explicit rules, not a pattern: a pattern would also match the .d files'
 # remake attempts (vtlcall-chain.d.o).
 define fuzz_vtlcall_obj
-$(FUZZ_DIR)/obj/vtlcall-$(1).o: tests/fuzz/fuzz_vtlcall.c | $(FUZZ_GEN)
+$(FUZZ_DIR)/obj/vtlcall-$(1).o: tests/fuzz/fuzz_vtlcall.c tests/fuzz/build.mk | $(FUZZ_GEN)
 	$$(call msg,CLANG,$$< [$(1)])
 	$$(Q)mkdir -p $$(dir $$@)
 	$$(Q)$$(CLANG) $$(FUZZ_CFLAGS) -Werror -DFZ_CALLS=$(fuzz_calls_$(1)) -c $$< -o $$@

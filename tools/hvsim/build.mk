@@ -17,7 +17,9 @@ HVSIM_SHARED_SRCS := $(ARCH_SRCS) arch/x86_64/svm.S core/fmt.c core/log.c core/e
 
 HVSIM_OBJS := $(call obj_of,hvsim,$(HVSIM_SRCS)) $(call obj_of,vtl1,$(HVSIM_SHARED_SRCS))
 
-$(BUILD)/hvsim/%.o: %.c | $(GEN_HEADERS)
+# build.mk is a prerequisite so a change of flags here rebuilds the objects
+# (an old non-PIE object would otherwise break the PIE link).
+$(BUILD)/hvsim/%.o: %.c tools/hvsim/build.mk | $(GEN_HEADERS)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(VTL1_CFLAGS) -c $< -o $@
