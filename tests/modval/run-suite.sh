@@ -293,7 +293,7 @@ check elf-wrong-symbol-address FAIL "FAIL loaded module bytes differ" \
 	--sym kmalloc=0xffffffff81400000
 check elf-unknown-symbol FAIL "FAIL module needs a symbol the kernel does not export" \
 	"$HARNESS" check rsa2048.ko linked.elf --sym printk=0xffffffff81234560
-check elf-extra-code-after-text FAIL "FAIL loaded module region has extra non-zero bytes" \
+check elf-extra-code-after-text FAIL "FAIL loaded module region has non-zero bytes past its sections" \
 	"$HARNESS" check rsa2048.ko linked.elf $SYMS --extra-text
 check elf-truncated FAIL "FAIL module ELF" \
 	"$HARNESS" check rsa2048.ko linked.elf $SYMS --truncate-elf 200

@@ -339,6 +339,9 @@ static size_t module2_ranges(struct heki_range *r)
 	const uint64_t elf = 0x720000ull;
 
 	memcpy(fake_ram(elf), hooks2_ko, sizeof(hooks2_ko));
+	/* the whole page is compared: clear what setup() put there first */
+	memset(fake_ram(G_TEXT), 0, PAGE_SIZE);
+	memset(fake_ram(G_RO), 0, PAGE_SIZE);
 	memcpy(fake_ram(G_TEXT), hooks2_text, sizeof(hooks2_text));
 	memcpy(fake_ram(G_RO), hooks2_rodata, sizeof(hooks2_rodata));
 	r[0] = (struct heki_range){ 0, elf, elf + sizeof(hooks2_ko), MODVAL_MOD_ELF_BUFFER };
@@ -380,5 +383,184 @@ TEST(modval_hooks_module_importing_kernel_symbols)
 	modval_set_kernel_data_va(KVA);
 	n = module2_ranges(r);
 	CHECK_EQ_INT(validate(r, n), -EKEYREJECTED);
+	teardown();
+}
+
+/*
+ * RT1 (issue 13): the whole last page of a region becomes RX or R, so code
+ * VTL0 writes after the signed bytes in that page must be refused, and the
+ * page must never become executable.  Before the fix only [pa, epa) was
+ * copied and compared and these modules validated.
+ */
+static void tail_refused(uint64_t region_pa, size_t signed_len, const uint8_t *code, size_t n)
+{
+	struct heki_range r[8];
+	size_t nr;
+
+	setup(true);
+	nr = module_ranges(r);
+	memcpy(fake_ram(region_pa + signed_len + 0x10), code, n);
+	CHECK_EQ_INT(validate(r, nr), -EKEYREJECTED);
+	CHECK(vt_lines("past its sections") >= 1);
+	CHECK_EQ(fake_perm(G_TEXT) & PROT_X, 0);
+	CHECK_EQ(fake_perm(G_INIT) & PROT_X, 0);
+	CHECK(fake_perm(region_pa) & SOUTH_PROT_W);
+	/* the same module with the page tail zero (as Linux leaves it) validates */
+	memset(fake_ram(region_pa + signed_len + 0x10), 0, n);
+	CHECK(validate(r, nr) > 0);
+	teardown();
+}
+
+TEST(modval_hooks_rt1_code_after_text_in_last_page)
+{
+	static const uint8_t code[] = { 0x48, 0x31, 0xc0, 0x0f, 0x22, 0xc0, 0xc3 };
+
+	tail_refused(G_TEXT, sizeof(hooks_text), code, sizeof(code));
+}
+
+TEST(modval_hooks_rt1_code_after_init_text_in_last_page)
+{
+	static const uint8_t code[] = { 0xfa, 0xf4, 0xc3 };
+
+	tail_refused(G_INIT, sizeof(hooks_init_text), code, sizeof(code));
+}
+
+TEST(modval_hooks_rt1_data_after_rodata_in_last_page)
+{
+	static const uint8_t fake_table[] = { 0x41, 0x41, 0x41, 0x41, 0xff, 0xff, 0xff, 0xff };
+
+	tail_refused(G_RO, sizeof(hooks_rodata), fake_table, sizeof(fake_table));
+}
+
+/* The very last byte of the page counts too (off-by-one in the tail walk). */
+TEST(modval_hooks_rt1_last_byte_of_page)
+{
+	struct heki_range r[8];
+	size_t n;
+
+	setup(true);
+	n = module_ranges(r);
+	fake_ram(G_TEXT + PAGE_SIZE - 1)[0] = 0xcc;
+	CHECK_EQ_INT(validate(r, n), -EKEYREJECTED);
+	CHECK_EQ(fake_perm(G_TEXT) & PROT_X, 0);
+	teardown();
+}
+
+/* One physical page named by two regions (or twice) would get two final
+ * permissions and two expected contents: refused before anything changes. */
+TEST(modval_hooks_page_named_twice_refused)
+{
+	struct heki_range r[9];
+	size_t n;
+
+	setup(true);
+	n = module_ranges(r);
+	r[n - 2].pa = G_TEXT;                      /* RoData on the Text page */
+	r[n - 2].epa = G_TEXT + sizeof(hooks_rodata);
+	CHECK_EQ_INT(validate(r, n), -EINVAL);
+	CHECK(vt_lines("which this module already uses") >= 1);
+	CHECK(fake_perm(G_TEXT) & SOUTH_PROT_W);
+	CHECK_EQ(fake_perm(G_TEXT) & PROT_X, PROT_X); /* untouched: never made RO */
+
+	n = module_ranges(r);
+	r[n - 1].pa = G_TEXT;                      /* InitText on the Text page */
+	r[n - 1].epa = G_TEXT + sizeof(hooks_init_text);
+	CHECK_EQ_INT(validate(r, n), -EINVAL);
+
+	n = module_ranges(r);                      /* RoAfterInit on the RoData page */
+	r[n++] = (struct heki_range){ HOOKS_VA(MODVAL_MOD_RO_AFTER_INIT), G_RO, G_RO + 8,
+				      MODVAL_MOD_RO_AFTER_INIT };
+	CHECK_EQ_INT(validate(r, n), -EINVAL);
+	teardown();
+}
+
+/* FREE_MODULE_INIT: init pages RW+NX, their extents released so the next
+ * module can reuse them, and the first module's UNLOAD leaves them alone. */
+TEST(modval_hooks_freed_init_pages_reused_by_next_module)
+{
+	struct heki_range r[8], r2[8];
+	size_t n;
+	int64_t tok, tok2;
+
+	setup(true);
+	n = module_ranges(r);
+	tok = validate(r, n);
+	CHECK(tok > 0);
+	/* before FREE_MODULE_INIT the init page is this module's */
+	memcpy(r2, r, sizeof(r));
+	CHECK_EQ_INT(vt_call(FMI, (uint64_t)tok, 0, 0), 0);
+	CHECK_EQ(fake_perm(G_INIT) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+
+	/* module 2 = the same module, with its text on module 1's freed init
+	 * page and everything else on fresh pages */
+	memcpy(fake_ram(G_INIT), hooks_text, sizeof(hooks_text));
+	memset(fake_ram(G_INIT + sizeof(hooks_text)), 0, PAGE_SIZE - sizeof(hooks_text));
+	memcpy(fake_ram(G_INIT + 0x10000), hooks_rodata, sizeof(hooks_rodata));
+	memcpy(fake_ram(G_INIT + 0x20000), hooks_init_text, sizeof(hooks_init_text));
+	for (size_t i = 0; i < n; i++) {
+		if (r2[i].attributes == MODVAL_MOD_TEXT)
+			r2[i].pa = G_INIT, r2[i].epa = G_INIT + sizeof(hooks_text);
+		else if (r2[i].attributes == MODVAL_MOD_RODATA)
+			r2[i].pa = G_INIT + 0x10000, r2[i].epa = r2[i].pa + sizeof(hooks_rodata);
+		else if (r2[i].attributes == MODVAL_MOD_INIT_TEXT)
+			r2[i].pa = G_INIT + 0x20000, r2[i].epa = r2[i].pa + sizeof(hooks_init_text);
+		else if (r2[i].attributes == MODVAL_MOD_DATA)
+			r2[i].pa = G_INIT + 0x30000, r2[i].epa = r2[i].pa + 0x40;
+	}
+	tok2 = validate(r2, n);
+	CHECK(tok2 > tok);
+	CHECK_EQ(fake_perm(G_INIT) & (SOUTH_PROT_W | PROT_X), PROT_X);
+	/* unloading module 1 must not make module 2's text writable */
+	CHECK_EQ_INT(vt_call(UM, (uint64_t)tok, 0, 0), 0);
+	CHECK_EQ(fake_perm(G_INIT) & (SOUTH_PROT_W | PROT_X), PROT_X);
+	CHECK_EQ(fake_perm(G_TEXT) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+	CHECK_EQ_INT(vt_call(UM, (uint64_t)tok2, 0, 0), 0);
+	CHECK_EQ(fake_perm(G_INIT) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+	teardown();
+}
+
+/* A failed FREE_MODULE_INIT leaves the token "init live" so a retry can
+ * finish; the second success is the only one. */
+TEST(modval_hooks_free_init_failure_then_retry)
+{
+	struct heki_range r[8];
+	size_t n;
+	int64_t tok;
+
+	setup(true);
+	n = module_ranges(r);
+	tok = validate(r, n);
+	CHECK(tok > 0);
+	fake_south.fail_prot_call = (int)fake_south.prot_calls + 1;
+	CHECK(vt_call(FMI, (uint64_t)tok, 0, 0) < 0);
+	fake_south.fail_prot_call = 0;
+	CHECK_EQ_INT(vt_call(FMI, (uint64_t)tok, 0, 0), 0);
+	CHECK_EQ(fake_perm(G_INIT) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+	CHECK_EQ_INT(vt_call(FMI, (uint64_t)tok, 0, 0), -EINVAL);
+	teardown();
+}
+
+/* Token lifetimes: unknown, negative, unloaded, and the 32-bit limit
+ * (V1-V3 read R8 as an int: a token above INT32_MAX would turn negative). */
+TEST(modval_hooks_token_state_machine)
+{
+	struct heki_range r[8];
+	size_t n;
+	int64_t tok;
+
+	setup(true);
+	n = module_ranges(r);
+	CHECK_EQ_INT(vt_call(UM, 1, 0, 0), -EINVAL);           /* never issued */
+	CHECK_EQ_INT(vt_call(FMI, (uint64_t)-1, 0, 0), -EINVAL);
+	CHECK_EQ_INT(vt_call(UM, 0, 0, 0), -EINVAL);
+	modval_hooks_set_next_token(INT32_MAX);
+	tok = validate(r, n);
+	CHECK_EQ(tok, INT32_MAX);
+	CHECK_EQ_INT(vt_call(UM, (uint64_t)tok, 0, 0), 0);
+	CHECK_EQ_INT(validate(r, n), -ENOSPC);                  /* exhausted, not wrapped */
+	CHECK(vt_lines("module tokens exhausted") >= 1);
+	CHECK_EQ(fake_perm(G_TEXT) & PROT_X, 0);
+	CHECK_EQ_INT(vt_call(UM, (uint64_t)tok, 0, 0), -EINVAL); /* gone for good */
+	CHECK_EQ_INT(vt_call(FMI, (uint64_t)tok, 0, 0), -EINVAL);
 	teardown();
 }

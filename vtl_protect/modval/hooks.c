@@ -166,14 +166,24 @@ static int trust_sync(void)
 
 /* -------------------------------------------------------------- extents */
 
+/*
+ * Record the whole pages of [pa, epa).  A page may be named once per module:
+ * the same physical page under two region types (or twice in one region)
+ * would get two different final permissions and two different expected
+ * contents, so it is refused rather than resolved by list order.  Only
+ * exactly adjacent ranges of one type merge.
+ */
 static int extent_add(struct mv_extents *x, uint64_t pa, uint64_t epa, uint8_t type)
 {
 	struct mv_extent *last = x->n ? &x->e[x->n - 1] : NULL;
 
 	pa = ALIGN_DOWN(pa, PAGE_SIZE);
 	epa = ALIGN_UP(epa, PAGE_SIZE);
-	if (last && last->type == type && pa >= last->pa && pa <= last->epa) {
-		last->epa = MAX(last->epa, epa);
+	for (unsigned int i = 0; i < x->n; i++)
+		if (pa < x->e[i].epa && x->e[i].pa < epa)
+			return -EEXIST;
+	if (last && last->type == type && pa == last->epa) {
+		last->epa = epa;
 		return 0;
 	}
 	if (x->n >= MV_MAX_EXTENTS)
@@ -409,11 +419,21 @@ static int job_scan(struct mv_job *j)
 		j->len[t] += n;
 		if (j->len[t] > MODELF_MAX_REGION)
 			return -E2BIG;
-		if ((modelf_region_checked((unsigned int)t) || t == MODVAL_MOD_RO_AFTER_INIT) &&
-		    extent_add(&j->m->ext, r->pa, r->epa, (uint8_t)t)) {
-			log_warn("modval: module has more than %u physical extents",
-				 MV_MAX_EXTENTS);
-			return -E2BIG;
+		if (modelf_region_checked((unsigned int)t) || t == MODVAL_MOD_RO_AFTER_INIT) {
+			int err = extent_add(&j->m->ext, r->pa, r->epa, (uint8_t)t);
+
+			if (err == -EEXIST) {
+				log_warn("modval: VALIDATE_MODULE range %llu (type %llu) names page "
+					 "%#llx, which this module already uses: refused",
+					 (unsigned long long)i, (unsigned long long)t,
+					 (unsigned long long)ALIGN_DOWN(r->pa, PAGE_SIZE));
+				return -EINVAL;
+			}
+			if (err) {
+				log_warn("modval: module has more than %u physical extents",
+					 MV_MAX_EXTENTS);
+				return -E2BIG;
+			}
 		}
 	}
 	if (!j->elf_len) {
@@ -423,7 +443,18 @@ static int job_scan(struct mv_job *j)
 	return 0;
 }
 
-/* Copy the ElfBuffer and the compared regions into VTL1. */
+/*
+ * Bytes of region t that VTL1 copies and compares: every byte of every page
+ * the region touches, because the whole page becomes RX or R.  The tail
+ * past the reported end is what Linux leaves there (modelf requires zero).
+ */
+static size_t checked_len(const struct mv_job *j, unsigned int t)
+{
+	return ALIGN_UP(j->len[t], PAGE_SIZE);
+}
+
+/* Copy the ElfBuffer and the compared regions (whole pages) into VTL1;
+ * the regions are write-protected by now. */
 static int job_copy(struct mv_job *j)
 {
 	size_t off[MODELF_NREGIONS] = { 0 }, eoff = 0;
@@ -434,7 +465,7 @@ static int job_copy(struct mv_job *j)
 	for (unsigned int t = 0; t < MODELF_NREGIONS; t++) {
 		if (!modelf_region_checked(t) || !j->len[t])
 			continue;
-		j->bytes[t] = kmalloc(j->len[t]);
+		j->bytes[t] = kmalloc(checked_len(j, t));
 		if (!j->bytes[t])
 			return -ENOMEM;
 	}
@@ -449,6 +480,9 @@ static int job_copy(struct mv_job *j)
 			eoff += n;
 		} else if (r->attributes < MODELF_NREGIONS &&
 			   modelf_region_checked((unsigned int)r->attributes)) {
+			/* job_scan: each range starts a page and all but the
+			 * last are whole pages, so page i lands at i * 4 KiB. */
+			n = PAGE_SIZE;
 			dst = j->bytes[r->attributes] + off[r->attributes];
 			off[r->attributes] += n;
 		} else {
@@ -468,7 +502,7 @@ static int job_verify(struct mv_job *j, struct modsig_result *res)
 
 	for (unsigned int t = 0; t < MODELF_NREGIONS; t++)
 		if (modelf_region_checked(t))
-			need = MAX(need, j->len[t]);
+			need = MAX(need, checked_len(j, t));
 	j->lay = kmalloc(sizeof(*j->lay));
 	j->scratch = kmalloc(need ? need : 1);
 	if (!j->lay || !j->scratch)
@@ -479,7 +513,7 @@ static int job_verify(struct mv_job *j, struct modsig_result *res)
 	for (unsigned int t = 0; t < MODELF_NREGIONS; t++) {
 		in.mem[t].va = j->va[t];
 		in.mem[t].bytes = j->bytes[t];
-		in.mem[t].len = j->bytes[t] ? j->len[t] : 0;
+		in.mem[t].len = j->bytes[t] ? checked_len(j, t) : 0;
 	}
 	in.resolve = resolve_kernel;
 	in.resolve_ctx = &mv.ksyms;
@@ -519,6 +553,14 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 	if (slot < 0) {
 		log_warn("modval: %d modules are already validated; unload one first",
 			 MV_MAX_MODULES);
+		err = -ENOSPC;
+		goto out;
+	}
+	/* V1-V3 read the result as a 32-bit int; tokens are never reused, so
+	 * once they would not fit, no more modules are accepted. */
+	if (mv.next_token > INT32_MAX) {
+		log_error("modval: module tokens exhausted (2^31 - 1 issued); refusing "
+			  "VALIDATE_MODULE until VTL1 restarts");
 		err = -ENOSPC;
 		goto out;
 	}
@@ -577,10 +619,24 @@ static struct mv_module **find_module(uint64_t token)
 	return NULL;
 }
 
+static bool is_init_type(uint8_t t)
+{
+	return t == MODVAL_MOD_INIT_TEXT || t == MODVAL_MOD_INIT_RODATA;
+}
+
+/*
+ * Init pages become RW and never X again; RoAfterInit becomes R.  Every
+ * extent is tried even if one fails, so as few init pages as possible stay
+ * executable; the token stays "init live" until all succeeded, so a retry
+ * finishes the job.  Once done the init extents are forgotten: Linux frees
+ * those pages and may hand them to the next module, which must be able to
+ * claim them, and this module's UNLOAD must then not touch them.
+ */
 static int64_t mv_free_module_init(unsigned int vp, uint64_t token)
 {
-	struct mv_module **mp;
-	int err;
+	struct mv_module **mp, *m;
+	unsigned int keep = 0;
+	int err = 0;
 
 	north_lock(&mv.lock);
 	mp = find_module(token);
@@ -590,9 +646,27 @@ static int64_t mv_free_module_init(unsigned int vp, uint64_t token)
 			 mp ? "an already used" : "an unknown", (unsigned long long)token);
 		return -EINVAL;
 	}
-	err = extents_apply(&(*mp)->ext, after_init_attr, "module init freed");
-	if (!err)
-		(*mp)->init_freed = true;
+	m = *mp;
+	for (unsigned int i = 0; i < m->ext.n; i++) {
+		uint32_t attr = after_init_attr(m->ext.e[i].type);
+		int e;
+
+		if (!attr)
+			continue;
+		e = vtlp_protect_range(m->ext.e[i].pa, m->ext.e[i].epa, attr, "module init freed");
+		if (e && !err)
+			err = e;
+	}
+	if (err) {
+		log_error("modval: VP %u: FREE_MODULE_INIT(%llu) failed (%d); call it again",
+			  vp, (unsigned long long)token, err);
+	} else {
+		for (unsigned int i = 0; i < m->ext.n; i++)
+			if (!is_init_type(m->ext.e[i].type))
+				m->ext.e[keep++] = m->ext.e[i];
+		m->ext.n = keep;
+		m->init_freed = true;
+	}
 	north_unlock(&mv.lock);
 	return err;
 }
@@ -773,5 +847,12 @@ void modval_hooks_reset(void)
 	mv.kdata_va = 0;
 	memset(&mv.ksyms, 0, sizeof(mv.ksyms));
 	modval_trust_init(&mv.trust);
+	north_unlock(&mv.lock);
+}
+
+void modval_hooks_set_next_token(int64_t token)
+{
+	north_lock(&mv.lock);
+	mv.next_token = token;
 	north_unlock(&mv.lock);
 }

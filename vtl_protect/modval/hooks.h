@@ -21,5 +21,7 @@ void modval_set_kernel_data_va(uint64_t va);
 
 /* Host tests: forget modules, kexec state and the trust store. */
 void modval_hooks_reset(void);
+/* Host tests: the next token VALIDATE_MODULE hands out. */
+void modval_hooks_set_next_token(int64_t token);
 
 #endif

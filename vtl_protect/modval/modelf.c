@@ -456,10 +456,19 @@ static int check_region(const struct modelf_input *in, const struct modelf_layou
 		*why = "loaded module bytes differ from the signed ELF";
 		return -EKEYREJECTED;
 	}
-	/* Anything VTL0 reported past the sections must be zero padding. */
+	/*
+	 * Everything past the sections (the caller passes whole pages, up to
+	 * the end of the region's last page) must be the zero padding Linux
+	 * leaves there: these bytes become executable or read-only with the
+	 * region, so they must be verified like the rest.
+	 */
 	for (size_t i = size; i < rg->len; i++) {
 		if (rg->bytes[i]) {
-			*why = "loaded module region has extra non-zero bytes";
+			log_warn("modval: loaded module region type %u has non-zero byte %02x "
+				 "at offset %#zx (VA %#llx) past its sections (which end at "
+				 "%#zx): refused", type, rg->bytes[i], i,
+				 (unsigned long long)(rg->va + i), size);
+			*why = "loaded module region has non-zero bytes past its sections";
 			return -EKEYREJECTED;
 		}
 	}
