@@ -285,6 +285,79 @@ NEG(neg_key, "module_wrong_key", vtl0_mod_other, T_NONE, E_NOKEY)
 NEG(neg_revoked, "module_revoked_signer", vtl0_mod_revoked, T_NONE, E_KEYREVOKED)
 NEG(neg_blocked, "module_blocklisted_hash", vtl0_mod_blocked, T_NONE, E_KEYREVOKED)
 
+/* ------------------------------------------------ RT1: unsigned page tails */
+
+/*
+ * issue 13 RT1: the last page of a region is made RX (Text, InitText) or R
+ * (RoData) whole.  VTL0 writes its own bytes after the signed ones in that
+ * page and asks for validation; VTL1 must compare every byte of the page
+ * (Linux leaves zeros there) and refuse.  On the old code the module was
+ * accepted and the appended code ran at CPL0.
+ */
+#define TAIL_RET 0x1337
+
+static void tail_attack(const struct vtl0_case *c, unsigned int region)
+{
+	/* mov eax, TAIL_RET; ret */
+	static const uint8_t code[] = { 0xb8, 0x37, 0x13, 0x00, 0x00, 0xc3 };
+	uint64_t tail, run;
+	int64_t r;
+
+	if (!load(c, &mod_b, vtl0_mod_good, vtl0_mod_good_end, set_b()))
+		return;
+	run = mod_sym(&mod_b, "testmod_run");
+	tail = (mod_b.va[region] + mod_b.size[region] + 15) & ~15ull;
+	if (!mod_b.size[region] || tail + sizeof(code) > ((mod_b.va[region] + mod_b.size[region] +
+							     PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))) {
+		gl_check(false, c->name, "region %u of the test module (%llu bytes) leaves no room "
+			 "in its last page", region, (unsigned long long)mod_b.size[region]);
+		return;
+	}
+	gl_memcpy((void *)(uintptr_t)tail, code, sizeof(code));
+	ring_mark();
+	r = validate(&mod_b);
+	if (no_validator(c, r))
+		return;
+	if (r > 0) {
+		int got = -1;
+
+		if (region != MOD_RODATA && !probe_call(tail))
+			got = call_fn(tail);
+		vtl_call(VSM_UNLOAD_MODULE, (uint64_t)r, 0, 0);
+		gl_check(false, c->name, "VALIDATE_MODULE accepted a module with unsigned bytes after "
+			 "region %u's signed bytes (token %lld)%s", region, (long long)r,
+			 got == TAIL_RET ? "; VTL0's appended code ran (returned 0x1337)" : "");
+		return;
+	}
+	expect_call_err(c->name, r, E_KEYREJECTED, VSM_VALIDATE_MODULE);
+	if (case_retry)
+		return;
+	if (region != MOD_RODATA) {
+		exec_refused(ndl("%s_never_exec", c->name), tail);
+		if (case_retry)
+			return;
+	}
+	exec_refused(ndl("%s_text_never_exec", c->name), run);
+	if (case_retry)
+		return;
+	writable(ndl("%s_writable", c->name), tail, "the refused region's last page");
+}
+
+static void tail_text(const struct vtl0_case *c)
+{
+	tail_attack(c, MOD_TEXT);
+}
+
+static void tail_init_text(const struct vtl0_case *c)
+{
+	tail_attack(c, MOD_INIT_TEXT);
+}
+
+static void tail_rodata(const struct vtl0_case *c)
+{
+	tail_attack(c, MOD_RODATA);
+}
+
 /* ---------------------------------------------------------------- TOCTOU */
 
 struct toctou {
@@ -572,6 +645,9 @@ const struct vtl0_case vtl0_cases_modval[] = {
 	{ "module_wrong_key", neg_key, CASE_RUN, "signed by a key VTL1 does not trust: refused" },
 	{ "module_revoked_signer", neg_revoked, CASE_RUN, "signer in RevocationCerts: refused" },
 	{ "module_blocklisted_hash", neg_blocked, CASE_RUN, "content hash in BlocklistHashes: refused" },
+	{ "module_code_after_text", tail_text, CASE_RUN, "RT1: VTL0 code after the signed text in its last page: refused, never executable" },
+	{ "module_code_after_init_text", tail_init_text, CASE_RUN, "RT1: VTL0 code after the signed init text in its last page: refused, never executable" },
+	{ "module_bytes_after_rodata", tail_rodata, CASE_RUN, "RT1: VTL0 bytes after the signed rodata in its last page: refused, page stays writable" },
 	{ "module_toctou_vp1", toctou_during, CASE_RUN, "VP 1 rewrites the text while VTL1 validates: not fooled" },
 	{ "module_toctou_vp1_before", toctou_before, CASE_RUN, "VP 1 changes the text after the request was built: refused" },
 	{ "module_toctou_vp1_after", toctou_after, CASE_RUN, "VP 1 writes validated text: #GP" },
