@@ -39,7 +39,9 @@ static void *arena;
 
 static void setup(bool load_cert)
 {
-	struct heki_range r = { 0, G_CERT, G_CERT + sizeof(hooks_cert), VTLP_KDATA_SYSTEM_CERTS };
+	/* SystemCerts: the module key, then the kexec test image's key */
+	struct heki_range r = { 0, G_CERT, G_CERT + sizeof(hooks_cert) + sizeof(hooks_bz_cert),
+				VTLP_KDATA_SYSTEM_CERTS };
 
 	if (!arena)
 		arena = aligned_alloc(PAGE_SIZE, 8u << 20);
@@ -51,6 +53,7 @@ static void setup(bool load_cert)
 	modval_hooks_install();
 	memcpy(fake_ram(G_ELF), hooks_ko, sizeof(hooks_ko));
 	memcpy(fake_ram(G_CERT), hooks_cert, sizeof(hooks_cert));
+	memcpy(fake_ram(G_CERT + sizeof(hooks_cert)), hooks_bz_cert, sizeof(hooks_bz_cert));
 	memcpy(fake_ram(G_TEXT), hooks_text, sizeof(hooks_text));
 	memcpy(fake_ram(G_RO), hooks_rodata, sizeof(hooks_rodata));
 	memcpy(fake_ram(G_INIT), hooks_init_text, sizeof(hooks_init_text));
@@ -223,44 +226,252 @@ TEST(modval_hooks_secondary_key_and_kexec_inputs)
 	teardown();
 }
 
-static size_t pe_ranges(struct heki_range *k)
-{
-	uint64_t end = G_PE + sizeof(hooks_pe);
-	size_t n = 0;
+/*
+ * A kexec request as heki's kexec.c builds it for kexec_file_load: the
+ * kimage (KexecImage), the signed bzImage (KexecKernelBlob), and the
+ * entry list's indirection and source pages (KexecPages).  Segment 0 is a
+ * stand-in for purgatory (VTL0-built), segment 1 the kernel: the blob's
+ * payload from 0x400, then zeros to memsz.
+ */
+#define G_KIMG  0x480000ull     /* struct kimage */
+#define G_IND   0x481000ull     /* indirection page */
+#define G_SRC   0x482000ull     /* source pages, 3 of them */
+#define G_CRASH 0x490000ull     /* crash segment, in place */
+#define D_PURG  0x1000000ull    /* destinations (never touched by VTL1) */
+#define D_KERN  0x2000000ull
+#define BZ_PLEN (sizeof(hooks_bz_pe) - HOOKS_BZ_PAYLOAD)
 
-	k[n++] = (struct heki_range){ 0, G_DATA, G_DATA + 0x1000, 0 }; /* KexecImage */
-	for (uint64_t pa = G_PE; pa < end; pa += PAGE_SIZE)             /* KernelBlob */
-		k[n++] = (struct heki_range){ 0, pa, MIN(pa + PAGE_SIZE, end), 1 };
-	k[n++] = (struct heki_range){ 0, G_INIT, G_INIT + 0x1000, 2 };  /* KexecPages */
-	return n;
+struct kx {
+	struct heki_range r[16];
+	size_t n;
+};
+
+static void kx_add(struct kx *k, uint64_t pa, uint64_t epa, uint64_t type)
+{
+	k->r[k->n++] = (struct heki_range){ 0, pa, epa, type };
+}
+
+static void kimage_write(uint64_t head, uint64_t nseg, const uint64_t (*seg)[2])
+{
+	uint8_t *img = fake_ram(G_KIMG);
+
+	memset(img, 0, PAGE_SIZE);
+	memcpy(img, &head, 8);
+	memcpy(img + 56, &nseg, 8);
+	for (uint64_t i = 0; i < nseg; i++) {
+		memcpy(img + 64 + 32 * i + 16, &seg[i][0], 8);
+		memcpy(img + 64 + 32 * i + 24, &seg[i][1], 8);
+	}
+}
+
+/* Normal kexec: purgatory page, kernel page 0 (payload), kernel page 1 (0). */
+static size_t kexec_normal(struct kx *k)
+{
+	static const uint64_t seg[2][2] = { { D_PURG, 0x1000 }, { D_KERN, 0x2000 } };
+	uint64_t ents[] = { D_PURG | 1, G_SRC | 8, D_KERN | 1, (G_SRC + 0x1000) | 8,
+			    (G_SRC + 0x2000) | 8, 4 };
+	uint64_t end = G_PE + sizeof(hooks_bz_pe);
+
+	memcpy(fake_ram(G_PE), hooks_bz_pe, sizeof(hooks_bz_pe));
+	kimage_write(G_IND | 2, 2, seg);
+	memset(fake_ram(G_IND), 0, PAGE_SIZE);
+	memcpy(fake_ram(G_IND), ents, sizeof(ents));
+	memset(fake_ram(G_SRC), 0xcc, PAGE_SIZE);                  /* "purgatory" */
+	memset(fake_ram(G_SRC + 0x1000), 0, 2 * PAGE_SIZE);
+	memcpy(fake_ram(G_SRC + 0x1000), hooks_bz_pe + HOOKS_BZ_PAYLOAD, BZ_PLEN);
+	k->n = 0;
+	kx_add(k, G_KIMG, G_KIMG + 0x400, 0);                      /* KexecImage */
+	for (uint64_t pa = G_PE; pa < end; pa += PAGE_SIZE)         /* KernelBlob */
+		kx_add(k, pa, MIN(pa + PAGE_SIZE, end), 1);
+	kx_add(k, G_IND, G_IND + 0x1000, 2);                       /* KexecPages */
+	for (uint64_t i = 0; i < 3; i++)
+		kx_add(k, G_SRC + i * 0x1000, G_SRC + (i + 1) * 0x1000, 2);
+	return k->n;
+}
+
+static int64_t kexec_call(const struct kx *k, uint64_t crash)
+{
+	vt_chain(k->r, k->n);
+	return vt_call(KV, T_CHAIN, k->n, crash);
+}
+
+static void all_rw_again(void)
+{
+	CHECK_EQ(fake_perm(G_KIMG) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+	CHECK_EQ(fake_perm(G_IND) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+	CHECK_EQ(fake_perm(G_SRC + 0x1000) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
 }
 
 TEST(modval_hooks_kexec_validate)
 {
-	struct heki_range k[8];
-	size_t n;
+	struct kx k;
 
 	setup(true);
-	memcpy(fake_ram(G_PE), hooks_pe, sizeof(hooks_pe));
-	n = pe_ranges(k);
-	vt_chain(k, n);
-	CHECK_EQ_INT(vt_call(KV, T_CHAIN, n, 0), 0);
+	kexec_normal(&k);
+	CHECK_EQ_INT(kexec_call(&k, 0), 0);
+	CHECK(vt_lines("the verified kernel") >= 1);
 	/* Image and pages read-only (not executable: that is kexec time). */
-	CHECK_EQ(fake_perm(G_DATA) & (SOUTH_PROT_W | PROT_X), 0);
-	CHECK_EQ(fake_perm(G_INIT) & (SOUTH_PROT_W | PROT_X), 0);
+	CHECK_EQ(fake_perm(G_KIMG) & (SOUTH_PROT_W | PROT_X), 0);
+	CHECK_EQ(fake_perm(G_IND) & (SOUTH_PROT_W | PROT_X), 0);
+	CHECK_EQ(fake_perm(G_SRC + 0x1000) & (SOUTH_PROT_W | PROT_X), 0);
 
 	/* A tampered blob: the earlier approval is dropped, nothing stays RO. */
 	fake_ram(G_PE + 0x410)[0] ^= 0x01;
-	CHECK_EQ_INT(vt_call(KV, T_CHAIN, n, 0), -EKEYREJECTED);
-	CHECK_EQ(fake_perm(G_DATA) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
-	CHECK_EQ(fake_perm(G_INIT) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+	CHECK_EQ_INT(kexec_call(&k, 0), -EKEYREJECTED);
+	all_rw_again();
 
 	/* Valid again, then invalidated by pa == 0. */
 	fake_ram(G_PE + 0x410)[0] ^= 0x01;
-	CHECK_EQ_INT(vt_call(KV, T_CHAIN, n, 0), 0);
-	CHECK_EQ(fake_perm(G_DATA) & SOUTH_PROT_W, 0);
+	CHECK_EQ_INT(kexec_call(&k, 0), 0);
+	CHECK_EQ(fake_perm(G_KIMG) & SOUTH_PROT_W, 0);
 	CHECK_EQ_INT(vt_call(KV, 0, 0, 0), 0);
-	CHECK_EQ(fake_perm(G_DATA) & (SOUTH_PROT_W | PROT_X), SOUTH_PROT_W);
+	all_rw_again();
+	teardown();
+}
+
+/*
+ * RT8: the blob is signed, but the pages that would run hold VTL0's code.
+ * Before the binding KEXEC_VALIDATE accepted this (it checked the blob only).
+ */
+TEST(modval_hooks_kexec_rt8_kernel_pages_not_the_signed_kernel)
+{
+	struct kx k;
+
+	setup(true);
+	kexec_normal(&k);
+	fake_ram(G_SRC + 0x1000)[0x100] ^= 0x01;     /* one byte of the kernel copy */
+	CHECK_EQ_INT(kexec_call(&k, 0), -EKEYREJECTED);
+	CHECK(vt_lines("no segment holds the verified kernel") >= 1);
+	all_rw_again();
+
+	kexec_normal(&k);                             /* code in the zero tail */
+	fake_ram(G_SRC + 0x2000)[0xff0] = 0xc3;
+	CHECK_EQ_INT(kexec_call(&k, 0), -EKEYREJECTED);
+
+	kexec_normal(&k);                             /* no kernel segment at all */
+	{
+		static const uint64_t seg[1][2] = { { D_PURG, 0x1000 } };
+		uint64_t ents[] = { D_PURG | 1, G_SRC | 8, 4 };
+
+		kimage_write(G_IND | 2, 1, seg);
+		memset(fake_ram(G_IND), 0, PAGE_SIZE);
+		memcpy(fake_ram(G_IND), ents, sizeof(ents));
+	}
+	CHECK_EQ_INT(kexec_call(&k, 0), -EKEYREJECTED);
+	all_rw_again();
+	teardown();
+}
+
+/* The pages the binding reads must be ones VTL1 keeps read-only. */
+TEST(modval_hooks_kexec_binding_reads_only_protected_pages)
+{
+	struct kx k;
+
+	setup(true);
+	kexec_normal(&k);
+	k.n--;                                        /* kernel page 1 not sent */
+	CHECK_EQ_INT(kexec_call(&k, 0), -EKEYREJECTED);
+	all_rw_again();
+
+	kexec_normal(&k);
+	k.r[k.n - 4].attributes = 0;                  /* indirection page as "image" */
+	CHECK_EQ_INT(kexec_call(&k, 0), -EINVAL);
+	CHECK(vt_lines("not among the protected") >= 1);
+	teardown();
+}
+
+/* The order Linux emits; a second entry for a kernel page (the last one
+ * wins in relocate_kernel), a head that is not an indirection, a source
+ * inside a destination, an entry page without an end: all refused. */
+TEST(modval_hooks_kexec_entry_list_shapes)
+{
+	struct kx k;
+	uint64_t *e;
+
+	setup(true);
+	kexec_normal(&k);
+	e = (uint64_t *)(void *)fake_ram(G_IND);
+	e[5] = D_KERN | 1;                            /* kernel page 0 again ... */
+	e[6] = G_SRC | 8;                             /* ... from the 0xcc page */
+	e[7] = 4;
+	CHECK_EQ_INT(kexec_call(&k, 0), -EKEYREJECTED);
+
+	kexec_normal(&k);
+	memcpy(fake_ram(G_KIMG), &(uint64_t){ D_KERN | 1 }, 8);
+	CHECK_EQ_INT(kexec_call(&k, 0), -EINVAL);
+
+	kexec_normal(&k);
+	e = (uint64_t *)(void *)fake_ram(G_IND);
+	e[1] = (D_KERN + 0x1000) | 8;                 /* source inside a destination */
+	CHECK_EQ_INT(kexec_call(&k, 0), -EINVAL);
+
+	kexec_normal(&k);
+	e = (uint64_t *)(void *)fake_ram(G_IND);
+	for (unsigned int i = 5; i < 512; i++)
+		e[i] = (G_SRC + 0x2000) | 8;              /* runs off the page */
+	CHECK_EQ_INT(kexec_call(&k, 0), -EINVAL);
+	CHECK(vt_lines("does not end") >= 1);
+
+	kexec_normal(&k);                             /* a cycle of indirections */
+	e = (uint64_t *)(void *)fake_ram(G_IND);
+	e[5] = G_IND | 2;
+	CHECK_EQ_INT(kexec_call(&k, 0), -E2BIG);
+	teardown();
+}
+
+/* Crash kexec: the segment is in place in reserved memory (KexecPages). */
+TEST(modval_hooks_kexec_crash_segment_in_place)
+{
+	static const uint64_t seg[2][2] = { { G_CRASH + 0x8000, 0x1000 }, { G_CRASH, 0x2000 } };
+	struct kx k;
+
+	setup(true);
+	kexec_normal(&k);
+	kimage_write(0, 2, seg);
+	memset(fake_ram(G_CRASH), 0, 0x9000);
+	memcpy(fake_ram(G_CRASH), hooks_bz_pe + HOOKS_BZ_PAYLOAD, BZ_PLEN);
+	k.n -= 4;                                     /* no entry list for crash */
+	kx_add(&k, G_CRASH, G_CRASH + 0x1000, 2);
+	kx_add(&k, G_CRASH + 0x1000, G_CRASH + 0x2000, 2);
+	kx_add(&k, G_CRASH + 0x8000, G_CRASH + 0x9000, 2);
+	CHECK_EQ_INT(kexec_call(&k, 1), 0);
+	CHECK_EQ(fake_perm(G_CRASH) & (SOUTH_PROT_W | PROT_X), 0);
+	CHECK_EQ_INT(vt_call(KV, 0, 0, 1), 0);
+
+	fake_ram(G_CRASH + 0x1800)[0] = 0x90;         /* VTL0 bytes in the tail */
+	CHECK_EQ_INT(kexec_call(&k, 1), -EKEYREJECTED);
+	CHECK(fake_perm(G_CRASH) & SOUTH_PROT_W);
+	fake_ram(G_CRASH + 0x1800)[0] = 0;
+	k.n -= 2;                                     /* second kernel page unprotected */
+	kx_add(&k, G_CRASH + 0x8000, G_CRASH + 0x9000, 2);
+	CHECK_EQ_INT(kexec_call(&k, 1), -EKEYREJECTED);
+	teardown();
+}
+
+/*
+ * What stays unbound (docs/module-validation.md): segments other than the
+ * kernel's, here a "purgatory" page of VTL0's choosing, are only kept
+ * read-only.  This test pins that limit so a change to it is deliberate.
+ */
+TEST(modval_hooks_kexec_documented_limit_other_segments)
+{
+	struct kx k;
+
+	setup(true);
+	kexec_normal(&k);
+	memset(fake_ram(G_SRC), 0x90, PAGE_SIZE);     /* any code at all */
+	CHECK_EQ_INT(kexec_call(&k, 0), 0);
+	CHECK_EQ(fake_perm(G_SRC) & (SOUTH_PROT_W | PROT_X), 0);
+	CHECK_EQ_INT(vt_call(KV, 0, 0, 0), 0);
+
+	/* A signed PE that is not a bzImage: VTL1 cannot tell what runs. */
+	memcpy(fake_ram(G_PE), hooks_pe, sizeof(hooks_pe));
+	k.n = 0;
+	kx_add(&k, G_KIMG, G_KIMG + 0x400, 0);
+	for (uint64_t pa = G_PE; pa < G_PE + sizeof(hooks_pe); pa += PAGE_SIZE)
+		kx_add(&k, pa, MIN(pa + PAGE_SIZE, G_PE + sizeof(hooks_pe)), 1);
+	CHECK_EQ_INT(kexec_call(&k, 0), -EOPNOTSUPP);
+	CHECK(vt_lines("not an x86 bzImage") >= 1);
 	teardown();
 }
 

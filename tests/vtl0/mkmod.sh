@@ -70,8 +70,18 @@ if command -v osslsigncode >/dev/null; then
 static const char banner[] = "vtlguard VTL0 kexec test image";
 unsigned long efi_main(void *h, void *st) { (void)h; (void)st; return (unsigned long)banner[3]; }
 EOC
-	gcc -c -O2 -fno-pic -ffreestanding -fno-asynchronous-unwind-tables img.c -o img.o
-	ld -m i386pep --subsystem 10 -e efi_main -o img.efi img.o 2>/dev/null
+	gcc -c -O2 -fno-pic -fno-ident -ffreestanding -fno-asynchronous-unwind-tables img.c \
+		-o img.o
+	ld -m i386pep --subsystem 10 -e efi_main --file-alignment 0x400 -o img.efi img.o \
+		2>/dev/null
+	strip img.efi
+	# An x86 bzImage as far as kexec_file_load looks: setup_sects = 1 at
+	# 0x1f1 and "HdrS" at 0x202, both in the PE header padding (two sections
+	# end the section table at 0x1d8; .text starts at 0x400), so the kernel
+	# payload that VTL1 binds to the kexec pages starts at 0x400.
+	[ "$(od -An -tx1 -j $((0x1f1)) -N 21 img.efi | tr -d ' \n')" = "$(printf '%042d' 0)" ]
+	printf '\001' | dd of=img.efi bs=1 seek=$((0x1f1)) conv=notrunc 2>/dev/null
+	printf 'HdrS' | dd of=img.efi bs=1 seek=$((0x202)) conv=notrunc 2>/dev/null
 	osslsigncode sign -certs good.pem -key good.key -h sha256 -in img.efi \
 		-out kexec-signed.efi >/dev/null
 	mv kexec-signed.efi kexec.efi

@@ -543,33 +543,69 @@ static void toctou_after(const struct vtl0_case *c)
 /* ---------------------------------------------------------------- kexec */
 
 #define KEXEC_CHAIN 41
+#define BZ_PAYLOAD  0x400          /* mkmod.sh: setup_sects = 1 */
+#define D_PURG      0x10000000ull  /* destinations: compared, never touched */
+#define D_KERN      0x11000000ull
 
-/* image page, one "pages" page, the PE blob (copied page by page) */
-static uint64_t kexec_ranges(bool flip)
+/*
+ * A kexec_file_load request as heki's kexec.c sends it: the kimage
+ * (KexecImage: head, nr_segments, segment[]), the signed bzImage
+ * (KexecKernelBlob), and the entry list's indirection and source pages
+ * (KexecPages).  Segment 0 stands for purgatory (one page of VTL0's
+ * choosing), segment 1 is the kernel: the blob from 0x400, zero-filled to
+ * memsz.  evil: one byte of the kernel's first source page is VTL0's.
+ *
+ * Area: kimage +0, indirection +1 page, purgatory source +2, kernel
+ * sources from +3, blob from +32 pages.
+ */
+static uint64_t kexec_ranges(bool flip, bool evil)
 {
 	uint8_t *chain = scratch_page(KEXEC_CHAIN);
-	uint64_t img = kexec_area(), pages = img + PAGE_SIZE, blob = img + 4 * PAGE_SIZE;
+	uint64_t img = kexec_area(), ind = img + PAGE_SIZE, purg = img + 2 * PAGE_SIZE;
+	uint64_t ksrc = img + 3 * PAGE_SIZE, blob = img + 32 * PAGE_SIZE;
 	uint64_t len = (uintptr_t)vtl0_mod_kexec_end - (uintptr_t)vtl0_mod_kexec, n = 0;
+	uint64_t plen = len > BZ_PAYLOAD ? len - BZ_PAYLOAD : 0;
+	uint64_t kpages = (plen + PAGE_SIZE - 1) / PAGE_SIZE + 1; /* + a zero page */
+	uint64_t *e = (uint64_t *)(uintptr_t)ind, *k = (uint64_t *)(uintptr_t)img;
+	unsigned int x = 0;
 
-	gl_memset((void *)(uintptr_t)img, 0x5a, 2 * PAGE_SIZE);
+	gl_memset((void *)(uintptr_t)img, 0, (3 + kpages) * PAGE_SIZE);
 	gl_memcpy((void *)(uintptr_t)blob, vtl0_mod_kexec, len);
 	if (flip)
 		((uint8_t *)(uintptr_t)blob)[1030] ^= 0x90; /* a byte of signed content */
+	k[0] = ind | 2;                       /* head: IND_INDIRECTION */
+	k[7] = 2;                             /* nr_segments */
+	k[8 + 2] = D_PURG;                    /* segment[0].mem, .memsz */
+	k[8 + 3] = PAGE_SIZE;
+	k[12 + 2] = D_KERN;                   /* segment[1] */
+	k[12 + 3] = kpages * PAGE_SIZE;
+	gl_memset((void *)(uintptr_t)purg, 0xcc, PAGE_SIZE);
+	gl_memcpy((void *)(uintptr_t)ksrc, vtl0_mod_kexec + BZ_PAYLOAD, plen);
+	if (evil)   /* mov eax, 0x1337; ret: VTL0's own code where the kernel starts */
+		gl_memcpy((void *)(uintptr_t)ksrc, "\xb8\x37\x13\x00\x00\xc3", 6);
+	e[x++] = D_PURG | 1;                  /* IND_DESTINATION */
+	e[x++] = purg | 8;                    /* IND_SOURCE */
+	e[x++] = D_KERN | 1;
+	for (uint64_t i = 0; i < kpages; i++)
+		e[x++] = (ksrc + i * PAGE_SIZE) | 8;
+	e[x] = 4;                             /* IND_DONE */
+
 	gl_memset(chain, 0, PAGE_SIZE);
-	lvbs_put64(chain + 24 + 32 * n, img);
-	lvbs_put64(chain + 32 + 32 * n, img);
-	lvbs_put64(chain + 40 + 32 * n, img + PAGE_SIZE);
-	lvbs_put64(chain + 48 + 32 * n++, 0); /* KexecImage */
-	lvbs_put64(chain + 24 + 32 * n, pages);
-	lvbs_put64(chain + 32 + 32 * n, pages);
-	lvbs_put64(chain + 40 + 32 * n, pages + PAGE_SIZE);
-	lvbs_put64(chain + 48 + 32 * n++, 2); /* KexecPages */
-	for (uint64_t at = blob, end = blob + len; at < end && n < 127; at += PAGE_SIZE) {
-		lvbs_put64(chain + 24 + 32 * n, at);
-		lvbs_put64(chain + 32 + 32 * n, at);
-		lvbs_put64(chain + 40 + 32 * n, at + PAGE_SIZE < end ? at + PAGE_SIZE : end);
-		lvbs_put64(chain + 48 + 32 * n++, 1); /* KexecKernelBlob */
-	}
+#define RANGE(pa_, epa_, type_)                                              \
+	do {                                                                 \
+		lvbs_put64(chain + 24 + 32 * n, (pa_));                      \
+		lvbs_put64(chain + 32 + 32 * n, (pa_));                      \
+		lvbs_put64(chain + 40 + 32 * n, (epa_));                     \
+		lvbs_put64(chain + 48 + 32 * n++, (type_));                  \
+	} while (0)
+	RANGE(img, img + 0x400, 0);           /* KexecImage */
+	RANGE(ind, ind + PAGE_SIZE, 2);       /* KexecPages */
+	RANGE(purg, purg + PAGE_SIZE, 2);
+	for (uint64_t i = 0; i < kpages; i++)
+		RANGE(ksrc + i * PAGE_SIZE, ksrc + (i + 1) * PAGE_SIZE, 2);
+	for (uint64_t at = blob, end = blob + len; at < end && n < 127; at += PAGE_SIZE)
+		RANGE(at, at + PAGE_SIZE < end ? at + PAGE_SIZE : end, 1); /* KernelBlob */
+#undef RANGE
 	lvbs_put64(chain + 16, n);
 	return n;
 }
@@ -589,7 +625,7 @@ static void kexec_signed(const struct vtl0_case *c)
 
 	if (!have_kexec_image(c))
 		return;
-	n = kexec_ranges(false);
+	n = kexec_ranges(false, false);
 	ring_mark();
 	r = vtl_call(VSM_KEXEC_VALIDATE, pa_of(scratch_page(KEXEC_CHAIN)), n, 0);
 	if (no_validator(c, r))
@@ -621,7 +657,7 @@ static void kexec_tampered(const struct vtl0_case *c)
 
 	if (!have_kexec_image(c))
 		return;
-	n = kexec_ranges(true);
+	n = kexec_ranges(true, false);
 	ring_mark();
 	r = vtl_call(VSM_KEXEC_VALIDATE, pa_of(scratch_page(KEXEC_CHAIN)), n, 0);
 	if (no_validator(c, r))
@@ -636,6 +672,35 @@ static void kexec_tampered(const struct vtl0_case *c)
 		return;
 	writable("kexec_tampered_writable", img, "refused kexec image");
 	exec_refused("kexec_tampered_never_exec", img);
+}
+
+/*
+ * issue 13 RT8: the blob is signed, but the pages that would become the
+ * new kernel carry VTL0's code.  The old KEXEC_VALIDATE checked the blob
+ * only and accepted this.
+ */
+static void kexec_unbound_pages(const struct vtl0_case *c)
+{
+	uint64_t n, img = kexec_area();
+	int64_t r;
+
+	if (!have_kexec_image(c))
+		return;
+	n = kexec_ranges(false, true);
+	ring_mark();
+	r = vtl_call(VSM_KEXEC_VALIDATE, pa_of(scratch_page(KEXEC_CHAIN)), n, 0);
+	if (no_validator(c, r))
+		return;
+	if (r == 0) {
+		gl_check(false, c->name, "KEXEC_VALIDATE accepted a request whose kernel pages are "
+			 "not the signed kernel");
+		vtl_call(VSM_KEXEC_VALIDATE, 0, 0, 0);
+		return;
+	}
+	expect_call_err(c->name, r, E_KEYREJECTED, VSM_KEXEC_VALIDATE);
+	if (case_retry)
+		return;
+	writable("kexec_unbound_pages_writable", img + 3 * PAGE_SIZE, "refused kexec source page");
 }
 
 const struct vtl0_case vtl0_cases_modval[] = {
@@ -654,6 +719,7 @@ const struct vtl0_case vtl0_cases_modval[] = {
 	{ "module_free_init", free_init, CASE_RUN, "FREE_MODULE_INIT: init text no longer executable" },
 	{ "module_unload", unload, CASE_RUN, "UNLOAD_MODULE: everything RW+NX, token dead" },
 	{ "kexec_signed", kexec_signed, CASE_RUN, "KEXEC_VALIDATE of a signed PE: read-only, not executable" },
+	{ "kexec_unbound_pages", kexec_unbound_pages, CASE_RUN, "RT8: signed blob, but the kernel pages hold VTL0 code: refused" },
 	{ "kexec_tampered", kexec_tampered, CASE_RUN, "KEXEC_VALIDATE of a tampered PE: refused, writable" },
 	{ NULL, NULL, 0, NULL },
 };

@@ -745,6 +745,295 @@ static uint32_t kexec_rw(uint8_t t)
 	return t == KEXEC_KERNEL_BLOB ? 0 : ATTR_RW;
 }
 
+/*
+ * Binding the verified blob to what will run (issue 13 RT8).
+ *
+ * The blob VTL0 sends is the kexec_file_load() kernel file.  x86_64 Linux
+ * (kexec-bzimage64.c) loads its protected-mode part, blob[(setup_sects + 1)
+ * * 512 ..], as one segment, zero-filled up to the segment's memsz.  The
+ * kimage (KexecImage) says where the segments go; a normal kexec reaches
+ * their bytes through the kimage entry list (source pages, indirection
+ * pages: KexecPages), a crash kexec has them in place in reserved memory
+ * (KexecPages).  All of it is write-protected by now.  We require one
+ * segment whose every destination page holds exactly the verified payload
+ * (then zeros), read from pages VTL1 protects.  What stays unbound is in
+ * docs/module-validation.md (purgatory, boot parameters, initrd, entry).
+ */
+
+/* struct kimage's stable head (include/linux/kexec.h, mainline). */
+#define KIMAGE_HEAD        0
+#define KIMAGE_NR_SEGMENTS 56
+#define KIMAGE_SEGMENTS    64
+#define KEXEC_SEGMENT_MAX  16
+#define KIMAGE_PREFIX      (KIMAGE_SEGMENTS + KEXEC_SEGMENT_MAX * 32)
+
+/* kimage_entry_t flags (include/linux/kexec.h). */
+#define IND_DESTINATION 0x1
+#define IND_INDIRECTION 0x2
+#define IND_DONE        0x4
+#define IND_SOURCE      0x8
+
+#define KEXEC_MAX_ENTRIES (1u << 20)     /* 4 GiB of source pages */
+#define KEXEC_MAX_SEGMENT (512UL << 20)
+
+/* x86 boot protocol: setup_sects @0x1f1, "HdrS" @0x202. */
+#define BZ_SETUP_SECTS 0x1f1
+#define BZ_MAGIC       0x202
+
+static uint64_t rd64le(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+struct kx_seg {
+	uint64_t mem, memsz;
+	uint64_t next;          /* pages matched so far, in order */
+	bool failed;
+};
+
+struct kx_bind {
+	const struct mv_extents *slot;
+	const uint8_t *payload;
+	size_t plen;
+	unsigned int nseg;
+	struct kx_seg seg[KEXEC_SEGMENT_MAX];
+	uint64_t all_mem[KEXEC_SEGMENT_MAX], all_end[KEXEC_SEGMENT_MAX];
+	unsigned int nall;
+	uint8_t *page;          /* one page of scratch */
+	uint64_t *ents;         /* the entry page being walked */
+};
+
+static bool slot_protects(const struct mv_extents *x, uint64_t pa)
+{
+	for (unsigned int i = 0; i < x->n; i++)
+		if (x->e[i].type == KEXEC_PAGES && pa >= x->e[i].pa && pa < x->e[i].epa)
+			return true;
+	return false;
+}
+
+/* Expected byte at offset off of the kernel segment. */
+static bool page_matches(const struct kx_bind *b, uint64_t off, const uint8_t *pg)
+{
+	for (size_t i = 0; i < PAGE_SIZE; i++) {
+		uint8_t want = off + i < b->plen ? b->payload[off + i] : 0;
+
+		if (pg[i] != want)
+			return false;
+	}
+	return true;
+}
+
+/* Destination page `dest` receives the bytes now in `src`. */
+static int bind_page(struct kx_bind *b, uint64_t dest, uint64_t src)
+{
+	bool copied = false;
+
+	for (unsigned int k = 0; k < b->nseg; k++) {
+		struct kx_seg *g = &b->seg[k];
+		uint64_t off;
+
+		if (g->failed || dest < g->mem || dest - g->mem >= g->memsz)
+			continue;
+		off = dest - g->mem;
+		/* Linux emits a segment's pages once each, in order; anything
+		 * else (a page twice, a hole) would leave VTL0 bytes there. */
+		if (off != g->next * PAGE_SIZE || !slot_protects(b->slot, src)) {
+			g->failed = true;
+			continue;
+		}
+		if (!copied) {
+			int err = north_copy_in(b->page, src, PAGE_SIZE);
+
+			if (err)
+				return err;
+			copied = true;
+		}
+		if (page_matches(b, off, b->page))
+			g->next++;
+		else
+			g->failed = true;
+	}
+	return 0;
+}
+
+/* relocate_kernel swaps source and destination in entry order; a source
+ * page inside some segment's destination could have been overwritten by
+ * then.  Linux never does that (kimage_alloc_page()), so refuse it. */
+static bool src_ok(const struct kx_bind *b, uint64_t dest, uint64_t src)
+{
+	for (unsigned int k = 0; k < b->nall; k++)
+		if (src != dest && src >= b->all_mem[k] && src < b->all_end[k])
+			return false;
+	return true;
+}
+
+/* for_each_kimage_entry(): head, then each indirection page in turn. */
+static int walk_entries(struct kx_bind *b, uint64_t head)
+{
+	uint64_t entry = head, dest = 0;
+	unsigned int steps = 0;
+
+	while (entry && !(entry & IND_DONE)) {
+		uint64_t pa = ALIGN_DOWN(entry, PAGE_SIZE);
+		unsigned int i;
+		int err;
+
+		/* Linux puts an indirection in head and at the end of each
+		 * entry page; anything else has no successor we could read. */
+		if (!(entry & IND_INDIRECTION)) {
+			log_warn("modval: kexec entry list: %#llx where an indirection page "
+				 "belongs", (unsigned long long)entry);
+			return -EINVAL;
+		}
+		/* The list itself must be protected, or VTL0 rewrites it after
+		 * we walked it. */
+		if (!slot_protects(b->slot, pa)) {
+			log_warn("modval: kexec indirection page %#llx is not among the protected "
+				 "KexecPages", (unsigned long long)pa);
+			return -EINVAL;
+		}
+		err = north_copy_in(b->ents, pa, PAGE_SIZE);
+		if (err)
+			return err;
+		for (i = 0; i < PAGE_SIZE / 8; i++) {
+			entry = b->ents[i];
+			if (++steps > KEXEC_MAX_ENTRIES)
+				return -E2BIG;
+			if (!entry || (entry & (IND_DONE | IND_INDIRECTION)))
+				break;
+			if (entry & IND_DESTINATION) {
+				dest = ALIGN_DOWN(entry, PAGE_SIZE);
+			} else if (entry & IND_SOURCE) {
+				uint64_t src = ALIGN_DOWN(entry, PAGE_SIZE);
+
+				if (!src_ok(b, dest, src)) {
+					log_warn("modval: kexec source page %#llx lies in a segment's "
+						 "destination", (unsigned long long)src);
+					return -EINVAL;
+				}
+				err = bind_page(b, dest, src);
+				if (err)
+					return err;
+				dest += PAGE_SIZE;
+			}
+		}
+		if (i == PAGE_SIZE / 8) {
+			log_warn("modval: kexec entry page %#llx does not end in an indirection "
+				 "or DONE", (unsigned long long)pa);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Crash kexec: the segments already sit at their destination. */
+static int bind_in_place(struct kx_bind *b)
+{
+	for (unsigned int k = 0; k < b->nseg; k++) {
+		struct kx_seg *g = &b->seg[k];
+
+		for (uint64_t off = 0; off < g->memsz && !g->failed; off += PAGE_SIZE) {
+			int err = bind_page(b, g->mem + off, g->mem + off);
+
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int kexec_bind(const struct mv_extents *slot, const struct heki_range *r,
+		      uint64_t nranges, bool crash, const uint8_t *blob, size_t blob_len)
+{
+	uint8_t img[KIMAGE_PREFIX];
+	struct kx_bind *b;
+	size_t have = 0, off;
+	uint64_t nseg;
+	int err = 0;
+
+	/* The payload as kexec_file_load's bzImage loader cuts it. */
+	if (blob_len <= BZ_MAGIC + 4 || memcmp(blob + BZ_MAGIC, "HdrS", 4) != 0) {
+		log_warn("modval: the signed kexec image is not an x86 bzImage (no HdrS); "
+			 "VTL1 cannot tell which bytes of it will run");
+		return -EOPNOTSUPP;
+	}
+	off = ((size_t)(blob[BZ_SETUP_SECTS] ? blob[BZ_SETUP_SECTS] : 4) + 1) * 512;
+	if (off >= blob_len)
+		return -EBADMSG;
+
+	/* struct kimage's head from the (protected) KexecImage ranges. */
+	for (uint64_t i = 0; i < nranges && have < sizeof(img); i++) {
+		size_t n = MIN((size_t)(r[i].epa - r[i].pa), sizeof(img) - have);
+
+		if (r[i].attributes != KEXEC_IMAGE)
+			continue;
+		err = north_copy_in(img + have, r[i].pa, n);
+		if (err)
+			return err;
+		have += n;
+	}
+	nseg = have == sizeof(img) ? rd64le(img + KIMAGE_NR_SEGMENTS) : 0;
+	if (nseg == 0 || nseg > KEXEC_SEGMENT_MAX) {
+		log_warn("modval: KexecImage is not a struct kimage (%zu bytes, %llu segments)",
+			 have, (unsigned long long)nseg);
+		return -EINVAL;
+	}
+
+	b = kmalloc(sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	memset(b, 0, sizeof(*b));
+	b->slot = slot;
+	b->payload = blob + off;
+	b->plen = blob_len - off;
+	b->page = kmalloc(PAGE_SIZE);
+	b->ents = kmalloc(PAGE_SIZE);
+	if (!b->page || !b->ents)
+		err = -ENOMEM;
+	for (uint64_t k = 0; !err && k < nseg; k++) {
+		const uint8_t *sg = img + KIMAGE_SEGMENTS + k * 32;
+		uint64_t mem = rd64le(sg + 16), memsz = rd64le(sg + 24);
+
+		if (mem + memsz < mem)
+			continue;
+		b->all_mem[b->nall] = ALIGN_DOWN(mem, PAGE_SIZE);
+		b->all_end[b->nall++] = ALIGN_UP(mem + memsz, PAGE_SIZE);
+		/* candidates: page-aligned, big enough, bounded */
+		if (!IS_ALIGNED(mem, PAGE_SIZE) || memsz < b->plen || memsz > KEXEC_MAX_SEGMENT)
+			continue;
+		b->seg[b->nseg].mem = mem;
+		b->seg[b->nseg++].memsz = ALIGN_UP(memsz, PAGE_SIZE);
+	}
+	if (!err)
+		err = crash ? bind_in_place(b) : walk_entries(b, rd64le(img + KIMAGE_HEAD));
+	if (!err) {
+		err = -EKEYREJECTED;
+		for (unsigned int k = 0; k < b->nseg; k++) {
+			const struct kx_seg *g = &b->seg[k];
+
+			if (!g->failed && g->next * PAGE_SIZE == g->memsz) {
+				log_info("modval: kexec: the verified kernel (%zu bytes) is segment "
+					 "[%#llx, %#llx), from protected pages", b->plen,
+					 (unsigned long long)g->mem,
+					 (unsigned long long)(g->mem + g->memsz));
+				err = 0;
+				break;
+			}
+		}
+		if (err)
+			log_warn("modval: kexec: no segment holds the verified kernel (%u "
+				 "candidates); what would run is not what was signed", b->nseg);
+	}
+	kfree(b->ents);
+	kfree(b->page);
+	kfree(b);
+	return err;
+}
+
 static int64_t mv_kexec_validate(unsigned int vp, uint64_t pa, uint64_t nranges, uint64_t crash)
 {
 	struct mv_extents *slot = &mv.kexec[crash ? 1 : 0];
@@ -775,8 +1064,13 @@ static int64_t mv_kexec_validate(unsigned int vp, uint64_t pa, uint64_t nranges,
 			blob_len += r[i].epa - r[i].pa;
 			if (blob_len > MV_MAX_BLOB)
 				err = -E2BIG;
-		} else if (extent_add(slot, r[i].pa, r[i].epa, (uint8_t)r[i].attributes)) {
-			err = -E2BIG;
+		} else {
+			err = extent_add(slot, r[i].pa, r[i].epa, (uint8_t)r[i].attributes);
+			if (err == -EEXIST)
+				log_warn("modval: KEXEC_VALIDATE range %llu names page %#llx twice",
+					 (unsigned long long)i,
+					 (unsigned long long)ALIGN_DOWN(r[i].pa, PAGE_SIZE));
+			err = err == -EEXIST ? -EINVAL : err ? -E2BIG : 0;
 		}
 	}
 	if (!err && !blob_len)
@@ -801,6 +1095,8 @@ static int64_t mv_kexec_validate(unsigned int vp, uint64_t pa, uint64_t nranges,
 	}
 	if (!err)
 		err = modval_validate_kexec(&mv.trust, blob, blob_len, &res);
+	if (!err)
+		err = kexec_bind(slot, r, nranges, crash != 0, blob, blob_len);
 	if (!err) {
 		vtlp_measure(VTLP_MEASURE_KEXEC, crash, blob_len, res.digest,
 			     modval_hash_len(res.hash));
