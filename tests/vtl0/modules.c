@@ -218,6 +218,37 @@ static void unload(const struct vtl0_case *c)
 	ring_mark();
 	r = vtl_call(VSM_UNLOAD_MODULE, (uint64_t)tok, 0, 0);
 	expect_call_err("module_unload_reused_token", r, E_INVAL, VSM_UNLOAD_MODULE);
+	if (case_retry)
+		return;
+	ring_mark();
+	r = vtl_call(VSM_FREE_MODULE_INIT, (uint64_t)tok, 0, 0);
+	expect_call_err("module_free_init_after_unload", r, E_INVAL, VSM_FREE_MODULE_INIT);
+}
+
+/* Token lifetimes: a second VALIDATE_MODULE naming the pages of a module
+ * that is still loaded is refused (-EBUSY); the live module is unharmed. */
+static void over_live_module(const struct vtl0_case *c)
+{
+	uint64_t run;
+	int64_t r;
+
+	if (!ensure_a(c))
+		return;
+	run = mod_sym(&mod_a, "testmod_run");
+	ring_mark();
+	r = validate(&mod_a);
+	if (r > 0) {
+		gl_check(false, c->name, "the live module's pages were validated a second time "
+			 "(token %lld)", (long long)r);
+		vtl_call(VSM_UNLOAD_MODULE, (uint64_t)r, 0, 0);
+		return;
+	}
+	expect_call_err(c->name, r, E_BUSY, VSM_VALIDATE_MODULE);
+	if (case_retry)
+		return;
+	gl_check(!probe_call(run) && call_fn(run) == RUN_EXPECT, "module_over_live_module_still_runs",
+		 "the live module stopped working after the refused second validation");
+	write_refused("module_over_live_module_text_still_ro", run, NULL);
 }
 
 /* ------------------------------------------------------------- refused */
@@ -716,6 +747,7 @@ const struct vtl0_case vtl0_cases_modval[] = {
 	{ "module_toctou_vp1", toctou_during, CASE_RUN, "VP 1 rewrites the text while VTL1 validates: not fooled" },
 	{ "module_toctou_vp1_before", toctou_before, CASE_RUN, "VP 1 changes the text after the request was built: refused" },
 	{ "module_toctou_vp1_after", toctou_after, CASE_RUN, "VP 1 writes validated text: #GP" },
+	{ "module_validate_over_live_module", over_live_module, CASE_RUN, "VALIDATE_MODULE over a live module's pages: -EBUSY, the live one unharmed" },
 	{ "module_free_init", free_init, CASE_RUN, "FREE_MODULE_INIT: init text no longer executable" },
 	{ "module_unload", unload, CASE_RUN, "UNLOAD_MODULE: everything RW+NX, token dead" },
 	{ "kexec_signed", kexec_signed, CASE_RUN, "KEXEC_VALIDATE of a signed PE: read-only, not executable" },
