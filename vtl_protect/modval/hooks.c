@@ -635,7 +635,6 @@ static bool is_init_type(uint8_t t)
 static int64_t mv_free_module_init(unsigned int vp, uint64_t token)
 {
 	struct mv_module **mp, *m;
-	unsigned int keep = 0;
 	int err = 0;
 
 	north_lock(&mv.lock);
@@ -661,6 +660,8 @@ static int64_t mv_free_module_init(unsigned int vp, uint64_t token)
 		log_error("modval: VP %u: FREE_MODULE_INIT(%llu) failed (%d); call it again",
 			  vp, (unsigned long long)token, err);
 	} else {
+		unsigned int keep = 0;
+
 		for (unsigned int i = 0; i < m->ext.n; i++)
 			if (!is_init_type(m->ext.e[i].type))
 				m->ext.e[keep++] = m->ext.e[i];
