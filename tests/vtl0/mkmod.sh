@@ -11,8 +11,9 @@
 #   certs.der    good + revoked certificates, concatenated DER
 #   revoked.der  the revoked certificate
 #   blocklist.bin one 133-byte LVBS slot "bin:<sha256 of blocked content>"
-#   kexec.efi    a PE image Authenticode-signed by mod-good (or a 0-byte
-#                file when osslsigncode is missing: the kexec cases SKIP)
+#   kexec.efi    a PE image shaped like an x86 bzImage (setup_sects, HdrS),
+#                Authenticode-signed by mod-good (or a 0-byte file when
+#                osslsigncode is missing: the kexec cases SKIP)
 set -eu
 out=$1
 src=$(cd "$(dirname "$0")" && pwd)

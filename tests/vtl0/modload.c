@@ -226,6 +226,9 @@ int mod_load(struct mod_load *m, const uint8_t *file, const uint8_t *end, uint64
 		return fail(m, "too many sections");
 	for (unsigned int t = 0; t < MOD_NREGIONS; t++)
 		m->va[t] = base + t * MOD_SLOT;
+	/* Like Linux's move_module(): every region starts out zeroed, so the
+	 * gaps between sections and the rest of each last page are 0.  VTL1
+	 * compares those bytes too (they become RX/R with the page). */
 	gl_memset((void *)(uintptr_t)base, 0, MOD_SET_SIZE);
 	if (layout(m))
 		return -1;
