@@ -389,6 +389,51 @@ static void tail_rodata(const struct vtl0_case *c)
 	tail_attack(c, MOD_RODATA);
 }
 
+/* One physical page named by two regions (RoData on the last Text page):
+ * it would get two final permissions and two expected contents.  Refused
+ * before anything changes (-EINVAL); the old code refused it only because
+ * the contents happened to differ. */
+static void page_named_twice(const struct vtl0_case *c)
+{
+	uint8_t *chain = scratch_page(40);
+	uint64_t n, run, tpage;
+	int64_t r;
+
+	if (!load(c, &mod_b, vtl0_mod_good, vtl0_mod_good_end, set_b()))
+		return;
+	run = mod_sym(&mod_b, "testmod_run");
+	tpage = mod_b.va[MOD_TEXT];
+	n = mod_ranges(&mod_b, chain);
+	for (uint64_t i = 0; i < n; i++) {
+		uint8_t *rg = chain + 24 + 32 * i;   /* {va, pa, epa, type} */
+		uint64_t len;
+
+		if (rg[24] != MOD_RODATA)
+			continue;
+		len = mod_b.size[MOD_RODATA] < PAGE_SIZE ? mod_b.size[MOD_RODATA] : PAGE_SIZE;
+		lvbs_put64(rg + 8, tpage);             /* pa: the text page */
+		lvbs_put64(rg + 16, tpage + len);
+		break;
+	}
+	ring_mark();
+	r = vtl_call(VSM_VALIDATE_MODULE, pa_of(chain), n, 0);
+	if (no_validator(c, r))
+		return;
+	if (r > 0) {
+		gl_check(false, c->name, "a page named as Text and as RoData was accepted (token %lld)",
+			 (long long)r);
+		vtl_call(VSM_UNLOAD_MODULE, (uint64_t)r, 0, 0);
+		return;
+	}
+	expect_call_err(c->name, r, E_INVAL, VSM_VALIDATE_MODULE);
+	if (case_retry)
+		return;
+	exec_refused("module_page_named_twice_never_exec", run);
+	if (case_retry)
+		return;
+	writable("module_page_named_twice_writable", run, "the doubly named page");
+}
+
 /* ---------------------------------------------------------------- TOCTOU */
 
 struct toctou {
@@ -744,6 +789,7 @@ const struct vtl0_case vtl0_cases_modval[] = {
 	{ "module_code_after_text", tail_text, CASE_RUN, "RT1: VTL0 code after the signed text in its last page: refused, never executable" },
 	{ "module_code_after_init_text", tail_init_text, CASE_RUN, "RT1: VTL0 code after the signed init text in its last page: refused, never executable" },
 	{ "module_bytes_after_rodata", tail_rodata, CASE_RUN, "RT1: VTL0 bytes after the signed rodata in its last page: refused, page stays writable" },
+	{ "module_page_named_twice", page_named_twice, CASE_RUN, "one physical page as Text and RoData: -EINVAL before any change" },
 	{ "module_toctou_vp1", toctou_during, CASE_RUN, "VP 1 rewrites the text while VTL1 validates: not fooled" },
 	{ "module_toctou_vp1_before", toctou_before, CASE_RUN, "VP 1 changes the text after the request was built: refused" },
 	{ "module_toctou_vp1_after", toctou_after, CASE_RUN, "VP 1 writes validated text: #GP" },
