@@ -10,6 +10,7 @@
  * The VTLs share this image's memory; only one VTL runs at a time (single VP),
  * so the mailbox needs no locking.
  */
+#include "core/fmt.h"
 #include "tests/guestlib/guestlib.h"
 #include "tools/hvsim/hvdefs.h"
 
@@ -25,6 +26,7 @@ enum cmd {
 	CMD_REGS,          /* register sharing check: VTL1 reports what it saw */
 	CMD_FUZZ,          /* a0 = seed, a1 = count -> number issued */
 	CMD_PENDING_EVENT, /* a0 = PendingEvent0 value for VTL0 */
+	CMD_SUM,           /* a0 = gpa of a page -> value = a checksum of its bytes */
 };
 
 enum action {
@@ -232,6 +234,13 @@ static void vtl1_command(const uint64_t got[16], uint64_t set[16])
 	case CMD_PENDING_EVENT:
 		mb.status = vtl1_set_reg(VTL0_INPUT, HV_REGISTER_PENDING_EVENT0, mb.a[0], 0);
 		break;
+	case CMD_SUM: {
+		const uint64_t *w = (const uint64_t *)(uintptr_t)mb.a[0];
+		mb.value = 0;
+		for (int i = 0; i < 512; i++)
+			mb.value = mb.value * 31 + w[i];
+		break;
+	}
 	default:
 		mb.status = ~0ull;
 		break;
@@ -502,7 +511,7 @@ static void test_registers(void)
 	GL_CHECK(ST(r) == 0 && (v & HV_REGISTER_VSM_VP_STATUS_ACTIVE_VTL_MASK) == 0 &&
 		 (v & (2ull << HV_REGISTER_VSM_VP_STATUS_ENABLED_VTL_SET_SHIFT)), "vsm_vp_status");
 	/* two names in one rep call, the second unknown: one rep completes */
-	uint32_t names[2] = { HV_X64_REGISTER_RIP, 0x7FFFFFF0 };
+	uint32_t names[2] = { HV_REGISTER_VSM_VP_STATUS, 0x7FFFFFF0 };
 	gl_memcpy(in0 + sizeof(*h), names, 8);
 	r = hc0(HVCALL_GET_VP_REGISTERS | (2ull << 32), in0, out0);
 	GL_CHECK(ST(r) == HV_STATUS_INVALID_PARAMETER && gl_hv_reps(r) == 1,
@@ -637,7 +646,7 @@ static void test_protection(void)
 	/* hypercall output into a page VTL1 made read-only: refused */
 	vtl1_cmd(CMD_PROTECT, gpa(prot[3]), 1, HV_MAP_GPA_READABLE);
 	struct hv_input_get_set_vp_registers *h = (void *)in0;
-	uint32_t name = HV_X64_REGISTER_RIP;
+	uint32_t name = HV_REGISTER_VSM_VP_STATUS;
 	gl_memset(in0, 0, 64);
 	h->partition_id = HV_PARTITION_ID_SELF;
 	h->vp_index = HV_VP_INDEX_SELF;
@@ -773,6 +782,109 @@ static void test_pending_event(void)
 		    "pending_event_own_vtl_denied");
 }
 
+/*
+ * Issue 13: hvsim never acts for VTL0 beyond VTL0's own rights.
+ *  RT2: no overlay (assist page, hypercall page, SIMP, SIEFP) on a page VTL0
+ *       cannot write: #GP, the MSR unchanged, the page's bytes unchanged.
+ *  RT3: VTL0's own architectural registers are not reachable through
+ *       Get/SetVpRegisters (ACCESS_DENIED, the register unchanged).
+ *  RT7: TranslateVirtualAddress does not read VTL1 memory as a page table.
+ */
+static uint64_t set_reg0(uint32_t name, uint64_t val, uint8_t in_vtl)
+{
+	struct hv_input_get_set_vp_registers *h = (void *)in0;
+	struct hv_register_assoc *a = (void *)(in0 + sizeof(*h));
+
+	gl_memset(in0, 0, 64);
+	h->partition_id = HV_PARTITION_ID_SELF;
+	h->vp_index = HV_VP_INDEX_SELF;
+	h->input_vtl = in_vtl;
+	a->name = name;
+	a->value.low_part = val;
+	return hc0(HVCALL_SET_VP_REGISTERS | (1ull << 32), in0, NULL);
+}
+
+static void test_isolation(void)
+{
+	static const uint32_t msrs[] = { HV_X64_MSR_VP_ASSIST_PAGE, HV_X64_MSR_HYPERCALL,
+					 HV_X64_MSR_SIMP, HV_X64_MSR_SIEFP };
+	static const char *const mname[] = { "vp_assist", "hypercall", "simp", "siefp" };
+	void *secret = prot[6], *ro = prot[7];
+	uint64_t sum_secret, sum_ro, before, after;
+	char name[64];
+
+	gl_memset(secret, 0x5A, 4096);
+	gl_memset(ro, 0xC3, 4096);
+	GL_CHECK_EQ(ST(vtl1_cmd(CMD_PROTECT, gpa(secret), 1, 0)), 0, "isolation_secret_page_no_access");
+	GL_CHECK_EQ(ST(vtl1_cmd(CMD_PROTECT, gpa(ro), 1, HV_MAP_GPA_READABLE)), 0,
+		    "isolation_ro_page_read_only");
+	vtl1_cmd(CMD_SUM, gpa(secret), 0, 0);
+	sum_secret = mb.value;
+	vtl1_cmd(CMD_SUM, gpa(ro), 0, 0);
+	sum_ro = mb.value;
+	for (unsigned int i = 0; i < ARRAY_LEN(msrs); i++) {
+		for (int k = 0; k < 2; k++) {
+			uint64_t page = gpa(k ? ro : secret);
+			before = gl_rdmsr(msrs[i]);
+			int f = gl_probe_wrmsr(msrs[i], page | 1);
+			after = gl_rdmsr(msrs[i]);
+			if (!f) /* put it back before anything uses it */
+				gl_wrmsr(msrs[i], before);
+			snprintk(name, sizeof(name), "overlay_%s_on_%s_page_gp", mname[i],
+				    k ? "ro" : "vtl1");
+			GL_CHECK(f && gl_last_fault.vector == 13 && after == before, name);
+			snprintk(name, sizeof(name), "overlay_%s_on_%s_by_set_vp_registers_denied",
+				    mname[i], k ? "ro" : "vtl1");
+			GL_CHECK_EQ(ST(set_reg0(i == 0 ? HV_REGISTER_VP_ASSIST_PAGE :
+						i == 1 ? HV_REGISTER_HYPERCALL :
+						i == 2 ? HV_REGISTER_SIMP : HV_REGISTER_SIEFP,
+						page | 1, 0)),
+				    HV_STATUS_ACCESS_DENIED, name);
+		}
+	}
+	vtl1_cmd(CMD_SUM, gpa(secret), 0, 0);
+	GL_CHECK_EQ(mb.value, sum_secret, "overlay_vtl1_page_bytes_unchanged");
+	vtl1_cmd(CMD_SUM, gpa(ro), 0, 0);
+	GL_CHECK_EQ(mb.value, sum_ro, "overlay_ro_page_bytes_unchanged");
+	/* hypercall parameters in VTL1 memory */
+	GL_CHECK_EQ(ST(hc0(HVCALL_GET_VP_REGISTERS | (1ull << 32), secret, out0)),
+		    HV_STATUS_ACCESS_DENIED, "hypercall_input_from_vtl1_page_denied");
+
+	/* RT3: VTL0's own LSTAR and CR0 through SetVpRegisters */
+	before = gl_rdmsr(0xC0000082u);
+	GL_CHECK_EQ(ST(set_reg0(HV_X64_REGISTER_LSTAR, 0x1234000, 0)), HV_STATUS_ACCESS_DENIED,
+		    "set_own_lstar_by_hypercall_denied");
+	GL_CHECK_EQ(ST(set_reg0(HV_X64_REGISTER_LSTAR, 0x1234000, HV_INPUT_VTL_USE_TARGET_VTL_MASK)),
+		    HV_STATUS_ACCESS_DENIED, "set_own_lstar_by_hypercall_explicit_vtl0_denied");
+	GL_CHECK_EQ(gl_rdmsr(0xC0000082u), before, "own_lstar_unchanged");
+	before = gl_read_cr0();
+	GL_CHECK_EQ(ST(set_reg0(HV_X64_REGISTER_CR0, before & ~(1ull << 16), 0)),
+		    HV_STATUS_ACCESS_DENIED, "set_own_cr0_without_wp_by_hypercall_denied");
+	GL_CHECK_EQ(gl_read_cr0(), before, "own_cr0_unchanged");
+	GL_CHECK_EQ(ST(set_reg0(HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0, 0)), HV_STATUS_ACCESS_DENIED,
+		    "set_vtl1_intercepts_from_vtl0_denied");
+
+	/* RT7: a PML4 slot of VTL0's own tables aims at VTL1's page */
+	uint64_t *pml4 = (uint64_t *)(uintptr_t)(gl_read_cr3() & ~0xFFFull);
+	struct hv_input_translate_virtual_address *t = (void *)in0;
+	struct hv_output_translate_virtual_address o;
+	vtl1_cmd(CMD_PROTECT, gpa(secret), 1, HV_MAP_GPA_PERMISSIONS_MASK);
+	((uint64_t *)secret)[0] = 0x40000000ull | 0x83; /* a "1 GiB page" VTL0 should not see */
+	vtl1_cmd(CMD_PROTECT, gpa(secret), 1, 0);
+	pml4[300] = gpa(secret) | 3;
+	gl_memset(in0, 0, 64);
+	t->partition_id = HV_PARTITION_ID_SELF;
+	t->vp_index = HV_VP_INDEX_SELF;
+	t->gva_page = (300ull << 39) >> 12;
+	uint64_t r = hc0(HVCALL_TRANSLATE_VIRTUAL_ADDRESS, in0, out0);
+	gl_memcpy(&o, out0, sizeof(o));
+	pml4[300] = 0;
+	GL_CHECK(ST(r) == 0 && (o.translation_result & 0xFFFFFFFFu) == HV_TRANSLATE_GVA_GPA_NO_READ_ACCESS &&
+		 o.gpa_page == 0, "translate_walk_into_vtl1_page_refused");
+	vtl1_cmd(CMD_PROTECT, gpa(secret), 1, HV_MAP_GPA_PERMISSIONS_MASK);
+	vtl1_cmd(CMD_PROTECT, gpa(ro), 1, HV_MAP_GPA_PERMISSIONS_MASK);
+}
+
 static void test_fuzz(void)
 {
 	uint64_t bad = 0;
@@ -821,6 +933,7 @@ int gl_main(const struct hvsim_boot_info *bi)
 	test_protection();
 	test_register_intercepts();
 	test_pending_event();
+	test_isolation();
 	test_fuzz();
 	return gl_summary();
 }

@@ -41,7 +41,7 @@ static int fetch_insn(struct hv_partition *p, struct hv_vp *vp, uint8_t bytes[16
 
 	memset(bytes, 0, 16);
 	/* the last bytes may sit on an unmapped page: shrink until readable */
-	while (n && guest_read_virt(p, v, rip, bytes, n))
+	while (n && guest_read_virt(p, vp->active_vtl, v, rip, bytes, n))
 		n = (unsigned)(4096 - (rip & 0xFFF)) < n ? (unsigned)(4096 - (rip & 0xFFF)) : n - 1;
 	regs16(vp, v, r);
 	if (!n || hv_insn_decode(bytes, n, r, v->save.rip, v->save.cs.base, in))
@@ -343,7 +343,7 @@ static void handle_dt_write(struct hv_partition *p, struct hv_vp *vp, uint32_t n
 		/* LGDT/LIDT m16&64 -> HV_X64_TABLE_REGISTER */
 		struct hv_x64_table_register t = { { 0, 0, 0 }, 0, 0 };
 		uint8_t m[10];
-		if (!in.has_mem || guest_read_virt(p, v, in.ea, m, sizeof(m))) {
+		if (!in.has_mem || guest_read_virt(p, vp->active_vtl, v, in.ea, m, sizeof(m))) {
 			vp_inject_exception(vp, vp->active_vtl, 14, true, 0);
 			return;
 		}
@@ -355,7 +355,7 @@ static void handle_dt_write(struct hv_partition *p, struct hv_vp *vp, uint32_t n
 		struct hv_x64_segment_register sr = { 0, 0, 0, 0 };
 		uint16_t sel = 0;
 		if (in.has_mem) {
-			if (guest_read_virt(p, v, in.ea, &sel, 2)) {
+			if (guest_read_virt(p, vp->active_vtl, v, in.ea, &sel, 2)) {
 				vp_inject_exception(vp, vp->active_vtl, 14, true, 0);
 				return;
 			}

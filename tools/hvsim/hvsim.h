@@ -107,10 +107,14 @@ void hv_vp_kick(struct hv_vp *vp);        /* an AP became runnable */
 
 /* --- guest memory (guestmem.c) --- */
 void *gpa_ptr(struct hv_partition *p, uint64_t gpa, uint64_t len);
-int gva_to_gpa(struct hv_partition *p, const struct vmcb *v, uint64_t gva, bool write,
+bool hv_refusal_log_due(unsigned long *nr);  /* rate limit for "refused:" lines */
+/* THE checked path for every access at a guest-chosen GPA (guestmem.c). */
+void *gpa_access(struct hv_partition *p, int vtl, uint64_t gpa, uint64_t len, bool write,
+		 const char *what);
+int gva_to_gpa(struct hv_partition *p, int vtl, const struct vmcb *v, uint64_t gva, bool write,
 	       uint64_t *gpa);
-int guest_read_virt(struct hv_partition *p, const struct vmcb *v, uint64_t gva, void *dst,
-		    size_t n);
+int guest_read_virt(struct hv_partition *p, int vtl, const struct vmcb *v, uint64_t gva,
+		    void *dst, size_t n);
 
 /* --- VTL protection (prot.c) --- */
 int prot_init(struct hv_partition *p);
@@ -135,6 +139,12 @@ int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		    uint64_t val[2]);
 int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t name,
 		    const uint64_t val[2]);
+/* The hypercall's access rule (OpenHCL's): HV status, 0 = allowed. */
+int vp_register_access(int caller_vtl, int target_vtl, uint32_t name, bool set);
+/* TLFS register name of TSC_AUX (absent from hv/spec: hvsim only refuses it) */
+#define HVSIM_REGISTER_TSC_AUX 0x0008007Bu
+/* TLFS HvX64RegisterCrInterceptIa32MiscEnableMask (absent from hv/spec) */
+#define HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK 0x000E0003u
 
 /* --- hypercalls (hypercall.c) --- */
 uint64_t hv_hypercall(struct hv_partition *p, struct hv_vp *vp, uint64_t control,

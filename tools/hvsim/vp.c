@@ -244,7 +244,8 @@ void vtl_switch(struct hv_partition *p, struct hv_vp *vp, int to_vtl, uint32_t r
 		uint64_t assist = vp->vtl[to_vtl].vp_assist_msr;
 		struct hv_vp_assist_page *a = NULL;
 		if (assist & HV_X64_MSR_VP_ASSIST_PAGE_ENABLE_MASK)
-			a = gpa_ptr(p, assist & HV_X64_MSR_VP_ASSIST_PAGE_GPFN_MASK, sizeof(*a));
+			a = gpa_access(p, to_vtl, assist & HV_X64_MSR_VP_ASSIST_PAGE_GPFN_MASK,
+				       sizeof(*a), true, "VP assist page (entry reason)");
 		if (a)
 			a->vtl_entry_reason = reason;
 	}
