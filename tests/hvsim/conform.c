@@ -14,6 +14,9 @@
 #include "tests/guestlib/guestlib.h"
 #include "tools/hvsim/hvdefs.h"
 
+/* TLFS HvX64RegisterCrInterceptIa32MiscEnableMask (not in hv/spec) */
+#define REG_CR_INTERCEPT_IA32_MISC_ENABLE_MASK 0x000E0003u
+
 #define SINT0_VECTOR 0x50
 #define PAGE __attribute__((aligned(4096)))
 
@@ -766,6 +769,168 @@ static void test_register_intercepts(void)
 		 gl_probe_mov_cr0(cr0) == 0, "intercepts_off_again");
 }
 
+/*
+ * The TLFS CrInterceptControl set, one bit at a time: each bit makes exactly
+ * its access an intercept message to VTL1, the access suppressed until VTL1
+ * decides (here: #GP through PendingEvent0); with all bits set an MSR the
+ * TLFS does not name (KernelGsBase) is not intercepted.
+ */
+/* probes in guestlib's style: 0 when the instruction completed, 1 when it
+ * faulted (the handler resumes at the local label 9) */
+int conform_clts(void), conform_lmsw_ts(void), conform_lldt0(void), conform_xsetbv(void);
+uint64_t conform_xcr0;
+#define CONFORM_PROBE(name, body)                                                       \
+	".globl " name "\n" name ":\n lea 9f(%rip), %rax\n mov %rax, gl_catch_rip(%rip)\n" \
+	body "\n movq $0, gl_catch_rip(%rip)\n xor %eax, %eax\n ret\n9: mov $1, %eax\n ret\n"
+__asm__(".text\n"
+	CONFORM_PROBE("conform_clts", "clts")
+	CONFORM_PROBE("conform_lmsw_ts", "smsw %cx\n or $8, %cx\n lmsw %cx")
+	CONFORM_PROBE("conform_lldt0", "xor %ecx, %ecx\n lldt %cx")
+	CONFORM_PROBE("conform_xsetbv", "mov conform_xcr0(%rip), %eax\n mov conform_xcr0+4(%rip), %edx\n"
+				       " xor %ecx, %ecx\n xsetbv"));
+
+enum ik { IK_RDMSR, IK_WRMSR };
+
+static bool intercepted_once(unsigned int n0, uint32_t type)
+{
+	return gl_last_fault.vector == 13 && mb.intercepts == n0 + 1 &&
+	       ((const uint32_t *)mb.last_msg)[0] == type;
+}
+
+static void test_intercept_bits(void)
+{
+	static const struct {
+		uint64_t bit;
+		enum ik kind;
+		uint32_t msr;
+		const char *name;
+	} msr_bits[] = {
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_IA32_MISC_ENABLE_READ_MASK, IK_RDMSR, 0x1A0, "bit3_misc_enable_read" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_LSTAR_READ_MASK, IK_RDMSR, 0xC0000082, "bit5_lstar_read" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_LSTAR_WRITE_MASK, IK_WRMSR, 0xC0000082, "bit6_lstar_write" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_STAR_READ_MASK, IK_RDMSR, 0xC0000081, "bit7_star_read" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_STAR_WRITE_MASK, IK_WRMSR, 0xC0000081, "bit8_star_write" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_CSTAR_READ_MASK, IK_RDMSR, 0xC0000083, "bit9_cstar_read" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_CSTAR_WRITE_MASK, IK_WRMSR, 0xC0000083, "bit10_cstar_write" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_APIC_BASE_MSR_READ_MASK, IK_RDMSR, 0x1B, "bit11_apic_base_read" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_APIC_BASE_MSR_WRITE_MASK, IK_WRMSR, 0x1B, "bit12_apic_base_write" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_EFER_READ_MASK, IK_RDMSR, 0xC0000080, "bit13_efer_read" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_EFER_WRITE_MASK, IK_WRMSR, 0xC0000080, "bit14_efer_write" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_SYSENTER_CS_WRITE_MASK, IK_WRMSR, 0x174, "bit19_sysenter_cs_write" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_SYSENTER_EIP_WRITE_MASK, IK_WRMSR, 0x176, "bit20_sysenter_eip_write" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_SYSENTER_ESP_WRITE_MASK, IK_WRMSR, 0x175, "bit21_sysenter_esp_write" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_SFMASK_WRITE_MASK, IK_WRMSR, 0xC0000084, "bit22_sfmask_write" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_TSC_AUX_WRITE_MASK, IK_WRMSR, 0xC0000103, "bit23_tsc_aux_write" },
+		{ HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_SGX_LAUNCH_CONTROL_WRITE_MASK, IK_WRMSR, 0x8C, "bit24_sgx_launch_control_write" },
+	};
+	struct hv_x64_msr_intercept_message m;
+	struct hv_x64_register_intercept_message rm;
+	uint64_t cr0 = gl_read_cr0(), v = 0;
+	unsigned int n0;
+
+	mb.action = ACT_GP;
+	for (unsigned int i = 0; i < ARRAY_LEN(msr_bits); i++) {
+		uint32_t msr = msr_bits[i].msr;
+		bool wr = msr_bits[i].kind == IK_WRMSR;
+		uint64_t cur = 0;
+		vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0, 0);
+		if (wr && msr != 0xC0000103 && msr != 0x8C)
+			cur = gl_rdmsr(msr); /* write back what is there */
+		vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, msr_bits[i].bit, 0);
+		n0 = mb.intercepts;
+		int f = wr ? gl_probe_wrmsr(msr, cur) : gl_probe_rdmsr(msr, &v);
+		gl_memcpy(&m, mb.last_msg + sizeof(struct hv_message_header), sizeof(m));
+		GL_CHECK(f && intercepted_once(n0, HVMSG_X64_MSR_INTERCEPT) && m.msr_number == msr &&
+			 m.header.intercept_access_type ==
+				 (wr ? HV_INTERCEPT_ACCESS_WRITE : HV_INTERCEPT_ACCESS_READ),
+			 msr_bits[i].name);
+	}
+	/* IA32_MISC_ENABLE writes: only a change of a bit in the mask */
+	vtl1_cmd(CMD_SET_REG0, REG_CR_INTERCEPT_IA32_MISC_ENABLE_MASK, 1, 0);
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL,
+		 HV_REGISTER_CR_INTERCEPT_CONTROL_IA32_MISC_ENABLE_WRITE_MASK, 0);
+	uint64_t me = gl_rdmsr(0x1A0);
+	n0 = mb.intercepts;
+	GL_CHECK(gl_probe_wrmsr(0x1A0, me ^ 1) && intercepted_once(n0, HVMSG_X64_MSR_INTERCEPT) &&
+		 gl_rdmsr(0x1A0) == me, "bit4_misc_enable_masked_write");
+	n0 = mb.intercepts;
+	GL_CHECK(gl_probe_wrmsr(0x1A0, me ^ (1ull << 3)) == 0 && mb.intercepts == n0 &&
+		 gl_rdmsr(0x1A0) == (me ^ (1ull << 3)), "bit4_misc_enable_unmasked_write_passes");
+	gl_wrmsr(0x1A0, me);
+	/* CR0 through CLTS and LMSW (bit 0 with TS in the mask) */
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0, 0);
+	gl_probe_mov_cr0(cr0 | (1ull << 3));
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK, 1ull << 3, 0);
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, HV_CR_INTERCEPT_CR0, 0);
+	n0 = mb.intercepts;
+	GL_CHECK(conform_clts() && intercepted_once(n0, HVMSG_X64_REGISTER_INTERCEPT) &&
+		 (gl_read_cr0() & (1ull << 3)), "bit0_clts_intercepted");
+	gl_memcpy(&rm, mb.last_msg + sizeof(struct hv_message_header), sizeof(rm));
+	GL_CHECK(rm.register_name == HV_X64_REGISTER_CR0 && !(rm.value.low_part & (1ull << 3)),
+		 "bit0_clts_message_new_cr0");
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0, 0);
+	gl_probe_mov_cr0(cr0 & ~(1ull << 3));
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, HV_CR_INTERCEPT_CR0, 0);
+	n0 = mb.intercepts;
+	GL_CHECK(conform_lmsw_ts() && intercepted_once(n0, HVMSG_X64_REGISTER_INTERCEPT) &&
+		 !(gl_read_cr0() & (1ull << 3)), "bit0_lmsw_intercepted");
+	/* LDTR (bit 17) and TR (bit 18) */
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL,
+		 HV_REGISTER_CR_INTERCEPT_CONTROL_LDTR_WRITE_MASK, 0);
+	n0 = mb.intercepts;
+	GL_CHECK(conform_lldt0() && intercepted_once(n0, HVMSG_X64_REGISTER_INTERCEPT),
+		 "bit17_ldtr_write");
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL,
+		 HV_REGISTER_CR_INTERCEPT_CONTROL_TR_WRITE_MASK, 0);
+	n0 = mb.intercepts;
+	GL_CHECK(gl_probe_ltr(0x10) && intercepted_once(n0, HVMSG_X64_REGISTER_INTERCEPT),
+		 "bit18_tr_write");
+	/* XCR0 (bit 2): needs CR4.OSXSAVE */
+	uint32_t id[4];
+	gl_cpuid(1, 0, id);
+	if (id[2] & (1u << 26)) {
+		uint64_t cr4 = gl_read_cr4();
+		vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0, 0);
+		gl_probe_mov_cr4(cr4 | (1ull << 18));
+		conform_xcr0 = 3; /* x87 | SSE */
+		vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, HV_CR_INTERCEPT_XCR0, 0);
+		n0 = mb.intercepts;
+		int f = conform_xsetbv();
+		if (!f && mb.intercepts == n0) {
+			/* hvsim armed the intercept (host unit test
+			 * hvsim_intercept_bits_arm_exactly_the_tlfs_set), but QEMU's
+			 * TCG (7.2) has no SVM XSETBV intercept check: the write
+			 * went through.  docs/hvsim.md, Deviations. */
+			gl_printf("NOTE bit2_xcr0_write: XSETBV was not intercepted by the CPU "
+				  "(QEMU TCG lacks the SVM XSETBV intercept); not checkable here\n");
+		} else {
+			gl_check(f && intercepted_once(n0, HVMSG_X64_REGISTER_INTERCEPT), "bit2_xcr0_write",
+				 "faulted %d vector %llu intercepts %u -> %u", f,
+				 (unsigned long long)gl_last_fault.vector, n0, mb.intercepts);
+			gl_memcpy(&rm, mb.last_msg + sizeof(struct hv_message_header), sizeof(rm));
+			GL_CHECK(rm.register_name == HV_X64_REGISTER_XFEM && rm.value.low_part == 3,
+				 "bit2_xcr0_message_value");
+		}
+		vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0, 0);
+		gl_probe_mov_cr4(cr4);
+	}
+	/* nothing beyond the TLFS set: all 25 bits on, KernelGsBase and PAT
+	 * writes go through without a message; bit 25 is RsvdZ */
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK, 0, 0);
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, (1ull << 25) - 1, 0);
+	n0 = mb.intercepts;
+	uint64_t kgs = gl_rdmsr(0xC0000102), pat = gl_rdmsr(0x277);
+	GL_CHECK(gl_probe_wrmsr(0xC0000102, kgs ^ 0x1000) == 0 && gl_probe_wrmsr(0x277, pat) == 0 &&
+		 mb.intercepts == n0 && gl_rdmsr(0xC0000102) == (kgs ^ 0x1000),
+		 "no_intercept_outside_tlfs_set");
+	gl_wrmsr(0xC0000102, kgs);
+	GL_CHECK_EQ(ST(vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 1ull << 25, 0)),
+		    HV_STATUS_INVALID_PARAMETER, "cr_intercept_control_reserved_bit_rejected");
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0, 0);
+	vtl1_cmd(CMD_SET_REG0, REG_CR_INTERCEPT_IA32_MISC_ENABLE_MASK, 0, 0);
+	GL_CHECK(gl_probe_mov_cr0(cr0) == 0 && gl_read_cr0() == cr0, "intercept_bits_cr0_restored");
+}
+
 static void test_pending_event(void)
 {
 	/* PendingEvent0 with a reserved type is refused; VTL0 cannot set its own */
@@ -932,6 +1097,7 @@ int gl_main(const struct hvsim_boot_info *bi)
 	test_registers();
 	test_protection();
 	test_register_intercepts();
+	test_intercept_bits();
 	test_pending_event();
 	test_isolation();
 	test_fuzz();

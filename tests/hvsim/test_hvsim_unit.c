@@ -678,3 +678,61 @@ TEST(hvsim_hc_fuzz_vtl0_write_paths)
 	CHECK_EQ(p->vps[0].vtl[0].vmcb->save.cr0, cr0);
 	CHECK_EQ(p->vps[1].vtl[1].pending_event0, 0);
 }
+
+/* msrpm read/write intercept bits of one MSR (APM vol. 2 15.11) */
+static void msrpm_get(const uint8_t *pm, uint32_t msr, bool *rd, bool *wr)
+{
+	uint32_t base = 0;
+
+	if (msr >= 0xC0000000u) {
+		base = 0x800;
+		msr -= 0xC0000000u;
+	}
+	uint32_t bit = msr * 2;
+	*rd = pm[base + bit / 8] & (1u << (bit % 8));
+	*wr = pm[base + bit / 8] & (1u << (bit % 8 + 1));
+}
+
+/* hvsim arms exactly what CrInterceptControl names, nothing else */
+TEST(hvsim_intercept_bits_arm_exactly_the_tlfs_set)
+{
+	struct hv_partition *p = mk(1);
+	struct vmcb *v = p->vps[0].vtl[0].vmcb;
+	const uint8_t *pm = p->vps[0].vtl[0].msrpm;
+	bool rd, wr;
+
+	enable_vtl1(p);
+	CHECK_EQ(ST(set_reg(p, 1, 0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0)), 0);
+	CHECK_EQ(v->ctl.intercept_cr, 0);
+	CHECK(!(v->ctl.intercept_misc2 & VMCB_I2_XSETBV));
+	msrpm_get(pm, 0xC0000082, &rd, &wr); /* LSTAR */
+	CHECK(!rd && !wr);
+	CHECK_EQ(ST(set_reg(p, 1, 0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, (1ull << 25) - 1)), 0);
+	CHECK_EQ(v->ctl.intercept_cr, (1u << 16) | (1u << 20)); /* CR0 and CR4 writes only */
+	CHECK(v->ctl.intercept_misc2 & VMCB_I2_XSETBV);
+	CHECK((v->ctl.intercept_misc1 & (VMCB_I1_IDTR_WRITE | VMCB_I1_GDTR_WRITE | VMCB_I1_LDTR_WRITE |
+					 VMCB_I1_TR_WRITE)) ==
+	      (VMCB_I1_IDTR_WRITE | VMCB_I1_GDTR_WRITE | VMCB_I1_LDTR_WRITE | VMCB_I1_TR_WRITE));
+	static const uint32_t rw[] = { 0xC0000081, 0xC0000082, 0xC0000083 };       /* STAR LSTAR CSTAR */
+	static const uint32_t wonly[] = { 0x174, 0x175, 0x176, 0xC0000084 };       /* SYSENTER_*, SFMASK */
+	static const uint32_t never[] = { 0xC0000100, 0xC0000101, 0xC0000102, 0x277 }; /* FS/GS/KGS base, PAT */
+	for (size_t i = 0; i < ARRAY_SIZE(rw); i++) {
+		msrpm_get(pm, rw[i], &rd, &wr);
+		CHECK(rd && wr);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(wonly); i++) {
+		msrpm_get(pm, wonly[i], &rd, &wr);
+		CHECK(!rd && wr);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(never); i++) {
+		msrpm_get(pm, never[i], &rd, &wr);
+		CHECK(!rd && !wr);
+	}
+	/* bits 63:25 are RsvdZ; the misc-enable mask is VTL1's register */
+	CHECK_EQ(ST(set_reg(p, 1, 0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 1ull << 25)),
+		 HV_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(ST(set_reg(p, 0, 0, HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK, 1)),
+		 HV_STATUS_ACCESS_DENIED);
+	CHECK_EQ(ST(set_reg(p, 1, 0, HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK, 1)), 0);
+	CHECK_EQ(p->vps[0].vtl[1].misc_enable_mask, 1);
+}

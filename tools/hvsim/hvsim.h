@@ -42,8 +42,9 @@ struct vtl_ctx {
 	uint64_t guest_efer;     /* EFER as the guest sees it (SVME hidden) */
 	uint64_t apic_base;      /* IA32_APIC_BASE as the guest sees it (no APIC is modelled) */
 	uint64_t msr_crash[5];
+	uint64_t misc_enable;    /* IA32_MISC_ENABLE as the guest sees it (a stored value) */
 	/* Intercept controls this VTL (VTL1) set up for the lower VTL. */
-	uint64_t cr_intercept_ctl, cr0_mask, cr4_mask;
+	uint64_t cr_intercept_ctl, cr0_mask, cr4_mask, misc_enable_mask;
 	uint8_t *msrpm;          /* 8 KiB MSR permission map */
 	uint64_t msrpm_pa;
 	uint8_t line[128];       /* console line buffer */

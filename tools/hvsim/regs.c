@@ -226,6 +226,11 @@ int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 	case HV_X64_REGISTER_CR_INTERCEPT_CONTROL:
 	case HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK:
 	case HV_X64_REGISTER_CR_INTERCEPT_CR4_MASK:
+	case HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK:
+		if (name == HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK) {
+			val[0] = vp->vtl[1].misc_enable_mask;
+			return 0;
+		}
 		val[0] = name == HV_X64_REGISTER_CR_INTERCEPT_CONTROL ? vp->vtl[1].cr_intercept_ctl :
 			 name == HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK   ? vp->vtl[1].cr0_mask :
 									   vp->vtl[1].cr4_mask;
@@ -326,6 +331,7 @@ int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 	case HV_X64_REGISTER_CR_INTERCEPT_CONTROL:
 	case HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK:
 	case HV_X64_REGISTER_CR_INTERCEPT_CR4_MASK:
+	case HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK:
 		if (name == HV_X64_REGISTER_CR_INTERCEPT_CONTROL &&
 		    (val[0] & HV_REGISTER_CR_INTERCEPT_CONTROL_RESERVED_MASK))
 			return HV_STATUS_INVALID_PARAMETER; /* bits 63:25 RsvdZ */
@@ -333,6 +339,8 @@ int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 			vp->vtl[1].cr_intercept_ctl = val[0];
 		else if (name == HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK)
 			vp->vtl[1].cr0_mask = val[0];
+		else if (name == HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK)
+			vp->vtl[1].misc_enable_mask = val[0];
 		else
 			vp->vtl[1].cr4_mask = val[0];
 		vp_update_intercepts(p, vp);

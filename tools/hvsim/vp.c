@@ -58,6 +58,7 @@ int vp_init(struct hv_partition *p, struct hv_vp *vp, unsigned int index)
 		c->msrpm_pa = hv_virt_to_phys(c->msrpm);
 		for (unsigned int i = 0; i < HV_SYNIC_SINT_COUNT; i++)
 			c->synic.sint[i] = HV_SYNIC_SINT_MASKED;
+		c->misc_enable = 1; /* fast strings, as QEMU's default */
 		/* xAPIC at the architectural base, enabled; BSP flag on VP0 */
 		c->apic_base = 0xFEE00000ull | (1ull << 11) | (index == 0 ? 1ull << 8 : 0);
 		vp_setup_vmcb(p, vp, vtl);
@@ -118,18 +119,24 @@ void vp_update_intercepts(struct hv_partition *p, struct hv_vp *vp)
 	struct vmcb *v = vp->vtl[0].vmcb;
 	uint64_t ctl = vp->vtl[1].enabled ? vp->vtl[1].cr_intercept_ctl : 0;
 	uint8_t *pm = vp->vtl[0].msrpm;
+	/*
+	 * The MSRs the TLFS's CrInterceptControl names and that the guest's
+	 * own VMCB copy would otherwise serve without an exit.  EFER,
+	 * APIC_BASE, IA32_MISC_ENABLE, TSC_AUX writes and the SGX launch
+	 * control MSRs always exit (vp_setup_vmcb), so exit.c checks their
+	 * bits itself.
+	 */
 	static const struct {
-		uint64_t bit;
+		uint64_t wbit, rbit;
 		uint32_t msr;
 	} msrs[] = {
-		{ HV_CR_INTERCEPT_LSTAR, MSR_LSTAR },
-		{ HV_CR_INTERCEPT_STAR, MSR_STAR },
-		{ HV_CR_INTERCEPT_CSTAR, MSR_CSTAR },
-		{ HV_CR_INTERCEPT_APIC_BASE, MSR_APIC_BASE },
-		{ HV_CR_INTERCEPT_SYSENTER_CS, MSR_SYSENTER_CS },
-		{ HV_CR_INTERCEPT_SYSENTER_EIP, MSR_SYSENTER_EIP },
-		{ HV_CR_INTERCEPT_SYSENTER_ESP, MSR_SYSENTER_ESP },
-		{ HV_CR_INTERCEPT_SFMASK, MSR_SFMASK },
+		{ HV_CR_INTERCEPT_LSTAR, HV_CR_INTERCEPT_LSTAR_RD, MSR_LSTAR },
+		{ HV_CR_INTERCEPT_STAR, HV_CR_INTERCEPT_STAR_RD, MSR_STAR },
+		{ HV_CR_INTERCEPT_CSTAR, HV_CR_INTERCEPT_CSTAR_RD, MSR_CSTAR },
+		{ HV_CR_INTERCEPT_SYSENTER_CS, 0, MSR_SYSENTER_CS },
+		{ HV_CR_INTERCEPT_SYSENTER_EIP, 0, MSR_SYSENTER_EIP },
+		{ HV_CR_INTERCEPT_SYSENTER_ESP, 0, MSR_SYSENTER_ESP },
+		{ HV_CR_INTERCEPT_SFMASK, 0, MSR_SFMASK },
 	};
 
 	(void)p;
@@ -152,7 +159,7 @@ void vp_update_intercepts(struct hv_partition *p, struct hv_vp *vp)
 	if (ctl & HV_CR_INTERCEPT_XCR0)
 		v->ctl.intercept_misc2 |= VMCB_I2_XSETBV;
 	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
-		msrpm_set(pm, msrs[i].msr, false, (ctl & msrs[i].bit) != 0);
+		msrpm_set(pm, msrs[i].msr, (ctl & msrs[i].rbit) != 0, (ctl & msrs[i].wbit) != 0);
 	v->ctl.clean = 0;
 }
 
