@@ -93,7 +93,6 @@ int gva_to_gpa(struct hv_partition *p, int vtl, const struct vmcb *v, uint64_t g
 	       uint64_t *gpa)
 {
 	uint64_t table = v->save.cr3, pte = 0;
-	int rc;
 
 	if (!(v->save.cr0 & (1ull << 31))) {
 		*gpa = gva;
@@ -103,7 +102,8 @@ int gva_to_gpa(struct hv_partition *p, int vtl, const struct vmcb *v, uint64_t g
 		return -EOPNOTSUPP;
 	for (int level = 4; level >= 1; level--) {
 		unsigned int shift = 12 + 9 * (level - 1);
-		if ((rc = read_pte(p, vtl, table, (gva >> shift) & 511, &pte)) != 0)
+		int rc = read_pte(p, vtl, table, (gva >> shift) & 511, &pte);
+		if (rc)
 			return rc;
 		if (!(pte & 1))
 			return -EFAULT;
