@@ -26,15 +26,14 @@ void *gpa_ptr(struct hv_partition *p, uint64_t gpa, uint64_t len)
 	return p->ram + gpa;
 }
 
-static unsigned long refusals;
-
-/* Counts a refusal of a guest request; true when it should be logged.  A
- * guest can ask for refusals in a loop (the conformance fuzz does): the
- * first 32 are logged, then every power of two, each with its number. */
-bool hv_refusal_log_due(unsigned long *nr)
+/* Counts one more refusal of a kind (the caller's counter); true when it
+ * should be logged.  A guest can ask for refusals in a loop (the
+ * conformance fuzz does): the first 32 of each kind are logged, then every
+ * power of two, each line with its number. */
+bool hv_refusal_log_due(unsigned long *count)
 {
-	*nr = ++refusals;
-	return refusals <= 32 || !(refusals & (refusals - 1));
+	++*count;
+	return *count <= 32 || !(*count & (*count - 1));
 }
 
 /*
@@ -60,7 +59,7 @@ void *gpa_access(struct hv_partition *p, int vtl, uint64_t gpa, uint64_t len, bo
 			      "VTL1's protection does not let VTL0 read it";
 	if (!why)
 		return ptr;
-	unsigned long nr;
+	static unsigned long nr;
 	if (what && hv_refusal_log_due(&nr))
 		hv_log("refused: %s %s for VTL%d at GPA %#llx (+%#llx): %s (mask %#x; refusal #%lu)",
 		       what, write ? "write" : "read", vtl, (unsigned long long)gpa,

@@ -108,7 +108,7 @@ void hv_vp_kick(struct hv_vp *vp);        /* an AP became runnable */
 
 /* --- guest memory (guestmem.c) --- */
 void *gpa_ptr(struct hv_partition *p, uint64_t gpa, uint64_t len);
-bool hv_refusal_log_due(unsigned long *nr);  /* rate limit for "refused:" lines */
+bool hv_refusal_log_due(unsigned long *count); /* rate limit for "refused:" lines */
 /* THE checked path for every access at a guest-chosen GPA (guestmem.c). */
 void *gpa_access(struct hv_partition *p, int vtl, uint64_t gpa, uint64_t len, bool write,
 		 const char *what);

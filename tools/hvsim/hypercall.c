@@ -405,7 +405,7 @@ static int hc_get_regs(struct hc *h)
 		memcpy(&name, h->in + sizeof(struct hv_input_get_set_vp_registers) + 4 * (size_t)i, 4);
 		st = vp_register_access(h->vp->active_vtl, vtl, name, false);
 		if (st) {
-			unsigned long nr;
+			static unsigned long nr;
 			if (hv_refusal_log_due(&nr))
 				hv_log("refused: VTL%d GetVpRegisters %#x of VTL%d: only a higher VTL may "
 				       "read it (refusal #%lu)", h->vp->active_vtl, name, vtl, nr);
@@ -436,7 +436,7 @@ static int hc_set_regs(struct hc *h)
 			return HV_STATUS_INVALID_PARAMETER;
 		st = vp_register_access(h->vp->active_vtl, vtl, e.name, true);
 		if (st) {
-			unsigned long nr;
+			static unsigned long nr;
 			if (hv_refusal_log_due(&nr))
 				hv_log("refused: VTL%d SetVpRegisters %#x of VTL%d to %#llx: only a higher "
 				       "VTL may set it; a VTL changes its own architectural registers by "
@@ -495,6 +495,14 @@ static int hc_translate(struct hc *h)
 				 rc == -ERANGE ? HV_TRANSLATE_GVA_GPA_UNMAPPED :
 						 HV_TRANSLATE_GVA_PAGE_NOT_PRESENT;
 	out.gpa_page = rc ? 0 : gpa >> 12;
+	if (rc == -EACCES || rc == -ERANGE) {
+		static unsigned long nr;
+		if (hv_refusal_log_due(&nr))
+			hv_log("refused: VTL%d TranslateVirtualAddress of GVA %#llx: a page table of VTL%d "
+			       "is %s (refusal #%lu)", h->vp->active_vtl,
+			       (unsigned long long)(in.gva_page << 12), vtl,
+			       rc == -EACCES ? "in memory that VTL may not read" : "outside RAM", nr);
+	}
 	memcpy(h->out, &out, sizeof(out));
 	return 0;
 }
