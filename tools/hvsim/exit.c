@@ -96,6 +96,25 @@ static void gp0(struct hv_vp *vp)
 	vp_inject_exception(vp, vp->active_vtl, 13, true, 0);
 }
 
+/*
+ * An intercepted instruction hvsim cannot decode.  The bytes are the
+ * guest's: another VP of the same VTL may have rewritten them since the
+ * exit, or the page may no longer be readable.  That must not stop the
+ * whole model (VTL1 with it), so the guest gets #GP(0) at the instruction
+ * and a log line says what happened.
+ */
+static void undecodable(struct hv_vp *vp, const char *what)
+{
+	const struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
+	static unsigned long nr;
+
+	if (hv_refusal_log_due(&nr))
+		hv_log("refused: vp%u VTL%d %s at rip %#llx: the instruction does not decode as one "
+		       "hvsim handles here; #GP to the guest (refusal #%lu)", vp->index,
+		       vp->active_vtl, what, (unsigned long long)v->save.rip, nr);
+	gp0(vp);
+}
+
 static void handle_vmmcall(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
@@ -357,13 +376,13 @@ static void handle_cr_write(struct hv_partition *p, struct hv_vp *vp, int cr)
 	uint64_t old = cr == 0 ? v->save.cr0 : v->save.cr4;
 
 	if (fetch_insn(p, vp, bytes, &in) < 0) {
-		fatal(p, vp, "CR write intercept on an instruction hvsim cannot decode", HVSIM_EXIT_UNEXPECTED);
+		undecodable(vp, "CR write intercept");
 		return;
 	}
 	regs16(vp, v, r);
 	/* SVM's CR0 write intercept also catches CLTS and LMSW: each is one
 	 * more route to CR0, held to the same mask */
-	if (in.op == X86_OP_MOV_TO_CR && in.gpr < 16) {
+	if (in.op == X86_OP_MOV_TO_CR && in.gpr < 16 && in.cr == cr) {
 		val[0] = r[in.gpr];
 	} else if (cr == 0 && in.op == X86_OP_CLTS) {
 		val[0] = old & ~CR0_TS;
@@ -378,7 +397,7 @@ static void handle_cr_write(struct hv_partition *p, struct hv_vp *vp, int cr)
 		/* LMSW loads PE/MP/EM/TS and can set PE but never clear it */
 		val[0] = (old & ~0xEull) | (src & 0xFull) | (old & 1);
 	} else {
-		fatal(p, vp, "CR write intercept on an instruction hvsim cannot decode", HVSIM_EXIT_UNEXPECTED);
+		undecodable(vp, "CR write intercept");
 		return;
 	}
 	uint64_t mask = cr == 0 ? vp->vtl[1].cr0_mask : vp->vtl[1].cr4_mask;
@@ -397,8 +416,13 @@ static void handle_dt_write(struct hv_partition *p, struct hv_vp *vp, uint32_t n
 	struct hv_insn in;
 	uint64_t r[16], val[2] = { 0, 0 };
 
-	if (fetch_insn(p, vp, bytes, &in) < 0) {
-		fatal(p, vp, "descriptor-table intercept on an undecodable instruction", HVSIM_EXIT_UNEXPECTED);
+	uint8_t want = name == HV_X64_REGISTER_GDTR ? X86_OP_LGDT :
+		       name == HV_X64_REGISTER_IDTR ? X86_OP_LIDT :
+		       name == HV_X64_REGISTER_LDTR ? X86_OP_LLDT : X86_OP_LTR;
+
+	/* the bytes must be the instruction the exit was for */
+	if (fetch_insn(p, vp, bytes, &in) < 0 || in.op != want) {
+		undecodable(vp, "descriptor-table intercept");
 		return;
 	}
 	regs16(vp, v, r);
