@@ -156,8 +156,16 @@ void vp_update_intercepts(struct hv_partition *p, struct hv_vp *vp)
 	if (ctl & HV_CR_INTERCEPT_TR)
 		v->ctl.intercept_misc1 |= VMCB_I1_TR_WRITE;
 	v->ctl.intercept_misc2 &= ~VMCB_I2_XSETBV;
-	if (ctl & HV_CR_INTERCEPT_XCR0)
+	if (ctl & HV_CR_INTERCEPT_XCR0) {
+		static bool said;
 		v->ctl.intercept_misc2 |= VMCB_I2_XSETBV;
+		if (!said) {
+			said = true;
+			hv_log("vp%u: VTL1 intercepts XSETBV (CrInterceptControl bit 2); QEMU's TCG "
+			       "(7.2) does not exit on XSETBV, so there VTL0's XCR0 writes are not "
+			       "stopped (docs/hvsim.md, Deviations)", vp->index);
+		}
+	}
 	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
 		msrpm_set(pm, msrs[i].msr, (ctl & msrs[i].rbit) != 0, (ctl & msrs[i].wbit) != 0);
 	v->ctl.clean = 0;
