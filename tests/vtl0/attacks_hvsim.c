@@ -12,7 +12,8 @@
  *  RT3  VTL0's own pinned registers through HvSetVpRegisters (input VTL 0):
  *       ACCESS_DENIED, and the register re-read is unchanged.
  *  RT7  HvTranslateVirtualAddress over VTL0 page tables whose PML4 entry
- *       points into VTL1 memory: the walk must not read it.
+ *       points into VTL1 memory: the walk must not read it; LGDT/LIDT with
+ *       the operand in VTL1 memory: the intercept must not carry its bytes.
  */
 #include "tests/vtl0/vtl0.h"
 
@@ -344,6 +345,46 @@ static void translate_into_vtl1(const struct vtl0_case *c)
 	gl_check(true, c->name, "%s", "");
 }
 
+/* The same class through an instruction operand: LGDT/LIDT with the operand
+ * in VTL1 memory.  VTL1 intercepts these loads (LOCK_REGS), so the
+ * hypervisor reads the operand to build the intercept message; read with
+ * more than VTL0's rights, VTL1's bytes went to VTL1 as the "attempted"
+ * table register, and vtlguard records that value in its log ring, which
+ * VTL0 reads.  The read must be VTL0's: it faults in VTL0 and VTL1 never
+ * sees a value. */
+static void dt_operand_in_vtl1(const struct vtl0_case *c, bool idt)
+{
+	uint64_t pa = ((v0.elf.end_pa - 1) & ~0xFFFull) + 0x80;
+	struct dt before, after;
+	char line[240];
+	const char *n[] = { idt ? "reg=IDTR" : "reg=GDTR", NULL };
+	int f;
+
+	idt ? gl_sidt(&before) : gl_sgdt(&before);
+	ring_mark();
+	f = idt ? gl_probe_lidt((const void *)(uintptr_t)pa) : gl_probe_lgdt((const void *)(uintptr_t)pa);
+	uint64_t vec = gl_last_fault.vector;
+	idt ? gl_sidt(&after) : gl_sgdt(&after);
+	if (after.base != before.base || after.limit != before.limit) {
+		idt ? gl_lidt(&before) : gl_lgdt(&before);
+		gl_check(false, c->name, "the load from VTL1 memory went through");
+		return;
+	}
+	if (ring_find(line, sizeof(line), n)) {
+		gl_check(false, c->name, "VTL1 was handed the operand read from VTL1 memory and logged it "
+			 "where VTL0 reads: %s", line);
+		return;
+	}
+	if (!f) {
+		gl_check(false, c->name, "no fault for an operand in VTL1 memory");
+		return;
+	}
+	gl_check(vec == 14, c->name, "%s", vec == 14 ? "" : "expected #PF from the operand read");
+}
+
+static void lgdt_operand_in_vtl1(const struct vtl0_case *c) { dt_operand_in_vtl1(c, false); }
+static void lidt_operand_in_vtl1(const struct vtl0_case *c) { dt_operand_in_vtl1(c, true); }
+
 const struct vtl0_case vtl0_cases_hvsim[] = {
 	{ "hvsim_overlay_on_vtl1", overlay_on_vtl1, CASE_RUN,
 	  "VP assist / hypercall / SIMP / SIEFP overlay MSRs aimed at VTL1 pages" },
@@ -360,5 +401,9 @@ const struct vtl0_case vtl0_cases_hvsim[] = {
 	{ "hvsim_setreg_tr", setreg_tr, CASE_RUN, "HvSetVpRegisters: own TR (another TSS)" },
 	{ "hvsim_translate_into_vtl1", translate_into_vtl1, CASE_RUN,
 	  "HvTranslateVirtualAddress walking a table in VTL1 memory" },
+	{ "hvsim_lgdt_operand_in_vtl1", lgdt_operand_in_vtl1, CASE_RUN,
+	  "LGDT whose operand is VTL1 memory (intercepted: who reads it?)" },
+	{ "hvsim_lidt_operand_in_vtl1", lidt_operand_in_vtl1, CASE_RUN,
+	  "LIDT whose operand is VTL1 memory" },
 	{ NULL, NULL, 0, NULL },
 };
