@@ -354,7 +354,7 @@ static void translate_into_vtl1(const struct vtl0_case *c)
  * sees a value. */
 static void dt_operand_in_vtl1(const struct vtl0_case *c, bool idt)
 {
-	uint64_t pa = ((v0.elf.end_pa - 1) & ~0xFFFull) + 0x80;
+	uint64_t pa = v0.elf.entry_pa; /* vtlguard's code: bytes that are not zero */
 	struct dt before, after;
 	char line[240];
 	const char *n[] = { idt ? "reg=IDTR" : "reg=GDTR", NULL };
