@@ -914,6 +914,31 @@ static void test_intercept_bits(void)
 		vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0, 0);
 		gl_probe_mov_cr4(cr4);
 	}
+	/* CR writes hvsim carries out itself (no masked bit changed) are held
+	 * to the architecture: reserved bits give VTL0 #GP, never a VMCB that
+	 * VMRUN refuses (which would stop the whole model) */
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK, 0, 0);
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CR4_MASK, 0, 0);
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, HV_CR_INTERCEPT_CR0 | HV_CR_INTERCEPT_CR4, 0);
+	uint64_t cr4n = gl_read_cr4();
+	n0 = mb.intercepts;
+	GL_CHECK(gl_probe_mov_cr4(cr4n | (1ull << 63)) == 1 && gl_last_fault.vector == 13 &&
+		 gl_read_cr4() == cr4n && mb.intercepts == n0, "cr4_reserved_bit_gp");
+	GL_CHECK(gl_probe_mov_cr0(cr0 | (1ull << 40)) == 1 && gl_last_fault.vector == 13 &&
+		 gl_read_cr0() == cr0 && mb.intercepts == n0, "cr0_reserved_bit_gp");
+	GL_CHECK(gl_probe_mov_cr0(cr0 & ~1ull) == 1 && gl_last_fault.vector == 13 &&
+		 gl_read_cr0() == cr0, "cr0_pg_without_pe_gp");
+	GL_CHECK(gl_probe_mov_cr0((cr0 | (1ull << 29)) & ~(1ull << 30)) == 1 && gl_last_fault.vector == 13 &&
+		 gl_read_cr0() == cr0, "cr0_nw_without_cd_gp");
+	GL_CHECK(gl_probe_mov_cr4(cr4n & ~(1ull << 5)) == 1 && gl_last_fault.vector == 13 &&
+		 gl_read_cr4() == cr4n, "cr4_pae_off_in_long_mode_gp");
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0, 0);
+	uint64_t efer = gl_rdmsr(0xC0000080);
+	GL_CHECK(gl_probe_wrmsr(0xC0000080, efer & ~(1ull << 8)) == 1 && gl_last_fault.vector == 13 &&
+		 gl_rdmsr(0xC0000080) == efer, "efer_lme_change_with_paging_gp");
+	/* VTL1 cannot make VTL0's state one VMRUN refuses either */
+	GL_CHECK_EQ(ST(vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR4, cr4n | (1ull << 63), 0)),
+		    HV_STATUS_INVALID_PARAMETER, "set_vtl0_cr4_reserved_bit_rejected");
 	/* nothing beyond the TLFS set: all 25 bits on, KernelGsBase and PAT
 	 * writes go through without a message; bit 25 is RsvdZ */
 	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK, 0, 0);
