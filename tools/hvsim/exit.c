@@ -588,6 +588,7 @@ bool hvsim_handle_exit(struct hv_partition *p, struct hv_vp *vp)
 		vp_inject_exception(vp, vp->active_vtl, 6, false, 0);
 		break;
 	case SVM_EXIT_INVALID:
+	case 0xFFFFFFFFull: /* QEMU TCG stores VMEXIT_INVALID as a 32-bit -1 */
 		fatal(p, vp, "VMRUN refused the guest state (VMEXIT_INVALID)", HVSIM_EXIT_UNEXPECTED);
 		break;
 	default:
