@@ -50,6 +50,7 @@ static struct hv_partition *mk(unsigned int nr_vps)
 	p->ram_pa = (uint64_t)(uintptr_t)guest_ram;
 	p->ram_size = sizeof(guest_ram);
 	p->nr_vps = nr_vps;
+	p->cr4_valid = 0x3707FF; /* VME..OSXMMEXCPT, FSGSBASE, PCIDE, OSXSAVE, SMEP, SMAP */
 	p->iopm = hv_alloc_pages(3);
 	p->iopm_pa = hv_virt_to_phys(p->iopm);
 	p->npt[0] = npt_create(p->ram_pa, p->ram_size, 0xF);
@@ -250,8 +251,8 @@ TEST(hvsim_hc_vp_registers)
 	p->vps[0].vtl[1].vmcb->save.rip = 0x5555;
 	CHECK_EQ(ST(get_reg(p, 1, 0x10, HV_X64_REGISTER_RIP, &v)), 0);
 	CHECK_EQ(v, 0x4444);
-	CHECK_EQ(ST(get_reg(p, 1, 0, HV_X64_REGISTER_RIP, &v)), 0);
-	CHECK_EQ(v, 0x5555);
+	/* a VTL's own architectural registers: not through the hypercall */
+	CHECK_EQ(ST(get_reg(p, 1, 0, HV_X64_REGISTER_RIP, &v)), HV_STATUS_ACCESS_DENIED);
 	/* VTL0 may not name VTL1 */
 	CHECK_EQ(ST(get_reg(p, 0, 0x11, HV_X64_REGISTER_RIP, &v)), HV_STATUS_ACCESS_DENIED);
 	CHECK_EQ(ST(get_reg(p, 0, 0x20, HV_X64_REGISTER_RIP, &v)), HV_STATUS_INVALID_PARAMETER);
@@ -351,11 +352,11 @@ TEST(hvsim_guest_page_walk)
 	v->save.cr3 = 0x1000;
 	v->save.cr0 = 0x80000001;
 	v->save.efer = EFER_LMA;
-	CHECK_EQ(gva_to_gpa(p, v, 0x200123, false, &gpa), 0);
+	CHECK_EQ(gva_to_gpa(p, 0, v, 0x200123, false, &gpa), 0);
 	CHECK_EQ(gpa, 0x400123);
-	CHECK_EQ_INT(gva_to_gpa(p, v, 0x600000, false, &gpa), -EFAULT);
+	CHECK_EQ_INT(gva_to_gpa(p, 0, v, 0x600000, false, &gpa), -EFAULT);
 	pml4[0] = 0x7FFFFFF000ull | 3; /* table outside RAM */
-	CHECK_EQ_INT(gva_to_gpa(p, v, 0x200000, false, &gpa), -EFAULT);
+	CHECK_EQ_INT(gva_to_gpa(p, 0, v, 0x200000, false, &gpa), -ERANGE);
 	CHECK(gpa_ptr(p, p->ram_size - 8, 8) != NULL);
 	CHECK(gpa_ptr(p, p->ram_size - 8, 9) == NULL);
 	CHECK(gpa_ptr(p, ~0ull, 2) == NULL);
@@ -418,4 +419,357 @@ TEST(hvsim_hc_fuzz_host)
 		p->vps[0].active_vtl = 0;
 	}
 	CHECK(p->vps[0].vtl[1].enabled);
+}
+
+/* ---- issue 13: hvsim's isolation of its guests (RT2, RT3, RT7) ---- */
+
+#define SECRET_GFN 0x40ull   /* VTL1 memory: no access for VTL0 */
+#define RO_GFN     0x41ull   /* VTL1 made it read-only (kernel text) */
+#define RX_GFN     0x42ull   /* read + kernel execute */
+#define FREE_GFN   0x43ull   /* VTL0's own */
+
+static void canaries(struct hv_partition *p)
+{
+	uint64_t g;
+
+	enable_vtl1(p);
+	g = SECRET_GFN;
+	CHECK_EQ(ST(protect(p, 0, &g, 1, 1)), 0);
+	g = RO_GFN;
+	CHECK_EQ(ST(protect(p, HV_MAP_GPA_READABLE, &g, 1, 1)), 0);
+	g = RX_GFN;
+	CHECK_EQ(ST(protect(p, HV_MAP_GPA_READABLE | HV_MAP_GPA_KERNEL_EXECUTABLE, &g, 1, 1)), 0);
+	for (g = SECRET_GFN; g <= RX_GFN; g++)
+		memset(p->ram + (g << 12), 0xA5, 4096);
+	p->vps[0].active_vtl = 0;
+}
+
+static bool canaries_intact(struct hv_partition *p)
+{
+	for (uint64_t g = SECRET_GFN; g <= RX_GFN; g++)
+		for (size_t i = 0; i < 4096; i++)
+			if (p->ram[(g << 12) + i] != 0xA5)
+				return false;
+	return true;
+}
+
+/* RT2: no overlay lands on a page VTL0 cannot write, by MSR or by register */
+TEST(hvsim_overlay_refused_on_protected_pages)
+{
+	struct hv_partition *p = mk(1);
+	struct hv_vp *vp = &p->vps[0];
+	static const uint32_t msrs[] = { HV_X64_MSR_VP_ASSIST_PAGE, HV_X64_MSR_HYPERCALL,
+					 HV_X64_MSR_SIMP, HV_X64_MSR_SIEFP };
+	static const uint32_t regs[] = { HV_REGISTER_VP_ASSIST_PAGE, HV_REGISTER_HYPERCALL,
+					 HV_REGISTER_SIMP, HV_REGISTER_SIEFP };
+	uint64_t v;
+
+	canaries(p);
+	hv_msr_write(p, vp, HV_X64_MSR_GUEST_OS_ID, 1);
+	for (size_t i = 0; i < ARRAY_SIZE(msrs); i++) {
+		for (uint64_t g = SECRET_GFN; g <= RX_GFN; g++) {
+			vp->active_vtl = 0;
+			CHECK_EQ_INT(hv_msr_write(p, vp, msrs[i], (g << 12) | 1), -EACCES);
+			CHECK_EQ(hv_msr_read(p, vp, msrs[i], &v), 0);
+			CHECK((v & ~0xFFFull) != (g << 12)); /* the MSR kept its old value */
+			/* the same through SetVpRegisters, from VTL0 and from VTL1
+			 * naming VTL0: the overlay is VTL0's, so VTL0's rights */
+			CHECK_EQ(ST(set_reg(p, 0, 0, regs[i], (g << 12) | 1)), HV_STATUS_ACCESS_DENIED);
+			CHECK_EQ(ST(set_reg(p, 1, 0x10, regs[i], (g << 12) | 1)), HV_STATUS_ACCESS_DENIED);
+		}
+	}
+	CHECK(canaries_intact(p));
+	/* disabling never writes, so any GFN in RAM is fine */
+	vp->active_vtl = 0;
+	CHECK_EQ(hv_msr_write(p, vp, HV_X64_MSR_VP_ASSIST_PAGE, SECRET_GFN << 12), 0);
+	/* VTL0's own page: placed, and the assist page is zeroed */
+	memset(p->ram + (FREE_GFN << 12), 0x5A, 4096);
+	CHECK_EQ(hv_msr_write(p, vp, HV_X64_MSR_VP_ASSIST_PAGE, (FREE_GFN << 12) | 1), 0);
+	CHECK_EQ(p->ram[(FREE_GFN << 12) + 100], 0);
+	CHECK_EQ(hv_msr_write(p, vp, HV_X64_MSR_HYPERCALL, (FREE_GFN << 12) | 1), 0);
+	CHECK_EQ(p->ram[FREE_GFN << 12], 0x0F);
+	/* VTL1 may place its own overlays anywhere in RAM */
+	vp->active_vtl = 1;
+	CHECK_EQ(hv_msr_write(p, vp, HV_X64_MSR_SIMP, (SECRET_GFN << 12) | 1), 0);
+	CHECK_EQ_INT(hv_msr_write(p, vp, HV_X64_MSR_SIMP, p->ram_size | 1), -EINVAL);
+	CHECK(canaries_intact(p));
+}
+
+/* RT2 sweep: every hvsim write at a guest GPA goes through gpa_access() */
+TEST(hvsim_gpa_access_is_the_checked_path)
+{
+	struct hv_partition *p = mk(1);
+
+	canaries(p);
+	CHECK(gpa_access(p, 0, FREE_GFN << 12, 4096, true, "test") != NULL);
+	CHECK(gpa_access(p, 0, SECRET_GFN << 12, 8, false, "test") == NULL);
+	CHECK(gpa_access(p, 0, RO_GFN << 12, 8, false, "test") != NULL);
+	CHECK(gpa_access(p, 0, RO_GFN << 12, 8, true, "test") == NULL);
+	CHECK(gpa_access(p, 0, (RO_GFN << 12) - 4, 8, true, "test") == NULL); /* straddles */
+	CHECK(gpa_access(p, 1, SECRET_GFN << 12, 4096, true, "test") != NULL);
+	CHECK(gpa_access(p, 1, p->ram_size - 4, 8, false, "test") == NULL);
+	CHECK(gpa_access(p, 0, ~0ull - 2, 8, false, "test") == NULL);
+	/* hypercall input from VTL1 memory and output into it: refused */
+	CHECK_EQ(ST(call(p, 0, HVCALL_GET_VP_REGISTERS | (1ull << 32), SECRET_GFN << 12, OUT)),
+		 HV_STATUS_ACCESS_DENIED);
+	CHECK_EQ(ST(call(p, 0, HVCALL_GET_VP_REGISTERS | (1ull << 32), IN, RO_GFN << 12)),
+		 HV_STATUS_ACCESS_DENIED);
+	CHECK(canaries_intact(p));
+}
+
+/* RT3: architectural registers only from a higher VTL; VTL1's registers
+ * only from VTL1, whatever VP is named */
+TEST(hvsim_hc_arch_registers_need_higher_vtl)
+{
+	struct hv_partition *p = mk(2);
+	struct vmcb *v0 = p->vps[0].vtl[0].vmcb;
+	static const uint32_t names[] = {
+		HV_X64_REGISTER_CR0, HV_X64_REGISTER_CR3, HV_X64_REGISTER_CR4, HV_X64_REGISTER_EFER,
+		HV_X64_REGISTER_LSTAR, HV_X64_REGISTER_STAR, HV_X64_REGISTER_CSTAR,
+		HV_X64_REGISTER_SFMASK, HV_X64_REGISTER_SYSENTER_CS, HV_X64_REGISTER_SYSENTER_EIP,
+		HV_X64_REGISTER_SYSENTER_ESP, HV_X64_REGISTER_KERNEL_GS_BASE, HV_X64_REGISTER_PAT,
+		HV_X64_REGISTER_APIC_BASE, HV_X64_REGISTER_GDTR, HV_X64_REGISTER_IDTR,
+		HV_X64_REGISTER_TR, HV_X64_REGISTER_LDTR, HV_X64_REGISTER_CS, HV_X64_REGISTER_RIP,
+		HV_X64_REGISTER_RFLAGS, HV_X64_REGISTER_RAX, HV_X64_REGISTER_RSP, HV_X64_REGISTER_R15,
+		HV_X64_REGISTER_XFEM, HV_X64_REGISTER_DR7, HVSIM_REGISTER_TSC_AUX,
+	};
+	uint64_t v = 0;
+
+	enable_vtl1(p);
+	v0->save.cr0 = 0x80010033;
+	v0->save.lstar = 0xFFFFFFFF81000000ull;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		CHECK_EQ(ST(set_reg(p, 0, 0, names[i], 0)), HV_STATUS_ACCESS_DENIED);
+		CHECK_EQ(ST(set_reg(p, 0, 0x10, names[i], 0)), HV_STATUS_ACCESS_DENIED);
+		CHECK_EQ(ST(get_reg(p, 0, 0, names[i], &v)), HV_STATUS_ACCESS_DENIED);
+		CHECK_EQ(ST(set_reg(p, 1, 0x11, names[i], 0)), HV_STATUS_ACCESS_DENIED);
+	}
+	CHECK_EQ(v0->save.cr0, 0x80010033);
+	CHECK_EQ(v0->save.lstar, 0xFFFFFFFF81000000ull);
+	/* VTL1 sets and reads VTL0's */
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HV_X64_REGISTER_LSTAR, 0x1234)), 0);
+	CHECK_EQ(ST(get_reg(p, 1, 0x10, HV_X64_REGISTER_LSTAR, &v)), 0);
+	CHECK_EQ(v, 0x1234);
+	/* non-architectural registers of its own stay open to VTL0 */
+	CHECK_EQ(ST(get_reg(p, 0, 0, HV_REGISTER_VSM_VP_STATUS, &v)), 0);
+	CHECK_EQ(ST(set_reg(p, 0, 0, HV_REGISTER_GUEST_OS_ID, 5)), 0);
+	CHECK_EQ(ST(get_reg(p, 0, 0, HV_REGISTER_PENDING_EVENT0, &v)), HV_STATUS_ACCESS_DENIED);
+	/* VTL1's registers: the caller's VTL decides, not the named VP's.
+	 * VP1 is busy in VTL1; VTL0 on VP0 names it. */
+	p->vps[1].vtl[1].enabled = true;
+	p->vps[1].active_vtl = 1;
+	p->vps[1].vtl[1].cr_intercept_ctl = HV_CR_INTERCEPT_CR0;
+	struct hv_input_get_set_vp_registers g = { HV_PARTITION_ID_SELF, 1, 0, { 0 } };
+	struct hv_register_assoc a = { HV_X64_REGISTER_CR_INTERCEPT_CONTROL, { 0 }, { 0, 0 } };
+	memcpy(p->ram + IN, &g, sizeof(g));
+	memcpy(p->ram + IN + sizeof(g), &a, sizeof(a));
+	CHECK_EQ(ST(call(p, 0, HVCALL_SET_VP_REGISTERS | (1ull << 32), IN, 0)), HV_STATUS_ACCESS_DENIED);
+	CHECK_EQ(p->vps[1].vtl[1].cr_intercept_ctl, HV_CR_INTERCEPT_CR0);
+	a.name = HV_REGISTER_VSM_PARTITION_CONFIG;
+	a.value.low_part = 0;
+	memcpy(p->ram + IN + sizeof(g), &a, sizeof(a));
+	p->vsm_partition_config = HV_REGISTER_VSM_PARTITION_CONFIG_ENABLE_VTL_PROTECTION_MASK;
+	CHECK_EQ(ST(call(p, 0, HVCALL_SET_VP_REGISTERS | (1ull << 32), IN, 0)), HV_STATUS_ACCESS_DENIED);
+	CHECK_EQ(p->vsm_partition_config, HV_REGISTER_VSM_PARTITION_CONFIG_ENABLE_VTL_PROTECTION_MASK);
+	/* CrInterceptControl bits 63:25 are RsvdZ */
+	CHECK_EQ(ST(set_reg(p, 1, 0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 1ull << 25)),
+		 HV_STATUS_INVALID_PARAMETER);
+}
+
+/* RT7: a VTL0 page walk never reads VTL1 memory as a page table */
+TEST(hvsim_translate_walk_obeys_vtl0_read_rights)
+{
+	struct hv_partition *p = mk(1);
+	struct vmcb *v = p->vps[0].vtl[0].vmcb;
+	uint64_t *pml4 = (uint64_t *)(p->ram + 0x1000), gpa = 0;
+	struct hv_input_translate_virtual_address in = { 0 };
+	struct hv_output_translate_virtual_address out;
+
+	canaries(p);
+	/* VTL1's secret page holds what a PDPT entry would look like: a
+	 * 1 GiB page whose frame bits are VTL1's secret */
+	*(uint64_t *)(p->ram + (SECRET_GFN << 12)) = 0x40000000ull | 0x83;
+	pml4[0] = (SECRET_GFN << 12) | 3;
+	v->save.cr3 = 0x1000;
+	v->save.cr0 = 0x80000001;
+	v->save.efer = EFER_LMA;
+	CHECK_EQ_INT(gva_to_gpa(p, 0, v, 0x1000, false, &gpa), -EACCES);
+	CHECK_EQ(gva_to_gpa(p, 1, v, 0x1000, false, &gpa), 0); /* VTL1 may */
+	in.partition_id = HV_PARTITION_ID_SELF;
+	in.vp_index = HV_VP_INDEX_SELF;
+	in.gva_page = 1;
+	memcpy(p->ram + IN, &in, sizeof(in));
+	memset(p->ram + OUT, 0xEE, sizeof(out));
+	CHECK_EQ(ST(call(p, 0, HVCALL_TRANSLATE_VIRTUAL_ADDRESS, IN, OUT)), 0);
+	memcpy(&out, p->ram + OUT, sizeof(out));
+	CHECK_EQ(out.translation_result & 0xFFFFFFFFu, HV_TRANSLATE_GVA_GPA_NO_READ_ACCESS);
+	CHECK_EQ(out.gpa_page, 0);
+	/* guest_read_virt on VTL0's behalf (LGDT operands, instruction bytes) */
+	uint8_t b[8];
+	CHECK(guest_read_virt(p, 0, v, 0x1000, b, 8) != 0);
+	/* a leaf that maps the secret page: the walk is fine, the read is not */
+	pml4[0] = 0x2000 | 3;
+	*(uint64_t *)(p->ram + 0x2000) = 0x3000 | 3;
+	*(uint64_t *)(p->ram + 0x3000) = 0x4000 | 3;
+	*(uint64_t *)(p->ram + 0x4000) = (SECRET_GFN << 12) | 3;
+	CHECK_EQ(gva_to_gpa(p, 0, v, 0x0, false, &gpa), 0);
+	CHECK_EQ(gpa, SECRET_GFN << 12);
+	CHECK(guest_read_virt(p, 0, v, 0x0, b, 8) != 0);
+}
+
+/* Class 2/5 sweep: VTL0 throws everything at hvsim's write paths (hypercall
+ * in/out pages, SetVpRegisters of overlays and VTL1's registers on any VP,
+ * the overlay MSRs) aimed at VTL1's pages: none of their bytes changes,
+ * neither do VTL1's controls nor VTL0's pinned registers. */
+TEST(hvsim_hc_fuzz_vtl0_write_paths)
+{
+	struct hv_partition *p = mk(2);
+	uint64_t x = 0x9E3779B97F4A7C15ull;
+	static const uint16_t codes[] = { 0x2, 0x3, 0xC, 0xD, 0xF, 0x11, 0x13, 0x14,
+					  0x50, 0x51, 0x52, 0x99 };
+	static const uint32_t names[] = {
+		HV_REGISTER_VP_ASSIST_PAGE, HV_REGISTER_HYPERCALL, HV_REGISTER_SIMP,
+		HV_REGISTER_SIEFP, HV_X64_REGISTER_CR_INTERCEPT_CONTROL,
+		HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK, HV_REGISTER_VSM_PARTITION_CONFIG,
+		HV_REGISTER_PENDING_EVENT0, HV_X64_REGISTER_CR0, HV_X64_REGISTER_LSTAR,
+		HV_X64_REGISTER_GDTR, HV_X64_REGISTER_EFER, HV_X64_REGISTER_CR4,
+	};
+	static const uint32_t msrs[] = { HV_X64_MSR_VP_ASSIST_PAGE, HV_X64_MSR_HYPERCALL,
+					 HV_X64_MSR_SIMP, HV_X64_MSR_SIEFP, HV_X64_MSR_GUEST_OS_ID };
+	const uint64_t targets[] = { SECRET_GFN << 12, RO_GFN << 12, RX_GFN << 12, IN, OUT };
+
+	canaries(p);
+	p->vps[1].vtl[1].enabled = true;
+	p->vps[1].active_vtl = 1; /* VP1 busy in VTL1 while VP0's VTL0 attacks */
+	for (int i = 0; i < 2; i++)
+		p->vps[i].vtl[1].cr_intercept_ctl = HV_CR_INTERCEPT_CR0 | HV_CR_INTERCEPT_LSTAR;
+	uint64_t cfg = p->vsm_partition_config, cr0 = p->vps[0].vtl[0].vmcb->save.cr0 = 0x80010033;
+	for (int i = 0; i < 100000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		uint64_t tgt = targets[(x >> 40) % ARRAY_SIZE(targets)] + ((x >> 8) & 0xFF8);
+		if (i % 4 == 0) {
+			p->vps[0].active_vtl = 0;
+			hv_msr_write(p, &p->vps[0], msrs[(x >> 20) % ARRAY_SIZE(msrs)],
+				     (tgt & ~0xFFFull) | (x & 1));
+			continue;
+		}
+		uint64_t ctl = codes[(x >> 20) % ARRAY_SIZE(codes)] | (((x >> 24) & 3) << 32);
+		uint64_t in = IN, out = (x & 2) ? tgt : OUT;
+		struct hv_input_get_set_vp_registers g = { HV_PARTITION_ID_SELF,
+			(x & 4) ? 1u : HV_VP_INDEX_SELF, (uint8_t)((x & 8) ? 0x10 : 0), { 0 } };
+		struct hv_register_assoc a = { names[(x >> 32) % ARRAY_SIZE(names)], { 0 },
+					       { (tgt & ~0xFFFull) | 1, 0 } };
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		if (x & 1) {
+			memcpy(p->ram + IN, &g, sizeof(g));
+			for (int k = 0; k < 3; k++)
+				memcpy(p->ram + IN + sizeof(g) + k * sizeof(a), &a, sizeof(a));
+		} else {
+			in = (x & 2) ? tgt : IN;
+			p->ram[IN + ((x >> 32) & 0xFFF)] = (uint8_t)(x >> 16);
+		}
+		uint64_t r = call(p, 0, ctl, in, out);
+		CHECK((r & 0xFFFF) <= 0xFF || (r & HVSIM_HC_RESTART_FLAG));
+		p->vps[0].active_vtl = 0;
+	}
+	CHECK(canaries_intact(p));
+	CHECK_EQ(p->vsm_partition_config, cfg);
+	for (int i = 0; i < 2; i++)
+		CHECK_EQ(p->vps[i].vtl[1].cr_intercept_ctl, HV_CR_INTERCEPT_CR0 | HV_CR_INTERCEPT_LSTAR);
+	CHECK_EQ(p->vps[0].vtl[0].vmcb->save.cr0, cr0);
+	CHECK_EQ(p->vps[1].vtl[1].pending_event0, 0);
+}
+
+/* msrpm read/write intercept bits of one MSR (APM vol. 2 15.11) */
+static void msrpm_get(const uint8_t *pm, uint32_t msr, bool *rd, bool *wr)
+{
+	uint32_t base = 0;
+
+	if (msr >= 0xC0000000u) {
+		base = 0x800;
+		msr -= 0xC0000000u;
+	}
+	uint32_t bit = msr * 2;
+	*rd = pm[base + bit / 8] & (1u << (bit % 8));
+	*wr = pm[base + bit / 8] & (1u << (bit % 8 + 1));
+}
+
+/* hvsim arms exactly what CrInterceptControl names, nothing else */
+TEST(hvsim_intercept_bits_arm_exactly_the_tlfs_set)
+{
+	struct hv_partition *p = mk(1);
+	struct vmcb *v = p->vps[0].vtl[0].vmcb;
+	const uint8_t *pm = p->vps[0].vtl[0].msrpm;
+	bool rd, wr;
+
+	enable_vtl1(p);
+	CHECK_EQ(ST(set_reg(p, 1, 0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0)), 0);
+	CHECK_EQ(v->ctl.intercept_cr, 0);
+	CHECK(!(v->ctl.intercept_misc2 & VMCB_I2_XSETBV));
+	msrpm_get(pm, 0xC0000082, &rd, &wr); /* LSTAR */
+	CHECK(!rd && !wr);
+	CHECK_EQ(ST(set_reg(p, 1, 0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, (1ull << 25) - 1)), 0);
+	CHECK_EQ(v->ctl.intercept_cr, (1u << 16) | (1u << 20)); /* CR0 and CR4 writes only */
+	CHECK(v->ctl.intercept_misc2 & VMCB_I2_XSETBV);
+	CHECK((v->ctl.intercept_misc1 & (VMCB_I1_IDTR_WRITE | VMCB_I1_GDTR_WRITE | VMCB_I1_LDTR_WRITE |
+					 VMCB_I1_TR_WRITE)) ==
+	      (VMCB_I1_IDTR_WRITE | VMCB_I1_GDTR_WRITE | VMCB_I1_LDTR_WRITE | VMCB_I1_TR_WRITE));
+	static const uint32_t rw[] = { 0xC0000081, 0xC0000082, 0xC0000083 };       /* STAR LSTAR CSTAR */
+	static const uint32_t wonly[] = { 0x174, 0x175, 0x176, 0xC0000084 };       /* SYSENTER_*, SFMASK */
+	static const uint32_t never[] = { 0xC0000100, 0xC0000101, 0xC0000102, 0x277 }; /* FS/GS/KGS base, PAT */
+	for (size_t i = 0; i < ARRAY_SIZE(rw); i++) {
+		msrpm_get(pm, rw[i], &rd, &wr);
+		CHECK(rd && wr);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(wonly); i++) {
+		msrpm_get(pm, wonly[i], &rd, &wr);
+		CHECK(!rd && wr);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(never); i++) {
+		msrpm_get(pm, never[i], &rd, &wr);
+		CHECK(!rd && !wr);
+	}
+	/* bits 63:25 are RsvdZ; the misc-enable mask is VTL1's register */
+	CHECK_EQ(ST(set_reg(p, 1, 0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 1ull << 25)),
+		 HV_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(ST(set_reg(p, 0, 0, HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK, 1)),
+		 HV_STATUS_ACCESS_DENIED);
+	CHECK_EQ(ST(set_reg(p, 1, 0, HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK, 1)), 0);
+	CHECK_EQ(p->vps[0].vtl[1].misc_enable_mask, 1);
+}
+
+/* The architectural #GP conditions hvsim applies to CR writes it carries out
+ * itself and to VTL1's SetVpRegisters: nothing VMRUN would refuse (which
+ * would stop the whole model) reaches a VMCB. */
+TEST(hvsim_cr_values_checked)
+{
+	struct hv_partition *p = mk(1);
+	struct vtl_ctx *c = &p->vps[0].vtl[0];
+	struct vmcb *v = c->vmcb;
+
+	enable_vtl1(p);
+	v->save.cr0 = 0x80050033;
+	v->save.cr4 = 0x6A0;            /* PAE | PGE | OSFXSR | OSXMMEXCPT */
+	v->save.cr3 = 0x1000;
+	v->save.cs.attr = 0x29B;        /* 64-bit code */
+	c->guest_efer = EFER_LME | EFER_LMA | EFER_NXE;
+	CHECK(vp_cr_value_ok(p, c, 0, 0x80050033));
+	CHECK(!vp_cr_value_ok(p, c, 0, 0x80050033 | (1ull << 40)));         /* high half */
+	CHECK(!vp_cr_value_ok(p, c, 0, 0x80050032));                        /* PG without PE */
+	CHECK(!vp_cr_value_ok(p, c, 0, 0x80050033 | (1ull << 29)));         /* NW without CD */
+	CHECK(!vp_cr_value_ok(p, c, 0, 0x00050033));                        /* paging off in 64-bit code */
+	CHECK(vp_cr_value_ok(p, c, 4, 0x6A0 | (1ull << 20)));               /* SMEP: supported */
+	CHECK(!vp_cr_value_ok(p, c, 4, 0x6A0 | (1ull << 23)));              /* CET: not on this CPU */
+	CHECK(!vp_cr_value_ok(p, c, 4, 0x6A0 | (1ull << 63)));
+	CHECK(!vp_cr_value_ok(p, c, 4, 0x680));                             /* PAE off in long mode */
+	v->save.cr3 = 0x1008;
+	CHECK(!vp_cr_value_ok(p, c, 4, 0x6A0 | (1ull << 17)));              /* PCIDE with CR3[11:0] != 0 */
+	v->save.cr3 = 0x1000;
+	CHECK(vp_cr_value_ok(p, c, 4, 0x6A0 | (1ull << 17)));               /* ... 0: fine */
+	/* VTL1's SetVpRegisters is held to the same */
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HV_X64_REGISTER_CR4, 0x6A0 | (1ull << 63))),
+		 HV_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HV_X64_REGISTER_EFER, EFER_SVME)), HV_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(v->save.cr4, 0x6A0);
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HV_X64_REGISTER_CR4, 0x6A0 | (1ull << 7))), 0);
 }

@@ -21,6 +21,10 @@
 #define MSR_SYSENTER_CS   0x00000174u
 #define MSR_SYSENTER_ESP  0x00000175u
 #define MSR_SYSENTER_EIP  0x00000176u
+#define MSR_MISC_ENABLE   0x000001A0u
+#define MSR_TSC_AUX       0xC0000103u
+#define MSR_SGXLEPUBKEYHASH0 0x0000008Cu  /* ..3 = 0x8F: SGX launch control */
+#define CR0_TS            (1ull << 3)
 
 static void regs16(struct hv_vp *vp, const struct vmcb *v, uint64_t r[16])
 {
@@ -41,7 +45,7 @@ static int fetch_insn(struct hv_partition *p, struct hv_vp *vp, uint8_t bytes[16
 
 	memset(bytes, 0, 16);
 	/* the last bytes may sit on an unmapped page: shrink until readable */
-	while (n && guest_read_virt(p, v, rip, bytes, n))
+	while (n && guest_read_virt(p, vp->active_vtl, v, rip, bytes, n))
 		n = (unsigned)(4096 - (rip & 0xFFF)) < n ? (unsigned)(4096 - (rip & 0xFFF)) : n - 1;
 	regs16(vp, v, r);
 	if (!n || hv_insn_decode(bytes, n, r, v->save.rip, v->save.cs.base, in))
@@ -92,6 +96,25 @@ static void gp0(struct hv_vp *vp)
 	vp_inject_exception(vp, vp->active_vtl, 13, true, 0);
 }
 
+/*
+ * An intercepted instruction hvsim cannot decode.  The bytes are the
+ * guest's: another VP of the same VTL may have rewritten them since the
+ * exit, or the page may no longer be readable.  That must not stop the
+ * whole model (VTL1 with it), so the guest gets #GP(0) at the instruction
+ * and a log line says what happened.
+ */
+static void undecodable(struct hv_vp *vp, const char *what)
+{
+	const struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
+	static unsigned long nr;
+
+	if (hv_refusal_log_due(&nr))
+		hv_log("refused: vp%u VTL%d %s at rip %#llx: the instruction does not decode as one "
+		       "hvsim handles here; #GP to the guest (refusal #%lu)", vp->index,
+		       vp->active_vtl, what, (unsigned long long)v->save.rip, nr);
+	gp0(vp);
+}
+
 static void handle_vmmcall(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
@@ -128,9 +151,14 @@ static void handle_cpuid(struct hv_vp *vp)
 	v->save.rip += 2;
 }
 
+/* The TLFS CrInterceptControl bit for a write of msr (0: none). */
 static uint64_t intercepted_msr_bit(uint32_t msr)
 {
+	if (msr >= MSR_SGXLEPUBKEYHASH0 && msr <= MSR_SGXLEPUBKEYHASH0 + 3)
+		return HV_CR_INTERCEPT_SGX_LC;
 	switch (msr) {
+	case MSR_MISC_ENABLE: return HV_CR_INTERCEPT_MISC_ENABLE;
+	case MSR_TSC_AUX: return HV_CR_INTERCEPT_TSC_AUX;
 	case MSR_LSTAR: return HV_CR_INTERCEPT_LSTAR;
 	case MSR_STAR: return HV_CR_INTERCEPT_STAR;
 	case MSR_CSTAR: return HV_CR_INTERCEPT_CSTAR;
@@ -140,6 +168,20 @@ static uint64_t intercepted_msr_bit(uint32_t msr)
 	case MSR_SYSENTER_EIP: return HV_CR_INTERCEPT_SYSENTER_EIP;
 	case MSR_SYSENTER_ESP: return HV_CR_INTERCEPT_SYSENTER_ESP;
 	case MSR_SFMASK: return HV_CR_INTERCEPT_SFMASK;
+	}
+	return 0;
+}
+
+/* ... and for a read: the TLFS has read intercepts for these six only. */
+static uint64_t intercepted_msr_read_bit(uint32_t msr)
+{
+	switch (msr) {
+	case MSR_MISC_ENABLE: return HV_CR_INTERCEPT_MISC_ENABLE_RD;
+	case MSR_LSTAR: return HV_CR_INTERCEPT_LSTAR_RD;
+	case MSR_STAR: return HV_CR_INTERCEPT_STAR_RD;
+	case MSR_CSTAR: return HV_CR_INTERCEPT_CSTAR_RD;
+	case MSR_APIC_BASE: return HV_CR_INTERCEPT_APIC_BASE_RD;
+	case MSR_EFER: return HV_CR_INTERCEPT_EFER_RD;
 	}
 	return 0;
 }
@@ -156,6 +198,21 @@ static void to_vtl1(struct hv_partition *p, struct hv_vp *vp, uint32_t type, con
 		fatal(p, vp, "intercept for VTL1 but VTL1 has no SIMP/SINT set up", HVSIM_EXIT_NO_VTL1);
 }
 
+/* The MSRs whose guest copy lives in the VMCB and that VTL1 may intercept. */
+static uint64_t *vmcb_msr_slot(struct vmcb *v, uint32_t msr)
+{
+	switch (msr) {
+	case MSR_LSTAR: return &v->save.lstar;
+	case MSR_STAR: return &v->save.star;
+	case MSR_CSTAR: return &v->save.cstar;
+	case MSR_SFMASK: return &v->save.sfmask;
+	case MSR_SYSENTER_CS: return &v->save.sysenter_cs;
+	case MSR_SYSENTER_EIP: return &v->save.sysenter_eip;
+	case MSR_SYSENTER_ESP: return &v->save.sysenter_esp;
+	default: return NULL;
+	}
+}
+
 static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
@@ -164,18 +221,30 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 	bool write = v->ctl.exit_info1 & 1;
 	uint64_t val = (v->save.rax & 0xFFFFFFFFull) | (vp->gprs.rdx << 32);
 
-	if (write && vtl1_wants(vp, intercepted_msr_bit(msr))) {
+	/* IA32_MISC_ENABLE writes go to VTL1 only when they change a bit of
+	 * VTL1's Ia32MiscEnableMask (as CR0/CR4 with their masks) */
+	bool masked = !write || msr != MSR_MISC_ENABLE ||
+		      ((val ^ c->misc_enable) & vp->vtl[1].misc_enable_mask);
+	if (masked && vtl1_wants(vp, write ? intercepted_msr_bit(msr) : intercepted_msr_read_bit(msr))) {
 		struct hv_x64_msr_intercept_message m = { 0 };
-		msg_intercept_header(vp, &m.header, 2 /* WRMSR */, HV_INTERCEPT_ACCESS_WRITE);
+		msg_intercept_header(vp, &m.header, 2 /* WRMSR/RDMSR */,
+				     write ? HV_INTERCEPT_ACCESS_WRITE : HV_INTERCEPT_ACCESS_READ);
 		m.msr_number = msr;
-		m.rdx = vp->gprs.rdx & 0xFFFFFFFFull;
-		m.rax = v->save.rax & 0xFFFFFFFFull;
-		hv_trace("vp%u: MSR intercept wrmsr %#x value %#llx", vp->index, msr,
-			 (unsigned long long)val);
+		if (write) {
+			m.rdx = vp->gprs.rdx & 0xFFFFFFFFull;
+			m.rax = v->save.rax & 0xFFFFFFFFull;
+		}
+		hv_trace("vp%u: MSR intercept %s %#x value %#llx", vp->index, write ? "wrmsr" : "rdmsr",
+			 msr, (unsigned long long)val);
 		to_vtl1(p, vp, HVMSG_X64_MSR_INTERCEPT, &m, sizeof(m));
 		return;
 	}
-	if (msr == MSR_APIC_BASE) {
+	if (msr == MSR_MISC_ENABLE) {
+		if (write)
+			c->misc_enable = val; /* stored: nothing behind it on the model */
+		else
+			val = c->misc_enable;
+	} else if (msr == MSR_APIC_BASE) {
 		if (write)
 			c->apic_base = val; /* recorded; there is no APIC to move */
 		else
@@ -183,14 +252,18 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 	} else if (msr == MSR_EFER) {
 		if (!write) {
 			val = c->guest_efer;
-		} else if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)) {
-			gp0(vp);
+		} else if ((val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)) ||
+			   ((v->save.cr0 & (1ull << 31)) && ((val ^ c->guest_efer) & EFER_LME))) {
+			gp0(vp); /* reserved bits, or LME changed while paging is on */
 			return;
 		} else {
 			c->guest_efer = (val & ~EFER_LMA) | (c->guest_efer & EFER_LMA);
 			v->save.efer = c->guest_efer | EFER_SVME;
 			v->ctl.clean = 0;
 		}
+	} else if (!write && vmcb_msr_slot(v, msr)) {
+		/* a read intercept VTL1 dropped while the RDMSR was on its way */
+		val = *vmcb_msr_slot(v, msr);
 	} else if (!write) {
 		if (hv_msr_read(p, vp, msr, &val)) {
 			hv_trace("vp%u VTL%d: rdmsr %#x -> #GP", vp->index, vp->active_vtl, msr);
@@ -205,26 +278,17 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 	} else {
 		/* an MSR the map intercepts for VTL1 but VTL1 has not asked for
 		 * (any more): carry the write out in the VMCB */
-		uint64_t *slot = NULL;
-		switch (msr) {
-		case MSR_LSTAR: slot = &v->save.lstar; break;
-		case MSR_STAR: slot = &v->save.star; break;
-		case MSR_CSTAR: slot = &v->save.cstar; break;
-		case MSR_SFMASK: slot = &v->save.sfmask; break;
-		case MSR_SYSENTER_CS: slot = &v->save.sysenter_cs; break;
-		case MSR_SYSENTER_EIP: slot = &v->save.sysenter_eip; break;
-		case MSR_SYSENTER_ESP: slot = &v->save.sysenter_esp; break;
-		default:
-			/* MTRR writes are accepted and ignored (memory types are
-			 * the host's); any other MSR does not exist here. */
-			if (msr >= 0x200 && msr <= 0x2FF)
-				break;
+		uint64_t *slot = vmcb_msr_slot(v, msr);
+		/* MTRR writes are accepted and ignored (memory types are the
+		 * host's); any other MSR (TSC_AUX, SGX launch control, ...)
+		 * is not writable here. */
+		if (slot) {
+			*slot = val;
+		} else if (msr < 0x200 || msr > 0x2FF) {
 			hv_trace("vp%u VTL%d: wrmsr %#x -> #GP", vp->index, vp->active_vtl, msr);
 			gp0(vp);
 			return;
 		}
-		if (slot)
-			*slot = val;
 	}
 	if (!write) {
 		v->save.rax = val & 0xFFFFFFFFull;
@@ -310,14 +374,40 @@ static void handle_cr_write(struct hv_partition *p, struct hv_vp *vp, int cr)
 	struct hv_insn in;
 	uint64_t r[16], val[2] = { 0, 0 };
 
-	if (fetch_insn(p, vp, bytes, &in) < 0 || in.op != X86_OP_MOV_TO_CR || in.gpr >= 16) {
-		/* LMSW/CLTS are not modelled as intercepts */
-		fatal(p, vp, "CR write intercept on an instruction hvsim cannot decode", HVSIM_EXIT_UNEXPECTED);
+	uint64_t old = cr == 0 ? v->save.cr0 : v->save.cr4;
+
+	if (fetch_insn(p, vp, bytes, &in) < 0) {
+		undecodable(vp, "CR write intercept");
 		return;
 	}
 	regs16(vp, v, r);
-	val[0] = r[in.gpr];
-	uint64_t old = cr == 0 ? v->save.cr0 : v->save.cr4;
+	/* SVM's CR0 write intercept also catches CLTS and LMSW: each is one
+	 * more route to CR0, held to the same mask */
+	if (in.op == X86_OP_MOV_TO_CR && in.gpr < 16 && in.cr == cr) {
+		val[0] = r[in.gpr];
+	} else if (cr == 0 && in.op == X86_OP_CLTS) {
+		val[0] = old & ~CR0_TS;
+	} else if (cr == 0 && in.op == X86_OP_LMSW) {
+		uint16_t src = 0;
+		if (in.has_mem ? guest_read_virt(p, vp->active_vtl, v, in.ea, &src, 2) != 0 : in.gpr >= 16) {
+			vp_inject_exception(vp, vp->active_vtl, 14, true, 0);
+			return;
+		}
+		if (!in.has_mem)
+			src = (uint16_t)r[in.gpr];
+		/* LMSW loads PE/MP/EM/TS and can set PE but never clear it */
+		val[0] = (old & ~0xEull) | (src & 0xFull) | (old & 1);
+	} else {
+		undecodable(vp, "CR write intercept");
+		return;
+	}
+	/* the CPU's #GP checks come before anything else happens */
+	if (!vp_cr_value_ok(p, &vp->vtl[vp->active_vtl], cr, val[0])) {
+		hv_trace("vp%u VTL%d: mov to cr%d %#llx -> #GP", vp->index, vp->active_vtl, cr,
+			 (unsigned long long)val[0]);
+		gp0(vp);
+		return;
+	}
 	uint64_t mask = cr == 0 ? vp->vtl[1].cr0_mask : vp->vtl[1].cr4_mask;
 	if (((old ^ val[0]) & mask) && vtl1_wants(vp, cr == 0 ? HV_CR_INTERCEPT_CR0 : HV_CR_INTERCEPT_CR4)) {
 		reg_intercept(p, vp, cr == 0 ? HV_X64_REGISTER_CR0 : HV_X64_REGISTER_CR4, val, in.len, false);
@@ -334,8 +424,13 @@ static void handle_dt_write(struct hv_partition *p, struct hv_vp *vp, uint32_t n
 	struct hv_insn in;
 	uint64_t r[16], val[2] = { 0, 0 };
 
-	if (fetch_insn(p, vp, bytes, &in) < 0) {
-		fatal(p, vp, "descriptor-table intercept on an undecodable instruction", HVSIM_EXIT_UNEXPECTED);
+	uint8_t want = name == HV_X64_REGISTER_GDTR ? X86_OP_LGDT :
+		       name == HV_X64_REGISTER_IDTR ? X86_OP_LIDT :
+		       name == HV_X64_REGISTER_LDTR ? X86_OP_LLDT : X86_OP_LTR;
+
+	/* the bytes must be the instruction the exit was for */
+	if (fetch_insn(p, vp, bytes, &in) < 0 || in.op != want) {
+		undecodable(vp, "descriptor-table intercept");
 		return;
 	}
 	regs16(vp, v, r);
@@ -343,7 +438,7 @@ static void handle_dt_write(struct hv_partition *p, struct hv_vp *vp, uint32_t n
 		/* LGDT/LIDT m16&64 -> HV_X64_TABLE_REGISTER */
 		struct hv_x64_table_register t = { { 0, 0, 0 }, 0, 0 };
 		uint8_t m[10];
-		if (!in.has_mem || guest_read_virt(p, v, in.ea, m, sizeof(m))) {
+		if (!in.has_mem || guest_read_virt(p, vp->active_vtl, v, in.ea, m, sizeof(m))) {
 			vp_inject_exception(vp, vp->active_vtl, 14, true, 0);
 			return;
 		}
@@ -355,7 +450,7 @@ static void handle_dt_write(struct hv_partition *p, struct hv_vp *vp, uint32_t n
 		struct hv_x64_segment_register sr = { 0, 0, 0, 0 };
 		uint16_t sel = 0;
 		if (in.has_mem) {
-			if (guest_read_virt(p, v, in.ea, &sel, 2)) {
+			if (guest_read_virt(p, vp->active_vtl, v, in.ea, &sel, 2)) {
 				vp_inject_exception(vp, vp->active_vtl, 14, true, 0);
 				return;
 			}
@@ -493,6 +588,7 @@ bool hvsim_handle_exit(struct hv_partition *p, struct hv_vp *vp)
 		vp_inject_exception(vp, vp->active_vtl, 6, false, 0);
 		break;
 	case SVM_EXIT_INVALID:
+	case 0xFFFFFFFFull: /* QEMU TCG stores VMEXIT_INVALID as a 32-bit -1 */
 		fatal(p, vp, "VMRUN refused the guest state (VMEXIT_INVALID)", HVSIM_EXIT_UNEXPECTED);
 		break;
 	default:

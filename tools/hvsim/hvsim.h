@@ -42,8 +42,9 @@ struct vtl_ctx {
 	uint64_t guest_efer;     /* EFER as the guest sees it (SVME hidden) */
 	uint64_t apic_base;      /* IA32_APIC_BASE as the guest sees it (no APIC is modelled) */
 	uint64_t msr_crash[5];
+	uint64_t misc_enable;    /* IA32_MISC_ENABLE as the guest sees it (a stored value) */
 	/* Intercept controls this VTL (VTL1) set up for the lower VTL. */
-	uint64_t cr_intercept_ctl, cr0_mask, cr4_mask;
+	uint64_t cr_intercept_ctl, cr0_mask, cr4_mask, misc_enable_mask;
 	uint8_t *msrpm;          /* 8 KiB MSR permission map */
 	uint64_t msrpm_pa;
 	uint8_t line[128];       /* console line buffer */
@@ -90,6 +91,7 @@ struct hv_partition {
 	bool bench;              /* hvsim-only test hooks for tests/vtl0/bench.c (cmdline "bench") */
 	uint64_t bench_npt_root_pa; /* an all-not-present NPT root (bench floor) */
 	uint8_t uart_lcr;         /* the console UART's line control (DLAB) */
+	uint64_t cr4_valid;       /* CR4 bits the CPU supports (CPUID): the rest are reserved */
 	int exit_code;           /* set when a guest asks hvsim to stop */
 	bool stop;
 	struct hv_vp vps[HVSIM_MAX_VPS];
@@ -107,10 +109,14 @@ void hv_vp_kick(struct hv_vp *vp);        /* an AP became runnable */
 
 /* --- guest memory (guestmem.c) --- */
 void *gpa_ptr(struct hv_partition *p, uint64_t gpa, uint64_t len);
-int gva_to_gpa(struct hv_partition *p, const struct vmcb *v, uint64_t gva, bool write,
+bool hv_refusal_log_due(unsigned long *count); /* rate limit for "refused:" lines */
+/* THE checked path for every access at a guest-chosen GPA (guestmem.c). */
+void *gpa_access(struct hv_partition *p, int vtl, uint64_t gpa, uint64_t len, bool write,
+		 const char *what);
+int gva_to_gpa(struct hv_partition *p, int vtl, const struct vmcb *v, uint64_t gva, bool write,
 	       uint64_t *gpa);
-int guest_read_virt(struct hv_partition *p, const struct vmcb *v, uint64_t gva, void *dst,
-		    size_t n);
+int guest_read_virt(struct hv_partition *p, int vtl, const struct vmcb *v, uint64_t gva,
+		    void *dst, size_t n);
 
 /* --- VTL protection (prot.c) --- */
 int prot_init(struct hv_partition *p);
@@ -129,12 +135,19 @@ void vp_update_intercepts(struct hv_partition *p, struct hv_vp *vp);
 void vtl_switch(struct hv_partition *p, struct hv_vp *vp, int to_vtl, uint32_t reason);
 void vp_prepare_entry(struct hv_partition *p, struct hv_vp *vp);
 void vp_inject_exception(struct hv_vp *vp, int vtl, uint8_t vector, bool has_err, uint32_t err);
+bool vp_cr_value_ok(const struct hv_partition *p, const struct vtl_ctx *c, int cr, uint64_t val);
 
 /* --- registers (regs.c) --- */
 int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t name,
 		    uint64_t val[2]);
 int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t name,
 		    const uint64_t val[2]);
+/* The hypercall's access rule (OpenHCL's): HV status, 0 = allowed. */
+int vp_register_access(int caller_vtl, int target_vtl, uint32_t name, bool set);
+/* TLFS register name of TSC_AUX (absent from hv/spec: hvsim only refuses it) */
+#define HVSIM_REGISTER_TSC_AUX 0x0008007Bu
+/* TLFS HvX64RegisterCrInterceptIa32MiscEnableMask (absent from hv/spec) */
+#define HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK 0x000E0003u
 
 /* --- hypercalls (hypercall.c) --- */
 uint64_t hv_hypercall(struct hv_partition *p, struct hv_vp *vp, uint64_t control,

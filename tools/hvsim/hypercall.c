@@ -265,7 +265,8 @@ static int hc_vtl_return(struct hc *h)
 		uint64_t a = vp->vtl[1].vp_assist_msr;
 		const struct hv_vp_assist_page *pg = NULL;
 		if (a & HV_X64_MSR_VP_ASSIST_PAGE_ENABLE_MASK)
-			pg = gpa_ptr(h->p, a & HV_X64_MSR_VP_ASSIST_PAGE_GPFN_MASK, sizeof(*pg));
+			pg = gpa_access(h->p, 1, a & HV_X64_MSR_VP_ASSIST_PAGE_GPFN_MASK, sizeof(*pg),
+					false, "VP assist page (VtlReturn)");
 		if (pg) {
 			vp->vtl[0].vmcb->save.rax = pg->vtl_ret_x64rax;
 			vp->gprs.rcx = pg->vtl_ret_x64rcx;
@@ -402,6 +403,14 @@ static int hc_get_regs(struct hc *h)
 		uint64_t val[2];
 		uint32_t name;
 		memcpy(&name, h->in + sizeof(struct hv_input_get_set_vp_registers) + 4 * (size_t)i, 4);
+		st = vp_register_access(h->vp->active_vtl, vtl, name, false);
+		if (st) {
+			static unsigned long nr;
+			if (hv_refusal_log_due(&nr))
+				hv_log("refused: VTL%d GetVpRegisters %#x of VTL%d: only a higher VTL may "
+				       "read it (refusal #%lu)", h->vp->active_vtl, name, vtl, nr);
+			return st;
+		}
 		st = vp_get_register(h->p, t, vtl, name, val);
 		if (st)
 			return st;
@@ -425,6 +434,16 @@ static int hc_set_regs(struct hc *h)
 		uint64_t val[2] = { e.value.low_part, e.value.high_part };
 		if (!all_zero(e.rsvd_4, sizeof(e.rsvd_4)))
 			return HV_STATUS_INVALID_PARAMETER;
+		st = vp_register_access(h->vp->active_vtl, vtl, e.name, true);
+		if (st) {
+			static unsigned long nr;
+			if (hv_refusal_log_due(&nr))
+				hv_log("refused: VTL%d SetVpRegisters %#x of VTL%d to %#llx: only a higher "
+				       "VTL may set it; a VTL changes its own architectural registers by "
+				       "instructions, under VTL1's intercepts (refusal #%lu)",
+				       h->vp->active_vtl, e.name, vtl, (unsigned long long)val[0], nr);
+			return st;
+		}
 		st = vp_set_register(h->p, t, vtl, e.name, val);
 		if (st)
 			return st;
@@ -468,10 +487,22 @@ static int hc_translate(struct hc *h)
 		return vtl == -2 ? HV_STATUS_INVALID_PARAMETER : HV_STATUS_ACCESS_DENIED;
 	if (!t->vtl[vtl].enabled)
 		return HV_STATUS_INVALID_VTL_STATE;
-	rc = gva_to_gpa(h->p, t->vtl[vtl].vmcb, in.gva_page << 12,
+	/* the walk reads the tables with the target VTL's rights (RT7) */
+	rc = gva_to_gpa(h->p, vtl, t->vtl[vtl].vmcb, in.gva_page << 12,
 			in.control_flags & HV_TRANSLATE_GVA_CONTROL_FLAGS_VALIDATE_WRITE_MASK, &gpa);
-	out.translation_result = rc ? HV_TRANSLATE_GVA_PAGE_NOT_PRESENT : HV_TRANSLATE_GVA_SUCCESS;
+	out.translation_result = rc == 0 ? HV_TRANSLATE_GVA_SUCCESS :
+				 rc == -EACCES ? HV_TRANSLATE_GVA_GPA_NO_READ_ACCESS :
+				 rc == -ERANGE ? HV_TRANSLATE_GVA_GPA_UNMAPPED :
+						 HV_TRANSLATE_GVA_PAGE_NOT_PRESENT;
 	out.gpa_page = rc ? 0 : gpa >> 12;
+	if (rc == -EACCES || rc == -ERANGE) {
+		static unsigned long nr;
+		if (hv_refusal_log_due(&nr))
+			hv_log("refused: VTL%d TranslateVirtualAddress of GVA %#llx: a page table of VTL%d "
+			       "is %s (refusal #%lu)", h->vp->active_vtl,
+			       (unsigned long long)in.gva_page << 12, vtl,
+			       rc == -EACCES ? "in memory that VTL may not read" : "outside RAM", nr);
+	}
 	memcpy(h->out, &out, sizeof(out));
 	return 0;
 }
@@ -542,28 +573,37 @@ uint64_t hv_hypercall(struct hv_partition *p, struct hv_vp *vp, uint64_t control
 		memcpy(h->in, &in_gpa, 8);
 		memcpy(h->in + 8, &out_gpa, 8);
 	} else {
+		const void *src = NULL;
 		if ((st = check_gpa(p, in_gpa, h->in_len)) || (st = check_gpa(p, out_gpa, h->out_len)))
 			goto out;
-		if (vp->active_vtl == 0 &&
-		    ((h->in_len && !vtl0_may_access(p, in_gpa, h->in_len, false)) ||
-		     (h->out_len && !vtl0_may_access(p, out_gpa, h->out_len, true)))) {
+		/* the caller must be able to read the input and write the
+		 * output itself (gpa_access: VTL1's protections for VTL0) */
+		if ((h->in_len && !(src = gpa_access(p, vp->active_vtl, in_gpa, h->in_len, false,
+						     "hypercall input page"))) ||
+		    (h->out_len && !gpa_access(p, vp->active_vtl, out_gpa, h->out_len, true,
+					       "hypercall output page"))) {
 			st = HV_STATUS_ACCESS_DENIED;
 			goto out;
 		}
-		if (h->in_len)
-			memcpy(h->in, gpa_ptr(p, in_gpa, h->in_len), h->in_len);
+		if (src)
+			memcpy(h->in, src, h->in_len);
 	}
 	memset(h->out, 0, MIN(h->out_len, sizeof(h->out)));
 	st = dispatch(h);
 	/* output rep elements completed are written even on a later error */
 	if (!h->fast && h->out_len && (st == 0 || h->d->rep)) {
-		uint8_t *dst = gpa_ptr(p, out_gpa, h->out_len);
+		/* checked again at the write: the call may have changed the
+		 * protections (never VTL0's own output page today) */
+		uint8_t *dst = gpa_access(p, vp->active_vtl, out_gpa, h->out_len, true,
+					  "hypercall output page");
 		size_t from = 0, to = h->out_len;
 		if (h->d->rep) {
 			from = h->d->out_size + (size_t)h->d->out_rep * h->rep_start;
 			to = h->d->out_size + (size_t)h->d->out_rep * h->reps_done;
 		}
-		if (to > from)
+		if (!dst)
+			st = HV_STATUS_ACCESS_DENIED;
+		else if (to > from)
 			memcpy(dst + from, h->out + from, to - from);
 	}
 out:

@@ -43,8 +43,8 @@ static struct hv_message *sim_slot(struct hv_partition *p, struct hv_vp *vp, uns
 
 	if (!(simp & HV_SYNIC_SIMP_ENABLE_MASK))
 		return NULL;
-	return gpa_ptr(p, (simp & HV_SYNIC_SIMP_BASE_GPFN_MASK) + sint * HV_MESSAGE_SIZE,
-		       HV_MESSAGE_SIZE);
+	return gpa_access(p, 1, (simp & HV_SYNIC_SIMP_BASE_GPFN_MASK) + sint * HV_MESSAGE_SIZE,
+			  HV_MESSAGE_SIZE, true, "SIM message slot");
 }
 
 static void raise_sint0(struct hv_vp *vp)
@@ -73,7 +73,8 @@ static void post(struct hv_partition *p, struct hv_vp *vp, struct hv_message *sl
 	uint64_t assist = vp->vtl[1].vp_assist_msr;
 	if (assist & HV_X64_MSR_VP_ASSIST_PAGE_ENABLE_MASK) {
 		struct hv_vp_assist_page *a =
-			gpa_ptr(p, assist & HV_X64_MSR_VP_ASSIST_PAGE_GPFN_MASK, sizeof(*a));
+			gpa_access(p, 1, assist & HV_X64_MSR_VP_ASSIST_PAGE_GPFN_MASK, sizeof(*a),
+				   true, "VP assist page (intercept message copy)");
 		if (a)
 			memcpy(a->intercept_message, msg, sizeof(a->intercept_message));
 	}

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "core/errno.h"
 #include "tools/hvsim/hvsim.h"
 
 #define VSM_CODE_PAGE_OFFSETS                                                                     \
@@ -99,6 +100,57 @@ static uint64_t *msr_slot(struct vmcb *v, uint32_t name)
 	}
 }
 
+/*
+ * Architectural registers: GPRs, RIP, RFLAGS, CR0/2/3/4/8, XFEM, DR0-DR7,
+ * the segment and table registers and the MSR block EFER, KernelGsBase,
+ * APIC_BASE, PAT, SYSENTER_*, STAR/LSTAR/CSTAR, SFMASK (and TSC, TSC_AUX).
+ * Modelled on OpenHCL: only a higher VTL may get or set them through
+ * Get/SetVpRegisters.  A VTL changes its own with instructions, where
+ * VTL1's intercepts (CrInterceptControl) apply; the hypercall must not be a
+ * way around them.  APIC_BASE is refused too (OpenHCL lets it through): it
+ * is one of the TLFS's intercepted MSRs, so hvsim keeps it behind the same
+ * rule.
+ */
+static bool arch_register(uint32_t name)
+{
+	return (name >= HV_X64_REGISTER_RAX && name <= HV_X64_REGISTER_RFLAGS) ||
+	       (name >= HV_X64_REGISTER_CR0 && name <= HV_X64_REGISTER_XFEM) ||
+	       (name >= (HV_X64_REGISTER_DR7 & ~0xFu) && name <= HV_X64_REGISTER_DR7) ||
+	       (name >= HV_X64_REGISTER_ES && name <= HV_X64_REGISTER_TR) ||
+	       (name >= HV_X64_REGISTER_IDTR && name <= HV_X64_REGISTER_GDTR) ||
+	       (name >= HV_X64_REGISTER_TSC && name <= HV_X64_REGISTER_SFMASK) ||
+	       name == HVSIM_REGISTER_TSC_AUX;
+}
+
+/*
+ * May a caller in VTL caller_vtl get/set register name of VTL target_vtl
+ * through the hypercall?  HV status (0 = yes).  exit.c's own emulation of a
+ * guest's instructions calls vp_set_register() directly, not through this.
+ */
+int vp_register_access(int caller_vtl, int target_vtl, uint32_t name, bool set)
+{
+	(void)set;
+	if (arch_register(name) && target_vtl >= caller_vtl)
+		return HV_STATUS_ACCESS_DENIED;
+	switch (name) {
+	case HV_REGISTER_PENDING_EVENT0:
+		/* only a higher VTL may queue (or look at) a VTL's event */
+		return target_vtl >= caller_vtl ? HV_STATUS_ACCESS_DENIED : 0;
+	case HV_REGISTER_VSM_PARTITION_CONFIG:
+	case HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0:
+	case HV_X64_REGISTER_CR_INTERCEPT_CONTROL:
+	case HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK:
+	case HV_X64_REGISTER_CR_INTERCEPT_CR4_MASK:
+	case HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK:
+		/* VTL1's registers, whatever VP and input VTL are named: the
+		 * CALLER's VTL decides (not the target VP's active VTL, which
+		 * a VTL0 caller naming a VP busy in VTL1 would pass) */
+		return caller_vtl < 1 ? HV_STATUS_ACCESS_DENIED : 0;
+	default:
+		return 0;
+	}
+}
+
 static uint64_t vsm_vp_status(struct hv_vp *vp)
 {
 	uint64_t enabled = 0;
@@ -165,21 +217,20 @@ int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		 * execute control (KX governs execution, docs/hvsim.md). */
 		val[0] = 0;
 		return 0;
-	case HV_REGISTER_VSM_PARTITION_CONFIG:
-		if (vp->active_vtl < 1) /* VTL1's register, whatever input VTL it names */
-			return HV_STATUS_ACCESS_DENIED;
+	case HV_REGISTER_VSM_PARTITION_CONFIG: /* VTL1 only: vp_register_access() */
 		val[0] = p->vsm_partition_config;
 		return 0;
 	case HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0:
-		if (vp->active_vtl < 1)
-			return HV_STATUS_ACCESS_DENIED;
 		val[0] = p->mbec ? HV_REGISTER_VSM_VP_SECURE_VTL_CONFIG_MBEC_ENABLED_MASK : 0;
 		return 0;
 	case HV_X64_REGISTER_CR_INTERCEPT_CONTROL:
 	case HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK:
 	case HV_X64_REGISTER_CR_INTERCEPT_CR4_MASK:
-		if (vp->active_vtl < 1)
-			return HV_STATUS_ACCESS_DENIED;
+	case HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK:
+		if (name == HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK) {
+			val[0] = vp->vtl[1].misc_enable_mask;
+			return 0;
+		}
 		val[0] = name == HV_X64_REGISTER_CR_INTERCEPT_CONTROL ? vp->vtl[1].cr_intercept_ctl :
 			 name == HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK   ? vp->vtl[1].cr0_mask :
 									   vp->vtl[1].cr4_mask;
@@ -242,17 +293,23 @@ int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		v->save.rflags = (val[0] | 2) & 0x3F7FD7ull;
 		return 0;
 	case HV_X64_REGISTER_CR0:
+		if (!vp_cr_value_ok(p, c, 0, val[0]))
+			return HV_STATUS_INVALID_PARAMETER;
 		v->save.cr0 = val[0];
 		update_lma(c);
 		v->ctl.tlb_control = 3;
 		v->ctl.clean = 0;
 		return 0;
 	case HV_X64_REGISTER_CR4:
+		if (!vp_cr_value_ok(p, c, 4, val[0]))
+			return HV_STATUS_INVALID_PARAMETER;
 		v->save.cr4 = val[0];
 		v->ctl.tlb_control = 3;
 		v->ctl.clean = 0;
 		return 0;
 	case HV_X64_REGISTER_EFER:
+		if (val[0] & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+			return HV_STATUS_INVALID_PARAMETER; /* what VMRUN would refuse */
 		c->guest_efer = val[0] & ~EFER_SVME;
 		update_lma(c);
 		v->ctl.clean = 0;
@@ -261,9 +318,7 @@ int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 	case HV_X64_REGISTER_IDTR: val_to_table(val, &v->save.idtr); return 0;
 	case HV_X64_REGISTER_GDTR: val_to_table(val, &v->save.gdtr); return 0;
 	case HV_REGISTER_PENDING_EVENT0:
-		/* Only a higher VTL may queue an event for a VTL. */
-		if (vtl >= vp->active_vtl)
-			return HV_STATUS_ACCESS_DENIED;
+		/* only a higher VTL may queue an event: vp_register_access() */
 		if (val[0] & HV_X64_PENDING_EXCEPTION_EVENT_RESERVED_MASK)
 			return HV_STATUS_INVALID_PARAMETER;
 		if (((val[0] & HV_X64_PENDING_EXCEPTION_EVENT_EVENT_TYPE_MASK) >>
@@ -272,26 +327,26 @@ int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		c->pending_event0 = val[0];
 		return 0;
 	case HV_REGISTER_VSM_PARTITION_CONFIG:
-		if (vp->active_vtl < 1)
-			return HV_STATUS_ACCESS_DENIED;
 		if (val[0] & HV_REGISTER_VSM_PARTITION_CONFIG_RESERVED_MASK)
 			return HV_STATUS_INVALID_PARAMETER;
 		p->vsm_partition_config = val[0];
 		prot_reapply_default(p);
 		return 0;
 	case HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0:
-		if (vp->active_vtl < 1)
-			return HV_STATUS_ACCESS_DENIED;
 		return 0;
 	case HV_X64_REGISTER_CR_INTERCEPT_CONTROL:
 	case HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK:
 	case HV_X64_REGISTER_CR_INTERCEPT_CR4_MASK:
-		if (vp->active_vtl < 1)
-			return HV_STATUS_ACCESS_DENIED;
+	case HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK:
+		if (name == HV_X64_REGISTER_CR_INTERCEPT_CONTROL &&
+		    (val[0] & HV_REGISTER_CR_INTERCEPT_CONTROL_RESERVED_MASK))
+			return HV_STATUS_INVALID_PARAMETER; /* bits 63:25 RsvdZ */
 		if (name == HV_X64_REGISTER_CR_INTERCEPT_CONTROL)
 			vp->vtl[1].cr_intercept_ctl = val[0];
 		else if (name == HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK)
 			vp->vtl[1].cr0_mask = val[0];
+		else if (name == HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK)
+			vp->vtl[1].misc_enable_mask = val[0];
 		else
 			vp->vtl[1].cr4_mask = val[0];
 		vp_update_intercepts(p, vp);
@@ -323,7 +378,8 @@ int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 			vp->active_vtl = vtl; /* MSR semantics of the target VTL */
 			rc = hv_msr_write(p, vp, map[i].msr, val[0]);
 			vp->active_vtl = saved;
-			return rc ? HV_STATUS_INVALID_PARAMETER : 0;
+			/* -EACCES: an overlay on a page that VTL may not write */
+			return rc == -EACCES ? HV_STATUS_ACCESS_DENIED : rc ? HV_STATUS_INVALID_PARAMETER : 0;
 		}
 		return HV_STATUS_INVALID_PARAMETER;
 	}

@@ -4,6 +4,14 @@
  * written into guest RAM when enabled: a plain hypercall stub at offset 0 and
  * the VSM VTL-call / VTL-return entry points at the offsets reported by
  * HV_REGISTER_VSM_CODE_PAGE_OFFSETS.
+ *
+ * Overlays (hypercall page, VP assist page, SIMP, SIEFP) are modelled as
+ * hvsim writing guest RAM, so enabling one is a write at a GPA the guest
+ * chose: it goes through gpa_access() for the VTL that owns the overlay, and a
+ * page that VTL may not write (VTL1 memory or a read-only page, seen from
+ * VTL0; anything outside RAM) makes the MSR write fail with #GP, the MSR
+ * keeping its old value.  On Hyper-V an overlay never lets a VTL write what
+ * it cannot write; hvsim refuses the placement instead of shadowing the page.
  */
 #include <string.h>
 
@@ -11,7 +19,7 @@
 #include "tools/hvsim/hvsim.h"
 
 
-static void write_hypercall_page(struct hv_partition *p, uint64_t gpa)
+static void write_hypercall_page(uint8_t *page)
 {
 	static const uint8_t hc[] = { 0x0F, 0x01, 0xD9, 0xC3 }; /* vmmcall; ret */
 	/* mov %rcx,%rax; mov $code,%ecx; vmmcall; ret  (RAX keeps the caller's
@@ -20,10 +28,6 @@ static void write_hypercall_page(struct hv_partition *p, uint64_t gpa)
 					0x0F, 0x01, 0xD9, 0xC3 };
 	static const uint8_t ret[] = { 0x48, 0x89, 0xC8, 0xB9, HVCALL_VTL_RETURN, 0, 0, 0,
 				       0x0F, 0x01, 0xD9, 0xC3 };
-	uint8_t *page = gpa_ptr(p, gpa, 4096);
-
-	if (!page)
-		return;
 	memset(page, 0xCC, 4096); /* int3 everywhere else */
 	memcpy(page, hc, sizeof(hc));
 	memcpy(page + HVSIM_HCPAGE_VTL_CALL_OFF, call, sizeof(call));
@@ -36,6 +40,12 @@ static void write_hypercall_page(struct hv_partition *p, uint64_t gpa)
 static bool gfn_ok(struct hv_partition *p, uint64_t v)
 {
 	return (v & OVERLAY_GPFN_MASK) < p->ram_size;
+}
+
+/* The overlay page an enable asks for, when the owning VTL may write it. */
+static uint8_t *overlay_page(struct hv_partition *p, int vtl, uint64_t v, const char *what)
+{
+	return gpa_access(p, vtl, v & OVERLAY_GPFN_MASK, 4096, true, what);
 }
 
 /* GUEST_OS_ID and HYPERCALL are partition-wide (per VTL): kept in VP0's
@@ -76,10 +86,13 @@ int hv_msr_read(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t
 	return -EINVAL;
 }
 
-/* Returns 0, or -EINVAL when the guest must get #GP. */
+/* Returns 0, or -EINVAL (bad value) / -EACCES (an overlay on a page the VTL
+ * may not write) when the guest must get #GP. */
 int hv_msr_write(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t val)
 {
 	struct vtl_ctx *c = &vp->vtl[vp->active_vtl], *pc = partition_ctx(p, vp);
+	int vtl = vp->active_vtl;
+	uint8_t *pg = NULL;
 
 	switch (msr) {
 	case HV_X64_MSR_GUEST_OS_ID:
@@ -93,25 +106,33 @@ int hv_msr_write(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_
 		/* TLFS: the page cannot be enabled before a guest OS id is set. */
 		if ((val & HV_X64_MSR_HYPERCALL_ENABLE_MASK) && !pc->guest_os_id)
 			val &= ~HV_X64_MSR_HYPERCALL_ENABLE_MASK;
+		if ((val & HV_X64_MSR_HYPERCALL_ENABLE_MASK) &&
+		    !(pg = overlay_page(p, vtl, val, "hypercall page overlay")))
+			return -EACCES;
 		pc->hypercall_msr = val & ~HV_X64_MSR_HYPERCALL_RESERVED_MASK;
-		if (val & HV_X64_MSR_HYPERCALL_ENABLE_MASK)
-			write_hypercall_page(p, val & HV_X64_MSR_HYPERCALL_GPFN_MASK);
+		if (pg)
+			write_hypercall_page(pg);
 		return 0;
 	case HV_X64_MSR_VP_ASSIST_PAGE:
 		if (!gfn_ok(p, val))
 			return -EINVAL;
+		if ((val & HV_X64_MSR_VP_ASSIST_PAGE_ENABLE_MASK) &&
+		    !(pg = overlay_page(p, vtl, val, "VP assist page overlay")))
+			return -EACCES;
 		c->vp_assist_msr = val & ~HV_X64_MSR_VP_ASSIST_PAGE_RESERVED_MASK;
-		if (val & HV_X64_MSR_VP_ASSIST_PAGE_ENABLE_MASK) {
-			void *pg = gpa_ptr(p, val & HV_X64_MSR_VP_ASSIST_PAGE_GPFN_MASK, 4096);
-			if (pg)
-				memset(pg, 0, 4096);
-		}
+		if (pg)
+			memset(pg, 0, 4096);
 		return 0;
 	case HV_X64_MSR_SCONTROL: c->synic.scontrol = val & HV_SYNIC_SCONTROL_ENABLE_MASK; return 0;
 	case HV_X64_MSR_SIEFP:
 	case HV_X64_MSR_SIMP:
 		if (!gfn_ok(p, val))
 			return -EINVAL;
+		/* hvsim writes the SIMP (messages) and would write the SIEFP:
+		 * the same placement rule as the other overlays */
+		if ((val & HV_SYNIC_SIMP_ENABLE_MASK) &&
+		    !overlay_page(p, vtl, val, msr == HV_X64_MSR_SIMP ? "SIMP overlay" : "SIEFP overlay"))
+			return -EACCES;
 		if (msr == HV_X64_MSR_SIMP)
 			c->synic.simp = val & (OVERLAY_GPFN_MASK | HV_SYNIC_SIMP_ENABLE_MASK);
 		else

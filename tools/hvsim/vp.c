@@ -58,6 +58,7 @@ int vp_init(struct hv_partition *p, struct hv_vp *vp, unsigned int index)
 		c->msrpm_pa = hv_virt_to_phys(c->msrpm);
 		for (unsigned int i = 0; i < HV_SYNIC_SINT_COUNT; i++)
 			c->synic.sint[i] = HV_SYNIC_SINT_MASKED;
+		c->misc_enable = 1; /* fast strings, as QEMU's default */
 		/* xAPIC at the architectural base, enabled; BSP flag on VP0 */
 		c->apic_base = 0xFEE00000ull | (1ull << 11) | (index == 0 ? 1ull << 8 : 0);
 		vp_setup_vmcb(p, vp, vtl);
@@ -118,18 +119,24 @@ void vp_update_intercepts(struct hv_partition *p, struct hv_vp *vp)
 	struct vmcb *v = vp->vtl[0].vmcb;
 	uint64_t ctl = vp->vtl[1].enabled ? vp->vtl[1].cr_intercept_ctl : 0;
 	uint8_t *pm = vp->vtl[0].msrpm;
+	/*
+	 * The MSRs the TLFS's CrInterceptControl names and that the guest's
+	 * own VMCB copy would otherwise serve without an exit.  EFER,
+	 * APIC_BASE, IA32_MISC_ENABLE, TSC_AUX writes and the SGX launch
+	 * control MSRs always exit (vp_setup_vmcb), so exit.c checks their
+	 * bits itself.
+	 */
 	static const struct {
-		uint64_t bit;
+		uint64_t wbit, rbit;
 		uint32_t msr;
 	} msrs[] = {
-		{ HV_CR_INTERCEPT_LSTAR, MSR_LSTAR },
-		{ HV_CR_INTERCEPT_STAR, MSR_STAR },
-		{ HV_CR_INTERCEPT_CSTAR, MSR_CSTAR },
-		{ HV_CR_INTERCEPT_APIC_BASE, MSR_APIC_BASE },
-		{ HV_CR_INTERCEPT_SYSENTER_CS, MSR_SYSENTER_CS },
-		{ HV_CR_INTERCEPT_SYSENTER_EIP, MSR_SYSENTER_EIP },
-		{ HV_CR_INTERCEPT_SYSENTER_ESP, MSR_SYSENTER_ESP },
-		{ HV_CR_INTERCEPT_SFMASK, MSR_SFMASK },
+		{ HV_CR_INTERCEPT_LSTAR, HV_CR_INTERCEPT_LSTAR_RD, MSR_LSTAR },
+		{ HV_CR_INTERCEPT_STAR, HV_CR_INTERCEPT_STAR_RD, MSR_STAR },
+		{ HV_CR_INTERCEPT_CSTAR, HV_CR_INTERCEPT_CSTAR_RD, MSR_CSTAR },
+		{ HV_CR_INTERCEPT_SYSENTER_CS, 0, MSR_SYSENTER_CS },
+		{ HV_CR_INTERCEPT_SYSENTER_EIP, 0, MSR_SYSENTER_EIP },
+		{ HV_CR_INTERCEPT_SYSENTER_ESP, 0, MSR_SYSENTER_ESP },
+		{ HV_CR_INTERCEPT_SFMASK, 0, MSR_SFMASK },
 	};
 
 	(void)p;
@@ -149,10 +156,18 @@ void vp_update_intercepts(struct hv_partition *p, struct hv_vp *vp)
 	if (ctl & HV_CR_INTERCEPT_TR)
 		v->ctl.intercept_misc1 |= VMCB_I1_TR_WRITE;
 	v->ctl.intercept_misc2 &= ~VMCB_I2_XSETBV;
-	if (ctl & HV_CR_INTERCEPT_XCR0)
+	if (ctl & HV_CR_INTERCEPT_XCR0) {
+		static bool said;
 		v->ctl.intercept_misc2 |= VMCB_I2_XSETBV;
+		if (!said) {
+			said = true;
+			hv_log("vp%u: VTL1 intercepts XSETBV (CrInterceptControl bit 2); QEMU's TCG "
+			       "(7.2) does not exit on XSETBV, so there VTL0's XCR0 writes are not "
+			       "stopped (docs/hvsim.md, Deviations)", vp->index);
+		}
+	}
 	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
-		msrpm_set(pm, msrs[i].msr, false, (ctl & msrs[i].bit) != 0);
+		msrpm_set(pm, msrs[i].msr, (ctl & msrs[i].rbit) != 0, (ctl & msrs[i].wbit) != 0);
 	v->ctl.clean = 0;
 }
 
@@ -187,6 +202,42 @@ bool vp_context_valid(const struct hv_initial_vp_context *c)
 	if (c->cr4 & ~0x1FFFFFFull)
 		return false; /* reserved CR4 bits */
 	if (c->cr3 >> 52)
+		return false;
+	return true;
+}
+
+/*
+ * A new CR0 or CR4 value for one VTL of a VP, checked as MOV to CR checks it
+ * (the #GP conditions) and as VMRUN checks the result: reserved bits (CR0
+ * high half; CR4 bits the CPU does not support), NW without CD, PG without
+ * PE, paging in long mode without PAE, leaving paging in 64-bit code,
+ * changing LA57 in long mode, PCIDE with CR3[11:0] != 0 or outside long mode.
+ * hvsim carries out some CR writes itself (those VTL1 does not intercept) and
+ * applies VTL1's SetVpRegisters: a value VMRUN refuses would stop the whole
+ * model, so a guest gets #GP and VTL1 INVALID_PARAMETER instead.
+ */
+bool vp_cr_value_ok(const struct hv_partition *p, const struct vtl_ctx *c, int cr, uint64_t val)
+{
+	const struct vmcb *v = c->vmcb;
+	bool lma = c->guest_efer & EFER_LMA, cs_l = v->save.cs.attr & (1u << 9);
+	const uint64_t cr0_pe = 1, cr0_nw = 1ull << 29, cr0_cd = 1ull << 30, cr0_pg = 1ull << 31;
+	const uint64_t cr4_pae = 1ull << 5, cr4_la57 = 1ull << 12, cr4_pcide = 1ull << 17;
+
+	if (cr == 0) {
+		if ((val >> 32) || ((val & cr0_nw) && !(val & cr0_cd)) ||
+		    ((val & cr0_pg) && !(val & cr0_pe)))
+			return false;
+		if (lma && cs_l && !(val & cr0_pg))
+			return false;
+		if ((c->guest_efer & EFER_LME) && (val & cr0_pg) && !(v->save.cr4 & cr4_pae))
+			return false;
+		return true;
+	}
+	if (val & ~p->cr4_valid)
+		return false;
+	if (lma && (!(val & cr4_pae) || ((val ^ v->save.cr4) & cr4_la57)))
+		return false;
+	if ((val & cr4_pcide) && !(v->save.cr4 & cr4_pcide) && ((v->save.cr3 & 0xFFF) || !lma))
 		return false;
 	return true;
 }
@@ -244,7 +295,8 @@ void vtl_switch(struct hv_partition *p, struct hv_vp *vp, int to_vtl, uint32_t r
 		uint64_t assist = vp->vtl[to_vtl].vp_assist_msr;
 		struct hv_vp_assist_page *a = NULL;
 		if (assist & HV_X64_MSR_VP_ASSIST_PAGE_ENABLE_MASK)
-			a = gpa_ptr(p, assist & HV_X64_MSR_VP_ASSIST_PAGE_GPFN_MASK, sizeof(*a));
+			a = gpa_access(p, to_vtl, assist & HV_X64_MSR_VP_ASSIST_PAGE_GPFN_MASK,
+				       sizeof(*a), true, "VP assist page (entry reason)");
 		if (a)
 			a->vtl_entry_reason = reason;
 	}
