@@ -253,6 +253,10 @@ int lvbs_decode_message(const struct hv_message *m, unsigned int vp, struct nort
 		if (r)
 			return r;
 		memcpy(&ri, m->payload, sizeof(ri));
+		/* vtlguard arms write intercepts only; a read would be judged
+		 * (and "carried out") as a write of whatever value it names. */
+		if (ri.header.intercept_access_type != HV_INTERCEPT_ACCESS_WRITE)
+			return bad(why, "register intercept that is not a write");
 		ev->type = NORTH_EV_REG_INTERCEPT;
 		ev->reg.reg = lvbs_north_reg(ri.register_name);
 		if (ev->reg.reg == NORTH_REG_NONE || ev->reg.reg == NORTH_REG_RIP ||

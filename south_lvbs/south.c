@@ -183,6 +183,15 @@ static int emulate_write(unsigned int vp, enum north_reg reg, const struct north
 	struct north_reg_val next = { .value = rip + len };
 	int r = south_set_vtl0_reg(vp, reg, val);
 
+	/*
+	 * XCR0 is shared between the VTLs and VTL1's exit path restores the
+	 * XCR0 VTL0 had on entry (arch/x86_64/fpu.c): tell it about the new
+	 * value, or the allowed XSETBV would be undone on the way out.  It
+	 * checks the value against what XSETBV accepts (VTL0 chose it).
+	 */
+	if (r == 0 && reg == NORTH_REG_XCR0)
+		r = fpu_set_guest_xcr0(val->value);
+
 	if (r == 0)
 		r = south_set_vtl0_reg(vp, NORTH_REG_RIP, &next);
 	return r;

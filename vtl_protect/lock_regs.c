@@ -191,7 +191,7 @@ int vtlp_pin_late_vp(unsigned int vp)
 	s->late = true;
 	s->refused = false;
 	vtlp_measure(VTLP_MEASURE_LOCK_REGS, vp, classes, s->pinned, sizeof(s->pinned));
-	log_warn("vtlp: VP %u first entered VTL1 after end of boot: pinned from VP %u's "
+	log_warn("vtlp: VP %u was not pinned at end of boot: pinned from VP %u's "
 		 "LOCK_REGS snapshot (%u register%s forced back)", vp, vtlp.boot_pins_vp, forced,
 		 forced == 1 ? "" : "s");
 	return 0;

@@ -151,6 +151,10 @@ TEST(south_regmap_decode_msr_and_register)
 	CHECK_EQ(ev.type, NORTH_EV_MSR_INTERCEPT);
 	CHECK_EQ(ev.msr.value, 0xffffffff81000000ULL);
 	CHECK_EQ(ev.msr.reg, NORTH_REG_LSTAR);
+	mi.msr_number = 0xC0000103; /* TSC_AUX */
+	memcpy(m.payload, &mi, sizeof(mi));
+	CHECK_EQ_INT(lvbs_decode_message(&m, 0, &ev, &why), 0);
+	CHECK_EQ(ev.msr.reg, NORTH_REG_TSC_AUX);
 	mi.header.instruction_length = 0;
 	memcpy(m.payload, &mi, sizeof(mi));
 	CHECK_EQ_INT(lvbs_decode_message(&m, 0, &ev, &why), -EBADMSG);
@@ -161,10 +165,21 @@ TEST(south_regmap_decode_msr_and_register)
 	ri.register_name = HV_X64_REGISTER_CR4;
 	ri.value.low_part = 0x6f0;
 	memcpy(m.payload, &ri, sizeof(ri));
+	/* A read intercept (never armed) is not a write to judge. */
+	CHECK_EQ_INT(lvbs_decode_message(&m, 0, &ev, &why), -EBADMSG);
+	ri.header.intercept_access_type = HV_INTERCEPT_ACCESS_WRITE;
+	memcpy(m.payload, &ri, sizeof(ri));
 	CHECK_EQ_INT(lvbs_decode_message(&m, 0, &ev, &why), 0);
 	CHECK_EQ(ev.type, NORTH_EV_REG_INTERCEPT);
 	CHECK_EQ(ev.reg.reg, NORTH_REG_CR4);
 	CHECK_EQ(ev.reg.value.value, 0x6f0);
+	/* XSETBV arrives as a register intercept naming XFEM (openvmm). */
+	ri.register_name = HV_X64_REGISTER_XFEM;
+	ri.value.low_part = 0x7;
+	memcpy(m.payload, &ri, sizeof(ri));
+	CHECK_EQ_INT(lvbs_decode_message(&m, 0, &ev, &why), 0);
+	CHECK_EQ(ev.reg.reg, NORTH_REG_XCR0);
+	CHECK_EQ(ev.reg.value.value, 0x7);
 	ri.register_name = HV_X64_REGISTER_RIP;
 	memcpy(m.payload, &ri, sizeof(ri));
 	CHECK_EQ_INT(lvbs_decode_message(&m, 0, &ev, &why), -EBADMSG);

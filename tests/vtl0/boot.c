@@ -418,6 +418,12 @@ int vtl0_lock_and_end_boot(void)
 		for (unsigned int vp = 1; vp < v0.nr_vps && v0.aps_in_vtl1; vp++) {
 			int64_t res = -1;
 
+			if (vp == v0.opt.late_ap) {
+				/* late_ap=N: this VP reaches end of boot unpinned
+				 * (attacks_pins.c, late_vp_pinned_at_first_call) */
+				gl_printf("NOTE VP %u skips LOCK_REGS (late_ap)\n", vp);
+				continue;
+			}
 			smp_run_on(vp, ap_lock_regs, &res);
 			gl_check(res == 0, ndl("boot_lock_regs_vp%u", vp), "LOCK_REGS on VP %u: R8=%lld (%s)",
 				 vp, (long long)res, errname(res));

@@ -13,6 +13,8 @@
  *   flood=N        violations in the flood case (default 100000)
  *   vtl1_mb=N      VTL1 region size in MiB (default 64)
  *   policy=default boot vtlguard without tests/vtl0/suite-policy.dts
+ *   late_ap=N      AP N skips LOCK_REGS, so it reaches end of boot unpinned
+ *                  (make suite-vtl0-late; attacks_pins.c)
  *   demo           describe each case and print VTL1's log at the end
  *   verbose        also print each matching VIOLATION record
  *   bench          after boot, time the VTL paths instead (bench.c)
@@ -26,12 +28,12 @@ int bench_main(const char *why);
 
 extern const struct vtl0_case vtl0_cases_boot_calls[], vtl0_cases_mem[], vtl0_cases_vtl1[],
 	vtl0_cases_regs[], vtl0_cases_smp[], vtl0_cases_calls[], vtl0_cases_modules[],
-	vtl0_cases_modval[], vtl0_cases_positive[], vtl0_cases_flood[];
+	vtl0_cases_modval[], vtl0_cases_positive[], vtl0_cases_flood[], vtl0_cases_pins[];
 
 static const struct vtl0_case *const tables[] = {
 	vtl0_cases_boot_calls, vtl0_cases_mem, vtl0_cases_vtl1, vtl0_cases_regs,
 	vtl0_cases_smp, vtl0_cases_calls, vtl0_cases_modules, vtl0_cases_modval, vtl0_cases_positive,
-	vtl0_cases_flood,
+	vtl0_cases_pins, vtl0_cases_flood,
 };
 
 static bool word_eq(const char *w, size_t n, const char *s)
@@ -88,6 +90,8 @@ static void parse_cmdline(const char *c)
 				v0.opt.flood = parse_ul(val, vn);
 			else if (word_eq(w, k, "vtl1_mb"))
 				v0.opt.vtl1_mb = (unsigned int)parse_ul(val, vn);
+			else if (word_eq(w, k, "late_ap"))
+				v0.opt.late_ap = (unsigned int)parse_ul(val, vn);
 			else if (word_eq(w, k, "policy") && word_eq(val, vn, "default"))
 				v0.opt.default_policy = true;
 			else

@@ -74,6 +74,7 @@ struct vtl0_opts {
 	unsigned long flood;  /* violations in the flood case */
 	unsigned int vtl1_mb; /* VTL1 region size */
 	bool default_policy;  /* do not pass tests/vtl0/suite-policy.dts */
+	unsigned int late_ap; /* this AP skips LOCK_REGS before end of boot (0: none) */
 	bool verbose;
 };
 
