@@ -133,8 +133,10 @@ static int64_t end_of_boot(unsigned int vp)
 		return 0;
 	for (unsigned int i = 0; i < n && i < VTLP_MAX_VPS; i++)
 		if (!vtlp.vp[i].locked)
-			log_warn("vtlp: end of boot: VP %u never called LOCK_REGS; its "
-				 "registers are not pinned", i);
+			log_warn("vtlp: end of boot: VP %u never called LOCK_REGS; %s", i,
+				 vtlp.have_boot_pins ?
+					 "it is pinned from the boot snapshot when it next enters VTL1" :
+					 "no VP did, so nothing is pinned");
 	__atomic_store_n(&vtlp.end_of_boot, true, __ATOMIC_RELEASE);
 	vtlp_measure(VTLP_MEASURE_END_OF_BOOT, vp, 0, NULL, 0);
 	log_info("vtlp: end of boot signalled on VP %u: LOCK_REGS, PROTECT_MEMORY and "

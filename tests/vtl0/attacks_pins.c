@@ -35,35 +35,41 @@
 #define MEAS_PAGE      100 /* scratch pages 100..103 */
 #define MEAS_SIZE      (4 * PAGE_SIZE)
 
-struct meas_hdr {
-	char magic[8];
-	uint32_t version, entry_size, count, dropped;
-	uint64_t total_size;
-	uint8_t aggregate[32];
-};
-struct meas_entry {
-	uint32_t type, reserved;
-	uint64_t arg0, arg1;
-	uint8_t digest[32];
-};
+/* GET_MEASUREMENTS layout (docs/vtl-call-abi.md): a 64-byte header
+ * ("VTLGMLOG", version, entry_size @12, count @16), then 56-byte entries
+ * (type u32 @0, arg0 u64 @8, arg1 u64 @16, digest). */
+#define MEAS_HDR     64u
+#define MEAS_ENTRY   56u
+
+static uint64_t rd(const uint8_t *p, unsigned int n)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = n; i-- > 0;)
+		v = (v << 8) | p[i];
+	return v;
+}
 
 /* The classes VP `vp`'s LOCK_REGS pinned, from VTL1's measurement log. */
 static int locked_classes(unsigned int vp, uint64_t *classes)
 {
-	const struct meas_hdr *h = scratch_page(MEAS_PAGE);
-	const struct meas_entry *e = (const void *)(h + 1);
+	const uint8_t *h = scratch_page(MEAS_PAGE);
+	uint64_t count;
 	int64_t r;
 	int found = 0;
 
 	if (v0.mem.scratch_size < (MEAS_PAGE * PAGE_SIZE) + MEAS_SIZE)
 		return -1;
 	r = vtl_call(VTLG_GET_MEASUREMENTS, pa_of(h), MEAS_SIZE, 0);
-	if (r < 0 || h->entry_size != sizeof(*e) ||
-	    sizeof(*h) + (uint64_t)h->count * sizeof(*e) > MEAS_SIZE)
+	count = rd(h + 16, 4);
+	if (r < 0 || rd(h, 8) != rd((const uint8_t *)"VTLGMLOG", 8) ||
+	    rd(h + 12, 4) != MEAS_ENTRY || MEAS_HDR + count * MEAS_ENTRY > MEAS_SIZE)
 		return -1;
-	for (uint32_t i = 0; i < h->count; i++) {
-		if (e[i].type == MEAS_LOCK_REGS && e[i].arg0 == vp) {
-			*classes = e[i].arg1;
+	for (uint64_t i = 0; i < count; i++) {
+		const uint8_t *e = h + MEAS_HDR + i * MEAS_ENTRY;
+
+		if (rd(e, 4) == MEAS_LOCK_REGS && rd(e + 8, 8) == vp) {
+			*classes = rd(e + 16, 8);
 			found = 1;
 		}
 	}
