@@ -185,6 +185,24 @@ static void pin_tsc_aux(const struct vtl0_case *c)
 	msr_pin_case(c, MSR_TSC_AUX, CLS_TSC_AUX, "TSC_AUX", "tsc-aux", flip_aux);
 }
 
+/*
+ * The log ring is R only: no KX (checked here: the model enforces KX) and
+ * no UX (the host test checks the exact protection; hvsim has no MBEC UX).
+ */
+static void ring_exec(const struct vtl0_case *c)
+{
+	const char *n[] = { "class=mem-exec",
+			    ndl("gpa=%#llx", (unsigned long long)(v0.mem.ring_pa + PAGE_SIZE)),
+			    "rule=ring-immutable-exec", NULL };
+
+	if (!v0.mem.ring_pa || v0.mem.ring_size < 2 * PAGE_SIZE) {
+		case_skip(c->name, "no log ring of two pages");
+		return;
+	}
+	ring_mark();
+	expect_refused(c->name, probe_call(v0.mem.ring_pa + PAGE_SIZE), n);
+}
+
 /* ---- RT6 ---- */
 
 struct late_job {
@@ -256,6 +274,7 @@ const struct vtl0_case vtl0_cases_pins[] = {
 	{ "pin_misc_enable_xd_disable", pin_misc_enable, CASE_RUN,
 	  "IA32_MISC_ENABLE: set XD-disable (turns NX off)" },
 	{ "pin_tsc_aux", pin_tsc_aux, CASE_RUN, "rewrite TSC_AUX (RDTSCP/RDPID CPU number)" },
+	{ "ring_exec", ring_exec, CASE_RUN, "execute VTL1's log ring" },
 	{ "late_vp_pinned_at_first_call", late_vp_pinned_at_first_call, CASE_RUN,
 	  "a VP unpinned at end of boot clears CR0.WP, then calls VTL1" },
 	{ NULL, NULL, 0, NULL },
