@@ -268,6 +268,56 @@ static void late_vp_pinned_at_first_call(const struct vtl0_case *c)
 	expect_refused(c->name, j.wp_faulted, n);
 }
 
+/*
+ * late_aps: the APs made their first VTL call after end of boot; VTL1 must
+ * have pinned them before that call returned (or refused to bring them up).
+ */
+struct late_boot_job {
+	int faulted;
+	uint64_t cr0;
+};
+
+static void late_boot_job(void *arg)
+{
+	struct late_boot_job *j = arg;
+
+	j->cr0 = gl_read_cr0();
+	j->faulted = gl_probe_mov_cr0(j->cr0 & ~CR0_WP);
+	if (!j->faulted)
+		gl_probe_mov_cr0(j->cr0);
+}
+
+static void late_boot_ap_pinned(const struct vtl0_case *c)
+{
+	const char *n[] = { "class=cr", "vp=1", "reg=CR0", "rule=CR0-pinned", NULL };
+	const char *pin[] = { "VP 1 was not pinned at end of boot", NULL };
+	struct late_boot_job j = { 0 };
+	char line[200];
+
+	if (!v0.opt.late_aps || v0.nr_vps < 2) {
+		case_skip(c->name, "needs late_aps and a second VP (make suite-vtl0-late)");
+		return;
+	}
+	if (late_aps_result || !v0.aps_in_vtl1) {
+		/* The other answer to RT6: no late AP is ever served unpinned. */
+		gl_check(!v0.aps_in_vtl1, c->name, "AP bring-up after end of boot neither refused "
+			 "nor completed");
+		return;
+	}
+	/* The pin was logged when the AP first entered VTL1, after the last
+	 * mark (this runs alone: make suite-vtl0-late). */
+	gl_check(ring_find_line(line, sizeof(line), pin), ndl("%s_logged", c->name),
+		 "VTL1 did not log pinning AP 1 from the boot snapshot");
+	ring_mark();
+	smp_run_on(1, late_boot_job, &j);
+	if (!j.faulted) {
+		gl_check(false, c->name, "AP 1 came up after end of boot unpinned: it cleared "
+			 "CR0.WP (RT6)");
+		return;
+	}
+	expect_refused(c->name, j.faulted, n);
+}
+
 const struct vtl0_case vtl0_cases_pins[] = {
 	{ "pin_xcr0_clear_sse", pin_xcr0_clear_sse, CASE_RUN,
 	  "XSETBV dropping a pinned XCR0 feature" },
@@ -277,5 +327,7 @@ const struct vtl0_case vtl0_cases_pins[] = {
 	{ "ring_exec", ring_exec, CASE_RUN, "execute VTL1's log ring" },
 	{ "late_vp_pinned_at_first_call", late_vp_pinned_at_first_call, CASE_RUN,
 	  "a VP unpinned at end of boot clears CR0.WP, then calls VTL1" },
+	{ "late_boot_ap_pinned", late_boot_ap_pinned, CASE_RUN,
+	  "an AP whose first VTL call comes after end of boot clears CR0.WP" },
 	{ NULL, NULL, 0, NULL },
 };

@@ -245,6 +245,10 @@ int vtl0_boot_aps_vtl1(void)
 		online[vp / 8] |= (uint8_t)(1u << (vp % 8));
 	}
 	r = vtl_call(VSM_ENABLE_APS_VTL, pa_of(present) >> 12, 0, 0);
+	if (r == -E_PERM && v0.end_of_boot) { /* late_aps: refusing is an answer too */
+		gl_printf("NOTE ENABLE_APS_VTL after end of boot refused (-EPERM)\n");
+		return -1;
+	}
 	gl_check(r == 0, "boot_enable_aps_vtl", "ENABLE_APS_VTL: R8=%lld (%s)", (long long)r,
 		 errname(r));
 	if (r)
@@ -252,6 +256,10 @@ int vtl0_boot_aps_vtl1(void)
 	signal[0] = 0xDC; /* the BSP is already in VTL1 */
 	ap_boot_signal = signal;
 	r = vtl_call(VSM_BOOT_APS, pa_of(online) >> 12, pa_of(signal) >> 12, 0);
+	if (r == -E_PERM && v0.end_of_boot) {
+		gl_printf("NOTE BOOT_APS after end of boot refused (-EPERM)\n");
+		return -1;
+	}
 	gl_check(r == 0, "boot_boot_aps", "BOOT_APS: R8=%lld (%s)", (long long)r, errname(r));
 	for (unsigned int vp = 1; vp < v0.nr_vps; vp++) {
 		for (unsigned long spin = 0; !ap_vtl1_done[vp] && spin < 100000000ul; spin++)

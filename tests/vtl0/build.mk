@@ -3,6 +3,7 @@
 #   make suite-vtl0        run the suite (PASS/FAIL lines, "N passed, N failed")
 #   make suite-vtl0-trust  the suite must FAIL when one protection is left out
 #   make suite-vtl0-late   a VP unpinned at end of boot is pinned at its next call
+#   make suite-vtl0-late-aps  APs whose first VTL call comes after end of boot
 #   make demo-vtl0         readable report: boot steps, protections, attacks, VTL1 log
 # Options: VTL0_SMP (default 2), VTL0_TIMEOUT (s), VTL0_CMDLINE (guest words).
 VTL0_ELF    := $(BUILD)/vtl0/vtl0-kernel.elf
@@ -43,13 +44,13 @@ $(VTL0_ELF): $(VTL0_OBJS) $(GUESTLIB_OBJS) tests/vtl0/vtl0.ld
 		--no-warn-rwx-segments -T tests/vtl0/vtl0.ld -o $@ $(VTL0_OBJS) $(GUESTLIB_OBJS)
 
 ALL_TARGETS += $(VTL0_ELF)
-TEST_SUITES += vtl0 vtl0-trust vtl0-late
+TEST_SUITES += vtl0 vtl0-trust vtl0-late vtl0-late-aps
 HOST_UNIT_SRCS += tests/vtl0/test_loader.c tests/vtl0/lvbs_loader.c \
 	tests/vtl0/test_ring.c tests/vtl0/ring_walk.c
 .SECONDARY: $(VTL0_OBJS)
 
 VTL0_DEPS := $(VTL0_ELF) $(BUILD)/vtlguard.elf $(BUILD)/hvsim.elf
-.PHONY: suite-vtl0 suite-vtl0-trust suite-vtl0-late demo-vtl0
+.PHONY: suite-vtl0 suite-vtl0-trust suite-vtl0-late suite-vtl0-late-aps demo-vtl0
 suite-vtl0: $(VTL0_DEPS)
 	$(Q)tests/vtl0/run --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT) --cmdline "$(VTL0_CMDLINE)"
 suite-vtl0-trust: $(VTL0_DEPS)
@@ -58,5 +59,9 @@ suite-vtl0-trust: $(VTL0_DEPS)
 suite-vtl0-late: $(VTL0_DEPS)
 	$(Q)tests/vtl0/run --smp 2 --timeout $(VTL0_TIMEOUT) --log $(BUILD)/vtl0/late.log \
 		--cmdline "late_ap=1 only=late_vp_pinned_at_first_call"
+# RT6: the APs make their first VTL call after end of boot.
+suite-vtl0-late-aps: $(VTL0_DEPS)
+	$(Q)tests/vtl0/run --smp 2 --timeout $(VTL0_TIMEOUT) --log $(BUILD)/vtl0/late-aps.log \
+		--cmdline "late_aps only=late_boot_ap_pinned"
 demo-vtl0: $(VTL0_DEPS)
 	$(Q)tests/vtl0/run --demo --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT) --cmdline "$(VTL0_CMDLINE)"

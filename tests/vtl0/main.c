@@ -15,6 +15,8 @@
  *   policy=default boot vtlguard without tests/vtl0/suite-policy.dts
  *   late_ap=N      AP N skips LOCK_REGS, so it reaches end of boot unpinned
  *                  (make suite-vtl0-late; attacks_pins.c)
+ *   late_aps       ENABLE_APS_VTL/BOOT_APS only after end of boot: the APs'
+ *                  first VTL call comes after it (make suite-vtl0-late)
  *   demo           describe each case and print VTL1's log at the end
  *   verbose        also print each matching VIOLATION record
  *   bench          after boot, time the VTL paths instead (bench.c)
@@ -22,6 +24,7 @@
 #include "tests/vtl0/vtl0.h"
 
 struct vtl0 v0;
+int late_aps_result;
 static bool demo;
 static bool bench;               /* "bench": time the VTL paths instead (bench.c) */
 int bench_main(const char *why);
@@ -101,6 +104,8 @@ static void parse_cmdline(const char *c)
 				demo = true;
 			else if (word_eq(w, n, "bench"))
 				bench = true;
+			else if (word_eq(w, n, "late_aps"))
+				v0.opt.late_aps = true;
 			else if (word_eq(w, n, "verbose"))
 				v0.opt.verbose = true;
 			else
@@ -200,7 +205,7 @@ int gl_main(const struct hvsim_boot_info *bi)
 	if (!why && vtl0_boot_vtl1())
 		why = "vtlguard did not boot (see the boot_* lines above)";
 	workload_tick();
-	if (!why && vtl0_boot_aps_vtl1())
+	if (!why && !v0.opt.late_aps && vtl0_boot_aps_vtl1())
 		why = "the APs did not enter VTL1";
 	if (!why)
 		vtl0_protect_kernel();
@@ -214,6 +219,12 @@ int gl_main(const struct hvsim_boot_info *bi)
 		vtl0_lock_and_end_boot();
 	if (!why && !v0.end_of_boot)
 		why = "SIGNAL_END_OF_BOOT failed";
+	/* late_aps: the APs make their first VTL call now (attacks_pins.c);
+	 * vtlguard may refuse that outright, which the case reports. */
+	if (!why && v0.opt.late_aps) {
+		gl_printf("NOTE late_aps: APs enter VTL1 after end of boot\n");
+		late_aps_result = vtl0_boot_aps_vtl1();
+	}
 	workload_mark_aps();
 	run_phase(CASE_RUN, why);
 	if (v0.opt.only[0] && !count_selected())
