@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tests/vtl_protect/vtlp_test.h"
+#include "vtl_protect/policy.h"
 
 #define LR  VSM_VTL_CALL_FUNC_ID_LOCK_REGS
 #define EOB VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT
@@ -275,4 +276,41 @@ TEST(vtlp_late_vp_without_any_boot_pins_is_warned_once)
 	CHECK(vtlp_vtl_call(1, VTLGUARD_CALL_GET_VIOLATIONS, T_BUF, 4096, 0) >= 0);
 	CHECK_EQ(vt_lines("but no VP ever ran LOCK_REGS"), 1);
 	CHECK_EQ(fake_south.vp[1].icpt_installs, 0);
+}
+
+/* A bad optional mask is an error like a bad required one (strict parser). */
+TEST(vtlp_policy_new_pins_are_checked)
+{
+	static const char msrs[] = "lstar\0sgx-launch-contro"; /* typo */
+	struct vtlp_policy pol;
+	int err;
+
+	for (int bad = 0; bad < 2; bad++) {
+		err = fdt_create(blob, sizeof(blob));
+		err |= fdt_finish_reservemap(blob);
+		err |= fdt_begin_node(blob, "");
+		err |= fdt_property_string(blob, "compatible", "vtlguard,policy-v1");
+		err |= fdt_property_string(blob, "violation-action", "gp");
+		err |= fdt_begin_node(blob, "classes");
+		err |= fdt_property_string(blob, "memory", "enforce");
+		err |= fdt_property_string(blob, "control-registers", "enforce");
+		err |= fdt_property_string(blob, "msrs", "enforce");
+		err |= fdt_property_string(blob, "descriptor-tables", "enforce");
+		err |= fdt_end_node(blob);
+		err |= fdt_begin_node(blob, "pinned");
+		err |= fdt_property_u64(blob, "cr0-mask", 0x80010001ull);
+		err |= fdt_property_u64(blob, "cr4-mask", 0x300000ull);
+		if (bad == 0)
+			err |= fdt_property_u32(blob, "xcr0-mask", 7); /* 32 bits: refused */
+		else
+			err |= fdt_property(blob, "msrs", msrs, sizeof(msrs));
+		err |= fdt_end_node(blob);
+		err |= fdt_end_node(blob);
+		err |= fdt_finish(blob);
+		CHECK_EQ_INT(err, 0);
+		CHECK_EQ_INT(vtlp_policy_parse(blob, fdt_totalsize(blob), &pol), -EINVAL);
+	}
+	vt_setup(); /* reset the log capture */
+	CHECK_EQ_INT(vtlp_policy_parse(blob, fdt_totalsize(blob), &pol), -EINVAL);
+	CHECK_EQ(vt_lines("unknown MSR \"sgx-launch-contro\""), 1);
 }
