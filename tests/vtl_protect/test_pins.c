@@ -283,10 +283,9 @@ TEST(vtlp_policy_new_pins_are_checked)
 {
 	static const char msrs[] = "lstar\0sgx-launch-contro"; /* typo */
 	struct vtlp_policy pol;
-	int err;
 
 	for (int bad = 0; bad < 2; bad++) {
-		err = fdt_create(blob, sizeof(blob));
+		int err = fdt_create(blob, sizeof(blob));
 		err |= fdt_finish_reservemap(blob);
 		err |= fdt_begin_node(blob, "");
 		err |= fdt_property_string(blob, "compatible", "vtlguard,policy-v1");
