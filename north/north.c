@@ -121,7 +121,7 @@ uint32_t north_perm_to_prot(uint32_t perms)
 	if (perms & NORTH_PERM_UNPROTECTED)
 		return SOUTH_PROT_ALL;
 	if (perms & NORTH_PERM_R)
-		p |= SOUTH_PROT_R | SOUTH_PROT_UX;
+		p |= SOUTH_PROT_R | ((perms & NORTH_PERM_NO_UX) ? 0 : SOUTH_PROT_UX);
 	if (perms & NORTH_PERM_W)
 		p |= SOUTH_PROT_W;
 	if (perms & NORTH_PERM_X)
@@ -182,9 +182,13 @@ static int prot_range_check(const struct north_prot_range *r)
 			 (unsigned long long)r->pa, (unsigned long long)r->len);
 		return -EINVAL;
 	}
-	if (r->perms & ~(NORTH_PERM_R | NORTH_PERM_W | NORTH_PERM_X |
+	if (r->perms & ~(NORTH_PERM_R | NORTH_PERM_W | NORTH_PERM_X | NORTH_PERM_NO_UX |
 			 NORTH_PERM_UNPROTECTED)) {
 		log_warn("north: unknown permission bits %#x", r->perms);
+		return -EINVAL;
+	}
+	if ((r->perms & NORTH_PERM_NO_UX) && (r->perms & (NORTH_PERM_X | NORTH_PERM_UNPROTECTED))) {
+		log_warn("north: permissions %#x ask for execute and for none at once", r->perms);
 		return -EINVAL;
 	}
 	return north_check_range(r->pa, r->len);
@@ -256,6 +260,12 @@ static const char *const reg_names[NORTH_REG_COUNT] = {
 	[NORTH_REG_RIP] = "RIP",
 	[NORTH_REG_CR3] = "CR3",
 	[NORTH_REG_XCR0] = "XCR0",
+	[NORTH_REG_MISC_ENABLE] = "MISC_ENABLE",
+	[NORTH_REG_TSC_AUX] = "TSC_AUX",
+	[NORTH_REG_SGX_LC0] = "SGXLEPUBKEYHASH0",
+	[NORTH_REG_SGX_LC1] = "SGXLEPUBKEYHASH1",
+	[NORTH_REG_SGX_LC2] = "SGXLEPUBKEYHASH2",
+	[NORTH_REG_SGX_LC3] = "SGXLEPUBKEYHASH3",
 };
 
 const char *north_reg_name(enum north_reg reg)
@@ -277,16 +287,22 @@ enum north_reg north_reg_from_msr(uint32_t msr)
 	case 0x00000174: return NORTH_REG_SYSENTER_CS;
 	case 0x00000175: return NORTH_REG_SYSENTER_ESP;
 	case 0x00000176: return NORTH_REG_SYSENTER_EIP;
+	case 0x000001A0: return NORTH_REG_MISC_ENABLE;
+	case 0xC0000103: return NORTH_REG_TSC_AUX;
+	case 0x0000008C: return NORTH_REG_SGX_LC0;
+	case 0x0000008D: return NORTH_REG_SGX_LC1;
+	case 0x0000008E: return NORTH_REG_SGX_LC2;
+	case 0x0000008F: return NORTH_REG_SGX_LC3;
 	default: return NORTH_REG_NONE;
 	}
 }
 
 int north_install_intercepts(unsigned int vp, uint64_t classes, uint64_t cr0_mask,
-			     uint64_t cr4_mask)
+			     uint64_t cr4_mask, uint64_t misc_enable_mask)
 {
 	if (!vp_ok(vp) || (classes & ~(uint64_t)NORTH_ICPT_SUPPORTED))
 		return -EINVAL;
-	return south_install_intercepts(vp, classes, cr0_mask, cr4_mask);
+	return south_install_intercepts(vp, classes, cr0_mask, cr4_mask, misc_enable_mask);
 }
 
 int north_inject(unsigned int vp, uint8_t vector, bool has_error_code, uint32_t error_code)

@@ -29,6 +29,13 @@
 #define NORTH_PERM_R 0x1u /* read (and user execute, as LVBS does) */
 #define NORTH_PERM_W 0x2u /* write */
 #define NORTH_PERM_X 0x4u /* kernel execute (MBEC KX) */
+/*
+ * Modifier: no execute of any kind, not even the user execute that R
+ * otherwise carries.  For pages VTL0 may only read and nothing may ever run
+ * from: data VTL1 writes for VTL0 (the log ring).  See docs/policy.md
+ * "What R means".
+ */
+#define NORTH_PERM_NO_UX 0x8u
 /* "Not protected by anyone": full access, the state VTL0 boots with. */
 #define NORTH_PERM_UNPROTECTED 0x80u
 
@@ -74,7 +81,8 @@ bool north_touches_vtl1(uint64_t gpa, uint64_t len);
 int north_copy_in(void *dst, uint64_t gpa, size_t len);
 int north_copy_out(uint64_t gpa, const void *src, size_t len);
 
-/* Map NORTH_PERM_* to SOUTH_PROT_* (LVBS: R -> R|UX, X -> KX|UX). */
+/* Map NORTH_PERM_* to SOUTH_PROT_* (LVBS: R -> R|UX, X -> KX|UX;
+ * R|NO_UX -> R alone). */
 uint32_t north_perm_to_prot(uint32_t perms);
 
 /*
@@ -106,7 +114,7 @@ enum north_reg north_reg_from_msr(uint32_t msr);
 
 /* Install write intercepts (NORTH_ICPT() classes; see south.h). */
 int north_install_intercepts(unsigned int vp, uint64_t classes, uint64_t cr0_mask,
-			     uint64_t cr4_mask);
+			     uint64_t cr4_mask, uint64_t misc_enable_mask);
 
 /* Inject an exception into VTL0 on `vp` (vector 0..31). */
 int north_inject(unsigned int vp, uint8_t vector, bool has_error_code, uint32_t error_code);

@@ -120,6 +120,15 @@ enum north_reg {
 	NORTH_REG_RIP,
 	NORTH_REG_CR3,
 	NORTH_REG_XCR0,
+	/* The rest of the TLFS register-intercept set (CrInterceptControl
+	 * bits 4, 23, 24).  One intercept bit covers all four SGX launch-
+	 * control MSRs (IA32_SGXLEPUBKEYHASH0..3). */
+	NORTH_REG_MISC_ENABLE,
+	NORTH_REG_TSC_AUX,
+	NORTH_REG_SGX_LC0,
+	NORTH_REG_SGX_LC1,
+	NORTH_REG_SGX_LC2,
+	NORTH_REG_SGX_LC3,
 	NORTH_REG_COUNT,
 	NORTH_REG_NONE = NORTH_REG_COUNT
 };
@@ -152,16 +161,22 @@ int south_set_vtl0_reg(unsigned int vp, enum north_reg reg, const struct north_r
 	 NORTH_ICPT(NORTH_REG_GDTR) | NORTH_ICPT(NORTH_REG_IDTR) |              \
 	 NORTH_ICPT(NORTH_REG_LDTR) | NORTH_ICPT(NORTH_REG_TR) |                \
 	 NORTH_ICPT(NORTH_REG_SYSENTER_CS) | NORTH_ICPT(NORTH_REG_SYSENTER_EIP) | \
-	 NORTH_ICPT(NORTH_REG_SYSENTER_ESP) | NORTH_ICPT(NORTH_REG_SFMASK))
+	 NORTH_ICPT(NORTH_REG_SYSENTER_ESP) | NORTH_ICPT(NORTH_REG_SFMASK) |   \
+	 NORTH_ICPT(NORTH_REG_MISC_ENABLE) | NORTH_ICPT(NORTH_REG_TSC_AUX) |    \
+	 NORTH_ICPT(NORTH_REG_SGX_LC0) | NORTH_ICPT(NORTH_REG_SGX_LC1) |        \
+	 NORTH_ICPT(NORTH_REG_SGX_LC2) | NORTH_ICPT(NORTH_REG_SGX_LC3))
 
 /*
  * Install write intercepts on VP `vp`: every class in `classes` (a set of
- * NORTH_ICPT() bits, a subset of NORTH_ICPT_SUPPORTED) traps; for CR0 and
- * CR4 only writes that change a bit set in cr0_mask / cr4_mask trap.
+ * NORTH_ICPT() bits, a subset of NORTH_ICPT_SUPPORTED) traps; for CR0, CR4
+ * and IA32_MISC_ENABLE only writes that change a bit set in cr0_mask /
+ * cr4_mask / misc_enable_mask trap (the hypervisor filters; every other
+ * class traps on every write).  The SGX launch-control registers are one
+ * hypervisor intercept: a South may require all four classes or none.
  * Replaces any earlier set.  -EINVAL for unsupported classes.
  */
 int south_install_intercepts(unsigned int vp, uint64_t classes, uint64_t cr0_mask,
-			     uint64_t cr4_mask);
+			     uint64_t cr4_mask, uint64_t misc_enable_mask);
 
 /*
  * Make VTL0 on VP `vp` take exception `vector` (0..31) when it next runs;

@@ -5,6 +5,11 @@
 #include "core/errno.h"
 #include "south_lvbs/regmap.h"
 
+/* Architectural MSR numbers (Intel SDM vol. 4) not in arch/x86_64/cpu.h. */
+#define MSR_IA32_MISC_ENABLE 0x000001A0u
+#define MSR_TSC_AUX          0xC0000103u
+#define MSR_SGXLEPUBKEYHASH0 0x0000008Cu /* ..3 = 0x8F */
+
 /* One row per North register: its Hyper-V name, MSR, and intercept bit. */
 static const struct {
 	enum north_reg reg;
@@ -39,7 +44,29 @@ static const struct {
 	{ NORTH_REG_IDTR, HV_X64_REGISTER_IDTR, 0, HV_REGISTER_CR_INTERCEPT_CONTROL_IDTR_WRITE_MASK },
 	{ NORTH_REG_LDTR, HV_X64_REGISTER_LDTR, 0, HV_REGISTER_CR_INTERCEPT_CONTROL_LDTR_WRITE_MASK },
 	{ NORTH_REG_TR, HV_X64_REGISTER_TR, 0, HV_REGISTER_CR_INTERCEPT_CONTROL_TR_WRITE_MASK },
+	{ NORTH_REG_MISC_ENABLE, HV_X64_REGISTER_MSR_IA32_MISC_ENABLE, MSR_IA32_MISC_ENABLE,
+	  HV_REGISTER_CR_INTERCEPT_CONTROL_IA32_MISC_ENABLE_WRITE_MASK },
+	{ NORTH_REG_TSC_AUX, HV_X64_REGISTER_TSC_AUX, MSR_TSC_AUX,
+	  HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_TSC_AUX_WRITE_MASK },
+	/* One TLFS bit for the four launch-control MSRs (SGX_LC_ALL). */
+	{ NORTH_REG_SGX_LC0, HV_X64_REGISTER_SGX_LAUNCH_CONTROL0, MSR_SGXLEPUBKEYHASH0,
+	  HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_SGX_LAUNCH_CONTROL_WRITE_MASK },
+	{ NORTH_REG_SGX_LC1, HV_X64_REGISTER_SGX_LAUNCH_CONTROL1, MSR_SGXLEPUBKEYHASH0 + 1,
+	  HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_SGX_LAUNCH_CONTROL_WRITE_MASK },
+	{ NORTH_REG_SGX_LC2, HV_X64_REGISTER_SGX_LAUNCH_CONTROL2, MSR_SGXLEPUBKEYHASH0 + 2,
+	  HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_SGX_LAUNCH_CONTROL_WRITE_MASK },
+	{ NORTH_REG_SGX_LC3, HV_X64_REGISTER_SGX_LAUNCH_CONTROL3, MSR_SGXLEPUBKEYHASH0 + 3,
+	  HV_REGISTER_CR_INTERCEPT_CONTROL_MSR_SGX_LAUNCH_CONTROL_WRITE_MASK },
 };
+
+/*
+ * The four SGX launch-control registers share one CrInterceptControl bit, so
+ * intercepting one intercepts all: a policy must pin all four or none, or an
+ * "unpinned" sibling would trap with nothing to judge it by.
+ */
+#define SGX_LC_ALL                                                            \
+	(NORTH_ICPT(NORTH_REG_SGX_LC0) | NORTH_ICPT(NORTH_REG_SGX_LC1) |     \
+	 NORTH_ICPT(NORTH_REG_SGX_LC2) | NORTH_ICPT(NORTH_REG_SGX_LC3))
 
 uint32_t lvbs_hv_reg(enum north_reg reg)
 {
@@ -120,6 +147,8 @@ uint64_t lvbs_cr_intercept_control(uint64_t classes, int *err)
 	uint64_t bits = 0;
 
 	*err = 0;
+	if ((classes & SGX_LC_ALL) && (classes & SGX_LC_ALL) != SGX_LC_ALL)
+		*err = -EINVAL;
 	for (unsigned int i = 0; i < ARRAY_SIZE(map); i++) {
 		uint64_t c = NORTH_ICPT(map[i].reg);
 
@@ -224,6 +253,10 @@ int lvbs_decode_message(const struct hv_message *m, unsigned int vp, struct nort
 		if (r)
 			return r;
 		memcpy(&ri, m->payload, sizeof(ri));
+		/* vtlguard arms write intercepts only; a read would be judged
+		 * (and "carried out") as a write of whatever value it names. */
+		if (ri.header.intercept_access_type != HV_INTERCEPT_ACCESS_WRITE)
+			return bad(why, "register intercept that is not a write");
 		ev->type = NORTH_EV_REG_INTERCEPT;
 		ev->reg.reg = lvbs_north_reg(ri.register_name);
 		if (ev->reg.reg == NORTH_REG_NONE || ev->reg.reg == NORTH_REG_RIP ||

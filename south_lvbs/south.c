@@ -19,7 +19,8 @@
  *                              GDTR/IDTR are table registers, LDTR/TR segment
  *                              registers (south_lvbs/regmap.c).
  *   south_install_intercepts   HV_X64_REGISTER_CR_INTERCEPT_CONTROL bits and
- *                              the CR0/CR4 masks (VTL1's own registers).
+ *                              the CR0/CR4 (and, when pinned, IA32_MISC_ENABLE)
+ *                              masks (VTL1's own registers).
  *   DENY_GP, inject_exception  HV_REGISTER_PENDING_EVENT0 of VTL0: pending,
  *                              type exception, vector, error code; RIP kept.
  *   EMULATE                    SetVpRegisters(value), then RIP += insn_len.
@@ -131,9 +132,9 @@ int south_set_vtl0_reg(unsigned int vp, enum north_reg reg, const struct north_r
 }
 
 int south_install_intercepts(unsigned int vp, uint64_t classes, uint64_t cr0_mask,
-			     uint64_t cr4_mask)
+			     uint64_t cr4_mask, uint64_t misc_enable_mask)
 {
-	struct hv_register_assoc a[3];
+	struct hv_register_assoc a[4];
 	int err;
 	uint64_t ctl = lvbs_cr_intercept_control(classes, &err);
 
@@ -145,11 +146,20 @@ int south_install_intercepts(unsigned int vp, uint64_t classes, uint64_t cr0_mas
 	a[0].value.low_part = cr0_mask;
 	a[1].name = HV_X64_REGISTER_CR_INTERCEPT_CR4_MASK;
 	a[1].value.low_part = cr4_mask;
-	a[2].name = HV_X64_REGISTER_CR_INTERCEPT_CONTROL;
-	a[2].value.low_part = ctl;
-	/* CR intercept registers are VTL1's own: they configure what VTL0 may do. */
+	a[2].name = HV_X64_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK;
+	a[2].value.low_part = misc_enable_mask;
+	a[3].name = HV_X64_REGISTER_CR_INTERCEPT_CONTROL;
+	a[3].value.low_part = ctl;
+	/* CR intercept registers are VTL1's own: they configure what VTL0 may do.
+	 * The MISC_ENABLE mask is only sent when that intercept is wanted, so a
+	 * hypervisor without the register still serves every other policy. */
+	if (!(classes & NORTH_ICPT(NORTH_REG_MISC_ENABLE))) {
+		a[2] = a[3];
+		return hv_set_vp_registers(vp == this_cpu_id() ? HV_VP_INDEX_SELF : vp,
+					   HV_INPUT_VTL_CURRENT, 3, a);
+	}
 	return hv_set_vp_registers(vp == this_cpu_id() ? HV_VP_INDEX_SELF : vp,
-				   HV_INPUT_VTL_CURRENT, 3, a);
+				   HV_INPUT_VTL_CURRENT, 4, a);
 }
 
 int south_inject_exception(unsigned int vp, uint8_t vector, bool has_error_code,
@@ -172,6 +182,15 @@ static int emulate_write(unsigned int vp, enum north_reg reg, const struct north
 {
 	struct north_reg_val next = { .value = rip + len };
 	int r = south_set_vtl0_reg(vp, reg, val);
+
+	/*
+	 * XCR0 is shared between the VTLs and VTL1's exit path restores the
+	 * XCR0 VTL0 had on entry (arch/x86_64/fpu.c): tell it about the new
+	 * value, or the allowed XSETBV would be undone on the way out.  It
+	 * checks the value against what XSETBV accepts (VTL0 chose it).
+	 */
+	if (r == 0 && reg == NORTH_REG_XCR0)
+		r = fpu_set_guest_xcr0(val->value);
 
 	if (r == 0)
 		r = south_set_vtl0_reg(vp, NORTH_REG_RIP, &next);

@@ -133,8 +133,10 @@ static int64_t end_of_boot(unsigned int vp)
 		return 0;
 	for (unsigned int i = 0; i < n && i < VTLP_MAX_VPS; i++)
 		if (!vtlp.vp[i].locked)
-			log_warn("vtlp: end of boot: VP %u never called LOCK_REGS; its "
-				 "registers are not pinned", i);
+			log_warn("vtlp: end of boot: VP %u never called LOCK_REGS; %s", i,
+				 vtlp.have_boot_pins ?
+					 "it is pinned from the boot snapshot when it next enters VTL1" :
+					 "no VP did, so nothing is pinned");
 	__atomic_store_n(&vtlp.end_of_boot, true, __ATOMIC_RELEASE);
 	vtlp_measure(VTLP_MEASURE_END_OF_BOOT, vp, 0, NULL, 0);
 	log_info("vtlp: end of boot signalled on VP %u: LOCK_REGS, PROTECT_MEMORY and "
@@ -231,9 +233,14 @@ static int64_t dispatch_locked(unsigned int vp, uint64_t id, uint64_t a0, uint64
 
 int64_t vtlp_vtl_call(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-	int64_t ret;
+	int64_t ret = vtlp_vp_entered(vp);
+	bool refused = ret != 0;
 
-	switch (id) {
+	/* A VP that came after end of boot and cannot be pinned is not served. */
+	if (refused)
+		log_warn("vtlp: VP %u is not pinned (it came after end of boot): call %s refused",
+			 vp, call_name(id));
+	else switch (id) {
 	case VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL:
 		ret = north_enable_aps_vtl(a0, a1, a2);
 		break;
@@ -276,7 +283,8 @@ int64_t vtlp_vtl_call(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, ui
 
 		if (north_get_reg(vp, NORTH_REG_RIP, &rip) == 0)
 			v.rip = rip.value;
-		snprintk(v.rule, sizeof(v.rule), "%s:%s", call_name(id), errno_name((int)ret));
+		snprintk(v.rule, sizeof(v.rule), "%s:%s", refused ? "late-VP-unpinned" : call_name(id),
+			 errno_name((int)ret));
 		vtlp_violation(&v);
 	}
 	return ret;
@@ -284,6 +292,10 @@ int64_t vtlp_vtl_call(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, ui
 
 void vtlp_handle_event(struct north_event *ev)
 {
+	/* Calls do this in vtlp_vtl_call; an intercept may be a late VP's
+	 * first entry too (it is judged as usual either way). */
+	if (ev->type != NORTH_EV_VTL_CALL)
+		(void)vtlp_vp_entered(ev->vp);
 	switch (ev->type) {
 	case NORTH_EV_VTL_CALL:
 		ev->call.result = vtlp_vtl_call(ev->vp, ev->call.id, ev->call.args[0],
@@ -310,6 +322,9 @@ int vtlp_serve(void)
 
 	memset(&ev, 0, sizeof(ev));
 	ev.type = NORTH_EV_NONE;
+	/* The first north_next_event() returns to VTL0 on this CPU: a VP that
+	 * shows up after end of boot must be pinned before that. */
+	(void)vtlp_vp_entered(north_current_cpu());
 	for (;;) {
 		int ret = north_next_event(&ev);
 

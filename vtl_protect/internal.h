@@ -23,6 +23,9 @@ struct vtlp_prot {
 
 struct vtlp_vp_state {
 	bool locked;
+	bool late;      /* pinned from the boot snapshot after end of boot */
+	bool refused;   /* came after end of boot and could not be pinned (or,
+			 * with no boot snapshot at all, was warned about) */
 	struct north_reg_val pinned[NORTH_REG_COUNT];
 };
 
@@ -38,6 +41,10 @@ struct vtlp_state {
 	bool end_of_boot;
 	struct vtlp_policy policy;
 	struct vtlp_vp_state vp[VTLP_MAX_VPS];
+	/* The first VP whose LOCK_REGS succeeded: VPs that first show up after
+	 * end of boot are pinned from its snapshot (lock_regs.c). */
+	bool have_boot_pins;
+	unsigned int boot_pins_vp;
 	size_t nprots;
 	struct vtlp_prot prots[VTLP_MAX_PROTS];
 };
@@ -74,6 +81,8 @@ void vtlp_violation_reset(void);
 
 /* Register pinning (lock_regs.c). */
 int64_t vtlp_lock_regs(unsigned int vp);
+/* Pin a VP that first enters VTL1 after end of boot; vtlp.lock held. */
+int vtlp_pin_late_vp(unsigned int vp);
 void vtlp_reg_intercept(struct north_event *ev);
 void vtlp_msr_intercept(struct north_event *ev);
 void vtlp_mem_intercept(struct north_event *ev);

@@ -9,7 +9,17 @@
  * implementation does) refuses legitimate writes whenever an unpinned bit
  * was set at snapshot time (e.g. CR4.PGE during a TLB flush), so it is not
  * done here.
+ *
+ * Each VP is pinned exactly once.  LOCK_REGS (before end of boot) snapshots
+ * the VP's own values; a second LOCK_REGS on a locked VP keeps the first
+ * snapshot.  A VP that first enters VTL1 after end of boot (enabled or
+ * onlined late) can no longer call LOCK_REGS, so vtlp_pin_late_vp() pins it
+ * from the boot CPU's snapshot before VTL1 returns to it: every pinned bit
+ * is forced to the boot value (recorded as a violation when it differed),
+ * and the descriptor tables are locked at the VP's own current values.
  */
+#include <string.h>
+
 #include "core/fmt.h"
 #include "vtl_protect/internal.h"
 
@@ -34,6 +44,11 @@ int64_t vtlp_lock_regs(unsigned int vp)
 	if (vp >= VTLP_MAX_VPS || vp >= north_cpu_count())
 		return -EINVAL;
 	s = &vtlp.vp[vp];
+	if (s->locked) {
+		/* The pins are recorded once; a repeat must not replace them. */
+		log_warn("vtlp: LOCK_REGS: VP %u is already pinned; the first snapshot stays", vp);
+		return 0;
+	}
 	for (unsigned int r = 0; r < NORTH_REG_COUNT; r++) {
 		if (!(pol->pinned_regs & NORTH_ICPT(r)))
 			continue;
@@ -51,13 +66,17 @@ int64_t vtlp_lock_regs(unsigned int vp)
 		classes |= NORTH_ICPT(dt_regs[i]);
 	}
 	ret = north_install_intercepts(vp, classes, pol->mask[NORTH_REG_CR0],
-				       pol->mask[NORTH_REG_CR4]);
+				       pol->mask[NORTH_REG_CR4], pol->mask[NORTH_REG_MISC_ENABLE]);
 	if (ret) {
 		log_error("vtlp: LOCK_REGS: installing intercepts on VP %u failed: %s", vp,
 			  errno_name(ret));
 		return ret;
 	}
 	s->locked = true;
+	if (!vtlp.have_boot_pins) {
+		vtlp.have_boot_pins = true;
+		vtlp.boot_pins_vp = vp;
+	}
 	vtlp_measure(VTLP_MEASURE_LOCK_REGS, vp, classes, s->pinned, sizeof(s->pinned));
 	log_info("vtlp: LOCK_REGS: VP %u pinned (CR0 %#llx CR4 %#llx EFER %#llx LSTAR %#llx)",
 		 vp, (unsigned long long)s->pinned[NORTH_REG_CR0].value,
@@ -73,6 +92,124 @@ static enum vtlp_pclass pclass_of(enum north_reg r, bool msr)
 		return VTLP_P_DT;
 	return msr || (r != NORTH_REG_CR0 && r != NORTH_REG_CR4 && r != NORTH_REG_XCR0) ?
 		       VTLP_P_MSR : VTLP_P_CR;
+}
+
+/* Record what happened to a late VP's register `r` (forced or audited). */
+static void late_record(unsigned int vp, enum north_reg r, uint64_t cur, uint64_t want,
+			uint64_t mask, bool forced)
+{
+	enum vtlp_pclass pc = pclass_of(r, false);
+	struct vtlp_violation v = {
+		.cls = pc == VTLP_P_CR ? VTLP_CLASS_CR : VTLP_CLASS_MSR, .vp = vp,
+		.addr = (uint64_t)r, .attempted = cur, .expected = want, .mask = mask,
+		.denied = forced,
+	};
+	struct north_reg_val rip;
+
+	if (north_get_reg(vp, NORTH_REG_RIP, &rip) == 0)
+		v.rip = rip.value;
+	snprintk(v.rule, sizeof(v.rule), "%s-late-vp-%s", north_reg_name(r),
+		 forced ? "forced" : "audit");
+	vtlp_violation(&v);
+}
+
+/*
+ * Called with vtlp.lock held, after end of boot, for a VP that is not
+ * pinned.  Returns 0 once it is pinned; otherwise marks it refused.
+ */
+int vtlp_pin_late_vp(unsigned int vp)
+{
+	const struct vtlp_policy *pol = &vtlp.policy;
+	const struct vtlp_vp_state *src;
+	struct vtlp_vp_state *s;
+	struct north_reg_val pinned[NORTH_REG_COUNT];
+	uint64_t classes = pol->pinned_regs;
+	unsigned int forced = 0;
+	int ret = 0;
+
+	if (vp >= VTLP_MAX_VPS || vp >= north_cpu_count())
+		return -EINVAL;
+	s = &vtlp.vp[vp];
+	if (s->locked)
+		return 0;
+	if (!vtlp.have_boot_pins) {
+		/* No VP ever ran LOCK_REGS: the (trusted) boot chose to pin
+		 * nothing, and end of boot said so.  There are no trusted values
+		 * to copy, and the boot CPU is unpinned too: warn once. */
+		if (!s->refused)
+			log_warn("vtlp: VP %u entered VTL1 after end of boot, but no VP ever ran "
+				 "LOCK_REGS: its registers are not pinned either", vp);
+		s->refused = true; /* = warned; calls are still served */
+		return 0;
+	}
+	src = &vtlp.vp[vtlp.boot_pins_vp];
+	memset(pinned, 0, sizeof(pinned));
+	for (unsigned int r = 0; r < NORTH_REG_COUNT && !ret; r++) {
+		uint64_t mask = pol->mask[r], want;
+		struct north_reg_val cur;
+
+		if (!(classes & NORTH_ICPT(r)))
+			continue;
+		ret = north_get_reg(vp, (enum north_reg)r, &cur);
+		if (ret)
+			break;
+		want = (cur.value & ~mask) | (src->pinned[r].value & mask);
+		pinned[r] = cur;
+		pinned[r].value = want;
+		if (want == cur.value)
+			continue;
+		if (pol->mode[pclass_of((enum north_reg)r, false)] == VTLP_AUDIT) {
+			late_record(vp, (enum north_reg)r, cur.value, want, mask, false);
+			pinned[r].value = cur.value;
+			continue;
+		}
+		ret = north_set_reg(vp, (enum north_reg)r, &pinned[r]);
+		if (ret == 0) {
+			late_record(vp, (enum north_reg)r, cur.value, want, mask, true);
+			forced++;
+		}
+	}
+	/* Descriptor tables are per CPU (each has its own GDT and TSS): lock
+	 * the VP's own, as LOCK_REGS would have. */
+	for (size_t i = 0; i < ARRAY_SIZE(dt_regs) && !ret; i++) {
+		ret = north_get_reg(vp, dt_regs[i], &pinned[dt_regs[i]]);
+		classes |= NORTH_ICPT(dt_regs[i]);
+	}
+	if (!ret)
+		ret = north_install_intercepts(vp, classes, pol->mask[NORTH_REG_CR0],
+					       pol->mask[NORTH_REG_CR4],
+					       pol->mask[NORTH_REG_MISC_ENABLE]);
+	if (ret) {
+		if (!s->refused)
+			log_error("vtlp: VP %u first entered VTL1 after end of boot and cannot be "
+				  "pinned (%s); its calls are refused", vp, errno_name(ret));
+		s->refused = true;
+		return ret < 0 ? ret : -EIO;
+	}
+	memcpy(s->pinned, pinned, sizeof(pinned));
+	s->locked = true;
+	s->late = true;
+	s->refused = false;
+	vtlp_measure(VTLP_MEASURE_LOCK_REGS, vp, classes, s->pinned, sizeof(s->pinned));
+	log_warn("vtlp: VP %u was not pinned at end of boot: pinned from VP %u's "
+		 "LOCK_REGS snapshot (%u register%s forced back)", vp, vtlp.boot_pins_vp, forced,
+		 forced == 1 ? "" : "s");
+	return 0;
+}
+
+int vtlp_vp_entered(unsigned int vp)
+{
+	int ret = 0;
+
+	if (!vtlp_end_of_boot_done() || vp >= VTLP_MAX_VPS)
+		return 0;
+	if (__atomic_load_n(&vtlp.vp[vp].locked, __ATOMIC_ACQUIRE))
+		return 0;
+	north_lock(&vtlp.lock);
+	if (!vtlp.vp[vp].locked)
+		ret = vtlp_pin_late_vp(vp);
+	north_unlock(&vtlp.lock);
+	return ret;
 }
 
 /*

@@ -24,6 +24,11 @@ const void *vtlp_policy_default_blob(size_t *len)
 	return vtlp_default_policy_dtb;
 }
 
+/*
+ * Names in /pinned/msrs, each pinned in full.  "sgx-launch-control" names
+ * the four IA32_SGXLEPUBKEYHASH MSRs, which share one hypervisor intercept
+ * (rows with the same name are pinned together).
+ */
 static const struct {
 	const char *name;
 	enum north_reg reg;
@@ -37,6 +42,26 @@ static const struct {
 	{ "sysenter-cs", NORTH_REG_SYSENTER_CS },
 	{ "sysenter-esp", NORTH_REG_SYSENTER_ESP },
 	{ "sysenter-eip", NORTH_REG_SYSENTER_EIP },
+	{ "tsc-aux", NORTH_REG_TSC_AUX },
+	{ "sgx-launch-control", NORTH_REG_SGX_LC0 },
+	{ "sgx-launch-control", NORTH_REG_SGX_LC1 },
+	{ "sgx-launch-control", NORTH_REG_SGX_LC2 },
+	{ "sgx-launch-control", NORTH_REG_SGX_LC3 },
+};
+#define MSR_NAMES_KNOWN "efer star lstar cstar sfmask apic-base sysenter-cs sysenter-esp " \
+			"sysenter-eip tsc-aux sgx-launch-control"
+
+/*
+ * Optional masked pins beside cr0-mask/cr4-mask: XCR0 (XSETBV) and
+ * IA32_MISC_ENABLE (the hypervisor filters its writes by this mask, like
+ * CR0/CR4).  Absent or 0: not pinned.
+ */
+static const struct {
+	const char *prop;
+	enum north_reg reg;
+} optional_masks[] = {
+	{ "xcr0-mask", NORTH_REG_XCR0 },
+	{ "misc-enable-mask", NORTH_REG_MISC_ENABLE },
 };
 
 static const char *const class_props[VTLP_P_COUNT] = {
@@ -99,11 +124,15 @@ static const char *get_string(const void *fdt, int node, const char *where, cons
 	return s;
 }
 
-static int get_u64(const void *fdt, int node, const char *prop, uint64_t *out)
+static int get_u64(const void *fdt, int node, const char *prop, uint64_t *out, bool optional)
 {
 	int len;
 	const uint8_t *p = fdt_getprop(fdt, node, prop, &len);
 
+	if (!p && optional && len == -FDT_ERR_NOTFOUND) {
+		*out = 0;
+		return 0;
+	}
 	if (!p) {
 		log_error("policy: /pinned is missing required property '%s'", prop);
 		return -EINVAL;
@@ -145,20 +174,24 @@ static int parse_classes(const void *fdt, int node, struct vtlp_policy *pol)
 
 static int parse_pinned(const void *fdt, int node, struct vtlp_policy *pol)
 {
-	static const char *const props[] = { "cr0-mask", "cr4-mask", "msrs" };
+	static const char *const props[] = { "cr0-mask", "cr4-mask", "xcr0-mask",
+					     "misc-enable-mask", "msrs" };
 	const char *list;
 	int len, ret;
 
 	ret = check_names(fdt, node, "/pinned", props, ARRAY_SIZE(props), NULL, 0);
 	if (ret)
 		return ret;
-	if (get_u64(fdt, node, "cr0-mask", &pol->mask[NORTH_REG_CR0]) ||
-	    get_u64(fdt, node, "cr4-mask", &pol->mask[NORTH_REG_CR4]))
+	if (get_u64(fdt, node, "cr0-mask", &pol->mask[NORTH_REG_CR0], false) ||
+	    get_u64(fdt, node, "cr4-mask", &pol->mask[NORTH_REG_CR4], false))
 		return -EINVAL;
-	if (pol->mask[NORTH_REG_CR0])
-		pol->pinned_regs |= NORTH_ICPT(NORTH_REG_CR0);
-	if (pol->mask[NORTH_REG_CR4])
-		pol->pinned_regs |= NORTH_ICPT(NORTH_REG_CR4);
+	for (size_t i = 0; i < ARRAY_SIZE(optional_masks); i++)
+		if (get_u64(fdt, node, optional_masks[i].prop,
+			    &pol->mask[optional_masks[i].reg], true))
+			return -EINVAL;
+	for (unsigned int r = 0; r < NORTH_REG_COUNT; r++)
+		if (pol->mask[r])
+			pol->pinned_regs |= NORTH_ICPT(r);
 
 	list = fdt_getprop(fdt, node, "msrs", &len);
 	if (!list)
@@ -169,19 +202,20 @@ static int parse_pinned(const void *fdt, int node, struct vtlp_policy *pol)
 	}
 	for (int off = 0; off < len;) {
 		const char *name = list + off;
-		size_t i;
+		bool known = false;
 
-		for (i = 0; i < ARRAY_SIZE(msr_names); i++)
-			if (strcmp(name, msr_names[i].name) == 0)
-				break;
-		if (i == ARRAY_SIZE(msr_names)) {
-			log_error("policy: /pinned/msrs: unknown MSR \"%s\" (known: efer star "
-				  "lstar cstar sfmask apic-base sysenter-cs sysenter-esp "
-				  "sysenter-eip)", name);
+		for (size_t i = 0; i < ARRAY_SIZE(msr_names); i++) {
+			if (strcmp(name, msr_names[i].name) != 0)
+				continue;
+			pol->pinned_regs |= NORTH_ICPT(msr_names[i].reg);
+			pol->mask[msr_names[i].reg] = ~0ull;
+			known = true;
+		}
+		if (!known) {
+			log_error("policy: /pinned/msrs: unknown MSR \"%s\" (known: "
+				  MSR_NAMES_KNOWN ")", name);
 			return -EINVAL;
 		}
-		pol->pinned_regs |= NORTH_ICPT(msr_names[i].reg);
-		pol->mask[msr_names[i].reg] = ~0ull;
 		off += (int)strlen(name) + 1;
 	}
 	return 0;

@@ -277,6 +277,9 @@ int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool f
 		apply[i].pa = sorted[i].start;
 		apply[i].len = sorted[i].end - sorted[i].start;
 		apply[i].perms = attr_to_perms(sorted[i].attr);
+		/* The log ring is data VTL1 writes: nothing may execute it. */
+		if (sorted[i].owner == VTLP_OWNER_RING)
+			apply[i].perms |= NORTH_PERM_NO_UX;
 	}
 	ret = north_protect_many(apply, ns);
 	if (ret) {

@@ -96,6 +96,18 @@ struct vtlp_violation {
  */
 int vtlp_init(const void *policy_fdt, size_t policy_len);
 
+/*
+ * A VP entered VTL1 (its first event, or the South is about to return to
+ * VTL0 on it for the first time).  Before end of boot: nothing.  After end
+ * of boot, a VP that never ran LOCK_REGS is pinned here from the boot CPU's
+ * snapshot before VTL1 returns to it; when that is impossible the VP is
+ * refused service (its calls get -EPERM) and it is recorded.  Idempotent and
+ * cheap; vtlp_serve() and vtlp_handle_event() call it themselves, a South
+ * that returns to a new VP's VTL0 any other way must call it first.
+ * Returns 0 when the VP is pinned (or need not be yet), else a -errno.
+ */
+int vtlp_vp_entered(unsigned int vp);
+
 /* Handle one event; fills ev->call.result / ev->decision. */
 void vtlp_handle_event(struct north_event *ev);
 

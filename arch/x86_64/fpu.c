@@ -49,6 +49,31 @@ void fpu_save_guest(void)
 	f->saved = true;
 }
 
+int fpu_set_guest_xcr0(uint64_t xcr0)
+{
+	struct fpu_cpu *f = &fpu[this_cpu_id()];
+	struct cpuid_regs d;
+	uint64_t supported;
+	const uint64_t avx512 = 0xE0; /* opmask, ZMM_Hi256, Hi16_ZMM */
+	const uint64_t amx = 3ull << 17;
+
+	if (!cpu_features.xsave)
+		return -EOPNOTSUPP;
+	if (!f->saved)
+		return -EINVAL;
+	d = cpuid(0xD, 0);
+	supported = ((uint64_t)d.edx << 32) | d.eax;
+	/* The SDM's XSETBV #GP conditions: a value VTL1 loads must never fault. */
+	if ((xcr0 & ~supported) || !(xcr0 & XCR0_X87) ||
+	    ((xcr0 & 0x4) && !(xcr0 & XCR0_SSE)) ||
+	    ((xcr0 & avx512) && ((xcr0 & avx512) != avx512 || !(xcr0 & 0x4))) ||
+	    ((xcr0 & 0x18) && (xcr0 & 0x18) != 0x18) || /* MPX BNDREGS/BNDCSR */
+	    ((xcr0 & amx) && (xcr0 & amx) != amx))
+		return -EINVAL;
+	f->guest_xcr0 = xcr0;
+	return 0;
+}
+
 void fpu_restore_guest(void)
 {
 	struct fpu_cpu *f = &fpu[this_cpu_id()];

@@ -16,5 +16,13 @@ int fpu_init_cpu(void);
 void fpu_save_guest(void);
 /* Restore the lower VTL's XCR0 and state saved by fpu_save_guest(). */
 void fpu_restore_guest(void);
+/*
+ * While the lower VTL's state is saved: make `xcr0` the value
+ * fpu_restore_guest() gives it back (VTL1 carried out its XSETBV).  Only
+ * values XSETBV itself accepts on this CPU (x87 set, a subset of CPUID.0xD,
+ * AVX needs SSE, AVX-512 all or nothing and needs AVX, AMX both or none);
+ * -EINVAL otherwise (nothing changed), -EOPNOTSUPP without XSAVE.
+ */
+int fpu_set_guest_xcr0(uint64_t xcr0);
 
 #endif

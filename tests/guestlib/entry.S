@@ -131,6 +131,23 @@ gl_probe_wrmsr_insn:
 	wrmsr
 	PROBE_END
 
+	PROBE gl_probe_xsetbv		/* (u64 v): XCR0 = v */
+	mov %rdi, %rax
+	mov %rdi, %rdx
+	shr $32, %rdx
+	xor %ecx, %ecx
+	xsetbv
+	PROBE_END
+
+	PROBE gl_probe_xgetbv		/* (u64 *out): XCR0 */
+	mov %rdi, %rsi
+	xor %ecx, %ecx
+	xgetbv
+	shl $32, %rdx
+	or %rdx, %rax
+	mov %rax, (%rsi)
+	PROBE_END
+
 	PROBE gl_probe_rdmsr		/* (u32 msr, u64 *out) */
 	mov %edi, %ecx
 	rdmsr

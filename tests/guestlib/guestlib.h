@@ -56,6 +56,8 @@ int gl_probe_read64(const volatile void *p, uint64_t *out);
 int gl_probe_exec(void (*fn)(void));
 int gl_probe_wrmsr(uint32_t msr, uint64_t v);
 int gl_probe_rdmsr(uint32_t msr, uint64_t *out);
+int gl_probe_xsetbv(uint64_t xcr0);
+int gl_probe_xgetbv(uint64_t *out);
 int gl_probe_mov_cr0(uint64_t v);
 int gl_probe_mov_cr4(uint64_t v);
 int gl_probe_lgdt(const void *desc);

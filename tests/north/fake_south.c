@@ -135,7 +135,7 @@ int south_set_vtl0_reg(unsigned int vp, enum north_reg reg, const struct north_r
 }
 
 int south_install_intercepts(unsigned int vp, uint64_t classes, uint64_t cr0_mask,
-			     uint64_t cr4_mask)
+			     uint64_t cr4_mask, uint64_t misc_enable_mask)
 {
 	if (vp >= fake_south.ncpus || (classes & ~(uint64_t)NORTH_ICPT_SUPPORTED))
 		return -EINVAL;
@@ -144,6 +144,7 @@ int south_install_intercepts(unsigned int vp, uint64_t classes, uint64_t cr0_mas
 	fake_south.vp[vp].icpt_classes = classes;
 	fake_south.vp[vp].cr0_mask = cr0_mask;
 	fake_south.vp[vp].cr4_mask = cr4_mask;
+	fake_south.vp[vp].misc_enable_mask = misc_enable_mask;
 	fake_south.vp[vp].icpt_installs++;
 	return 0;
 }

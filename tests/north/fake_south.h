@@ -29,7 +29,7 @@ struct fake_completion {
 struct fake_vp {
 	struct north_reg_val regs[NORTH_REG_COUNT];
 	uint64_t icpt_classes;
-	uint64_t cr0_mask, cr4_mask;
+	uint64_t cr0_mask, cr4_mask, misc_enable_mask;
 	unsigned int icpt_installs;
 	unsigned int gp_injected;     /* #GP from DENY_GP decisions */
 	unsigned int exc_injected;    /* south_inject_exception calls */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "core/errno.h"
+#include "north/north.h"
 #include "south_lvbs/regmap.h"
 #include "tests/unit/unit.h"
 
@@ -16,6 +17,19 @@ TEST(south_regmap_names_roundtrip)
 	CHECK_EQ(lvbs_north_reg_of_msr(0xC0000082), NORTH_REG_LSTAR);
 	CHECK_EQ(lvbs_north_reg_of_msr(0x176), NORTH_REG_SYSENTER_EIP);
 	CHECK_EQ(lvbs_north_reg_of_msr(0x10), NORTH_REG_NONE);
+	CHECK_EQ(lvbs_hv_reg(NORTH_REG_XCR0), HV_X64_REGISTER_XFEM);
+	CHECK_EQ(lvbs_hv_reg(NORTH_REG_MISC_ENABLE), 0x000800A0u);
+	CHECK_EQ(lvbs_hv_reg(NORTH_REG_TSC_AUX), 0x0008007Bu);
+	CHECK_EQ(lvbs_hv_reg(NORTH_REG_SGX_LC3), 0x00080083u);
+	CHECK_EQ(lvbs_north_reg_of_msr(0x1A0), NORTH_REG_MISC_ENABLE);
+	CHECK_EQ(lvbs_north_reg_of_msr(0xC0000103), NORTH_REG_TSC_AUX);
+	CHECK_EQ(lvbs_north_reg_of_msr(0x8C), NORTH_REG_SGX_LC0);
+	CHECK_EQ(lvbs_north_reg_of_msr(0x8F), NORTH_REG_SGX_LC3);
+	/* The North layer's own MSR table agrees with the South's. */
+	for (uint32_t msr = 0; msr < 0x400; msr++)
+		CHECK_EQ(north_reg_from_msr(msr), lvbs_north_reg_of_msr(msr));
+	for (uint32_t msr = 0xC0000080; msr < 0xC0000110; msr++)
+		CHECK_EQ(north_reg_from_msr(msr), lvbs_north_reg_of_msr(msr));
 }
 
 TEST(south_regmap_intercept_control)
@@ -24,8 +38,20 @@ TEST(south_regmap_intercept_control)
 	uint64_t v = lvbs_cr_intercept_control(NORTH_ICPT_SUPPORTED, &err);
 
 	CHECK_EQ_INT(err, 0);
-	/* Every bit the brief lists for LOCK_REGS: 0,1,2,6,8,10,12,14..22. */
-	CHECK_EQ(v, 0x7FD547ULL);
+	/* Every TLFS write-intercept bit: the brief's 0,1,2,6,8,10,12,14..22
+	 * plus IA32_MISC_ENABLE (4), TSC_AUX (23), SGX launch control (24). */
+	CHECK_EQ(v, 0x1FFD557ULL);
+	CHECK_EQ(lvbs_cr_intercept_control(NORTH_ICPT(NORTH_REG_XCR0), &err), 0x4);
+	CHECK_EQ(lvbs_cr_intercept_control(NORTH_ICPT(NORTH_REG_MISC_ENABLE), &err), 0x10);
+	CHECK_EQ(lvbs_cr_intercept_control(NORTH_ICPT(NORTH_REG_TSC_AUX), &err), 0x800000);
+	CHECK_EQ(lvbs_cr_intercept_control(NORTH_ICPT(NORTH_REG_SGX_LC0) |
+					   NORTH_ICPT(NORTH_REG_SGX_LC1) |
+					   NORTH_ICPT(NORTH_REG_SGX_LC2) |
+					   NORTH_ICPT(NORTH_REG_SGX_LC3), &err), 0x1000000);
+	CHECK_EQ_INT(err, 0);
+	/* One hypervisor bit for four MSRs: half a set is refused. */
+	lvbs_cr_intercept_control(NORTH_ICPT(NORTH_REG_SGX_LC0), &err);
+	CHECK_EQ_INT(err, -EINVAL);
 	CHECK_EQ(lvbs_cr_intercept_control(NORTH_ICPT(NORTH_REG_CR4), &err), 0x2);
 	lvbs_cr_intercept_control(NORTH_ICPT(NORTH_REG_RIP), &err);
 	CHECK_EQ_INT(err, -EINVAL);
@@ -125,6 +151,10 @@ TEST(south_regmap_decode_msr_and_register)
 	CHECK_EQ(ev.type, NORTH_EV_MSR_INTERCEPT);
 	CHECK_EQ(ev.msr.value, 0xffffffff81000000ULL);
 	CHECK_EQ(ev.msr.reg, NORTH_REG_LSTAR);
+	mi.msr_number = 0xC0000103; /* TSC_AUX */
+	memcpy(m.payload, &mi, sizeof(mi));
+	CHECK_EQ_INT(lvbs_decode_message(&m, 0, &ev, &why), 0);
+	CHECK_EQ(ev.msr.reg, NORTH_REG_TSC_AUX);
 	mi.header.instruction_length = 0;
 	memcpy(m.payload, &mi, sizeof(mi));
 	CHECK_EQ_INT(lvbs_decode_message(&m, 0, &ev, &why), -EBADMSG);
@@ -135,10 +165,21 @@ TEST(south_regmap_decode_msr_and_register)
 	ri.register_name = HV_X64_REGISTER_CR4;
 	ri.value.low_part = 0x6f0;
 	memcpy(m.payload, &ri, sizeof(ri));
+	/* A read intercept (never armed) is not a write to judge. */
+	CHECK_EQ_INT(lvbs_decode_message(&m, 0, &ev, &why), -EBADMSG);
+	ri.header.intercept_access_type = HV_INTERCEPT_ACCESS_WRITE;
+	memcpy(m.payload, &ri, sizeof(ri));
 	CHECK_EQ_INT(lvbs_decode_message(&m, 0, &ev, &why), 0);
 	CHECK_EQ(ev.type, NORTH_EV_REG_INTERCEPT);
 	CHECK_EQ(ev.reg.reg, NORTH_REG_CR4);
 	CHECK_EQ(ev.reg.value.value, 0x6f0);
+	/* XSETBV arrives as a register intercept naming XFEM (openvmm). */
+	ri.register_name = HV_X64_REGISTER_XFEM;
+	ri.value.low_part = 0x7;
+	memcpy(m.payload, &ri, sizeof(ri));
+	CHECK_EQ_INT(lvbs_decode_message(&m, 0, &ev, &why), 0);
+	CHECK_EQ(ev.reg.reg, NORTH_REG_XCR0);
+	CHECK_EQ(ev.reg.value.value, 0x7);
 	ri.register_name = HV_X64_REGISTER_RIP;
 	memcpy(m.payload, &ri, sizeof(ri));
 	CHECK_EQ_INT(lvbs_decode_message(&m, 0, &ev, &why), -EBADMSG);

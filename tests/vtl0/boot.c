@@ -245,6 +245,10 @@ int vtl0_boot_aps_vtl1(void)
 		online[vp / 8] |= (uint8_t)(1u << (vp % 8));
 	}
 	r = vtl_call(VSM_ENABLE_APS_VTL, pa_of(present) >> 12, 0, 0);
+	if (r == -E_PERM && v0.end_of_boot) { /* late_aps: refusing is an answer too */
+		gl_printf("NOTE ENABLE_APS_VTL after end of boot refused (-EPERM)\n");
+		return -1;
+	}
 	gl_check(r == 0, "boot_enable_aps_vtl", "ENABLE_APS_VTL: R8=%lld (%s)", (long long)r,
 		 errname(r));
 	if (r)
@@ -252,6 +256,10 @@ int vtl0_boot_aps_vtl1(void)
 	signal[0] = 0xDC; /* the BSP is already in VTL1 */
 	ap_boot_signal = signal;
 	r = vtl_call(VSM_BOOT_APS, pa_of(online) >> 12, pa_of(signal) >> 12, 0);
+	if (r == -E_PERM && v0.end_of_boot) {
+		gl_printf("NOTE BOOT_APS after end of boot refused (-EPERM)\n");
+		return -1;
+	}
 	gl_check(r == 0, "boot_boot_aps", "BOOT_APS: R8=%lld (%s)", (long long)r, errname(r));
 	for (unsigned int vp = 1; vp < v0.nr_vps; vp++) {
 		for (unsigned long spin = 0; !ap_vtl1_done[vp] && spin < 100000000ul; spin++)
@@ -418,6 +426,12 @@ int vtl0_lock_and_end_boot(void)
 		for (unsigned int vp = 1; vp < v0.nr_vps && v0.aps_in_vtl1; vp++) {
 			int64_t res = -1;
 
+			if (vp == v0.opt.late_ap) {
+				/* late_ap=N: this VP reaches end of boot unpinned
+				 * (attacks_pins.c, late_vp_pinned_at_first_call) */
+				gl_printf("NOTE VP %u skips LOCK_REGS (late_ap)\n", vp);
+				continue;
+			}
 			smp_run_on(vp, ap_lock_regs, &res);
 			gl_check(res == 0, ndl("boot_lock_regs_vp%u", vp), "LOCK_REGS on VP %u: R8=%lld (%s)",
 				 vp, (long long)res, errname(res));

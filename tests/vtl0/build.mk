@@ -2,6 +2,8 @@
 # its suites.  Needs tests/guestlib (runtime) and tools/hvsim (the model).
 #   make suite-vtl0        run the suite (PASS/FAIL lines, "N passed, N failed")
 #   make suite-vtl0-trust  the suite must FAIL when one protection is left out
+#   make suite-vtl0-late   a VP unpinned at end of boot is pinned at its next call
+#   make suite-vtl0-late-aps  APs whose first VTL call comes after end of boot
 #   make demo-vtl0         readable report: boot steps, protections, attacks, VTL1 log
 # Options: VTL0_SMP (default 2), VTL0_TIMEOUT (s), VTL0_CMDLINE (guest words).
 VTL0_ELF    := $(BUILD)/vtl0/vtl0-kernel.elf
@@ -9,7 +11,8 @@ VTL0_SRCS   := tests/vtl0/main.c tests/vtl0/boot.c tests/vtl0/vsm.c tests/vtl0/c
 	tests/vtl0/smp.c tests/vtl0/ring.c tests/vtl0/ring_walk.c tests/vtl0/cases.c tests/vtl0/workload.c \
 	tests/vtl0/lvbs_loader.c tests/vtl0/attacks_mem.c tests/vtl0/attacks_vtl1.c \
 	tests/vtl0/attacks_regs.c tests/vtl0/attacks_smp.c tests/vtl0/attacks_calls.c \
-	tests/vtl0/attacks_modules.c tests/vtl0/attacks_hvsim.c tests/vtl0/modules.c tests/vtl0/modload.c \
+	tests/vtl0/attacks_modules.c tests/vtl0/attacks_hvsim.c tests/vtl0/attacks_pins.c \
+	tests/vtl0/modules.c tests/vtl0/modload.c \
 	tests/vtl0/positive.c tests/vtl0/bench.c core/errno.c
 VTL0_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(VTL0_SRCS)) $(BUILD)/guest/tests/vtl0/asm.o \
 	$(BUILD)/guest/tests/vtl0/modblobs.o $(BUILD)/guest/tests/hvsim/probes.o
@@ -42,16 +45,24 @@ $(VTL0_ELF): $(VTL0_OBJS) $(GUESTLIB_OBJS) tests/vtl0/vtl0.ld
 		--no-warn-rwx-segments -T tests/vtl0/vtl0.ld -o $@ $(VTL0_OBJS) $(GUESTLIB_OBJS)
 
 ALL_TARGETS += $(VTL0_ELF)
-TEST_SUITES += vtl0 vtl0-trust
+TEST_SUITES += vtl0 vtl0-trust vtl0-late vtl0-late-aps
 HOST_UNIT_SRCS += tests/vtl0/test_loader.c tests/vtl0/lvbs_loader.c \
 	tests/vtl0/test_ring.c tests/vtl0/ring_walk.c
 .SECONDARY: $(VTL0_OBJS)
 
 VTL0_DEPS := $(VTL0_ELF) $(BUILD)/vtlguard.elf $(BUILD)/hvsim.elf
-.PHONY: suite-vtl0 suite-vtl0-trust demo-vtl0
+.PHONY: suite-vtl0 suite-vtl0-trust suite-vtl0-late suite-vtl0-late-aps demo-vtl0
 suite-vtl0: $(VTL0_DEPS)
 	$(Q)tests/vtl0/run --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT) --cmdline "$(VTL0_CMDLINE)"
 suite-vtl0-trust: $(VTL0_DEPS)
 	$(Q)tests/vtl0/run --trust --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT)
+# RT6: AP 1 reaches end of boot without LOCK_REGS (attacks_pins.c).
+suite-vtl0-late: $(VTL0_DEPS)
+	$(Q)tests/vtl0/run --smp 2 --timeout $(VTL0_TIMEOUT) --log $(BUILD)/vtl0/late.log \
+		--cmdline "late_ap=1 only=late_vp_pinned_at_first_call"
+# RT6: the APs make their first VTL call after end of boot.
+suite-vtl0-late-aps: $(VTL0_DEPS)
+	$(Q)tests/vtl0/run --smp 2 --timeout $(VTL0_TIMEOUT) --log $(BUILD)/vtl0/late-aps.log \
+		--cmdline "late_aps only=late_boot_ap_pinned"
 demo-vtl0: $(VTL0_DEPS)
 	$(Q)tests/vtl0/run --demo --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT) --cmdline "$(VTL0_CMDLINE)"

@@ -13,6 +13,10 @@
  *   flood=N        violations in the flood case (default 100000)
  *   vtl1_mb=N      VTL1 region size in MiB (default 64)
  *   policy=default boot vtlguard without tests/vtl0/suite-policy.dts
+ *   late_ap=N      AP N skips LOCK_REGS, so it reaches end of boot unpinned
+ *                  (make suite-vtl0-late; attacks_pins.c)
+ *   late_aps       ENABLE_APS_VTL/BOOT_APS only after end of boot: the APs'
+ *                  first VTL call comes after it (make suite-vtl0-late)
  *   demo           describe each case and print VTL1's log at the end
  *   verbose        also print each matching VIOLATION record
  *   bench          after boot, time the VTL paths instead (bench.c)
@@ -20,18 +24,20 @@
 #include "tests/vtl0/vtl0.h"
 
 struct vtl0 v0;
+int late_aps_result;
 static bool demo;
 static bool bench;               /* "bench": time the VTL paths instead (bench.c) */
 int bench_main(const char *why);
 
 extern const struct vtl0_case vtl0_cases_boot_calls[], vtl0_cases_mem[], vtl0_cases_vtl1[],
 	vtl0_cases_regs[], vtl0_cases_smp[], vtl0_cases_calls[], vtl0_cases_modules[],
-	vtl0_cases_modval[], vtl0_cases_positive[], vtl0_cases_flood[], vtl0_cases_hvsim[];
+	vtl0_cases_modval[], vtl0_cases_positive[], vtl0_cases_flood[], vtl0_cases_hvsim[],
+	vtl0_cases_pins[];
 
 static const struct vtl0_case *const tables[] = {
 	vtl0_cases_boot_calls, vtl0_cases_mem, vtl0_cases_vtl1, vtl0_cases_regs,
 	vtl0_cases_smp, vtl0_cases_calls, vtl0_cases_modules, vtl0_cases_modval, vtl0_cases_positive,
-	vtl0_cases_hvsim, vtl0_cases_flood,
+	vtl0_cases_hvsim, vtl0_cases_pins, vtl0_cases_flood,
 };
 
 static bool word_eq(const char *w, size_t n, const char *s)
@@ -88,6 +94,8 @@ static void parse_cmdline(const char *c)
 				v0.opt.flood = parse_ul(val, vn);
 			else if (word_eq(w, k, "vtl1_mb"))
 				v0.opt.vtl1_mb = (unsigned int)parse_ul(val, vn);
+			else if (word_eq(w, k, "late_ap"))
+				v0.opt.late_ap = (unsigned int)parse_ul(val, vn);
 			else if (word_eq(w, k, "policy") && word_eq(val, vn, "default"))
 				v0.opt.default_policy = true;
 			else
@@ -97,6 +105,8 @@ static void parse_cmdline(const char *c)
 				demo = true;
 			else if (word_eq(w, n, "bench"))
 				bench = true;
+			else if (word_eq(w, n, "late_aps"))
+				v0.opt.late_aps = true;
 			else if (word_eq(w, n, "verbose"))
 				v0.opt.verbose = true;
 			else
@@ -196,7 +206,7 @@ int gl_main(const struct hvsim_boot_info *bi)
 	if (!why && vtl0_boot_vtl1())
 		why = "vtlguard did not boot (see the boot_* lines above)";
 	workload_tick();
-	if (!why && vtl0_boot_aps_vtl1())
+	if (!why && !v0.opt.late_aps && vtl0_boot_aps_vtl1())
 		why = "the APs did not enter VTL1";
 	if (!why)
 		vtl0_protect_kernel();
@@ -210,6 +220,12 @@ int gl_main(const struct hvsim_boot_info *bi)
 		vtl0_lock_and_end_boot();
 	if (!why && !v0.end_of_boot)
 		why = "SIGNAL_END_OF_BOOT failed";
+	/* late_aps: the APs make their first VTL call now (attacks_pins.c);
+	 * vtlguard may refuse that outright, which the case reports. */
+	if (!why && v0.opt.late_aps) {
+		gl_printf("NOTE late_aps: APs enter VTL1 after end of boot\n");
+		late_aps_result = vtl0_boot_aps_vtl1();
+	}
 	workload_mark_aps();
 	run_phase(CASE_RUN, why);
 	if (v0.opt.only[0] && !count_selected())

@@ -74,6 +74,8 @@ struct vtl0_opts {
 	unsigned long flood;  /* violations in the flood case */
 	unsigned int vtl1_mb; /* VTL1 region size */
 	bool default_policy;  /* do not pass tests/vtl0/suite-policy.dts */
+	unsigned int late_ap; /* this AP skips LOCK_REGS before end of boot (0: none) */
+	bool late_aps;        /* bring the APs into VTL1 only after end of boot */
 	bool verbose;
 };
 
@@ -89,6 +91,7 @@ struct vtl0 {
 	bool protected_mem, locked, end_of_boot;
 };
 extern struct vtl0 v0;
+extern int late_aps_result; /* vtl0_boot_aps_vtl1() after end of boot (late_aps) */
 
 /* ---- linker symbols ---- */
 extern char __vtl0_text_start[], __vtl0_text_end[], __vtl0_rodata_start[],
