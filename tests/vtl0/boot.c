@@ -115,8 +115,9 @@ int vtl0_plan_memory(void)
 int vtl0_boot_vtl1(void)
 {
 	const struct hvsim_boot_info *bi = v0.bi;
-	struct lvbs_region r = { .pa = v0.mem.region_pa, .size = v0.mem.region_size,
-				 .ram_size = bi->ram_size, .possible_cpus = v0.nr_vps };
+	struct lvbs_region r = { .gen = v0.opt.lvbs, .pa = v0.mem.region_pa,
+				 .size = v0.mem.region_size, .ram_size = bi->ram_size,
+				 .possible_cpus = v0.nr_vps };
 	static char extra[160];
 	uint64_t offs = 0, pstat = 0, vpstat = 0;
 	const char *why;
@@ -131,7 +132,8 @@ int vtl0_boot_vtl1(void)
 	gl_printf("INFO vtlguard ELF at %#llx, %llu bytes\n", (unsigned long long)bi->blob_gpa,
 		  (unsigned long long)bi->blob_size);
 
-	/* 2. special pages and segments */
+	/* 2. special pages and segments (V4 has no command line: no policy word) */
+	gl_printf("INFO VTL0 generation: lvbs=v%u\n", v0.opt.lvbs);
 	if (!v0.opt.default_policy)
 		snprintk(extra, sizeof(extra), "vtlguard.policy=%#llx,%llu",
 			    (unsigned long long)pa_of(vtl0_policy_dtb),
@@ -186,10 +188,19 @@ int vtl0_boot_vtl1(void)
 	gl_check(vpstat >> 16 & 2, "boot_vp_vtl1_enabled", "VsmVpStatus %#llx",
 		 (unsigned long long)vpstat);
 
-	/* 5. the first VTL call: RDI = 0, RSI = boot_params */
-	gl_printf("INFO first VTL call (RDI=0, RSI=%#llx)\n",
-		  (unsigned long long)(r.pa + LVBS_PG_BOOT_PARAMS * PAGE_SIZE));
-	int64_t r8 = vtl_call(0, r.pa + LVBS_PG_BOOT_PARAMS * PAGE_SIZE, 0, 0);
+	/* 5. the first VTL call: V2/V3 (RDI = 0, RSI = boot_params); V4 (RDI =
+	 * possible CPUs, RSI = region start, RDX = region size, R8 = 0) */
+	int64_t r8;
+
+	if (v0.opt.lvbs == 4) {
+		gl_printf("INFO first VTL call (RDI=%u, RSI=%#llx, RDX=%#llx, R8=0)\n", v0.nr_vps,
+			  (unsigned long long)r.pa, (unsigned long long)r.size);
+		r8 = vtl_call(v0.nr_vps, r.pa, r.size, 0);
+	} else {
+		gl_printf("INFO first VTL call (RDI=0, RSI=%#llx)\n",
+			  (unsigned long long)(r.pa + LVBS_PG_BOOT_PARAMS * PAGE_SIZE));
+		r8 = (int32_t)vtl_call(0, r.pa + LVBS_PG_BOOT_PARAMS * PAGE_SIZE, 0, 0);
+	}
 	gl_check(r8 == 0, "boot_first_vtl_call", "vtlguard answered R8=%lld (%s)", (long long)r8,
 		 errname(r8));
 	if (r8)
@@ -244,14 +255,37 @@ int vtl0_boot_aps_vtl1(void)
 		present[vp / 8] |= (uint8_t)(1u << (vp % 8));
 		online[vp / 8] |= (uint8_t)(1u << (vp % 8));
 	}
-	r = vtl_call(VSM_ENABLE_APS_VTL, pa_of(present) >> 12, 0, 0);
-	gl_check(r == 0, "boot_enable_aps_vtl", "ENABLE_APS_VTL: R8=%lld (%s)", (long long)r,
-		 errname(r));
-	if (r)
-		return -1;
+	if (v0.opt.lvbs == 2) {
+		/* V1b/V2 only: VTL1 enables the present VPs first */
+		r = vtl_call(VSM_ENABLE_APS_VTL, pa_of(present) >> 12, 0, 0);
+		gl_check(r == 0, "boot_enable_aps_vtl", "ENABLE_APS_VTL: R8=%lld (%s)",
+			 (long long)r, errname(r));
+		if (r)
+			return -1;
+	}
+	if (v0.opt.lvbs == 4) {
+		/* V4: BOOT_APS(online mask) returns at once; then each AP makes
+		 * one zero-argument call, one AP at a time. */
+		r = vtl_call(VSM_BOOT_APS, pa_of(online) >> 12, 0, 0);
+		gl_check(r == 0, "boot_boot_aps", "BOOT_APS: R8=%lld (%s)", (long long)r,
+			 errname(r));
+		for (unsigned int vp = 1; vp < v0.nr_vps && r == 0; vp++) {
+			__atomic_store_n(&ap_go[vp], 1, __ATOMIC_RELEASE);
+			for (unsigned long spin = 0; !ap_vtl1_done[vp] && spin < 100000000ul; spin++)
+				vtl0_pause();
+			gl_check(ap_vtl1_done[vp] && ap_vtl1_result[vp] == 0,
+				 ndl("boot_ap%u_in_vtl1", vp), "AP %u: its VTL call %s R8=%lld", vp,
+				 ap_vtl1_done[vp] ? "returned" : "never returned",
+				 (long long)ap_vtl1_result[vp]);
+			check_mbec(ap_vp_status[vp] & 0x10, ndl("boot_ap%u_mbec_active", vp),
+				   "VsmVpStatus", ap_vp_status[vp]);
+		}
+		v0.aps_in_vtl1 = r == 0;
+		return r ? -1 : 0;
+	}
 	signal[0] = 0xDC; /* the BSP is already in VTL1 */
 	ap_boot_signal = signal;
-	r = vtl_call(VSM_BOOT_APS, pa_of(online) >> 12, pa_of(signal) >> 12, 0);
+	r = (int32_t)vtl_call(VSM_BOOT_APS, pa_of(online) >> 12, pa_of(signal) >> 12, 0);
 	gl_check(r == 0, "boot_boot_aps", "BOOT_APS: R8=%lld (%s)", (long long)r, errname(r));
 	for (unsigned int vp = 1; vp < v0.nr_vps; vp++) {
 		for (unsigned long spin = 0; !ap_vtl1_done[vp] && spin < 100000000ul; spin++)
@@ -261,6 +295,8 @@ int vtl0_boot_aps_vtl1(void)
 			 "AP %u: boot signal %#x, its VTL call %s R8=%lld", vp, signal[vp],
 			 ap_vtl1_done[vp] ? "returned" : "never returned",
 			 (long long)ap_vtl1_result[vp]);
+		check_mbec(ap_vp_status[vp] & 0x10, ndl("boot_ap%u_mbec_active", vp), "VsmVpStatus",
+			   ap_vp_status[vp]);
 	}
 	v0.aps_in_vtl1 = r == 0;
 	return r ? -1 : 0;

@@ -66,6 +66,7 @@ static void parse_cmdline(const char *c)
 {
 	v0.opt.flood = 100000;
 	v0.opt.vtl1_mb = 64;
+	v0.opt.lvbs = 3; /* the current generation (LinuxVBS/linux, LiteBox) */
 	while (*c) {
 		const char *w = c, *eq = NULL;
 		size_t n;
@@ -88,6 +89,10 @@ static void parse_cmdline(const char *c)
 				v0.opt.flood = parse_ul(val, vn);
 			else if (word_eq(w, k, "vtl1_mb"))
 				v0.opt.vtl1_mb = (unsigned int)parse_ul(val, vn);
+			else if (word_eq(w, k, "lvbs") && (word_eq(val, vn, "v2") ||
+							 word_eq(val, vn, "v3") ||
+							 word_eq(val, vn, "v4")))
+				v0.opt.lvbs = (unsigned int)(val[1] - '0');
 			else if (word_eq(w, k, "policy") && word_eq(val, vn, "default"))
 				v0.opt.default_policy = true;
 			else
@@ -107,6 +112,12 @@ static void parse_cmdline(const char *c)
 	}
 	if (v0.opt.vtl1_mb < 16)
 		v0.opt.vtl1_mb = 16;
+	if (v0.opt.lvbs == 4 && !v0.opt.default_policy) {
+		/* V4 passes no command line: no vtlguard.policy= word, vtlguard
+		 * runs its built-in policy. */
+		gl_printf("NOTE lvbs=v4 has no command line: vtlguard uses its built-in policy\n");
+		v0.opt.default_policy = true;
+	}
 }
 
 /* only=NAME, or only=PREFIX* for a group (only=vtl1_*) */

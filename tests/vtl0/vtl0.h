@@ -74,6 +74,7 @@ struct vtl0_opts {
 	unsigned long flood;  /* violations in the flood case */
 	unsigned int vtl1_mb; /* VTL1 region size */
 	bool default_policy;  /* do not pass tests/vtl0/suite-policy.dts */
+	unsigned int lvbs;    /* lvbs=v2|v3|v4: the VTL0 generation imitated (default 3) */
 	bool verbose;
 };
 
@@ -176,6 +177,8 @@ extern volatile uint64_t ap_ticks[VTL0_MAX_VPS];
 extern volatile uint32_t ap_online[VTL0_MAX_VPS];
 extern volatile uint8_t *volatile ap_boot_signal;
 extern volatile uint32_t ap_vtl1_done[VTL0_MAX_VPS];
+extern volatile uint32_t ap_go[VTL0_MAX_VPS]; /* V4: this AP may make its VTL call now */
+extern volatile uint64_t ap_vp_status[VTL0_MAX_VPS]; /* VsmVpStatus after its first call */
 extern volatile int64_t ap_vtl1_result[VTL0_MAX_VPS];
 void vtl0_ap_main(void);
 
