@@ -13,7 +13,8 @@
  *   V4      BOOT_APS(online-mask PFN): VTL1 enables each online AP and
  *           returns at once; each AP then makes one zero-argument call.
  *
- * Each of the two calls runs at most once (a second one gets -EBUSY), and
+ * Each of the two calls runs at most once once its arguments passed the
+ * checks (a second one gets -EBUSY; a refused one does not count), and
  * the policy engine closes both at end of boot (-EPERM, vtl_protect).  Every
  * access at a VTL0-chosen address (masks, signal bytes) goes through
  * lvbs_vtl0_access(): VTL1 memory is refused, and writes also need the
@@ -143,13 +144,13 @@ int south_enable_aps_vtl(uint64_t present_pfn, uint64_t arg1, uint64_t arg2)
 
 	(void)arg1;
 	(void)arg2;
+	r = read_mask(present_pfn, mask);
+	if (r)
+		return r;
 	if (__atomic_exchange_n(&enable_aps_ran, true, __ATOMIC_ACQ_REL)) {
 		log_warn("ENABLE_APS_VTL: already ran once; refused");
 		return -EBUSY;
 	}
-	r = read_mask(present_pfn, mask);
-	if (r)
-		return r;
 	return enable_mask(mask, "ENABLE_APS_VTL");
 }
 
@@ -194,7 +195,7 @@ int south_boot_aps(uint64_t online_pfn, uint64_t signal_pfn, uint64_t arg2)
 	int r;
 
 	(void)arg2;
-	if (__atomic_exchange_n(&boot_aps_ran, true, __ATOMIC_ACQ_REL)) {
+	if (__atomic_load_n(&boot_aps_ran, __ATOMIC_ACQUIRE)) {
 		log_warn("BOOT_APS: already ran once; refused");
 		return -EBUSY;
 	}
@@ -213,6 +214,11 @@ int south_boot_aps(uint64_t online_pfn, uint64_t signal_pfn, uint64_t arg2)
 			log_error("BOOT_APS: boot-signal page PFN %#lx refused: %d", signal_pfn, r);
 			return r;
 		}
+	}
+	/* Arguments checked: this is the one run (a refused call was not). */
+	if (__atomic_exchange_n(&boot_aps_ran, true, __ATOMIC_ACQ_REL)) {
+		log_warn("BOOT_APS: already ran once; refused");
+		return -EBUSY;
 	}
 	r = enable_mask(mask, "BOOT_APS");
 	if (r || lvbs_boot.gen == BOOT_GEN_V4)

@@ -190,8 +190,10 @@ static void parse_ram_regs(uint64_t start, uint64_t size, uint64_t r8, uint64_t 
 {
 	uint64_t end = start + size;
 
+	/* The loader put the image at the first 2 MiB boundary after start +
+	 * 2 MiB: anything else is not V4, and its memory is not ours to use. */
 	if (r8 != 0 || !IS_ALIGNED(start | size, PAGE_SIZE) || end < start || size < (16UL << 20) ||
-	    lo < start + 16 * PAGE_SIZE || hi > end)
+	    lo < (4UL << 20) || start <= lo - (4UL << 20) || start > lo - (2UL << 20) || hi > end)
 		return;
 	add_ram(start + 16 * PAGE_SIZE, size - 16 * PAGE_SIZE, lo, hi);
 }

@@ -26,12 +26,12 @@ int bench_main(const char *why);
 
 extern const struct vtl0_case vtl0_cases_boot_calls[], vtl0_cases_mem[], vtl0_cases_vtl1[],
 	vtl0_cases_regs[], vtl0_cases_smp[], vtl0_cases_calls[], vtl0_cases_modules[],
-	vtl0_cases_modval[], vtl0_cases_positive[], vtl0_cases_flood[];
+	vtl0_cases_modval[], vtl0_cases_positive[], vtl0_cases_flood[], vtl0_cases_boot_gen[];
 
 static const struct vtl0_case *const tables[] = {
 	vtl0_cases_boot_calls, vtl0_cases_mem, vtl0_cases_vtl1, vtl0_cases_regs,
 	vtl0_cases_smp, vtl0_cases_calls, vtl0_cases_modules, vtl0_cases_modval, vtl0_cases_positive,
-	vtl0_cases_flood,
+	vtl0_cases_flood, vtl0_cases_boot_gen,
 };
 
 static bool word_eq(const char *w, size_t n, const char *s)
@@ -93,6 +93,10 @@ static void parse_cmdline(const char *c)
 							 word_eq(val, vn, "v3") ||
 							 word_eq(val, vn, "v4")))
 				v0.opt.lvbs = (unsigned int)(val[1] - '0');
+			else if (word_eq(w, k, "firstcall"))
+				copy_word(v0.opt.firstcall, sizeof(v0.opt.firstcall), val, vn);
+			else if (word_eq(w, k, "aps") && word_eq(val, vn, "late"))
+				v0.opt.aps_late = true;
 			else if (word_eq(w, k, "policy") && word_eq(val, vn, "default"))
 				v0.opt.default_policy = true;
 			else
@@ -204,12 +208,16 @@ int gl_main(const struct hvsim_boot_info *bi)
 		why = "not enough guest RAM";
 	if (!why && vtl0_start_aps())
 		why = "the APs did not start";
+	if (!why && v0.opt.firstcall[0])
+		return vtl0_refused_boot() ? gl_summary() : 1;
 	if (!why && vtl0_boot_vtl1())
 		why = "vtlguard did not boot (see the boot_* lines above)";
 	workload_tick();
+	if (!why && v0.opt.aps_late)
+		vtl0_protect_kernel(); /* aps=late: the signal-page attacks need targets */
 	if (!why && vtl0_boot_aps_vtl1())
 		why = "the APs did not enter VTL1";
-	if (!why)
+	if (!why && !v0.opt.aps_late)
 		vtl0_protect_kernel();
 	ring_start = 0; /* the demo shows VTL1's log from the ring's first record */
 	workload_tick();

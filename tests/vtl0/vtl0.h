@@ -75,6 +75,10 @@ struct vtl0_opts {
 	unsigned int vtl1_mb; /* VTL1 region size */
 	bool default_policy;  /* do not pass tests/vtl0/suite-policy.dts */
 	unsigned int lvbs;    /* lvbs=v2|v3|v4: the VTL0 generation imitated (default 3) */
+	char firstcall[16];   /* firstcall=v1a|v1b|mixed|v4size|v3rsi: a first call vtlguard
+			       * must refuse with an error in R8 (then -ENODEV), never hang */
+	bool aps_late;        /* aps=late: PROTECT_MEMORY and the ring before BOOT_APS, and
+			       * the RT5 signal-page attacks on the first BOOT_APS */
 	bool verbose;
 };
 
@@ -161,6 +165,8 @@ int vtl0_plan_memory(void);
 int vtl0_boot_vtl1(void);
 int vtl0_start_aps(void);
 int vtl0_boot_aps_vtl1(void);
+/* firstcall=...: the refused-boot contract (boot.c); true when it ran. */
+bool vtl0_refused_boot(void);
 int vtl0_protect_kernel(void);
 int64_t vtl0_load_kdata(void);
 int vtl0_lock_and_end_boot(void);
