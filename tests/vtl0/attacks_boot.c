@@ -165,8 +165,11 @@ static void fpu_run_calls(const struct vtl0_case *c)
 	struct call calls[20];
 	unsigned int n = 0;
 
+	/* a0: an unaligned address inside our own RAM (no valid token, no
+	 * usable request); a GPA outside RAM would test something else (V4
+	 * passes no memory map, docs/compatibility.md) */
 	for (uint64_t id = VSM_ENABLE_APS_VTL; id <= VSM_ALLOC_RINGBUFFER; id++)
-		calls[n++] = (struct call){ id, 0x7fffffffull, 0, 0 }; /* no valid token/PA */
+		calls[n++] = (struct call){ id, pa_of(buf) + 8, 0, 0 };
 	calls[n++] = (struct call){ VTLG_GET_MEASUREMENTS, pa_of(buf), 4096, 0 };
 	calls[n++] = (struct call){ VTLG_GET_VIOLATIONS, pa_of(buf), 4096, 0 };
 	calls[n++] = (struct call){ 0x3FFFFull, 0, 0, 0 };
