@@ -124,17 +124,30 @@ static void parse_cmdline(const char *c)
 	}
 }
 
-/* only=NAME, or only=PREFIX* for a group (only=vtl1_*) */
-static bool selected(const struct vtl0_case *c)
+/* only=NAME, or only=PREFIX* for a group (only=vtl1_*), or a comma-separated
+ * list of either (only=pm_*,eob_*: the profile suite's representative set) */
+static bool match_one(const char *o, const char *n)
 {
-	const char *o = v0.opt.only, *n = c->name;
-
-	if (!o[0])
-		return true;
-	for (; *o && *o != '*'; o++, n++)
+	for (; *o && *o != ',' && *o != '*'; o++, n++)
 		if (*o != *n)
 			return false;
 	return *o == '*' || !*n;
+}
+
+static bool selected(const struct vtl0_case *c)
+{
+	const char *o = v0.opt.only;
+
+	if (!o[0])
+		return true;
+	for (;;) {
+		if (match_one(o, c->name))
+			return true;
+		while (*o && *o != ',')
+			o++;
+		if (!*o++)
+			return false;
+	}
 }
 
 static unsigned int count_selected(void)

@@ -69,7 +69,7 @@ struct vtl0_mem {
 };
 
 struct vtl0_opts {
-	char only[48];        /* run this case alone */
+	char only[160];       /* run this case alone, or a list of names/prefixes */
 	char skip[48];        /* trust test: leave out one protection step */
 	unsigned long flood;  /* violations in the flood case */
 	unsigned int vtl1_mb; /* VTL1 region size */
