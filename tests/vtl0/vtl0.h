@@ -14,7 +14,7 @@
 #include "tests/guestlib/guestlib.h"
 #include "tests/vtl0/lvbs_loader.h"
 
-#define VTL0_MAX_VPS 4
+#define VTL0_MAX_VPS 8 /* hvsim HVSIM_MAX_VPS: the profile suite boots 8 */
 #define PAGE_SIZE 4096ull
 #define MIB (1ull << 20)
 
