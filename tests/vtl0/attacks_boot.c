@@ -66,6 +66,24 @@ static void eob_enable_aps(const struct vtl0_case *c)
 			E_PERM, VSM_ENABLE_APS_VTL);
 }
 
+/* BOOT_APS runs once: a second one (before end of boot) gets -EBUSY. */
+static void boot_aps_twice(const struct vtl0_case *c)
+{
+	uint8_t *online = bpg(0), *signal = bpg(4);
+
+	if (v0.nr_vps < 2) {
+		case_skip(c->name, "one VP: the boot sent no BOOT_APS");
+		return;
+	}
+	for (unsigned int vp = 0; vp < v0.nr_vps; vp++)
+		online[vp / 8] |= (uint8_t)(1u << (vp % 8));
+	ring_mark();
+	expect_call_err(c->name,
+			(int32_t)vtl_call(VSM_BOOT_APS, pa_of(online) >> 12,
+					  v0.opt.lvbs == 4 ? 0 : pa_of(signal) >> 12, 0),
+			E_BUSY, VSM_BOOT_APS);
+}
+
 /* -------------------------------------------- FPU, SSE, x87 and CR2 */
 
 static uint8_t fx_want[512] __attribute__((aligned(16)));
@@ -178,6 +196,7 @@ static void fpu_run_calls(const struct vtl0_case *c)
 
 const struct vtl0_case vtl0_cases_boot_gen[] = {
 	{ "contract_fpu_cr2_boot_calls", fpu_boot_calls, CASE_BOOT, "x87/SSE state and CR2 across boot-time calls (VTL1 hashes)" },
+	{ "boot_aps_second_run", boot_aps_twice, CASE_BOOT, "BOOT_APS a second time before end of boot" },
 	{ "contract_fpu_cr2_run_calls", fpu_run_calls, CASE_RUN, "x87/SSE state and CR2 across every call id and an intercept" },
 	{ "eob_boot_aps_signal_into_text", eob_boot_aps, CASE_RUN, "BOOT_APS after end of boot, signal page = protected text" },
 	{ "eob_enable_aps_vtl", eob_enable_aps, CASE_RUN, "ENABLE_APS_VTL after end of boot" },

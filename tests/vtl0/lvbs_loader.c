@@ -93,9 +93,7 @@ int lvbs_build_special_pages(uint8_t *pages, const struct lvbs_region *r,
 {
 	uint64_t pa = r->pa, end;
 	unsigned int pml4i, pdpti, pdi;
-	uint8_t *gdt, *tss, *pml4, *pdpt, *pd, *bp;
-	char *cmd;
-	size_t pos;
+	uint8_t *gdt, *tss, *pml4, *pdpt, *pd;
 
 	if (pa % LVBS_SEG_ALIGN || r->size < LVBS_MAP_SIZE || r->size % LVBS_PAGE_SIZE ||
 	    pa + r->size < pa || pa + r->size > r->ram_size || r->possible_cpus == 0)
@@ -162,7 +160,10 @@ int lvbs_build_special_pages(uint8_t *pages, const struct lvbs_region *r,
 
 	if (r->gen != LVBS_GEN_V4) {
 		/* boot_params: loader 0xFF, subarch lguest, e820, command line. */
-		bp = pages + PAGE(LVBS_PG_BOOT_PARAMS);
+		uint8_t *bp = pages + PAGE(LVBS_PG_BOOT_PARAMS);
+		char *cmd;
+		size_t pos;
+
 		bp[BP_E820_ENTRIES] = 0;
 		bp[BP_TYPE_OF_LOADER] = 0xFF;
 		put32(bp + BP_HARDWARE_SUBARCH, 1);
