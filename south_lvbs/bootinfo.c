@@ -71,7 +71,7 @@ int boot_cmdline_parse(const char *cmdline, struct boot_info *out, const char **
 			if (end == p + 14 || (*end && *end != ' '))
 				return fail(why, "possible_cpus= is not a number");
 			if (n == 0 || n > BOOT_MAX_CPUS)
-				return fail(why, "possible_cpus= is 0 or above 64");
+				return fail(why, "possible_cpus= is 0 or above 1024");
 			out->possible_cpus = (unsigned int)n;
 			cpus = true;
 		} else if (strncmp(p, "vtlguard.policy=", 16) == 0) {
@@ -172,7 +172,7 @@ int boot_info_from_fdt(const void *fdt, size_t len, uint64_t image_pa, uint64_t 
 	}
 	cpus = fdt_getprop(fdt, node, "possible-cpus", &plen);
 	if (!cpus || plen != 4 || fdt32_ld(cpus) == 0 || fdt32_ld(cpus) > BOOT_MAX_CPUS)
-		return fail(why, "/vtlguard/possible-cpus must be one u32 in 1..64");
+		return fail(why, "/vtlguard/possible-cpus must be one u32 in 1..1024");
 	out->possible_cpus = fdt32_ld(cpus);
 	if (fdt_getprop(fdt, node, "policy", &plen)) {
 		if (fdt_u64_pair(fdt, node, "policy", &out->policy_pa, &out->policy_len) ||
@@ -194,4 +194,89 @@ int boot_info_parse(const uint8_t *page, size_t len, const char *cmdline, uint64
 		return boot_info_from_fdt(page, total, image_pa, image_size, out, why);
 	}
 	return boot_info_from_boot_params(page, len, cmdline, image_pa, image_size, out, why);
+}
+
+/*
+ * The loaders place the image at the first 2 MiB boundary after region +
+ * 2 MiB (V3: PTR_ALIGN(region + p_align, p_align); V4 the same with the first
+ * PT_LOAD's p_align; vtlguard's p_align is 2 MiB).  So the region starts in
+ * (image - 4 MiB, image - 2 MiB], and for the default 2 MiB-aligned region
+ * exactly at image - 2 MiB.
+ */
+#define LOADER_ALIGN (2ULL << 20)
+
+static bool region_start_fits_image(uint64_t start, uint64_t image_pa)
+{
+	return image_pa >= 2 * LOADER_ALIGN && start > image_pa - 2 * LOADER_ALIGN &&
+	       start <= image_pa - LOADER_ALIGN;
+}
+
+int boot_detect_generation(const struct boot_regs *r, uint64_t image_pa, const char **why)
+{
+	if (r->rdi == 0) {
+		if (r->rsi == 0 && r->rdx == 0 && r->r8 == 0)
+			return fail(why, "first VTL call is all zero: a V1a loader (heki-linux "
+					 "e176fb24), which passes no boot information; not supported");
+		if (r->rdx != 0 || r->r8 != 0)
+			return fail(why, "first VTL call has RDI=0 but RDX/R8 set: matches no "
+					 "LVBS generation (V2/V3 pass only RSI)");
+		if (!IS_ALIGNED(r->rsi, PAGE_SIZE) || r->rsi < BOOT_PG_BOOT_PARAMS * PAGE_SIZE ||
+		    !region_start_fits_image(r->rsi - BOOT_PG_BOOT_PARAMS * PAGE_SIZE, image_pa) ||
+		    !IS_ALIGNED(r->rsi - BOOT_PG_BOOT_PARAMS * PAGE_SIZE, LOADER_ALIGN))
+			return fail(why, "first VTL call (RDI=0) names a boot_params page that is "
+					 "not page 14 of a 2 MiB-aligned region 2 MiB below the image");
+		return BOOT_GEN_V3;
+	}
+	if (r->r8 != 0)
+		return fail(why, "first VTL call has R8 (top of memory) set: a V1b skloader "
+				 "loader (special pages 4081..4095); not supported");
+	if (r->rsi == 0 || r->rdx == 0)
+		return fail(why, "first VTL call has RDI (CPUs) set but no region start or size: "
+				 "matches no LVBS generation");
+	return BOOT_GEN_V4;
+}
+
+int boot_info_from_v4(const struct boot_regs *r, uint64_t image_pa, uint64_t image_size,
+		      uint64_t phys_limit, struct boot_info *out, const char **why)
+{
+	memset(out, 0, sizeof(*out));
+	out->format = BOOT_FORMAT_REGS;
+	out->gen = BOOT_GEN_V4;
+	if (r->rdi == 0 || r->rdi > BOOT_MAX_CPUS)
+		return fail(why, "V4 first call: RDI (possible CPUs) is 0 or above 1024");
+	if (!IS_ALIGNED(r->rsi | r->rdx, PAGE_SIZE))
+		return fail(why, "V4 first call: region start or size is not page aligned");
+	if (add_overflows_u64(r->rsi, r->rdx, &out->vtl1_end))
+		return fail(why, "V4 first call: region start + size wraps");
+	if (!region_start_fits_image(r->rsi, image_pa))
+		return fail(why, "V4 first call: the image is not 2 MiB after the region start "
+				 "(RDX may be an end address, as V1b passes, not a size)");
+	out->vtl1_start = r->rsi;
+	out->possible_cpus = (unsigned int)r->rdi;
+	out->ram_end = phys_limit;
+	return check_region(out, image_pa, image_size, why);
+}
+
+int boot_info_from_first_call(const struct boot_regs *r, const uint8_t *page, size_t len,
+			      const char *cmdline, uint64_t image_pa, uint64_t image_size,
+			      uint64_t phys_limit, struct boot_info *out, const char **why)
+{
+	int gen = boot_detect_generation(r, image_pa, why);
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (gen < 0)
+		return gen;
+	if (gen == BOOT_GEN_V4)
+		return boot_info_from_v4(r, image_pa, image_size, phys_limit, out, why);
+	if (!page || len == 0)
+		return fail(why, "V2/V3 first call: the boot_params page could not be read");
+	ret = boot_info_parse(page, len, cmdline, image_pa, image_size, out, why);
+	if (ret)
+		return ret;
+	if (out->vtl1_start + BOOT_PG_BOOT_PARAMS * PAGE_SIZE != r->rsi)
+		return fail(why, "V2/V3 first call: RSI is not page 14 of the VTL1 region the "
+				 "boot information describes");
+	out->gen = BOOT_GEN_V3;
+	return 0;
 }

@@ -30,6 +30,17 @@ extern struct lvbs_cpu lvbs_cpus[];
 /* VTL0 memory windows (window.c). */
 int lvbs_window_copy(uint64_t gpa, void *buf, size_t len, bool write);
 
+/*
+ * The one checked path for every South access at a VTL0-chosen address
+ * (boot signal, CPU masks, the loader's policy DTB): reads refuse VTL1
+ * memory; writes also refuse memory VTL1 protects and the log ring
+ * (-EFAULT VTL1, -EACCES protected, -EINVAL wrap / past the memory map).
+ */
+int lvbs_vtl0_access(uint64_t gpa, void *buf, size_t len, bool write);
+int lvbs_vtl0_check_write(uint64_t gpa, uint64_t len);
+/* The policy engine's write check (takes its lock), set once it runs. */
+void lvbs_set_vtl0_write_policy(bool (*fn)(uint64_t gpa, uint64_t len));
+
 /* Self-protection (selfprotect.c): VTL0 loses all access to VTL1 memory. */
 int lvbs_protect_self(void);
 int lvbs_secure_config_vp(void);

@@ -58,7 +58,7 @@ static int start_policy(void)
 		buf = kmalloc(lvbs_boot.policy_len);
 		if (!buf)
 			return -ENOMEM;
-		r = south_vtl0_read(lvbs_boot.policy_pa, buf, lvbs_boot.policy_len);
+		r = lvbs_vtl0_access(lvbs_boot.policy_pa, buf, lvbs_boot.policy_len, false);
 		if (r) {
 			log_error("cannot read the policy DTB at %#lx+%#lx from VTL0: %d",
 				  lvbs_boot.policy_pa, lvbs_boot.policy_len, r);
@@ -68,8 +68,10 @@ static int start_policy(void)
 	}
 	r = vtlp_init(buf, buf ? lvbs_boot.policy_len : 0);
 	kfree(buf); /* the engine keeps what it needs */
-	if (r == 0)
+	if (r == 0) {
 		modval_hooks_install(); /* VALIDATE_MODULE, KEXEC_VALIDATE, ... */
+		lvbs_set_vtl0_write_policy(vtlp_vtl0_write_allowed);
+	}
 	return r;
 }
 
@@ -80,8 +82,23 @@ __attribute__((noreturn)) void lvbs_serve(void)
 	panic("policy engine stopped serving on CPU %u: %d", this_cpu_id(), r);
 }
 
+/* Top of guest-physical space (CPUID 0x80000008 MAXPHYADDR): V4 does not
+ * say where partition memory ends, so this bounds VTL0 GPAs instead. */
+static uint64_t phys_limit(void)
+{
+	unsigned int bits = 36;
+
+	if (cpuid(0x80000000, 0).eax >= 0x80000008)
+		bits = cpuid(0x80000008, 0).eax & 0xff;
+	if (bits < 32 || bits > 52)
+		bits = 36;
+	return 1ULL << bits;
+}
+
 void lvbs_main(const struct boot_handoff *h)
 {
+	const struct boot_regs regs = { .rdi = h->entry_rdi, .rsi = h->info_pa,
+					.rdx = h->entry_rdx, .r8 = h->entry_r8 };
 	const char *why = "";
 	int r;
 
@@ -101,6 +118,8 @@ void lvbs_main(const struct boot_handoff *h)
 	/* The boot CPU's VTL0 registers as the first VTL call left them. */
 	lvbs_cpus[0].gprs.rdi = h->entry_rdi;
 	lvbs_cpus[0].gprs.rsi = h->info_pa;
+	lvbs_cpus[0].gprs.rdx = h->entry_rdx;
+	lvbs_cpus[0].gprs.r8 = h->entry_r8;
 
 	r = hv_init_cpu(LVBS_SINT0_VECTOR);
 	if (r) {
@@ -109,13 +128,20 @@ void lvbs_main(const struct boot_handoff *h)
 	}
 	trap_set_handler(LVBS_SINT0_VECTOR, sint0_interrupt);
 
-	r = boot_info_parse(h->raw, h->raw_size, h->cmdline, h->load_pa, h->image_size,
-			    &lvbs_boot, &why);
+	r = boot_info_from_first_call(&regs, h->raw, h->raw_size, h->cmdline, h->load_pa,
+				      h->image_size, phys_limit(), &lvbs_boot, &why);
+	if (r == 0 && h->emergency_pool) {
+		why = "arch/ found no VTL1 region in the boot information";
+		r = -EINVAL;
+	}
 	if (r) {
-		log_error("boot information refused: %s", why);
+		log_error("boot information refused (first call RDI=%#lx RSI=%#lx RDX=%#lx R8=%#lx): "
+			  "%s. Check that the VTL0 kernel is an LVBS generation vtlguard supports "
+			  "(docs/compatibility.md)", regs.rdi, regs.rsi, regs.rdx, regs.r8, why);
 		refuse_forever(r);
 	}
-	log_info("boot: VTL1 memory %#lx-%#lx, partition memory ends at %#lx, %u possible CPUs",
+	log_info("boot: %s, VTL1 memory %#lx-%#lx, partition memory ends at %#lx, %u possible "
+		 "CPUs", lvbs_boot.gen == BOOT_GEN_V4 ? "V4 (registers)" : "V2/V3 (boot_params)",
 		 lvbs_boot.vtl1_start, lvbs_boot.vtl1_end - 1, lvbs_boot.ram_end,
 		 lvbs_boot.possible_cpus);
 

@@ -60,3 +60,54 @@ int lvbs_window_copy(uint64_t gpa, void *buf, size_t len, bool write)
 	}
 	return 0;
 }
+
+/*
+ * The policy's answer to "may VTL1 write [gpa, gpa + len) for VTL0?": false
+ * for VTL1 memory, memory VTL1 protects (read-only or immutable for VTL0,
+ * kernel text) and the log ring.  Installed once the policy engine runs;
+ * until then every such write is refused (fail closed).
+ */
+static bool (*write_policy)(uint64_t gpa, uint64_t len);
+
+void lvbs_set_vtl0_write_policy(bool (*fn)(uint64_t gpa, uint64_t len))
+{
+	write_policy = fn;
+}
+
+int lvbs_vtl0_check_write(uint64_t gpa, uint64_t len)
+{
+	uint64_t end;
+
+	if (len == 0)
+		return 0;
+	if (add_overflows_u64(gpa, len, &end) || end > lvbs_boot.ram_end)
+		return -EINVAL;
+	if (gpa < lvbs_boot.vtl1_end && end > lvbs_boot.vtl1_start) {
+		log_warn("VTL1 write for VTL0 at [%#lx, +%#lx) refused: VTL1 memory", gpa, len);
+		return -EFAULT;
+	}
+	if (!write_policy || !write_policy(gpa, len)) {
+		log_warn("VTL1 write for VTL0 at [%#lx, +%#lx) refused: memory VTL1 protects "
+			 "(or no policy yet)", gpa, len);
+		return -EACCES;
+	}
+	return 0;
+}
+
+int lvbs_vtl0_access(uint64_t gpa, void *buf, size_t len, bool write)
+{
+	uint64_t end;
+
+	if (len == 0)
+		return 0;
+	if (add_overflows_u64(gpa, len, &end))
+		return -EINVAL;
+	if (write) {
+		int r = lvbs_vtl0_check_write(gpa, len);
+
+		if (r)
+			return r;
+	}
+	/* lvbs_window_copy refuses VTL1 pages and pages past the memory map. */
+	return lvbs_window_copy(gpa, buf, len, write);
+}

@@ -125,6 +125,30 @@ bool vtlp_may_write_for_vtl0(uint64_t gpa, uint64_t len)
 	return true;
 }
 
+bool vtlp_vtl0_write_allowed(uint64_t gpa, uint64_t len)
+{
+	bool ok;
+
+	north_lock(&vtlp.lock);
+	ok = vtlp_may_write_for_vtl0(gpa, len);
+	north_unlock(&vtlp.lock);
+	return ok;
+}
+
+/* ENABLE_APS_VTL and BOOT_APS belong to boot: closed after end of boot. */
+static bool ap_calls_closed(uint64_t id)
+{
+	bool closed;
+
+	north_lock(&vtlp.lock);
+	closed = vtlp.end_of_boot;
+	north_unlock(&vtlp.lock);
+	if (closed)
+		log_warn("vtlp: %s after end of boot: refused",
+			 id == VSM_VTL_CALL_FUNC_ID_BOOT_APS ? "BOOT_APS" : "ENABLE_APS_VTL");
+	return closed;
+}
+
 static int64_t end_of_boot(unsigned int vp)
 {
 	unsigned int n = north_cpu_count();
@@ -242,10 +266,10 @@ int64_t vtlp_vtl_call(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, ui
 			 vp, call_name(id));
 	else switch (id) {
 	case VSM_VTL_CALL_FUNC_ID_ENABLE_APS_VTL:
-		ret = north_enable_aps_vtl(a0, a1, a2);
+		ret = ap_calls_closed(id) ? -EPERM : north_enable_aps_vtl(a0, a1, a2);
 		break;
 	case VSM_VTL_CALL_FUNC_ID_BOOT_APS:
-		ret = north_boot_aps(a0, a1, a2);
+		ret = ap_calls_closed(id) ? -EPERM : north_boot_aps(a0, a1, a2);
 		break;
 	case VSM_VTL_CALL_FUNC_ID_VALIDATE_MODULE:
 	case VSM_VTL_CALL_FUNC_ID_FREE_MODULE_INIT:

@@ -58,7 +58,7 @@ struct heki_page_hdr {
 #define VTLP_MAX_RANGES      4096 /* ranges per PROTECT_MEMORY/LOAD_KDATA call */
 #define VTLP_MAX_CHAIN_PAGES 64   /* pages in one range chain */
 #define VTLP_MAX_PROTS       4096 /* distinct protected extents */
-#define VTLP_MAX_VPS         64
+#define VTLP_MAX_VPS         1024
 #define VTLP_MAX_PAGES       (1ull << 22) /* pages one request may change (16 GiB) */
 
 /* Violation classes (counters, records, policy modes). */
@@ -157,5 +157,13 @@ int vtlp_measure(enum vtlp_measure_type type, uint64_t arg0, uint64_t arg1, cons
 		 size_t len);
 /* Current aggregate (hash-chain head), 32 bytes. */
 void vtlp_measure_aggregate(uint8_t out[32]);
+
+/*
+ * May VTL1 write [gpa, gpa + len) on VTL0's behalf?  False for VTL1 memory,
+ * memory VTL1 protects (not writable for VTL0, or IMMUTABLE) and the log
+ * ring.  Takes the engine lock: for callers outside a locked call (the
+ * South's BOOT_APS signal write).
+ */
+bool vtlp_vtl0_write_allowed(uint64_t gpa, uint64_t len);
 
 #endif

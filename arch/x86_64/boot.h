@@ -13,7 +13,7 @@
 #endif
 
 #define BOOT_PVH  1 /* stock QEMU -kernel (PVH note, 32-bit entry) */
-#define BOOT_LVBS 2 /* LVBS loader: 64-bit entry, RSI = boot_params PA */
+#define BOOT_LVBS 2 /* LVBS loader: 64-bit entry, the first VTL call's registers */
 
 /* Virtual layout shared by every image. */
 #define IMAGE_VBASE      _UL(0xffffffff80000000)
@@ -41,13 +41,20 @@ struct boot_handoff {
 	unsigned int kind;     /* BOOT_PVH or BOOT_LVBS */
 	uint64_t load_pa;   /* physical address of the first image byte */
 	uint64_t image_size;/* bytes from load_pa to the end of .bss */
-	uint64_t info_pa;   /* PVH: hvm_start_info; LVBS: boot_params page */
-	uint64_t entry_rdi; /* LVBS: the VTL-call function id VTL0 passed */
+	uint64_t info_pa;   /* PVH: hvm_start_info; LVBS: the first call's RSI */
+	uint64_t entry_rdi; /* LVBS: the first call's RDI, RDX and R8, as VTL0 */
+	uint64_t entry_rdx; /* passed them (their meaning depends on the       */
+	uint64_t entry_r8;  /* generation: docs/boot-protocol.md)              */
+	/* LVBS: arch/ found no usable VTL1 region in the boot information and
+	 * runs on the small pool inside the image, only enough to refuse the
+	 * boot with an error to VTL0 (never to serve). */
+	int emergency_pool;
 	/* RAM the image may use (already excludes the image itself). */
 	const struct boot_ram_range *ram;
 	unsigned int nram;
-	/* PVH: hvm_start_info, memmap, cmdline. LVBS: boot_params page then
-	 * the command-line page. Copied before the loader's memory could change. */
+	/* PVH: hvm_start_info, memmap, cmdline. LVBS: boot_params page (only
+	 * when the first call can carry one; raw_size 0 otherwise) then the
+	 * command-line page. Copied before the loader's memory could change. */
 	const uint8_t *raw;
 	size_t raw_size;
 	const char *cmdline;   /* NUL-terminated copy, "" if none */

@@ -76,12 +76,29 @@ static void copy_from_phys(void *dst, uint64_t pa, size_t n)
 	memcpy(dst, (const void *)(uintptr_t)pa, n);
 }
 
-static void copy_boot_info(unsigned int kind, uint64_t info_pa)
+/*
+ * May RSI be a boot_params page?  Only a first call with RDI = 0 carries one
+ * (V2/V3), and only a page the loader's identity map certainly covers may be
+ * read now: the image sits at the first 2 MiB boundary after region + 2 MiB,
+ * so a 2 MiB-aligned region's page 14 lies in [load_pa - 2 MiB, load_pa).
+ * Anything else (V4's region start, V1a's zero, garbage) is not read here;
+ * the image decides from the registers what the boot information is.
+ */
+static int lvbs_info_page_ok(uint64_t rdi, uint64_t info_pa, uint64_t load_pa)
+{
+	return rdi == 0 && IS_ALIGNED(info_pa, PAGE_SIZE) && load_pa >= (2UL << 20) &&
+	       info_pa >= load_pa - (2UL << 20) && info_pa < load_pa;
+}
+
+static void copy_boot_info(unsigned int kind, uint64_t info_pa, uint64_t load_pa, uint64_t rdi)
 {
 	if (kind == BOOT_LVBS) {
 		/* boot_params page, then its command line (hdr.cmd_line_ptr). */
 		uint32_t lo, hi;
 		uint64_t cmd;
+
+		if (!lvbs_info_page_ok(rdi, info_pa, load_pa))
+			return; /* boot_raw_size stays 0: no boot_params */
 
 		copy_from_phys(boot_raw, info_pa, PAGE_SIZE);
 		boot_raw_size = PAGE_SIZE;
@@ -90,11 +107,12 @@ static void copy_boot_info(unsigned int kind, uint64_t info_pa)
 		cmd = (uint64_t)hi << 32 | lo;
 		/*
 		 * Only the loader's identity map (the first 16 MiB of VTL1
-		 * memory, whose page 14 is boot_params) is reachable now; a
-		 * command line elsewhere is dropped and the boot-info parser
-		 * reports what is missing.
+		 * memory, [load_pa - 2 MiB, load_pa + 14 MiB) for the 2 MiB-
+		 * aligned region lvbs_info_page_ok() requires) is reachable
+		 * now; a command line elsewhere is dropped and the boot-info
+		 * parser reports what is missing.
 		 */
-		uint64_t region = info_pa - 14 * PAGE_SIZE;
+		uint64_t region = load_pa - (2UL << 20);
 
 		if (cmd >= region && cmd <= region + (16UL << 20) - PAGE_SIZE)
 			copy_from_phys(boot_cmdline, cmd, EARLY_CMDLINE_MAX - 1);
@@ -139,7 +157,7 @@ static void map_both(struct pt_ctx *c, uint64_t load_pa, const uint8_t *start,
 		early_fail("cannot map the image (page-table pool too small?)");
 }
 
-uint64_t early_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa)
+uint64_t early_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa, uint64_t entry_rdi)
 {
 	uint64_t image_size = (uintptr_t)__bss_end - (uintptr_t)__image_start_marker;
 	struct pt_ctx c = { .table_ptr = ident_table, .alloc_table = pool_alloc };
@@ -147,7 +165,7 @@ uint64_t early_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa)
 
 	if ((uint64_t)(uintptr_t)__image_start_marker != load_pa || !IS_ALIGNED(load_pa, PAGE_SIZE))
 		early_fail("image is not at a page-aligned identity-mapped address");
-	copy_boot_info(kind, info_pa);
+	copy_boot_info(kind, info_pa, load_pa, entry_rdi);
 
 	bad = reloc_apply(__image_start_marker, image_size, __rela_start,
 			  ((uintptr_t)__rela_end - (uintptr_t)__rela_start) / sizeof(struct elf64_rela),

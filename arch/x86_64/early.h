@@ -23,6 +23,6 @@ extern uint8_t boot_raw[BOOT_RAW_MAX];
 extern size_t boot_raw_size;
 extern char boot_cmdline[EARLY_CMDLINE_MAX];
 
-uint64_t early_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa);
+uint64_t early_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa, uint64_t entry_rdi);
 
 #endif

@@ -4,8 +4,9 @@
  *
  *  lvbs_start64  ELF entry, used by the LVBS loader: 64-bit mode, paging on
  *                with an identity map of the first 16 MiB of VTL1 memory,
- *                RDI = VTL-call function id, RSI = boot_params physical
- *                address, RSP = a byte inside the loader's stack page.
+ *                RDI/RSI/RDX/R8 = the first VTL call's registers, whose
+ *                meaning depends on the VTL0 generation (the image decides,
+ *                docs/boot-protocol.md), RSP = inside the loader's stack page.
  *  pvh_start32   PVH entry (ELF note), used by stock QEMU -kernel: 32-bit
  *                protected mode, paging off, EBX = hvm_start_info.
  *
@@ -118,13 +119,17 @@ pvh_start64:
 	movl %ebx, %r12d		/* hvm_start_info */
 	movl $BOOT_PVH, %r13d
 	xorl %r15d, %r15d
+	xorl %ebx, %ebx
+	xorl %ebp, %ebp
 	jmp common64
 
 	.globl lvbs_start64
 lvbs_start64:
 	cli
-	movq %rsi, %r12			/* boot_params PA */
-	movq %rdi, %r15			/* VTL-call function id */
+	movq %rsi, %r12			/* first call's RSI */
+	movq %rdi, %r15			/* first call's RDI */
+	movq %rdx, %rbx			/* first call's RDX (callee-saved from here on) */
+	movq %r8, %rbp			/* first call's R8 */
 	movl $BOOT_LVBS, %r13d
 
 common64:
@@ -158,6 +163,7 @@ common64:
 	movl %r13d, %edi		/* kind */
 	movq %r12, %rsi			/* info PA */
 	movq %r14, %rdx			/* load PA */
+	movq %r15, %rcx			/* entry RDI */
 	call early_main			/* returns the new CR3 */
 	movq %rax, %cr3
 
@@ -175,6 +181,8 @@ high_entry:
 	movq %r12, %rsi			/* info PA */
 	movq %r14, %rdx			/* load PA */
 	movq %r15, %rcx			/* entry RDI */
+	movq %rbx, %r8			/* entry RDX */
+	movq %rbp, %r9			/* entry R8 */
 	xorl %ebp, %ebp			/* terminate backtraces here */
 	call arch_main
 	ud2

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MAX_CPUS 64
+#define MAX_CPUS 1024 /* south_lvbs BOOT_MAX_CPUS: every VP VTL0 can name */
 
 struct tss64 {
 	uint32_t reserved0;

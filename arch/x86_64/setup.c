@@ -170,7 +170,36 @@ static void add_ram(uint64_t pa, uint64_t size, uint64_t exclude_lo, uint64_t ex
 		ram[nram++] = (struct boot_ram_range){ pa, end - pa };
 }
 
-static void parse_ram(uint64_t load_pa, uint64_t image_size)
+/*
+ * LVBS memory when the boot information names no usable region: a pool
+ * inside the image, just enough for the boot CPU to set up its hypercall
+ * pages and refuse the boot with an error in R8 (boot_handoff.emergency_pool).
+ */
+#define EMERGENCY_POOL_SIZE (256u << 10)
+static uint8_t emergency_pool[EMERGENCY_POOL_SIZE] __aligned(PAGE_SIZE)
+	__section(".bss.page_aligned");
+static int used_emergency_pool;
+
+/*
+ * V4's first call (RDI = CPUs, RSI = region start, RDX = region size, R8 = 0)
+ * names the region in registers.  Only its shape is checked here (the image
+ * inside it, page aligned, no wrap); the image decides whether the call is
+ * really V4 and refuses it otherwise (docs/boot-protocol.md).
+ */
+static void parse_ram_regs(uint64_t start, uint64_t size, uint64_t r8, uint64_t lo, uint64_t hi)
+{
+	uint64_t end = start + size;
+
+	/* The loader put the image at the first 2 MiB boundary after start +
+	 * 2 MiB: anything else is not V4, and its memory is not ours to use. */
+	if (r8 != 0 || !IS_ALIGNED(start | size, PAGE_SIZE) || end < start || size < (16UL << 20) ||
+	    lo < (4UL << 20) || start <= lo - (4UL << 20) || start > lo - (2UL << 20) || hi > end)
+		return;
+	add_ram(start + 16 * PAGE_SIZE, size - 16 * PAGE_SIZE, lo, hi);
+}
+
+static void parse_ram(uint64_t load_pa, uint64_t image_size, uint64_t rdi, uint64_t rsi,
+		      uint64_t rdx, uint64_t r8)
 {
 	uint64_t lo = load_pa, hi = load_pa + image_size;
 
@@ -190,6 +219,11 @@ static void parse_ram(uint64_t load_pa, uint64_t image_size)
 			if (type == 1)
 				add_ram(addr, size, lo, hi);
 		}
+		return;
+	}
+	if (boot_raw_size == 0) {
+		if (rdi != 0)
+			parse_ram_regs(rsi, rdx, r8, lo, hi);
 		return;
 	}
 	/* LVBS: boot_params e820 table; keep the loader's special pages. */
@@ -219,6 +253,17 @@ static void parse_ram(uint64_t load_pa, uint64_t image_size)
 
 static void map_direct(void)
 {
+	if (boot_kind == BOOT_LVBS && nram == 0) {
+		/* Already mapped (it is image .bss); give it to the allocator. */
+		int r = page_alloc_add_range(emergency_pool, virt_to_phys(emergency_pool),
+					     sizeof(emergency_pool));
+
+		if (r)
+			panic("cannot use the emergency pool: %d", r);
+		used_emergency_pool = 1;
+		mm_set_direct_map_ready();
+		return;
+	}
 	for (unsigned i = 0; i < nram; i++) {
 		int r = mm_map(DIRECT_MAP_BASE + ram[i].pa, ram[i].pa, ram[i].size,
 			       MAP_W | MAP_LARGE);
@@ -257,9 +302,11 @@ static void reseed_canary(void)
 	percpu_area[0].stack_canary = v & ~0xffULL;
 }
 
-void arch_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa, uint64_t entry_rdi);
+void arch_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa, uint64_t entry_rdi,
+	       uint64_t entry_rdx, uint64_t entry_r8);
 __attribute__((optimize("no-stack-protector"))) __noreturn void
-arch_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa, uint64_t entry_rdi)
+arch_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa, uint64_t entry_rdi,
+	  uint64_t entry_rdx, uint64_t entry_r8)
 {
 	boot_kind = kind;
 	mm_init_image(load_pa);
@@ -275,7 +322,7 @@ arch_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa, uint64_t entry_
 	reseed_canary();
 	idt_init();
 
-	parse_ram(load_pa, mm_image_size());
+	parse_ram(load_pa, mm_image_size(), entry_rdi, info_pa, entry_rdx, entry_r8);
 	map_direct();
 	percpu_init_cpu(0);
 	percpu_area[0].stack_top = (uint64_t)(uintptr_t)__boot_stack_top;
@@ -287,6 +334,9 @@ arch_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa, uint64_t entry_
 		.image_size = mm_image_size(),
 		.info_pa = info_pa,
 		.entry_rdi = entry_rdi,
+		.entry_rdx = entry_rdx,
+		.entry_r8 = entry_r8,
+		.emergency_pool = used_emergency_pool,
 		.ram = ram,
 		.nram = nram,
 		.raw = boot_raw,

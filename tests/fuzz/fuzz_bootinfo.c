@@ -4,13 +4,15 @@
  * loader in the VTL0 kernel writes boot_params, the command line or a boot
  * FDT; VTL1 parses copies.  Every accepted result must describe a VTL1
  * region that holds the image after its special pages, a CPU count in
- * 1..64 and a bounded, non-wrapping policy range.
+ * 1..BOOT_MAX_CPUS and a bounded, non-wrapping policy range.
  *
  * Input: u8 selector, u64 image_pa, u64 image_size, then
  *   sel 0: boot_params page (4096 bytes) + command line (the rest)
  *   sel 1: boot FDT (the rest)
  *   sel 2: boot_info_parse() on the rest as one page (FDT or boot_params)
  *   sel 3: command line only
+ *   sel 4: the first VTL call (u64 RDI, RSI, RDX, R8), then the page at RSI:
+ *          boot_info_from_first_call(), every generation's path
  */
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +55,8 @@ static void check_info(int ret, const struct boot_info *bi, const char *why, uin
 		  (unsigned long long)image_pa, (unsigned long long)image_size,
 		  (unsigned long long)bi->vtl1_start, (unsigned long long)bi->vtl1_end);
 	FZ_ASSERT(bi->ram_end >= bi->vtl1_end, "ram_end below the region");
-	FZ_ASSERT(bi->format == BOOT_FORMAT_BOOT_PARAMS || bi->format == BOOT_FORMAT_FDT,
+	FZ_ASSERT(bi->format == BOOT_FORMAT_BOOT_PARAMS || bi->format == BOOT_FORMAT_FDT ||
+			  bi->format == BOOT_FORMAT_REGS,
 		  "format %u", bi->format);
 }
 
@@ -71,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 17)
 		return 0;
-	sel = fz_u8(&in) % 4;
+	sel = fz_u8(&in) % 5;
 	image_pa = fz_u64(&in);
 	image_size = fz_u64(&in);
 	rest = in.left;
@@ -105,6 +108,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				      &why);
 		check_info(ret, &bi, why, image_pa, image_size, false);
 		break;
+	case 4: {
+		struct boot_regs r = { 0, 0, 0, 0 };
+		size_t off = 0;
+
+		if (rest >= 32) {
+			memcpy(&r, copy, 32);
+			off = 32;
+		}
+		ret = boot_info_from_first_call(&r, copy + off, rest - off, "possible_cpus=2",
+						image_pa, image_size, 1ULL << 46, &bi, &why);
+		check_info(ret, &bi, why, image_pa, image_size, false);
+		if (ret == 0) {
+			FZ_ASSERT(bi.gen == BOOT_GEN_V3 || bi.gen == BOOT_GEN_V4, "gen %u", bi.gen);
+			FZ_ASSERT(bi.gen != BOOT_GEN_V3 ||
+					  bi.vtl1_start + BOOT_PG_BOOT_PARAMS * PAGE_SIZE == r.rsi,
+				  "V3 accepted with RSI not page 14 of the region");
+			FZ_ASSERT(bi.gen != BOOT_GEN_V4 || (r.r8 == 0 && r.rdi == bi.possible_cpus),
+				  "V4 accepted with R8 set or a CPU count not from RDI");
+		}
+		break;
+	}
 	default:
 		cmd = malloc(rest + 1);
 		if (!cmd)

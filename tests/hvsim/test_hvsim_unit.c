@@ -773,3 +773,68 @@ TEST(hvsim_cr_values_checked)
 	CHECK_EQ(v->save.cr4, 0x6A0);
 	CHECK_EQ(ST(set_reg(p, 1, 0x10, HV_X64_REGISTER_CR4, 0x6A0 | (1ull << 7))), 0);
 }
+
+/*
+ * MBEC status (issue 14): LVBS VTL0 panics unless VsmPartitionStatus shows
+ * MbecEnabledVtlSet after EnablePartitionVtl(MBEC), and reads
+ * VsmVpStatus.ActiveMbecEnabled after each first call: it turns on once VTL1
+ * set MbecEnabled in that VP's VsmVpSecureConfigVtl0.
+ */
+TEST(hvsim_vsm_status_mbec)
+{
+	struct hv_partition *p = mk(1);
+	struct hv_input_enable_partition_vtl e = { HV_PARTITION_ID_SELF, 1,
+						   HV_ENABLE_PARTITION_VTL_FLAGS_ENABLE_MBEC_MASK,
+						   { 0 } };
+	uint64_t v = 0;
+
+	CHECK_EQ(ST(get_reg(p, 0, 0, HV_REGISTER_VSM_PARTITION_STATUS, &v)), 0);
+	CHECK_EQ(v & HV_REGISTER_VSM_PARTITION_STATUS_MBEC_ENABLED_VTL_SET_MASK, 0);
+	struct hv_input_enable_vp_vtl vv;
+
+	memcpy(p->ram + IN, &e, sizeof(e));
+	CHECK_EQ(ST(call(p, 0, HVCALL_ENABLE_PARTITION_VTL, IN, 0)), 0);
+	memset(&vv, 0, sizeof(vv));
+	vv.partition_id = HV_PARTITION_ID_SELF;
+	vv.target_vtl = 1;
+	vv.vp_context.rip = 0x123000;
+	vv.vp_context.cs.attributes = 0x209B;
+	memcpy(p->ram + IN, &vv, sizeof(vv));
+	CHECK_EQ(ST(call(p, 0, HVCALL_ENABLE_VP_VTL, IN, 0)), 0);
+	CHECK_EQ(ST(get_reg(p, 0, 0, HV_REGISTER_VSM_PARTITION_STATUS, &v)), 0);
+	CHECK_EQ((v & HV_REGISTER_VSM_PARTITION_STATUS_MBEC_ENABLED_VTL_SET_MASK) >>
+			 HV_REGISTER_VSM_PARTITION_STATUS_MBEC_ENABLED_VTL_SET_SHIFT,
+		 2); /* VTL1 */
+	/* VTL0's view before VTL1 configured the VP: not active */
+	CHECK_EQ(ST(get_reg(p, 0, 0, HV_REGISTER_VSM_VP_STATUS, &v)), 0);
+	CHECK_EQ(v & HV_REGISTER_VSM_VP_STATUS_ACTIVE_MBEC_ENABLED_MASK, 0);
+	/* only VTL1 may set it; reserved bits refused */
+	CHECK_EQ(ST(set_reg(p, 0, 0, HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0, 1)),
+		 HV_STATUS_ACCESS_DENIED);
+	CHECK_EQ(ST(set_reg(p, 1, 0, HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0, 4)),
+		 HV_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(ST(set_reg(p, 1, 0, HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0,
+			    HV_REGISTER_VSM_VP_SECURE_VTL_CONFIG_MBEC_ENABLED_MASK |
+				    HV_REGISTER_VSM_VP_SECURE_VTL_CONFIG_TLB_LOCKED_MASK)),
+		 0);
+	CHECK_EQ(ST(get_reg(p, 1, 0, HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0, &v)), 0);
+	CHECK_EQ(v, 3);
+	CHECK_EQ(ST(get_reg(p, 0, 0, HV_REGISTER_VSM_VP_STATUS, &v)), 0);
+	CHECK(v & HV_REGISTER_VSM_VP_STATUS_ACTIVE_MBEC_ENABLED_MASK);
+}
+
+/* Without MBEC in EnablePartitionVtl, no MBEC anywhere. */
+TEST(hvsim_vsm_status_no_mbec)
+{
+	struct hv_partition *p = mk(1);
+	uint64_t v = 0;
+
+	enable_vtl1(p); /* flags 0 */
+	CHECK_EQ(ST(get_reg(p, 0, 0, HV_REGISTER_VSM_PARTITION_STATUS, &v)), 0);
+	CHECK_EQ(v & HV_REGISTER_VSM_PARTITION_STATUS_MBEC_ENABLED_VTL_SET_MASK, 0);
+	CHECK_EQ(ST(set_reg(p, 1, 0, HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0,
+			    HV_REGISTER_VSM_VP_SECURE_VTL_CONFIG_MBEC_ENABLED_MASK)),
+		 HV_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(ST(get_reg(p, 0, 0, HV_REGISTER_VSM_VP_STATUS, &v)), 0);
+	CHECK_EQ(v & HV_REGISTER_VSM_VP_STATUS_ACTIVE_MBEC_ENABLED_MASK, 0);
+}

@@ -112,11 +112,64 @@ int vtl0_plan_memory(void)
 	return 0;
 }
 
+/*
+ * firstcall=...: the failure contract.  A first call vtlguard cannot use must
+ * come back with a negative errno in R8 (never a VTL1 halt, which hangs
+ * VTL0), and every later call with -ENODEV.
+ */
+static bool refused_ran;
+
+static int refused_first_call(const struct lvbs_region *r)
+{
+	const char *fc = v0.opt.firstcall;
+	uint64_t bp = r->pa + LVBS_PG_BOOT_PARAMS * PAGE_SIZE;
+	struct { const char *name; uint64_t rdi, rsi, rdx, r8; } t[] = {
+		{ "v1a", 0, 0, 0, 0 },                                        /* all zero */
+		{ "v1b", v0.nr_vps, r->pa, r->pa + r->size, r->ram_size },   /* skloader */
+		{ "mixed", 0, bp, r->size, 0 },                               /* V3 + RDX */
+		{ "v3rsi", 0, bp - PAGE_SIZE, 0, 0 },                         /* not page 14 */
+		{ "v4far", v0.nr_vps, r->pa - 2 * MIB, r->size + 2 * MIB, 0 }, /* image 4 MiB in */
+	};
+
+	for (unsigned int i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int64_t r8, again;
+
+		if (!streq(fc, t[i].name))
+			continue;
+		gl_printf("INFO first VTL call %s (RDI=%#llx RSI=%#llx RDX=%#llx R8=%#llx): "
+			  "vtlguard must refuse it\n", fc, (unsigned long long)t[i].rdi,
+			  (unsigned long long)t[i].rsi, (unsigned long long)t[i].rdx,
+			  (unsigned long long)t[i].r8);
+		r8 = vtl_call(t[i].rdi, t[i].rsi, t[i].rdx, t[i].r8);
+		gl_check(r8 < 0 && r8 >= -4095, "boot_refused_first_call",
+			 "first call %s: R8=%lld (%s), want a negative errno", fc, (long long)r8,
+			 errname(r8));
+		again = vtl_call(VSM_LOCK_REGS, 0, 0, 0);
+		gl_check(again == -19, "boot_refused_later_call_enodev",
+			 "a later call (LOCK_REGS): R8=%lld (%s), want -ENODEV", (long long)again,
+			 errname(again));
+		again = vtl_call(0, bp, 0, 0); /* a valid-looking boot call does not revive it */
+		gl_check(again == -19, "boot_refused_stays_refused",
+			 "a second boot call: R8=%lld (%s), want -ENODEV", (long long)again,
+			 errname(again));
+		refused_ran = true;
+		return 0;
+	}
+	gl_check(false, "boot_refused_first_call", "unknown firstcall=%s", fc);
+	return -1;
+}
+
+bool vtl0_refused_boot(void)
+{
+	return vtl0_boot_vtl1() == 0 && refused_ran;
+}
+
 int vtl0_boot_vtl1(void)
 {
 	const struct hvsim_boot_info *bi = v0.bi;
-	struct lvbs_region r = { .pa = v0.mem.region_pa, .size = v0.mem.region_size,
-				 .ram_size = bi->ram_size, .possible_cpus = v0.nr_vps };
+	struct lvbs_region r = { .gen = v0.opt.lvbs, .pa = v0.mem.region_pa,
+				 .size = v0.mem.region_size, .ram_size = bi->ram_size,
+				 .possible_cpus = v0.nr_vps };
 	static char extra[160];
 	uint64_t offs = 0, pstat = 0, vpstat = 0;
 	const char *why;
@@ -131,7 +184,8 @@ int vtl0_boot_vtl1(void)
 	gl_printf("INFO vtlguard ELF at %#llx, %llu bytes\n", (unsigned long long)bi->blob_gpa,
 		  (unsigned long long)bi->blob_size);
 
-	/* 2. special pages and segments */
+	/* 2. special pages and segments (V4 has no command line: no policy word) */
+	gl_printf("INFO VTL0 generation: lvbs=v%u\n", v0.opt.lvbs);
 	if (!v0.opt.default_policy)
 		snprintk(extra, sizeof(extra), "vtlguard.policy=%#llx,%llu",
 			    (unsigned long long)pa_of(vtl0_policy_dtb),
@@ -186,10 +240,21 @@ int vtl0_boot_vtl1(void)
 	gl_check(vpstat >> 16 & 2, "boot_vp_vtl1_enabled", "VsmVpStatus %#llx",
 		 (unsigned long long)vpstat);
 
-	/* 5. the first VTL call: RDI = 0, RSI = boot_params */
-	gl_printf("INFO first VTL call (RDI=0, RSI=%#llx)\n",
-		  (unsigned long long)(r.pa + LVBS_PG_BOOT_PARAMS * PAGE_SIZE));
-	int64_t r8 = vtl_call(0, r.pa + LVBS_PG_BOOT_PARAMS * PAGE_SIZE, 0, 0);
+	/* 5. the first VTL call: V2/V3 (RDI = 0, RSI = boot_params); V4 (RDI =
+	 * possible CPUs, RSI = region start, RDX = region size, R8 = 0) */
+	int64_t r8;
+
+	if (v0.opt.firstcall[0])
+		return refused_first_call(&r);
+	if (v0.opt.lvbs == 4) {
+		gl_printf("INFO first VTL call (RDI=%u, RSI=%#llx, RDX=%#llx, R8=0)\n", v0.nr_vps,
+			  (unsigned long long)r.pa, (unsigned long long)r.size);
+		r8 = vtl_call(v0.nr_vps, r.pa, r.size, 0);
+	} else {
+		gl_printf("INFO first VTL call (RDI=0, RSI=%#llx)\n",
+			  (unsigned long long)(r.pa + LVBS_PG_BOOT_PARAMS * PAGE_SIZE));
+		r8 = (int32_t)vtl_call(0, r.pa + LVBS_PG_BOOT_PARAMS * PAGE_SIZE, 0, 0);
+	}
 	gl_check(r8 == 0, "boot_first_vtl_call", "vtlguard answered R8=%lld (%s)", (long long)r8,
 		 errname(r8));
 	if (r8)
@@ -230,6 +295,53 @@ int vtl0_start_aps(void)
 	return 0;
 }
 
+/*
+ * aps=late (RT5): PROTECT_MEMORY and the ring are in place, so the first
+ * BOOT_APS can aim its boot signal at protected text, the log ring and VTL1
+ * memory.  Each must be refused (recorded as a bad call) with the bytes
+ * unchanged, and must not use up the one BOOT_APS the real boot still needs.
+ */
+static void rt5_signal_attacks(const uint8_t *online)
+{
+	struct { const char *name; uint64_t mask_pa, sig_pa; int err; bool readable; } t[] = {
+		{ "rt5_boot_aps_signal_into_text", pa_of(online), pa_of(__vtl0_text_start), E_ACCES,
+		  true },
+		{ "rt5_boot_aps_signal_into_ring", pa_of(online), v0.mem.ring_pa, E_ACCES, true },
+		{ "rt5_boot_aps_signal_into_rodata", pa_of(online),
+		  (pa_of(__vtl0_rodata_start) + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1), E_ACCES,
+		  true },
+		{ "rt5_boot_aps_signal_into_vtl1", pa_of(online), v0.mem.region_pa + 2 * MIB, E_FAULT,
+		  false },
+		{ "rt5_boot_aps_mask_in_vtl1", v0.mem.region_pa + 2 * MIB, pa_of(scratch_page(2)),
+		  E_FAULT, false },
+	};
+
+	for (unsigned int i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const volatile uint8_t *sig = (const volatile uint8_t *)(uintptr_t)t[i].sig_pa;
+		uint8_t before[VTL0_MAX_VPS];
+		bool same = true;
+		int64_t r;
+
+		if (v0.opt.lvbs == 4 && t[i].mask_pa == pa_of(online))
+			continue; /* V4 has no signal page: only the mask can be aimed */
+		for (unsigned int vp = 0; t[i].readable && vp < v0.nr_vps; vp++)
+			before[vp] = sig[vp];
+		ring_mark();
+		r = vtl_call(VSM_BOOT_APS, t[i].mask_pa >> 12, v0.opt.lvbs == 4 ? 0 : t[i].sig_pa >> 12,
+			     0);
+		if (v0.opt.lvbs != 4)
+			r = (int32_t)r;
+		for (unsigned int vp = 0; t[i].readable && vp < v0.nr_vps; vp++)
+			same = same && before[vp] == sig[vp];
+		if (!same) {
+			gl_check(false, t[i].name, "BOOT_APS wrote its boot signal there (R8=%lld)",
+				 (long long)r);
+			continue;
+		}
+		expect_call_err(t[i].name, r, t[i].err, VSM_BOOT_APS);
+	}
+}
+
 int vtl0_boot_aps_vtl1(void)
 {
 	uint8_t *present = scratch_page(0), *online = scratch_page(1), *signal = scratch_page(2);
@@ -244,18 +356,47 @@ int vtl0_boot_aps_vtl1(void)
 		present[vp / 8] |= (uint8_t)(1u << (vp % 8));
 		online[vp / 8] |= (uint8_t)(1u << (vp % 8));
 	}
-	r = vtl_call(VSM_ENABLE_APS_VTL, pa_of(present) >> 12, 0, 0);
-	if (r == -E_PERM && v0.end_of_boot) { /* late_aps: refusing is an answer too */
-		gl_printf("NOTE ENABLE_APS_VTL after end of boot refused (-EPERM)\n");
-		return -1;
+	if (v0.opt.lvbs == 2) {
+		/* V1b/V2 only: VTL1 enables the present VPs first */
+		r = vtl_call(VSM_ENABLE_APS_VTL, pa_of(present) >> 12, 0, 0);
+		if (r == -E_PERM && v0.end_of_boot) { /* late_aps: refusing is an answer too */
+			gl_printf("NOTE ENABLE_APS_VTL after end of boot refused (-EPERM)\n");
+			return -1;
+		}
+		gl_check(r == 0, "boot_enable_aps_vtl", "ENABLE_APS_VTL: R8=%lld (%s)",
+			 (long long)r, errname(r));
+		if (r)
+			return -1;
 	}
-	gl_check(r == 0, "boot_enable_aps_vtl", "ENABLE_APS_VTL: R8=%lld (%s)", (long long)r,
-		 errname(r));
-	if (r)
-		return -1;
+	if (v0.opt.aps_late)
+		rt5_signal_attacks(online);
+	if (v0.opt.lvbs == 4) {
+		/* V4: BOOT_APS(online mask) returns at once; then each AP makes
+		 * one zero-argument call, one AP at a time. */
+		r = vtl_call(VSM_BOOT_APS, pa_of(online) >> 12, 0, 0);
+		if (r == -E_PERM && v0.end_of_boot) {
+			gl_printf("NOTE BOOT_APS after end of boot refused (-EPERM)\n");
+			return -1;
+		}
+		gl_check(r == 0, "boot_boot_aps", "BOOT_APS: R8=%lld (%s)", (long long)r,
+			 errname(r));
+		for (unsigned int vp = 1; vp < v0.nr_vps && r == 0; vp++) {
+			__atomic_store_n(&ap_go[vp], 1, __ATOMIC_RELEASE);
+			for (unsigned long spin = 0; !ap_vtl1_done[vp] && spin < 100000000ul; spin++)
+				vtl0_pause();
+			gl_check(ap_vtl1_done[vp] && ap_vtl1_result[vp] == 0,
+				 ndl("boot_ap%u_in_vtl1", vp), "AP %u: its VTL call %s R8=%lld", vp,
+				 ap_vtl1_done[vp] ? "returned" : "never returned",
+				 (long long)ap_vtl1_result[vp]);
+			check_mbec(ap_vp_status[vp] & 0x10, ndl("boot_ap%u_mbec_active", vp),
+				   "VsmVpStatus", ap_vp_status[vp]);
+		}
+		v0.aps_in_vtl1 = r == 0;
+		return r ? -1 : 0;
+	}
 	signal[0] = 0xDC; /* the BSP is already in VTL1 */
 	ap_boot_signal = signal;
-	r = vtl_call(VSM_BOOT_APS, pa_of(online) >> 12, pa_of(signal) >> 12, 0);
+	r = (int32_t)vtl_call(VSM_BOOT_APS, pa_of(online) >> 12, pa_of(signal) >> 12, 0);
 	if (r == -E_PERM && v0.end_of_boot) {
 		gl_printf("NOTE BOOT_APS after end of boot refused (-EPERM)\n");
 		return -1;
@@ -269,6 +410,8 @@ int vtl0_boot_aps_vtl1(void)
 			 "AP %u: boot signal %#x, its VTL call %s R8=%lld", vp, signal[vp],
 			 ap_vtl1_done[vp] ? "returned" : "never returned",
 			 (long long)ap_vtl1_result[vp]);
+		check_mbec(ap_vp_status[vp] & 0x10, ndl("boot_ap%u_mbec_active", vp), "VsmVpStatus",
+			   ap_vp_status[vp]);
 	}
 	v0.aps_in_vtl1 = r == 0;
 	return r ? -1 : 0;

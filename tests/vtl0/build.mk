@@ -12,9 +12,10 @@ VTL0_SRCS   := tests/vtl0/main.c tests/vtl0/boot.c tests/vtl0/vsm.c tests/vtl0/c
 	tests/vtl0/lvbs_loader.c tests/vtl0/attacks_mem.c tests/vtl0/attacks_vtl1.c \
 	tests/vtl0/attacks_regs.c tests/vtl0/attacks_smp.c tests/vtl0/attacks_calls.c \
 	tests/vtl0/attacks_modules.c tests/vtl0/attacks_hvsim.c tests/vtl0/attacks_pins.c \
-	tests/vtl0/modules.c tests/vtl0/modload.c \
+	tests/vtl0/attacks_boot.c tests/vtl0/modules.c tests/vtl0/modload.c \
 	tests/vtl0/positive.c tests/vtl0/bench.c core/errno.c
 VTL0_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(VTL0_SRCS)) $(BUILD)/guest/tests/vtl0/asm.o \
+	$(BUILD)/guest/tests/vtl0/fpu_probe.o \
 	$(BUILD)/guest/tests/vtl0/modblobs.o $(BUILD)/guest/tests/hvsim/probes.o
 VTL0_POLICY_DTB := $(BUILD)/vtl0/suite-policy.dtb
 VTL0_SMP     ?= 2
@@ -45,13 +46,16 @@ $(VTL0_ELF): $(VTL0_OBJS) $(GUESTLIB_OBJS) tests/vtl0/vtl0.ld
 		--no-warn-rwx-segments -T tests/vtl0/vtl0.ld -o $@ $(VTL0_OBJS) $(GUESTLIB_OBJS)
 
 ALL_TARGETS += $(VTL0_ELF)
-TEST_SUITES += vtl0 vtl0-trust vtl0-late vtl0-late-aps
+TEST_SUITES += vtl0 vtl0-trust vtl0-late vtl0-late-aps profiles
 HOST_UNIT_SRCS += tests/vtl0/test_loader.c tests/vtl0/lvbs_loader.c \
 	tests/vtl0/test_ring.c tests/vtl0/ring_walk.c
 .SECONDARY: $(VTL0_OBJS)
 
 VTL0_DEPS := $(VTL0_ELF) $(BUILD)/vtlguard.elf $(BUILD)/hvsim.elf
-.PHONY: suite-vtl0 suite-vtl0-trust suite-vtl0-late suite-vtl0-late-aps demo-vtl0
+.PHONY: suite-vtl0 suite-vtl0-trust suite-vtl0-late suite-vtl0-late-aps demo-vtl0 suite-profiles
+# Every LVBS generation's boot and AP protocol, 2 and 8 VPs, refused boots.
+suite-profiles: $(VTL0_DEPS)
+	$(Q)VTL0_TIMEOUT=$(VTL0_TIMEOUT) tests/vtl0/profiles
 suite-vtl0: $(VTL0_DEPS)
 	$(Q)tests/vtl0/run --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT) --cmdline "$(VTL0_CMDLINE)"
 suite-vtl0-trust: $(VTL0_DEPS)

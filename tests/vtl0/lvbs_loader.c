@@ -6,6 +6,7 @@
  */
 #include "tests/vtl0/lvbs_loader.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #define PAGE(i) ((uint64_t)(i) * LVBS_PAGE_SIZE)
@@ -92,9 +93,7 @@ int lvbs_build_special_pages(uint8_t *pages, const struct lvbs_region *r,
 {
 	uint64_t pa = r->pa, end;
 	unsigned int pml4i, pdpti, pdi;
-	uint8_t *gdt, *tss, *pml4, *pdpt, *pd, *bp;
-	char *cmd;
-	size_t pos;
+	uint8_t *gdt, *tss, *pml4, *pdpt, *pd;
 
 	if (pa % LVBS_SEG_ALIGN || r->size < LVBS_MAP_SIZE || r->size % LVBS_PAGE_SIZE ||
 	    pa + r->size < pa || pa + r->size > r->ram_size || r->possible_cpus == 0)
@@ -106,14 +105,40 @@ int lvbs_build_special_pages(uint8_t *pages, const struct lvbs_region *r,
 	if (pdi + LVBS_NR_PT > 512)
 		return -1; /* the first 16 MiB would need a second PD */
 
-	memset(pages, 0, PAGE(LVBS_NR_SPECIAL));
+	/* V3 and V4 use the region as they find it (phys_to_virt, no memset):
+	 * the stale pattern stands for whatever was there.  V4 zeroes only its
+	 * page-table pages; V2 and the model zero everything. */
+	if (r->gen == LVBS_GEN_V3 || r->gen == LVBS_GEN_V4) {
+		memset(pages, LVBS_STALE_BYTE, PAGE(LVBS_NR_SPECIAL));
+		if (r->gen == LVBS_GEN_V4)
+			memset(pages + PAGE(LVBS_PG_PML4), 0, PAGE(3 + LVBS_NR_PT));
+	} else {
+		memset(pages, 0, PAGE(LVBS_NR_SPECIAL));
+	}
 	memset(ctx, 0, LVBS_CTX_SIZE);
 
-	/* GDT: null, 64-bit code (0x08), data (0x10), TSS (0x18, 16 bytes). */
 	gdt = pages + PAGE(LVBS_PG_GDT);
-	lvbs_put64(gdt + 0x08, (uint64_t)LVBS_CS_ATTR << 40 & 0x00F0FF0000000000ull);
-	lvbs_put64(gdt + 0x10, (uint64_t)LVBS_DS_ATTR << 40 & 0x00F0FF0000000000ull);
-	put_tss_desc(gdt + 0x18, pa + PAGE(LVBS_PG_TSS), LVBS_TSS_SIZE - 1);
+	if (r->gen == LVBS_GEN_V2 || r->gen == LVBS_GEN_V3) {
+		/* init_gdt: four 8-byte entries; entry 0 is GDT_ENTRY(0x2018, 0, 0)
+		 * (not a null descriptor), the TSS descriptor is 8 bytes. */
+		lvbs_put64(gdt, 0x0000200000000000ull | 0x18ull << 40);
+		lvbs_put64(gdt + 0x08, (uint64_t)LVBS_CS_ATTR << 40 & 0x00F0FF0000000000ull);
+		lvbs_put64(gdt + 0x10, (uint64_t)LVBS_DS_ATTR << 40 & 0x00F0FF0000000000ull);
+		put_tss_desc(gdt + 0x18, pa + PAGE(LVBS_PG_TSS), LVBS_TSS_SIZE - 1);
+		if (r->gen == LVBS_GEN_V3)
+			memset(gdt + 0x20, LVBS_STALE_BYTE, 8); /* the TSS's upper half: not written */
+		else
+			memset(gdt + 0x20, 0, 8);
+	} else {
+		/* null, 64-bit code (0x08), data (0x10), TSS (0x18, 16 bytes). */
+		uint16_t cs = r->gen == LVBS_GEN_V4 ? LVBS_CS_ATTR_V4 : LVBS_CS_ATTR;
+		uint16_t ds = r->gen == LVBS_GEN_V4 ? LVBS_DS_ATTR_V4 : LVBS_DS_ATTR;
+
+		lvbs_put64(gdt, 0);
+		lvbs_put64(gdt + 0x08, (uint64_t)cs << 40 & 0x00F0FF0000000000ull);
+		lvbs_put64(gdt + 0x10, (uint64_t)ds << 40 & 0x00F0FF0000000000ull);
+		put_tss_desc(gdt + 0x18, pa + PAGE(LVBS_PG_TSS), LVBS_TSS_SIZE - 1);
+	}
 
 	/* TSS: RSP0 = the boot stack, as LVBS sets it (top byte of the page). */
 	tss = pages + PAGE(LVBS_PG_TSS);
@@ -133,36 +158,59 @@ int lvbs_build_special_pages(uint8_t *pages, const struct lvbs_region *r,
 			lvbs_put64(pt + 8 * j, (pa + PAGE(i * 512 + j)) | LVBS_PTE_LEAF);
 	}
 
-	/* boot_params: loader 0xFF, subarch lguest, e820, command line. */
-	bp = pages + PAGE(LVBS_PG_BOOT_PARAMS);
-	bp[BP_TYPE_OF_LOADER] = 0xFF;
-	put32(bp + BP_HARDWARE_SUBARCH, 1);
-	put32(bp + BP_CMD_LINE_PTR, (uint32_t)(pa + PAGE(LVBS_PG_CMDLINE)));
-	put32(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)((pa + PAGE(LVBS_PG_CMDLINE)) >> 32));
-	lvbs_put64(bp + BP_ACPI_RSDP_ADDR, 0); /* hvsim has no ACPI */
-	add_e820(bp, 0, pa, E820_TYPE_RESERVED);
-	add_e820(bp, pa, end, E820_TYPE_RAM);
-	add_e820(bp, end, r->ram_size, E820_TYPE_RESERVED);
+	if (r->gen != LVBS_GEN_V4) {
+		/* boot_params: loader 0xFF, subarch lguest, e820, command line. */
+		uint8_t *bp = pages + PAGE(LVBS_PG_BOOT_PARAMS);
+		char *cmd;
+		size_t pos;
 
-	cmd = (char *)(pages + PAGE(LVBS_PG_CMDLINE));
-	pos = append(cmd, 0, LVBS_PAGE_SIZE, "possible_cpus=");
-	pos = append_uint(cmd, pos, LVBS_PAGE_SIZE, r->possible_cpus);
-	if (r->cmdline_extra && r->cmdline_extra[0]) {
-		pos = append(cmd, pos, LVBS_PAGE_SIZE, " ");
-		append(cmd, pos, LVBS_PAGE_SIZE, r->cmdline_extra);
+		bp[BP_E820_ENTRIES] = 0;
+		bp[BP_TYPE_OF_LOADER] = 0xFF;
+		put32(bp + BP_HARDWARE_SUBARCH, 1);
+		put32(bp + BP_CMD_LINE_PTR, (uint32_t)(pa + PAGE(LVBS_PG_CMDLINE)));
+		put32(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)((pa + PAGE(LVBS_PG_CMDLINE)) >> 32));
+		lvbs_put64(bp + BP_ACPI_RSDP_ADDR, 0); /* hvsim has no ACPI */
+		add_e820(bp, 0, pa, E820_TYPE_RESERVED);
+		add_e820(bp, pa, end, E820_TYPE_RAM);
+		add_e820(bp, end, r->ram_size, E820_TYPE_RESERVED);
+
+		cmd = (char *)(pages + PAGE(LVBS_PG_CMDLINE));
+		pos = 0;
+		if (r->gen == LVBS_GEN_V2 || r->gen == LVBS_GEN_V3) /* verbatim, hv_vsm_boot.c */
+			pos = append(cmd, 0, LVBS_PAGE_SIZE,
+				     "debug rootwait console=ttyS1,115200 earlyprintk=ttyS1,115200 "
+				     "cpuidle.off=1 cpufreq.off=1 idle=halt "
+				     "initcall_blacklist=do_init_real_mode,sbf_init maxcpus=1 "
+				     "noxsave ");
+		pos = append(cmd, pos, LVBS_PAGE_SIZE, "possible_cpus=");
+		pos = append_uint(cmd, pos, LVBS_PAGE_SIZE, r->possible_cpus);
+		if (r->cmdline_extra && r->cmdline_extra[0]) {
+			pos = append(cmd, pos, LVBS_PAGE_SIZE, " ");
+			append(cmd, pos, LVBS_PAGE_SIZE, r->cmdline_extra);
+		}
 	}
 
 	/* Initial context (RIP is set by the caller from the ELF entry). */
-	lvbs_put64(ctx + LVBS_CTX_RSP, pa + PAGE(LVBS_PG_STACK) + LVBS_PAGE_SIZE - 1);
-	lvbs_put64(ctx + LVBS_CTX_RFLAGS, 0x2);
-	put_seg(ctx, LVBS_SEG_CS, 0, 0, 0x08, LVBS_CS_ATTR);
-	put_seg(ctx, LVBS_SEG_DS, 0, 0, 0x10, LVBS_DS_ATTR);
-	put_seg(ctx, LVBS_SEG_ES, 0, 0, 0x10, LVBS_DS_ATTR);
-	put_seg(ctx, LVBS_SEG_FS, 0, 0, 0x10, LVBS_DS_ATTR);
-	put_seg(ctx, LVBS_SEG_GS, 0, 0, 0x10, LVBS_DS_ATTR);
-	put_seg(ctx, LVBS_SEG_SS, 0, 0, 0, 0);
-	put_seg(ctx, LVBS_SEG_TR, pa + PAGE(LVBS_PG_TSS), LVBS_TSS_SIZE - 1, 0x18, LVBS_TR_ATTR);
-	put16(ctx + LVBS_CTX_GDTR + 6, 0x27); /* four descriptors, the TSS one is 16 bytes */
+	{
+		bool v4 = r->gen == LVBS_GEN_V4, old = r->gen == LVBS_GEN_V2 || r->gen == LVBS_GEN_V3;
+		uint16_t cs = v4 ? LVBS_CS_ATTR_V4 : LVBS_CS_ATTR, ds = v4 ? LVBS_DS_ATTR_V4 : LVBS_DS_ATTR;
+
+		/* V1-V3: stack page + 0xFFF; V4: + 0x1000 (the page's end). */
+		lvbs_put64(ctx + LVBS_CTX_RSP,
+			   pa + PAGE(LVBS_PG_STACK) + LVBS_PAGE_SIZE - (v4 ? 0 : 1));
+		lvbs_put64(ctx + LVBS_CTX_RFLAGS, 0x2);
+		put_seg(ctx, LVBS_SEG_CS, 0, 0, 0x08, cs);
+		put_seg(ctx, LVBS_SEG_DS, 0, 0, 0x10, ds);
+		put_seg(ctx, LVBS_SEG_ES, 0, 0, 0x10, ds);
+		put_seg(ctx, LVBS_SEG_FS, 0, 0, 0x10, ds);
+		put_seg(ctx, LVBS_SEG_GS, 0, 0, 0x10, ds);
+		put_seg(ctx, LVBS_SEG_SS, 0, 0, 0, 0);
+		put_seg(ctx, LVBS_SEG_TR, pa + PAGE(LVBS_PG_TSS), LVBS_TSS_SIZE - 1, 0x18,
+			LVBS_TR_ATTR);
+		/* V1-V3: four 8-byte descriptors (limit 31); V4 and the model:
+		 * the TSS descriptor is 16 bytes (limit 39). */
+		put16(ctx + LVBS_CTX_GDTR + 6, old ? 0x1F : 0x27);
+	}
 	lvbs_put64(ctx + LVBS_CTX_GDTR + 8, pa + PAGE(LVBS_PG_GDT));
 	lvbs_put64(ctx + LVBS_CTX_EFER, LVBS_EFER);
 	lvbs_put64(ctx + LVBS_CTX_CR0, LVBS_CR0);

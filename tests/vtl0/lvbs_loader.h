@@ -73,7 +73,29 @@ enum { LVBS_SEG_CS, LVBS_SEG_DS, LVBS_SEG_ES, LVBS_SEG_FS, LVBS_SEG_GS, LVBS_SEG
 #define E820_TYPE_RAM        1u
 #define E820_TYPE_RESERVED   2u
 
+/*
+ * VTL0 generations the loader imitates (docs/compatibility.md):
+ *   LVBS_GEN_MODEL (0)  the model's loader: everything zeroed first
+ *   LVBS_GEN_V2/V3      16 special pages, boot_params + command line, 8-byte
+ *                       GDT entries (entry 0 = GDT_ENTRY(0x2018,0,0), limit
+ *                       31), RSP = stack page + 0xFFF; V3 does not zero the
+ *                       region (stale bytes stay), V2 does
+ *   LVBS_GEN_V4         14 special pages, no boot_params or command line,
+ *                       64-bit descriptor attributes, 16-byte TSS descriptor
+ *                       (limit 39), RSP = stack page + 0x1000; only the page
+ *                       tables are zeroed
+ */
+#define LVBS_GEN_MODEL 0u
+#define LVBS_GEN_V2    2u
+#define LVBS_GEN_V3    3u
+#define LVBS_GEN_V4    4u
+#define LVBS_NR_SPECIAL_V4 14u
+#define LVBS_STALE_BYTE 0x5Au   /* what "not zeroed" leaves in the model */
+#define LVBS_CS_ATTR_V4 0xA09Bu
+#define LVBS_DS_ATTR_V4 0xC093u
+
 struct lvbs_region {
+	unsigned int gen;       /* LVBS_GEN_* */
 	uint64_t pa;            /* VTL1 region start: 2 MiB aligned */
 	uint64_t size;          /* >= LVBS_MAP_SIZE */
 	uint64_t ram_size;      /* all guest RAM: e820 covers [0, ram_size) */

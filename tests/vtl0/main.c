@@ -32,12 +32,12 @@ int bench_main(const char *why);
 extern const struct vtl0_case vtl0_cases_boot_calls[], vtl0_cases_mem[], vtl0_cases_vtl1[],
 	vtl0_cases_regs[], vtl0_cases_smp[], vtl0_cases_calls[], vtl0_cases_modules[],
 	vtl0_cases_modval[], vtl0_cases_positive[], vtl0_cases_flood[], vtl0_cases_hvsim[],
-	vtl0_cases_pins[];
+	vtl0_cases_pins[], vtl0_cases_boot_gen[];
 
 static const struct vtl0_case *const tables[] = {
 	vtl0_cases_boot_calls, vtl0_cases_mem, vtl0_cases_vtl1, vtl0_cases_regs,
 	vtl0_cases_smp, vtl0_cases_calls, vtl0_cases_modules, vtl0_cases_modval, vtl0_cases_positive,
-	vtl0_cases_hvsim, vtl0_cases_pins, vtl0_cases_flood,
+	vtl0_cases_hvsim, vtl0_cases_pins, vtl0_cases_flood, vtl0_cases_boot_gen,
 };
 
 static bool word_eq(const char *w, size_t n, const char *s)
@@ -72,6 +72,7 @@ static void parse_cmdline(const char *c)
 {
 	v0.opt.flood = 100000;
 	v0.opt.vtl1_mb = 64;
+	v0.opt.lvbs = 3; /* the current generation (LinuxVBS/linux, LiteBox) */
 	while (*c) {
 		const char *w = c, *eq = NULL;
 		size_t n;
@@ -96,6 +97,14 @@ static void parse_cmdline(const char *c)
 				v0.opt.vtl1_mb = (unsigned int)parse_ul(val, vn);
 			else if (word_eq(w, k, "late_ap"))
 				v0.opt.late_ap = (unsigned int)parse_ul(val, vn);
+			else if (word_eq(w, k, "lvbs") && (word_eq(val, vn, "v2") ||
+							 word_eq(val, vn, "v3") ||
+							 word_eq(val, vn, "v4")))
+				v0.opt.lvbs = (unsigned int)(val[1] - '0');
+			else if (word_eq(w, k, "firstcall"))
+				copy_word(v0.opt.firstcall, sizeof(v0.opt.firstcall), val, vn);
+			else if (word_eq(w, k, "aps") && word_eq(val, vn, "late"))
+				v0.opt.aps_late = true;
 			else if (word_eq(w, k, "policy") && word_eq(val, vn, "default"))
 				v0.opt.default_policy = true;
 			else
@@ -117,19 +126,38 @@ static void parse_cmdline(const char *c)
 	}
 	if (v0.opt.vtl1_mb < 16)
 		v0.opt.vtl1_mb = 16;
+	if (v0.opt.lvbs == 4 && !v0.opt.default_policy) {
+		/* V4 passes no command line: no vtlguard.policy= word, vtlguard
+		 * runs its built-in policy. */
+		gl_printf("NOTE lvbs=v4 has no command line: vtlguard uses its built-in policy\n");
+		v0.opt.default_policy = true;
+	}
 }
 
-/* only=NAME, or only=PREFIX* for a group (only=vtl1_*) */
-static bool selected(const struct vtl0_case *c)
+/* only=NAME, or only=PREFIX* for a group (only=vtl1_*), or a comma-separated
+ * list of either (only=pm_*,eob_*: the profile suite's representative set) */
+static bool match_one(const char *o, const char *n)
 {
-	const char *o = v0.opt.only, *n = c->name;
-
-	if (!o[0])
-		return true;
-	for (; *o && *o != '*'; o++, n++)
+	for (; *o && *o != ',' && *o != '*'; o++, n++)
 		if (*o != *n)
 			return false;
 	return *o == '*' || !*n;
+}
+
+static bool selected(const struct vtl0_case *c)
+{
+	const char *o = v0.opt.only;
+
+	if (!o[0])
+		return true;
+	for (;;) {
+		if (match_one(o, c->name))
+			return true;
+		while (*o && *o != ',')
+			o++;
+		if (!*o++)
+			return false;
+	}
 }
 
 static unsigned int count_selected(void)
@@ -203,12 +231,16 @@ int gl_main(const struct hvsim_boot_info *bi)
 		why = "not enough guest RAM";
 	if (!why && vtl0_start_aps())
 		why = "the APs did not start";
+	if (!why && v0.opt.firstcall[0])
+		return vtl0_refused_boot() ? gl_summary() : 1;
 	if (!why && vtl0_boot_vtl1())
 		why = "vtlguard did not boot (see the boot_* lines above)";
 	workload_tick();
+	if (!why && v0.opt.aps_late)
+		vtl0_protect_kernel(); /* aps=late: the signal-page attacks need targets */
 	if (!why && !v0.opt.late_aps && vtl0_boot_aps_vtl1())
 		why = "the APs did not enter VTL1";
-	if (!why)
+	if (!why && !v0.opt.aps_late)
 		vtl0_protect_kernel();
 	ring_start = 0; /* the demo shows VTL1's log from the ring's first record */
 	workload_tick();

@@ -14,6 +14,8 @@ volatile uint32_t ap_online[VTL0_MAX_VPS];
 volatile uint8_t *volatile ap_boot_signal;
 volatile uint32_t ap_vtl1_done[VTL0_MAX_VPS];
 volatile int64_t ap_vtl1_result[VTL0_MAX_VPS];
+volatile uint32_t ap_go[VTL0_MAX_VPS];
+volatile uint64_t ap_vp_status[VTL0_MAX_VPS];
 
 struct mailbox {
 	vtl0_ap_fn fn;
@@ -64,16 +66,22 @@ void vtl0_ap_main(void)
 	cpu_init_ap(vp);
 	__atomic_store_n(&ap_online[vp], 1, __ATOMIC_RELEASE);
 
-	/* LVBS's hv_vsm_boot_sec_vp_thread_fn: wait for VTL1's signal */
+	/* V1-V3 hv_vsm_boot_sec_vp_thread_fn: wait for VTL1's signal; V4: wait
+	 * until the BSP lets this AP make its call (one AP at a time). */
 	for (;;) {
 		const volatile uint8_t *sig = ap_boot_signal;
 
-		if (sig && sig[vp] == 0xDC)
+		if (v0.opt.lvbs != 4 && sig && sig[vp] == 0xDC)
+			break;
+		if (v0.opt.lvbs == 4 && __atomic_load_n(&ap_go[vp], __ATOMIC_ACQUIRE))
 			break;
 		ap_ticks[vp]++;
 		vtl0_pause();
 	}
-	ap_vtl1_result[vp] = vtl_call(0, 0, 0, 0);
+	ap_vtl1_result[vp] = v0.opt.lvbs == 4 ? vtl_call(0, 0, 0, 0) : (int32_t)vtl_call(0, 0, 0, 0);
+	/* Every generation reads VsmVpStatus.ActiveMbecEnabled after the call
+	 * (facts §9): VTL1 must have set MBEC for this VP by now. */
+	vsm_get_reg(0x000D0003u /* VsmVpStatus */, (uint64_t *)&ap_vp_status[vp]);
 	__atomic_store_n(&ap_vtl1_done[vp], 1, __ATOMIC_RELEASE);
 
 	for (;;) {

@@ -14,7 +14,7 @@
 #include "tests/guestlib/guestlib.h"
 #include "tests/vtl0/lvbs_loader.h"
 
-#define VTL0_MAX_VPS 4
+#define VTL0_MAX_VPS 8 /* hvsim HVSIM_MAX_VPS: the profile suite boots 8 */
 #define PAGE_SIZE 4096ull
 #define MIB (1ull << 20)
 
@@ -69,13 +69,18 @@ struct vtl0_mem {
 };
 
 struct vtl0_opts {
-	char only[48];        /* run this case alone */
+	char only[160];       /* run this case alone, or a list of names/prefixes */
 	char skip[48];        /* trust test: leave out one protection step */
 	unsigned long flood;  /* violations in the flood case */
 	unsigned int vtl1_mb; /* VTL1 region size */
 	bool default_policy;  /* do not pass tests/vtl0/suite-policy.dts */
 	unsigned int late_ap; /* this AP skips LOCK_REGS before end of boot (0: none) */
 	bool late_aps;        /* bring the APs into VTL1 only after end of boot */
+	unsigned int lvbs;    /* lvbs=v2|v3|v4: the VTL0 generation imitated (default 3) */
+	char firstcall[16];   /* firstcall=v1a|v1b|mixed|v4size|v3rsi: a first call vtlguard
+			       * must refuse with an error in R8 (then -ENODEV), never hang */
+	bool aps_late;        /* aps=late: PROTECT_MEMORY and the ring before BOOT_APS, and
+			       * the RT5 signal-page attacks on the first BOOT_APS */
 	bool verbose;
 };
 
@@ -163,6 +168,8 @@ int vtl0_plan_memory(void);
 int vtl0_boot_vtl1(void);
 int vtl0_start_aps(void);
 int vtl0_boot_aps_vtl1(void);
+/* firstcall=...: the refused-boot contract (boot.c); true when it ran. */
+bool vtl0_refused_boot(void);
 int vtl0_protect_kernel(void);
 int64_t vtl0_load_kdata(void);
 int vtl0_lock_and_end_boot(void);
@@ -179,6 +186,8 @@ extern volatile uint64_t ap_ticks[VTL0_MAX_VPS];
 extern volatile uint32_t ap_online[VTL0_MAX_VPS];
 extern volatile uint8_t *volatile ap_boot_signal;
 extern volatile uint32_t ap_vtl1_done[VTL0_MAX_VPS];
+extern volatile uint32_t ap_go[VTL0_MAX_VPS]; /* V4: this AP may make its VTL call now */
+extern volatile uint64_t ap_vp_status[VTL0_MAX_VPS]; /* VsmVpStatus after its first call */
 extern volatile int64_t ap_vtl1_result[VTL0_MAX_VPS];
 void vtl0_ap_main(void);
 

@@ -53,6 +53,7 @@ struct vtl_ctx {
 
 struct hv_vp {
 	unsigned int index;
+	uint64_t vtl0_secure_config; /* VsmVpSecureConfigVtl0 as VTL1 set it (MBEC, TLB lock) */
 	bool started;            /* running (VP0 always; APs after StartVirtualProcessor/EnableVpVtl) */
 	bool halted;
 	int active_vtl;

@@ -151,7 +151,23 @@ int vp_register_access(int caller_vtl, int target_vtl, uint32_t name, bool set)
 	}
 }
 
-static uint64_t vsm_vp_status(struct hv_vp *vp)
+/*
+ * ActiveMbecEnabled: MBEC is on for the VTL now running.  VTL1 has it when
+ * the partition enabled VTL1 with MBEC; VTL0 once VTL1 set MbecEnabled in
+ * this VP's VsmVpSecureConfigVtl0 (what LVBS VTL0 reads after each first
+ * call).  hvsim reports the bits only: KX still governs execution in both
+ * modes (docs/hvsim.md).
+ */
+static bool vsm_vp_active_mbec(const struct hv_partition *p, const struct hv_vp *vp)
+{
+	if (!p->mbec)
+		return false;
+	if (vp->active_vtl >= 1)
+		return true;
+	return vp->vtl0_secure_config & HV_REGISTER_VSM_VP_SECURE_VTL_CONFIG_MBEC_ENABLED_MASK;
+}
+
+static uint64_t vsm_vp_status(const struct hv_partition *p, struct hv_vp *vp)
 {
 	uint64_t enabled = 0;
 
@@ -159,6 +175,7 @@ static uint64_t vsm_vp_status(struct hv_vp *vp)
 		if (vp->vtl[i].enabled)
 			enabled |= 1ull << i;
 	return ((uint64_t)vp->active_vtl << HV_REGISTER_VSM_VP_STATUS_ACTIVE_VTL_SHIFT) |
+	       (vsm_vp_active_mbec(p, vp) ? HV_REGISTER_VSM_VP_STATUS_ACTIVE_MBEC_ENABLED_MASK : 0) |
 	       (enabled << HV_REGISTER_VSM_VP_STATUS_ENABLED_VTL_SET_SHIFT);
 }
 
@@ -206,10 +223,13 @@ int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 	case HV_REGISTER_SIMP: val[0] = c->synic.simp; return 0;
 	case HV_REGISTER_SIEFP: val[0] = c->synic.siefp; return 0;
 	case HV_REGISTER_VSM_CODE_PAGE_OFFSETS: val[0] = VSM_CODE_PAGE_OFFSETS; return 0;
-	case HV_REGISTER_VSM_VP_STATUS: val[0] = vsm_vp_status(vp); return 0;
+	case HV_REGISTER_VSM_VP_STATUS: val[0] = vsm_vp_status(p, vp); return 0;
 	case HV_REGISTER_VSM_PARTITION_STATUS:
 		val[0] = ((1ull | (p->vtl1_enabled ? 2ull : 0))
 			  << HV_REGISTER_VSM_PARTITION_STATUS_ENABLED_VTL_SET_SHIFT) |
+			 /* MbecEnabledVtlSet: VTL1, when EnablePartitionVtl asked for MBEC */
+			 ((p->vtl1_enabled && p->mbec ? 2ull : 0)
+			  << HV_REGISTER_VSM_PARTITION_STATUS_MBEC_ENABLED_VTL_SET_SHIFT) |
 			 ((uint64_t)(HVSIM_NUM_VTLS - 1) << HV_REGISTER_VSM_PARTITION_STATUS_MAXIMUM_VTL_SHIFT);
 		return 0;
 	case HV_REGISTER_VSM_CAPABILITIES:
@@ -221,7 +241,9 @@ int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		val[0] = p->vsm_partition_config;
 		return 0;
 	case HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0:
-		val[0] = p->mbec ? HV_REGISTER_VSM_VP_SECURE_VTL_CONFIG_MBEC_ENABLED_MASK : 0;
+		if (vp->active_vtl < 1)
+			return HV_STATUS_ACCESS_DENIED;
+		val[0] = vp->vtl0_secure_config;
 		return 0;
 	case HV_X64_REGISTER_CR_INTERCEPT_CONTROL:
 	case HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK:
@@ -333,6 +355,13 @@ int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		prot_reapply_default(p);
 		return 0;
 	case HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0:
+		if (vp->active_vtl < 1)
+			return HV_STATUS_ACCESS_DENIED;
+		if (val[0] & HV_REGISTER_VSM_VP_SECURE_VTL_CONFIG_RESERVED_MASK)
+			return HV_STATUS_INVALID_PARAMETER;
+		if ((val[0] & HV_REGISTER_VSM_VP_SECURE_VTL_CONFIG_MBEC_ENABLED_MASK) && !p->mbec)
+			return HV_STATUS_INVALID_PARAMETER; /* no MBEC in this partition */
+		vp->vtl0_secure_config = val[0];
 		return 0;
 	case HV_X64_REGISTER_CR_INTERCEPT_CONTROL:
 	case HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK:
