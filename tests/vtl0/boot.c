@@ -361,6 +361,7 @@ int vtl0_boot_aps_vtl1(void)
 		r = vtl_call(VSM_ENABLE_APS_VTL, pa_of(present) >> 12, 0, 0);
 		if (r == -E_PERM && v0.end_of_boot) { /* late_aps: refusing is an answer too */
 			gl_printf("NOTE ENABLE_APS_VTL after end of boot refused (-EPERM)\n");
+			__atomic_store_n(&ap_boot_stop, 1, __ATOMIC_RELEASE);
 			return -1;
 		}
 		gl_check(r == 0, "boot_enable_aps_vtl", "ENABLE_APS_VTL: R8=%lld (%s)",
@@ -376,6 +377,7 @@ int vtl0_boot_aps_vtl1(void)
 		r = vtl_call(VSM_BOOT_APS, pa_of(online) >> 12, 0, 0);
 		if (r == -E_PERM && v0.end_of_boot) {
 			gl_printf("NOTE BOOT_APS after end of boot refused (-EPERM)\n");
+			__atomic_store_n(&ap_boot_stop, 1, __ATOMIC_RELEASE);
 			return -1;
 		}
 		gl_check(r == 0, "boot_boot_aps", "BOOT_APS: R8=%lld (%s)", (long long)r,
@@ -399,6 +401,7 @@ int vtl0_boot_aps_vtl1(void)
 	r = (int32_t)vtl_call(VSM_BOOT_APS, pa_of(online) >> 12, pa_of(signal) >> 12, 0);
 	if (r == -E_PERM && v0.end_of_boot) {
 		gl_printf("NOTE BOOT_APS after end of boot refused (-EPERM)\n");
+		__atomic_store_n(&ap_boot_stop, 1, __ATOMIC_RELEASE);
 		return -1;
 	}
 	gl_check(r == 0, "boot_boot_aps", "BOOT_APS: R8=%lld (%s)", (long long)r, errname(r));

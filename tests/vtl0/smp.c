@@ -15,6 +15,7 @@ volatile uint8_t *volatile ap_boot_signal;
 volatile uint32_t ap_vtl1_done[VTL0_MAX_VPS];
 volatile int64_t ap_vtl1_result[VTL0_MAX_VPS];
 volatile uint32_t ap_go[VTL0_MAX_VPS];
+volatile uint32_t ap_boot_stop;
 volatile uint64_t ap_vp_status[VTL0_MAX_VPS];
 
 struct mailbox {
@@ -71,6 +72,11 @@ void vtl0_ap_main(void)
 	for (;;) {
 		const volatile uint8_t *sig = ap_boot_signal;
 
+		/* hv_vsm_boot_ap_vtl: once BOOT_APS has returned, kthread_stop()
+		 * ends the threads still spinning; they never make a call. */
+		if (__atomic_load_n(&ap_boot_stop, __ATOMIC_ACQUIRE))
+			goto serve;
+
 		if (v0.opt.lvbs != 4 && sig && sig[vp] == 0xDC)
 			break;
 		if (v0.opt.lvbs == 4 && __atomic_load_n(&ap_go[vp], __ATOMIC_ACQUIRE))
@@ -83,7 +89,7 @@ void vtl0_ap_main(void)
 	 * (facts §9): VTL1 must have set MBEC for this VP by now. */
 	vsm_get_reg(0x000D0003u /* VsmVpStatus */, (uint64_t *)&ap_vp_status[vp]);
 	__atomic_store_n(&ap_vtl1_done[vp], 1, __ATOMIC_RELEASE);
-
+serve:
 	for (;;) {
 		uint32_t req = __atomic_load_n(&m->req, __ATOMIC_ACQUIRE);
 

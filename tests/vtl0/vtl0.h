@@ -187,6 +187,7 @@ extern volatile uint32_t ap_online[VTL0_MAX_VPS];
 extern volatile uint8_t *volatile ap_boot_signal;
 extern volatile uint32_t ap_vtl1_done[VTL0_MAX_VPS];
 extern volatile uint32_t ap_go[VTL0_MAX_VPS]; /* V4: this AP may make its VTL call now */
+extern volatile uint32_t ap_boot_stop;       /* BOOT_APS failed: spinning APs give up */
 extern volatile uint64_t ap_vp_status[VTL0_MAX_VPS]; /* VsmVpStatus after its first call */
 extern volatile int64_t ap_vtl1_result[VTL0_MAX_VPS];
 void vtl0_ap_main(void);
