@@ -1,10 +1,11 @@
 # tools/modcheck: offline module signature checker, built from the same
 # validation code as VTL1 (vtl_protect/modval/) plus core's formatter/logger.
 # (Fragments are read in path order, so this one cannot use MODVAL_SRCS.)
+# .ko.xz/.ko.zst/.ko.gz inputs are read with Debian's liblzma, libzstd, zlib.
 MODCHECK := $(BUILD)/host/modcheck
 # The validation code without the VSM-call glue (hooks.c needs the engine).
 MODVAL_PORTABLE_SRCS := $(filter-out vtl_protect/modval/hooks.c,$(sort $(wildcard vtl_protect/modval/*.c)))
-MODCHECK_SRCS := tools/modcheck/modcheck.c $(MODVAL_PORTABLE_SRCS) \
+MODCHECK_SRCS := tools/modcheck/modcheck.c tools/modcheck/decompress.c $(MODVAL_PORTABLE_SRCS) \
 	core/fmt.c core/log.c core/errno.c
 MODCHECK_OBJS := $(patsubst %.c,$(BUILD)/host-tool/%.o,$(MODCHECK_SRCS))
 HOST_TOOLS += $(MODCHECK)
@@ -16,4 +17,4 @@ $(BUILD)/host-tool/%.o: %.c | $(GEN_HEADERS)
 
 $(MODCHECK): $(MODCHECK_OBJS)
 	$(call msg,HOSTLD,$@)
-	$(Q)$(HOSTCC) -o $@ $^ -lbearssl
+	$(Q)$(HOSTCC) -o $@ $^ -lbearssl -llzma -lzstd -lz
