@@ -316,6 +316,11 @@ static void describe_sig(const uint8_t *sig, size_t len, struct signer_id *id)
 		return;
 	}
 	dn_string(&s.sid_issuer, id->issuer, sizeof(id->issuer));
+	/* The serial as a number: without DER's sign-padding zero byte. */
+	while (s.sid_serial.len > 1 && s.sid_serial.val[0] == 0) {
+		s.sid_serial.val++;
+		s.sid_serial.len--;
+	}
 	hex(id->serial, sizeof(id->serial), s.sid_serial.val, s.sid_serial.len);
 }
 
