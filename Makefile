@@ -245,6 +245,67 @@ lint-cppcheck: | $(GEN_HEADERS)
 	$(call msg,CPPCHECK,$(LINT_DIRS))
 	$(Q)cppcheck $(CPPCHECK_FLAGS) $(wildcard $(LINT_DIRS))
 
+# ---------------------------------------------------------------- install
+# `make install DESTDIR=... PREFIX=...` (docs/install.md).  The image goes
+# where the LVBS kernels look for it, which does not depend on PREFIX:
+#   $(FIRMWAREDIR)/vsm_sk    V4 (request_firmware("vsm_sk"))
+#   $(FIRMWAREDIR)/vmlinux   V3 (SK_PATH), a symlink to vsm_sk
+# V1/V2's skloader.bin / vmlinux.bin (+ .p7s) are not installed: they take a
+# raw binary, not vtlguard's ELF (docs/install.md).  The installed image is
+# the stripped one plus a .gnu_debuglink naming vsm_sk.debug, the unstripped
+# ELF installed under $(DEBUGDIR), where gdb finds it.
+PREFIX      ?= /usr/local
+FIRMWAREDIR ?= /usr/lib/firmware
+DEBUGDIR    ?= /usr/lib/debug
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/vtlguard
+# initramfs-tools reads hooks from /usr/share (packages) and /etc (the local
+# administrator): a /usr/local install is the administrator's.
+ifeq ($(PREFIX),/usr)
+INITRAMFS_HOOKDIR ?= /usr/share/initramfs-tools/hooks
+else
+INITRAMFS_HOOKDIR ?= /etc/initramfs-tools/hooks
+endif
+INSTALL_IMAGE := $(BUILD)/install/vsm_sk
+INSTALL_DOCS  := README.md LICENSE docs/install.md docs/policy.md docs/module-validation.md \
+	docs/boot-protocol.md docs/vtl-call-abi.md docs/threat-model.md docs/architecture.md
+
+$(INSTALL_IMAGE): $(BUILD)/vtlguard.stripped.elf $(BUILD)/vtlguard.elf
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $(BUILD)/vtlguard.elf $@.debug
+	$(Q)$(OBJCOPY) --add-gnu-debuglink=$@.debug $(BUILD)/vtlguard.stripped.elf $@.tmp && mv $@.tmp $@
+	$(Q)tools/check-image $@
+
+# What `make install` ships, built as the invoking user (so that
+# `sudo make install` after `make` builds nothing as root).
+.PHONY: installable install
+installable: $(INSTALL_IMAGE) $(MODCHECK)
+
+install: installable
+	$(call msg,INSTALL,$(DESTDIR) PREFIX=$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(FIRMWAREDIR) $(DESTDIR)$(DEBUGDIR)$(FIRMWAREDIR) \
+		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(INITRAMFS_HOOKDIR)
+	$(Q)install -m 0644 $(INSTALL_IMAGE) $(DESTDIR)$(FIRMWAREDIR)/vsm_sk
+	$(Q)ln -sf vsm_sk $(DESTDIR)$(FIRMWAREDIR)/vmlinux
+	$(Q)install -m 0644 $(INSTALL_IMAGE).debug $(DESTDIR)$(DEBUGDIR)$(FIRMWAREDIR)/vsm_sk.debug
+	$(Q)install -m 0755 $(MODCHECK) $(DESTDIR)$(BINDIR)/modcheck
+	$(Q)install -m 0644 tools/modcheck/modcheck.1 $(DESTDIR)$(MANDIR)/man1/modcheck.1
+	$(Q)sed 's|@FIRMWAREDIR@|$(FIRMWAREDIR)|g' tools/initramfs/vtlguard-hook > $(DESTDIR)$(INITRAMFS_HOOKDIR)/vtlguard
+	$(Q)chmod 0755 $(DESTDIR)$(INITRAMFS_HOOKDIR)/vtlguard
+	$(Q)install -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/
+	$(Q)install -m 0644 $(POLICY_SRC) $(DESTDIR)$(DOCDIR)/builtin-policy.dts
+
+# `make deb`: the Debian package (debian/), built from a copy of the tracked
+# files in build/deb/ so that dpkg-buildpackage's outputs (written to the
+# parent directory) stay inside build/.  Lintian runs when installed.
+DEB_DIR := $(BUILD)/deb
+.PHONY: deb
+deb:
+	$(Q)tools/mkdeb $(DEB_DIR)
+
 # ----------------------------------------------------------------- cleaning
 clean:
 	rm -rf $(BUILD)

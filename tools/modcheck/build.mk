@@ -10,11 +10,16 @@ MODCHECK_SRCS := tools/modcheck/modcheck.c tools/modcheck/decompress.c $(MODVAL_
 MODCHECK_OBJS := $(patsubst %.c,$(BUILD)/host-tool/%.o,$(MODCHECK_SRCS))
 HOST_TOOLS += $(MODCHECK)
 
+# MODCHECK_CFLAGS / MODCHECK_LDFLAGS: extra flags for a distribution build
+# (debian/rules passes dpkg-buildflags' hardening flags).
+MODCHECK_CFLAGS ?=
+MODCHECK_LDFLAGS ?=
 $(BUILD)/host-tool/%.o: %.c | $(GEN_HEADERS)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O2 -c $< -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -O2 $(MODCHECK_CFLAGS) -c $< -o $@
 
 $(MODCHECK): $(MODCHECK_OBJS)
 	$(call msg,HOSTLD,$@)
-	$(Q)$(HOSTCC) -o $@ $^ -lbearssl -llzma -lzstd -lz
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(MODCHECK_LDFLAGS) -o $@ $^ -lbearssl -llzma -lzstd -lz
