@@ -148,9 +148,12 @@ $(POLICY_ID_H): $(POLICY_DTB)
 FRAGMENTS := $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
 include $(FRAGMENTS)
 
-# The VTL1 image's copy of the policy parser embeds the built-in policy.
+# The VTL1 image's copy of the policy parser embeds the built-in policy; the
+# note and the boot log name it (stated here, not left to the .d files, so
+# that a build directory seeded with objects rebuilds them too).
 $(BUILD)/vtl1/vtl_protect/policy.o: VTL1_CFLAGS += -iquote $(POLICY_DIR)/include
 $(BUILD)/vtl1/vtl_protect/policy.o: $(POLICY_H)
+$(BUILD)/vtl1/south_lvbs/main.o $(BUILD)/vtl1/south_lvbs/version.o: $(POLICY_ID_H) $(VERSION_H)
 
 # ------------------------------------------------------- sysinc (ext headers)
 # The freestanding builds cannot see /usr/include (glibc headers would leak
