@@ -1,8 +1,9 @@
 # vtlguard top-level Makefile.
 #
 # One entry point for everything: `make` (VTL1 image + host tools), `make test`,
-# `make run`, `make bench`, `make qemu`, `make lint`, `make clean`.  V=1 prints
-# full commands.
+# `make run`, `make bench`, `make qemu`, `make lint`, `make install`,
+# `make deb`, `make clean`; `make help` lists targets and variables.  V=1
+# prints full commands.
 #
 # Layers contribute through a build.mk fragment in their own folder so that a
 # layer can be added without touching this file.  A fragment appends to:
@@ -67,7 +68,7 @@ HOST_TOOLS     :=
 TEST_SUITES    :=
 ALL_TARGETS    :=
 
-.PHONY: all test run bench qemu lint lint-cppcheck clean fuzz FORCE
+.PHONY: all test run bench qemu lint lint-cppcheck clean fuzz help FORCE
 all: all-targets
 
 # Images (vtlguard, hvsim): PIEs linked at 0 (linker/image.ld) that relocate
@@ -308,6 +309,43 @@ DEB_DIR := $(BUILD)/deb
 .PHONY: deb
 deb:
 	$(Q)tools/mkdeb $(DEB_DIR)
+
+# ------------------------------------------------------------------- help
+.PHONY: help
+help:
+	@echo 'Targets:'
+	@echo '  make                 the image (build/vtlguard.elf, .stripped.elf), hvsim, host tools, unit tests'
+	@echo '  make test            every suite, streamed, then "N passed, N failed" (logs in build/test-logs)'
+	@echo '  make suite-NAME      one suite: $(sort $(TEST_SUITES))'
+	@echo '  make run             the demo: hvsim + vtlguard + the VTL0 attack suite, with a report'
+	@echo '  make qemu            boot the image in stock QEMU (no VSM: exits with status 33)'
+	@echo '  make lint            cppcheck, clang-tidy, gcc -fanalyzer'
+	@echo '  make fuzz            every libFuzzer harness (FUZZ_TIME seconds each)'
+	@echo '  make bench           benchmarks, as ratios to floors measured in the same run'
+	@echo '  make install         install the image, modcheck, its manual, the initramfs hook, docs'
+	@echo '  make installable     build only what make install ships'
+	@echo '  make deb             the Debian package in build/deb/ (dpkg-buildpackage -b, lintian)'
+	@echo '  make clean           remove build/'
+	@echo '  make help            this text'
+	@echo 'Variables (make VAR=value ...):'
+	@echo '  V=1                  show full commands'
+	@echo '  POLICY=file.dts      build this policy into the image instead of vtl_protect/policy/default.dts;'
+	@echo '                       with make run / suite-vtl0 the test VTL0 then passes no vtlguard.policy= word'
+	@echo '  DESTDIR, PREFIX      make install: staging root, and prefix of bin/ and share/ (default /usr/local)'
+	@echo '  FIRMWAREDIR DEBUGDIR BINDIR MANDIR DOCDIR INITRAMFS_HOOKDIR   make install directories (docs/install.md)'
+	@echo '  QEMU_ACCEL=auto|kvm|tcg   make qemu: auto tries KVM and falls back to TCG whenever KVM fails (default auto)'
+	@echo '  QEMU_APPEND="words"  make qemu: the image command line'
+	@echo '  VTL0_SMP=N VTL0_TIMEOUT=S VTL0_CMDLINE="words"   make run / suite-vtl0: VPs, timeout, guest words'
+	@echo '  FUZZ_TIME=S          make fuzz: seconds per harness'
+	@echo '  CC HOSTCC CLANG      compilers (gcc, gcc, clang)'
+	@echo '  EXTRA_CFLAGS         extra flags for the VTL1 image'
+	@echo '  MODCHECK_CFLAGS MODCHECK_LDFLAGS   extra flags for modcheck (a distribution'"'"'s hardening flags)'
+
+# make run POLICY=file.dts: the demo with that policy in force, as a deployed
+# image has it: built in, with no loader word from the test VTL0.
+ifneq ($(POLICY),)
+VTL0_CMDLINE += policy=default
+endif
 
 # ----------------------------------------------------------------- cleaning
 clean:
