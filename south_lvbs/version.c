@@ -18,9 +18,13 @@
 	"\",\"policySha256\":\"" VTLGUARD_POLICY_SHA256 "\"}"
 #define NT_FDO_PACKAGING_METADATA 0xcafe1a7eu
 
+/* Read by readelf, never by C code: cppcheck's unused-member warning is moot. */
 static const struct {
+	/* cppcheck-suppress unusedStructMember */
 	uint32_t namesz, descsz, type;
+	/* cppcheck-suppress unusedStructMember */
 	char name[4];
+	/* cppcheck-suppress unusedStructMember */
 	char desc[(sizeof(NOTE_JSON) + 3) & ~3u];
 } vtlguard_note __attribute__((section(".note.package"), aligned(4), used)) = {
 	.namesz = 4,

@@ -162,7 +162,6 @@ static bool unzstd(const uint8_t *in, size_t n, struct outbuf *o, const char **w
 static bool ungzip(const uint8_t *in, size_t n, struct outbuf *o, const char **why)
 {
 	z_stream s;
-	int r;
 
 	memset(&s, 0, sizeof(s));
 	if (n > UINT32_MAX || inflateInit2(&s, 16 + MAX_WBITS) != Z_OK) {
@@ -173,6 +172,7 @@ static bool ungzip(const uint8_t *in, size_t n, struct outbuf *o, const char **w
 	s.avail_in = (uInt)n;
 	for (;;) {
 		size_t room;
+		int r;
 
 		if (o->len == o->size && !out_grow(o, why)) {
 			inflateEnd(&s);
