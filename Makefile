@@ -308,7 +308,7 @@ install: installable
 DEB_DIR := $(BUILD)/deb
 .PHONY: deb
 deb:
-	$(Q)tools/mkdeb $(DEB_DIR)
+	$(Q)POLICY='$(POLICY)' tools/mkdeb $(DEB_DIR)
 
 # ------------------------------------------------------------------- help
 .PHONY: help
