@@ -124,6 +124,15 @@ assert b["result"] == "fail" and b["unknownSigner"]["issuer"] == "CN=modval-p256
 assert c["result"] == "fail" and c["reason"] == "cannot read: No such file or directory", c
 print("json ok")' "$M"
 
+# File names are bytes: one that is not UTF-8 still gives a valid JSON line.
+cp rsa2048.ko "$(printf 'name-\xff-\xc3\xa9.ko')"
+check json-non-utf8-file-name OK "name ok signature-ok" python3 -c '
+import json, subprocess, sys
+p = subprocess.run([sys.argv[1], "--json", "--cert", "rsa2048.der", b"name-\xff-\xc3\xa9.ko"],
+                   capture_output=True)
+o = json.loads(p.stdout.decode("utf-8"))
+print("name", "ok" if o["file"] == "name-\ufffd-\u00e9.ko" else repr(o["file"]), o["result"])' "$M"
+
 # ------------------------------------------------------------ exit status
 check exit-status-0 OK "rc=0" bash -c "$M --cert rsa2048.der rsa2048.ko >/dev/null; echo rc=\$?"
 check exit-status-1 OK "rc=1" bash -c "$M --cert rsa2048.der p256.ko >/dev/null; echo rc=\$?"

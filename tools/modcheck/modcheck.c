@@ -210,19 +210,49 @@ static int add_secondary(struct modval_trust *t, const void *d, size_t l, const 
 
 /* ------------------------------------------------------------- output */
 
-/* A JSON string (quotes included) for arbitrary bytes of a NUL-ended text. */
-static void json_str(const char *s)
+/* Length of the well-formed UTF-8 sequence at s (1..4), or 0. */
+static size_t utf8_len(const unsigned char *s)
 {
-	putchar('"');
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	size_t n;
 
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20 || ch == 0x7f)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0; /* continuation byte, overlong lead, or beyond U+10FFFF */
+	n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/*
+ * A JSON string (quotes included) for a NUL-ended text that need not be
+ * UTF-8 (file names are bytes): bytes that do not form UTF-8 become U+FFFD,
+ * so every line stays valid JSON.
+ */
+static void json_str(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	putchar('"');
+	while (s && *s) {
+		unsigned char ch = *s;
+		size_t n;
+
+		if (ch < 0x80) {
+			if (ch == '"' || ch == '\\')
+				printf("\\%c", ch);
+			else if (ch < 0x20 || ch == 0x7f)
+				printf("\\u%04x", ch);
+			else
+				putchar(ch);
+			s++;
+		} else if ((n = utf8_len(s)) != 0) {
+			fwrite(s, 1, n, stdout);
+			s += n;
+		} else {
+			fputs("\\ufffd", stdout);
+			s++;
+		}
 	}
 	putchar('"');
 }
