@@ -7,6 +7,7 @@
 # usage: run-suite.sh WORKDIR MODCHECK HARNESS
 set -u
 W=$1
+HERE=$(dirname "$(realpath "$0")")
 MODCHECK=$(realpath "$2")
 HARNESS=$(realpath "$3")
 export ASAN_OPTIONS=detect_leaks=0
@@ -341,6 +342,11 @@ if [ -n "$ko" ] && [ -n "$cert" ]; then
 else
 	echo "SKIP distro-module: no /lib/modules/*.ko with its kernel's signing certificate here"
 fi
+
+# modcheck's command line, formats and messages (tests/modval/modcheck-cli.sh).
+MODCHECK_SRC=$HERE/../../tools/modcheck/modcheck.c MODCHECK_MAN=$HERE/../../tools/modcheck/modcheck.1 \
+	VTLGUARD_VERSION_FILE=$HERE/../../VERSION
+. "$HERE/modcheck-cli.sh"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
