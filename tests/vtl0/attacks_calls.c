@@ -442,6 +442,7 @@ static void viol_report(const struct vtl0_case *c)
 	uint64_t seq0;
 	int64_t tiny;
 	int faulted;
+	uint8_t old;
 
 	a = viol_read(viol_buf(), 2 * PAGE_SIZE);
 	if (a.bad) {
@@ -450,9 +451,18 @@ static void viol_report(const struct vtl0_case *c)
 	}
 	seq0 = a.nrecords ? lvbs_get64(viol_newest(&a)) : 0;
 	tiny = vtl_call(VTLG_GET_VIOLATIONS, pa_of(viol_buf()), VIOL_HDR - 1, 0);
-	faulted = probe_store8(p, *p); /* stores the byte already there */
+	old = *p;
+	faulted = probe_store8(p, (uint8_t)(old ^ 0xFF)); /* a real change */
+	if (*p != old) {
+		probe_store8(p, old);
+		gl_check(false, c->name, "the store into protected text went through");
+		return;
+	}
 	b = viol_read(viol_buf(), 2 * PAGE_SIZE);
 	n = viol_newest(&b);
+	/* checked below, field by field, instead of by expect_refused() */
+	expect_violations("bad-call", tiny == -E_NOSPC);
+	expect_violations("mem-write", (uint64_t)faulted);
 	if (tiny != -E_NOSPC || !faulted || b.bad || b.nrecords < 2) {
 		gl_check(false, c->name, "setup: tiny read returned %lld (want -ENOSPC), text store %s, "
 			 "second read: %s, %u records", (long long)tiny,
@@ -495,7 +505,8 @@ static void viol_short_buffer(const struct vtl0_case *c)
 
 	/* at least two records, whatever ran before (two refused calls) */
 	for (int i = 0; i < 2; i++)
-		vtl_call(VTLG_GET_VIOLATIONS, pa_of(viol_buf()), VIOL_HDR - 1, 0);
+		expect_violations("bad-call", vtl_call(VTLG_GET_VIOLATIONS, pa_of(viol_buf()),
+						       VIOL_HDR - 1, 0) == -E_NOSPC);
 	all = viol_read(viol_buf(), 2 * PAGE_SIZE);
 	newest = all.nrecords ? lvbs_get64(viol_newest(&all)) : 0;
 

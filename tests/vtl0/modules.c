@@ -366,6 +366,7 @@ static void toctou_during(const struct vtl0_case *c)
 		int v = (now == orig && !probe_call(run)) ? call_fn(run) : -1;
 
 		vtl_call(VSM_UNLOAD_MODULE, (uint64_t)r, 0, 0);
+		expect_violations("mem-write", (uint64_t)t.faulted); /* checked here, not by expect_refused */
 		gl_check(now == orig && t.faulted && t.vector == 13 && rec && v == RUN_EXPECT,
 			 c->name, "accepted (token %lld) with byte %#x (orig %#x), VP 1 %s "
 			 "(vector %llu, %llu writes), %s, testmod_run()=%#x", (long long)r, now, orig,

@@ -10,6 +10,8 @@
 #include "tests/vtl0/vtl0.h"
 #include "tests/vtl0/ring_walk.h"
 
+#include "core/fmt.h"
+
 #define HDR RING_HDR_BYTES
 
 static uint64_t mark_head;
@@ -51,9 +53,11 @@ int ring_setup(void)
 	return ok ? 0 : -1;
 }
 
+/* Before an attack: remember the ring's head and VTL1's exact counters. */
 void ring_mark(void)
 {
 	mark_head = ring_head();
+	verdict_mark();
 }
 
 static const char *find(const char *hay, const char *needle)
@@ -74,6 +78,28 @@ static bool contains(const char *hay, const char *needle)
 	return find(hay, needle) != NULL;
 }
 
+/* Characters that continue a field: "vp=1" must not match inside "vp=10". */
+static bool field_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_' || ch == '-' || ch == '.' || ch == ':' || ch == '=' || ch == '/' ||
+	       ch == '#';
+}
+
+bool line_has_field(const char *line, const char *needle)
+{
+	size_t nl = 0;
+
+	while (needle[nl])
+		nl++;
+	if (!nl)
+		return false;
+	for (const char *h = line; (h = find(h, needle)) != NULL; h++)
+		if ((h == line || !field_char(h[-1])) && !field_char(h[nl]))
+			return true;
+	return false;
+}
+
 static uint64_t walk(uint64_t from, uint64_t to, int (*fn)(const char *, void *), void *ctx,
 		     bool *overrun)
 {
@@ -92,10 +118,10 @@ static int find_fn(const char *text, void *arg)
 {
 	struct find_ctx *c = arg;
 
-	if (!c->any && !contains(text, "VIOLATION"))
+	if (!c->any && !line_has_field(text, "VIOLATION"))
 		return 0;
 	for (const char *const *n = c->needles; *n; n++)
-		if (!contains(text, *n))
+		if (!line_has_field(text, *n))
 			return 0;
 	c->found = true;
 	if (c->out && c->outlen) {
@@ -129,6 +155,15 @@ int ring_find_line(char *out, size_t outlen, const char *const *needles)
 	return find_common(out, outlen, needles, true);
 }
 
+int ring_find_record(uint64_t seq, char *out, size_t outlen)
+{
+	char tag[24];
+	const char *needles[] = { tag, NULL };
+
+	snprintk(tag, sizeof(tag), "VIOLATION #%llu", (unsigned long long)seq);
+	return find_common(out, outlen, needles, false);
+}
+
 struct count_ctx {
 	const char *needle, *cls;
 	uint64_t reported, limited;
@@ -155,7 +190,7 @@ static int count_fn(const char *text, void *arg)
 	struct count_ctx *c = arg;
 	const char *p;
 
-	if (contains(text, "VIOLATION") && contains(text, c->needle)) {
+	if (line_has_field(text, "VIOLATION") && line_has_field(text, c->needle)) {
 		c->reported++;
 		return 0;
 	}
