@@ -11,6 +11,7 @@
 const uint64_t *workload_rodata(void);
 uint64_t *workload_roai(void);
 
+static struct viol_snap flood_snap; /* too big for the stack */
 static uint8_t data_code[64] __attribute__((aligned(64))) = { 0xC3 }; /* ret, in .data */
 
 static void refused(const struct vtl0_case *c, int faulted, const char *cls, uint64_t gpa,
@@ -139,6 +140,48 @@ static void ring_write(const struct vtl0_case *c)
 	store8_case(c, p, p, pa_of(p), "ring-immutable-write");
 }
 
+/*
+ * Flood one address with refused writes (past the per-class report rate)
+ * and attack another within the same second: VTL1 reports the first
+ * refusal per (class, address) whatever the rate limit says, so the
+ * attack's line must be in the log ring ("action=deny" is checked on the
+ * line itself, so the verdict requires it).
+ */
+static void flood_then_attack(const struct vtl0_case *c)
+{
+	volatile uint8_t *fl = (volatile uint8_t *)vtl0_victim_text + 48;
+	volatile uint8_t *p = (volatile uint8_t *)vtl0_victim_text + 56;
+	uint8_t fo = *fl, old = *p, now;
+	const char *n[] = { "class=mem-write", ndl("gpa=%#llx", (unsigned long long)pa_of(p)),
+			    "rule=protected-write", "action=deny", NULL };
+	struct viol_snap *s = &flood_snap;
+	const char *why;
+	char line[240];
+	uint64_t faults = 0;
+	int f;
+
+	for (int i = 0; i < 60; i++)
+		faults += (uint64_t)probe_store8(fl, (uint8_t)(fo ^ 0xFF));
+	if (*fl != fo) {
+		probe_store8(fl, fo);
+		gl_check(false, c->name, "the flood's writes into protected text went through");
+		return;
+	}
+	expect_violations("mem-write", faults); /* the flood: counted, not each checked */
+	if (!viol_snapshot(s, &why) || !s->nrec ||
+	    ring_find_record(s->rec[s->nrec - 1].seq, line, sizeof(line))) {
+		gl_check(false, c->name, "the flood's last refusal was reported (%s): the rate "
+			 "limit never applied, so this case proves nothing", why ? why : "ok");
+		return;
+	}
+	ring_mark();
+	f = probe_store8(p, (uint8_t)(old ^ 0xFF));
+	now = *p;
+	if (now != old)
+		probe_store8(p, old);
+	expect_refused_unchanged(c->name, f, now == old, "the text byte", n);
+}
+
 static void exec_data(const struct vtl0_case *c)
 {
 	ring_mark();
@@ -195,6 +238,8 @@ const struct vtl0_case vtl0_cases_mem[] = {
 	{ "ro_after_init_write", roai_write, CASE_RUN, "modify ro_after_init after end of boot" },
 	{ "ro_after_init_write_alias", roai_alias_write, CASE_RUN, "modify ro_after_init through an alias" },
 	{ "log_ring_write", ring_write, CASE_RUN, "rewrite VTL1's log ring (read-only for VTL0)" },
+	{ "ratelimit_flood_then_attack", flood_then_attack, CASE_RUN,
+	  "flood refused writes at one address, then attack another in the same second" },
 	{ "exec_data", exec_data, CASE_RUN, "execute .data" },
 	{ "exec_stack", exec_stack, CASE_RUN, "execute the stack" },
 	{ "exec_heap", exec_heap, CASE_RUN, "execute the heap" },
