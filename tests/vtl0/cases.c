@@ -148,6 +148,7 @@ static unsigned int nconsumed;
 static uint64_t accounted[VTL0_VIOL_CLASSES]; /* what the verdicts accounted for */
 static uint64_t case_accounted0[VTL0_VIOL_CLASSES];
 static bool case_open;
+static unsigned int case_failed0; /* FAIL lines before the case */
 
 void verdict_mark(void)
 {
@@ -433,6 +434,7 @@ void case_begin(void)
 	const char *why;
 
 	case_open = viol_snapshot(&case_snap, &why);
+	case_failed0 = gl_results.failed;
 	for (unsigned int i = 0; i < VTL0_VIOL_CLASSES; i++)
 		case_accounted0[i] = accounted[i];
 	mark_snap = case_snap;
@@ -455,6 +457,8 @@ void case_end(const char *name)
 	if (!case_open)
 		return;
 	case_open = false;
+	if (gl_results.failed != case_failed0)
+		return; /* the case failed already: its count is off for that reason */
 	if (!viol_snapshot(&s, &why)) {
 		gl_check(false, ndl("%s_violations_accounted", name), "after the case: %s", why);
 		return;
