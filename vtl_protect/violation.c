@@ -177,7 +177,7 @@ void vtlp_violation(const struct vtlp_violation *in)
 {
 	struct vtlp_violation v = *in;
 	uint64_t now = north_now(), tps = north_ticks_per_sec(), dropped = 0;
-	bool report = false, first = false, full = false, warn_full = false;
+	bool report = false, warn_full = false;
 	char line[256];
 	unsigned int c = (unsigned int)v.cls;
 
@@ -189,14 +189,14 @@ void vtlp_violation(const struct vtlp_violation *in)
 	records[v.seq % VIOLATION_RECORDS] = v;
 	counters[c]++;
 	if (vtlp.policy.action == VTLP_ACTION_GP_REPORT) {
+		bool full = false, first = v.denied && first_of_pair(c, v.addr, &full);
+
 		if (now - window_start[c] >= tps || now < window_start[c]) {
 			window_start[c] = now;
 			window_count[c] = 0;
 			dropped = suppressed[c];
 			suppressed[c] = 0;
 		}
-		if (v.denied)
-			first = first_of_pair(c, v.addr, &full);
 		if (full && !first_seen_full_warned)
 			first_seen_full_warned = warn_full = true;
 		if (window_count[c] < vtlp.policy.report_rate || first) {

@@ -74,6 +74,12 @@ static void pm_ring(const struct vtl0_case *c)
 {
 	pm_one(c, v0.mem.ring_pa, v0.mem.ring_pa + PAGE_SIZE, ATTR_R, E_ACCES);
 }
+/* The ring's own attributes (R|IMMUTABLE): no change to an IMMUTABLE
+ * extent, so only the ring-overlap check refuses it. */
+static void pm_ring_same_attr(const struct vtl0_case *c)
+{
+	pm_one(c, v0.mem.ring_pa, v0.mem.ring_pa + PAGE_SIZE, ATTR_R | ATTR_IMMUTABLE, E_ACCES);
+}
 static void pm_relax_immutable(const struct vtl0_case *c)
 {
 	pm_one(c, pa_of(__vtl0_roai_start), pa_of(__vtl0_roai_end), ATTR_R | ATTR_W, E_ACCES);
@@ -556,6 +562,8 @@ const struct vtl0_case vtl0_cases_boot_calls[] = {
 	{ "pm_chain_unaligned", pm_chain_unaligned, CASE_BOOT, "chain page not page aligned" },
 	{ "pm_range_in_vtl1", pm_into_vtl1, CASE_BOOT, "protect a VTL1 page (confused deputy)" },
 	{ "pm_range_over_ring", pm_ring, CASE_BOOT, "change the log ring's protection" },
+	{ "pm_range_over_ring_same_attr", pm_ring_same_attr, CASE_BOOT,
+	  "claim the log ring with its own attributes (R|IMMUTABLE)" },
 	{ "pm_relax_immutable_rw", pm_relax_immutable, CASE_BOOT, "make ro_after_init (IMMUTABLE) writable" },
 	{ "pm_relax_immutable_x", pm_relax_immutable_exec, CASE_BOOT, "make ro_after_init (IMMUTABLE) executable" },
 	{ "kdata_unknown_type", kd_bad_type, CASE_BOOT, "LOAD_KDATA with type 99" },

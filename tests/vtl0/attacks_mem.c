@@ -28,7 +28,8 @@ static void refused(const struct vtl0_case *c, int faulted, const char *cls, uin
  * `at`, which may be an alias), re-read it through the kernel's own mapping
  * (`check`), and restore only if the write went through -- then FAIL.
  */
-static void store8_case(const struct vtl0_case *c, volatile uint8_t *at, volatile uint8_t *check,
+static void store8_case(const struct vtl0_case *c, volatile uint8_t *at,
+			const volatile uint8_t *check,
 			uint64_t gpa, const char *rule)
 {
 	uint8_t old = *check, now;
@@ -47,7 +48,7 @@ static void store8_case(const struct vtl0_case *c, volatile uint8_t *at, volatil
 }
 
 static void store64_case(const struct vtl0_case *c, volatile uint64_t *at,
-			 volatile uint64_t *check, uint64_t gpa, const char *rule)
+			 const volatile uint64_t *check, uint64_t gpa, const char *rule)
 {
 	uint64_t old = *check, now;
 	const char *n[] = { "class=mem-write", ndl("gpa=%#llx", (unsigned long long)gpa),

@@ -282,7 +282,7 @@ static void describe_new(char *out, size_t len)
  */
 static void verdict(const char *name, const char *const *needles, struct want *w)
 {
-	char line[240], seen[400];
+	char line[240];
 	const char *why = NULL;
 	const struct viol_rec *hit = NULL;
 	uint64_t newrec = 0;
@@ -315,6 +315,8 @@ static void verdict(const char *name, const char *const *needles, struct want *w
 		return;
 	}
 	if (!hit) {
+		char seen[400];
+
 		describe_new(seen, sizeof(seen));
 		gl_check(false, name, "refused, but VTL1 has no record of this attempt (class=%s vp=%ld%s) "
 			 "in GET_VIOLATIONS; new records: %s", vclass[w->cls], w->vp,

@@ -179,11 +179,11 @@ static void flood(const struct vtl0_case *c)
 	 * below) before counting, so the summary counts only the flood. */
 	for (uint64_t w0 = vtl0_rdtsc(); vtl0_rdtsc() - w0 < 2100000000ull;)
 		vtl0_pause();
-	expect_violations("mem-write", (uint64_t)probe_store8(p, orig));
+	expect_violations("mem-write", (uint64_t)probe_store8(p, (uint8_t)(orig ^ 0xFF)));
 	ring_count_reset();
 	flood_ring_from = ring_head();
 	for (uint64_t i = 0; i < n; i++) {
-		faults += (uint64_t)probe_store8(p, orig);
+		faults += (uint64_t)probe_store8(p, (uint8_t)(orig ^ 0xFF));
 		if ((i & 1023) == 1023) {
 			ring_count("class=mem-write", "mem-write", &reported, &limited);
 			if (v0.opt.verbose) {
@@ -209,7 +209,7 @@ static void flood(const struct vtl0_case *c)
 
 		while (vtl0_rdtsc() - w0 < (500000000ull << try))
 			vtl0_pause();
-		faults += (uint64_t)probe_store8(p, orig);
+		faults += (uint64_t)probe_store8(p, (uint8_t)(orig ^ 0xFF));
 		extra++;
 		ring_count("class=mem-write", "mem-write", &reported, &limited);
 		if (limited > before)

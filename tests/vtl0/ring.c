@@ -78,28 +78,6 @@ static bool contains(const char *hay, const char *needle)
 	return find(hay, needle) != NULL;
 }
 
-/* Characters that continue a field: "vp=1" must not match inside "vp=10". */
-static bool field_char(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       ch == '_' || ch == '-' || ch == '.' || ch == ':' || ch == '=' || ch == '/' ||
-	       ch == '#';
-}
-
-bool line_has_field(const char *line, const char *needle)
-{
-	size_t nl = 0;
-
-	while (needle[nl])
-		nl++;
-	if (!nl)
-		return false;
-	for (const char *h = line; (h = find(h, needle)) != NULL; h++)
-		if ((h == line || !field_char(h[-1])) && !field_char(h[nl]))
-			return true;
-	return false;
-}
-
 static uint64_t walk(uint64_t from, uint64_t to, int (*fn)(const char *, void *), void *ctx,
 		     bool *overrun)
 {

@@ -13,6 +13,7 @@
 
 #include "tests/guestlib/guestlib.h"
 #include "tests/vtl0/lvbs_loader.h"
+#include "tests/vtl0/ring_walk.h"
 
 #define VTL0_MAX_VPS 4
 #define PAGE_SIZE 4096ull
@@ -185,10 +186,7 @@ void ring_mark(void);
 /* Finds a VIOLATION line newer than the mark containing every needle
  * (NULL-terminated list); copies it to out.  1 found, 0 not. */
 int ring_find(char *out, size_t outlen, const char *const *needles);
-/* Needles match whole fields: a needle must start and end at a field
- * boundary (space, comma, start or end of line), so "vp=1" never matches
- * "vp=10" and "gpa=0x1000" never "gpa=0x10000". */
-bool line_has_field(const char *line, const char *needle);
+/* Needles match whole fields (line_has_field() in ring_walk.h). */
 /* The log-ring line of violation record #seq since the mark; 1 found. */
 int ring_find_record(uint64_t seq, char *out, size_t outlen);
 /* The same for any log line (not only VIOLATION records). */
