@@ -21,6 +21,9 @@ enum log_level log_get_level(void);
 int log_add_sink(log_sink_fn fn);                 /* 0 or -ENOSPC */
 void log_remove_sink(log_sink_fn fn);
 void log_set_prefix(const char *prefix);          /* e.g. "vtl1" */
+/* The escaping every message gets (control bytes, DEL, >= 0x80 -> \xNN,
+ * backslash -> \\): out gets at most room - 1 characters and a NUL. */
+size_t log_escape(char *out, size_t room, const char *msg, size_t len);
 void vlog(enum log_level lvl, const char *fmt, va_list ap);
 void log_msg(enum log_level lvl, const char *fmt, ...) __printf(2, 3);
 

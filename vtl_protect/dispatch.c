@@ -296,6 +296,10 @@ int64_t vtlp_vtl_call(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, ui
 		ret = -EINVAL;
 		break;
 	}
+	/* GET_VIOLATIONS flag 1: also log the totals line, so a test runner can
+	 * compare VTL1's own count with what its VTL0 side expected. */
+	if (id == VTLGUARD_CALL_GET_VIOLATIONS && ret >= 0 && (a2 & 1))
+		vtlp_log_summary();
 	/* Every refused request is a bad-call record (unbuilt ones are not). */
 	if (ret < 0 && ret != -EOPNOTSUPP) {
 		struct vtlp_violation v = {

@@ -5,6 +5,13 @@
  * also reported as one console line (which the log ring picks up), at most
  * policy.report_rate lines per second per class so that VTL0 cannot flood
  * the console (or VTL1's time) by looping on a refused write.
+ *
+ * The rate limit must not hide an attack behind a flood: the first denied
+ * event for each (class, address) pair -- address being the GPA, MSR,
+ * register or call id -- is always reported, whatever the window says.
+ * The pairs already reported live in a fixed table VTL0 cannot overrun
+ * (only fill: once full, later new pairs fall back to the rate limit and
+ * one warning says so; the counters stay exact either way).
  */
 #include <string.h>
 
@@ -20,6 +27,17 @@ static uint64_t counters[VTLP_CLASS_COUNT];
 static uint64_t window_start[VTLP_CLASS_COUNT];
 static uint32_t window_count[VTLP_CLASS_COUNT];
 static uint64_t suppressed[VTLP_CLASS_COUNT];
+
+/* (class, address) pairs whose first denied event was reported: open
+ * addressing, never evicted, so a flood cannot push a pair out again. */
+#define FIRST_SEEN_SLOTS 1024
+#define FIRST_SEEN_PROBE 16
+struct first_seen {
+	uint64_t addr;
+	uint32_t cls_plus1; /* 0: empty slot */
+};
+static struct first_seen first_seen[FIRST_SEEN_SLOTS];
+static bool first_seen_full_warned;
 
 static const char *const class_names[VTLP_CLASS_COUNT] = {
 	[VTLP_CLASS_MEM_READ] = "mem-read",   [VTLP_CLASS_MEM_WRITE] = "mem-write",
@@ -41,6 +59,8 @@ void vtlp_violation_reset(void)
 	memset(window_start, 0, sizeof(window_start));
 	memset(window_count, 0, sizeof(window_count));
 	memset(suppressed, 0, sizeof(suppressed));
+	memset(first_seen, 0, sizeof(first_seen));
+	first_seen_full_warned = false;
 	next_seq = 0;
 	north_unlock(&viol_lock);
 }
@@ -127,11 +147,37 @@ void vtlp_log_summary(void)
 		 (unsigned long long)c[VTLP_CLASS_BAD_CALL]);
 }
 
+/*
+ * True the first time (cls, addr) is seen (and remembers it).  *full is set
+ * when the pair is new but there is no room to remember it.  Called with
+ * viol_lock held.
+ */
+static bool first_of_pair(unsigned int cls, uint64_t addr, bool *full)
+{
+	uint64_t h = (addr ^ (uint64_t)cls << 56) * 0x9E3779B97F4A7C15ull;
+	unsigned int slot = (unsigned int)(h >> 54) % FIRST_SEEN_SLOTS;
+
+	*full = false;
+	for (unsigned int i = 0; i < FIRST_SEEN_PROBE; i++) {
+		struct first_seen *e = &first_seen[(slot + i) % FIRST_SEEN_SLOTS];
+
+		if (e->cls_plus1 == cls + 1 && e->addr == addr)
+			return false;
+		if (!e->cls_plus1) {
+			e->cls_plus1 = cls + 1;
+			e->addr = addr;
+			return true;
+		}
+	}
+	*full = true;
+	return false;
+}
+
 void vtlp_violation(const struct vtlp_violation *in)
 {
 	struct vtlp_violation v = *in;
 	uint64_t now = north_now(), tps = north_ticks_per_sec(), dropped = 0;
-	bool report = false;
+	bool report = false, warn_full = false;
 	char line[256];
 	unsigned int c = (unsigned int)v.cls;
 
@@ -143,13 +189,17 @@ void vtlp_violation(const struct vtlp_violation *in)
 	records[v.seq % VIOLATION_RECORDS] = v;
 	counters[c]++;
 	if (vtlp.policy.action == VTLP_ACTION_GP_REPORT) {
+		bool full = false, first = v.denied && first_of_pair(c, v.addr, &full);
+
 		if (now - window_start[c] >= tps || now < window_start[c]) {
 			window_start[c] = now;
 			window_count[c] = 0;
 			dropped = suppressed[c];
 			suppressed[c] = 0;
 		}
-		if (window_count[c] < vtlp.policy.report_rate) {
+		if (full && !first_seen_full_warned)
+			first_seen_full_warned = warn_full = true;
+		if (window_count[c] < vtlp.policy.report_rate || first) {
 			window_count[c]++;
 			report = true;
 		} else {
@@ -158,6 +208,10 @@ void vtlp_violation(const struct vtlp_violation *in)
 	}
 	north_unlock(&viol_lock);
 
+	if (warn_full)
+		log_warn("vtlp: no room left to remember another (class, address) pair (%u "
+			 "slots): first refusals of new pairs are rate-limited from now on (the "
+			 "counters stay exact)", FIRST_SEEN_SLOTS);
 	if (dropped)
 		log_warn("vtlp: %llu %s violation reports were rate-limited",
 			 (unsigned long long)dropped, vtlp_class_name(v.cls));

@@ -47,6 +47,35 @@ TEST(core_log_levels_and_sinks)
 	log_set_level(saved);
 }
 
+/* Strings from signed data cannot forge a log record (issue 19). */
+TEST(core_log_escapes_control_characters)
+{
+	char out[32];
+	enum log_level saved = log_get_level();
+
+	CHECK_EQ_INT(log_add_sink(capture), 0);
+	log_set_prefix("vtl1");
+	log_set_level(LOG_INFO);
+	calls = 0;
+	log_warn("signer '%s' refused", "evil\nvtl1 WARN : VIOLATION #1 class=cr");
+	CHECK_EQ(calls, 1);
+	CHECK_STR(last, "vtl1 WARN : signer 'evil\\x0avtl1 WARN : VIOLATION #1 class=cr' refused");
+	CHECK(strchr(last, '\n') == NULL);
+	log_info("cr\rtab\tesc\x1b[2Jdel\x7f hi\xc3\xa9 back\\slash");
+	CHECK_STR(last, "vtl1 INFO : cr\\x0dtab\\x09esc\\x1b[2Jdel\\x7f hi\\xc3\\xa9 back\\\\slash");
+	log_info("trailing newlines only are dropped\n\n");
+	CHECK_STR(last, "vtl1 INFO : trailing newlines only are dropped");
+	log_remove_sink(capture);
+	log_set_prefix("");
+	log_set_level(saved);
+	/* bounded, and an escape is never cut in half */
+	CHECK_EQ(log_escape(out, 6, "ab\ncd", 5), 2);
+	CHECK_STR(out, "ab");
+	CHECK_EQ(log_escape(out, 7, "ab\ncd", 5), 6);
+	CHECK_STR(out, "ab\\x0a");
+	CHECK_EQ(log_escape(out, 0, "x", 1), 0);
+}
+
 TEST(core_errno_names)
 {
 	CHECK_STR(errno_name(-EINVAL), "EINVAL");

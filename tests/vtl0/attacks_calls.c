@@ -74,6 +74,12 @@ static void pm_ring(const struct vtl0_case *c)
 {
 	pm_one(c, v0.mem.ring_pa, v0.mem.ring_pa + PAGE_SIZE, ATTR_R, E_ACCES);
 }
+/* The ring's own attributes (R|IMMUTABLE): no change to an IMMUTABLE
+ * extent, so only the ring-overlap check refuses it. */
+static void pm_ring_same_attr(const struct vtl0_case *c)
+{
+	pm_one(c, v0.mem.ring_pa, v0.mem.ring_pa + PAGE_SIZE, ATTR_R | ATTR_IMMUTABLE, E_ACCES);
+}
 static void pm_relax_immutable(const struct vtl0_case *c)
 {
 	pm_one(c, pa_of(__vtl0_roai_start), pa_of(__vtl0_roai_end), ATTR_R | ATTR_W, E_ACCES);
@@ -442,6 +448,7 @@ static void viol_report(const struct vtl0_case *c)
 	uint64_t seq0;
 	int64_t tiny;
 	int faulted;
+	uint8_t old;
 
 	a = viol_read(viol_buf(), 2 * PAGE_SIZE);
 	if (a.bad) {
@@ -450,9 +457,18 @@ static void viol_report(const struct vtl0_case *c)
 	}
 	seq0 = a.nrecords ? lvbs_get64(viol_newest(&a)) : 0;
 	tiny = vtl_call(VTLG_GET_VIOLATIONS, pa_of(viol_buf()), VIOL_HDR - 1, 0);
-	faulted = probe_store8(p, *p); /* stores the byte already there */
+	old = *p;
+	faulted = probe_store8(p, (uint8_t)(old ^ 0xFF)); /* a real change */
+	if (*p != old) {
+		probe_store8(p, old);
+		gl_check(false, c->name, "the store into protected text went through");
+		return;
+	}
 	b = viol_read(viol_buf(), 2 * PAGE_SIZE);
 	n = viol_newest(&b);
+	/* checked below, field by field, instead of by expect_refused() */
+	expect_violations("bad-call", tiny == -E_NOSPC);
+	expect_violations("mem-write", (uint64_t)faulted);
 	if (tiny != -E_NOSPC || !faulted || b.bad || b.nrecords < 2) {
 		gl_check(false, c->name, "setup: tiny read returned %lld (want -ENOSPC), text store %s, "
 			 "second read: %s, %u records", (long long)tiny,
@@ -495,7 +511,8 @@ static void viol_short_buffer(const struct vtl0_case *c)
 
 	/* at least two records, whatever ran before (two refused calls) */
 	for (int i = 0; i < 2; i++)
-		vtl_call(VTLG_GET_VIOLATIONS, pa_of(viol_buf()), VIOL_HDR - 1, 0);
+		expect_violations("bad-call", vtl_call(VTLG_GET_VIOLATIONS, pa_of(viol_buf()),
+						       VIOL_HDR - 1, 0) == -E_NOSPC);
 	all = viol_read(viol_buf(), 2 * PAGE_SIZE);
 	newest = all.nrecords ? lvbs_get64(viol_newest(&all)) : 0;
 
@@ -545,6 +562,8 @@ const struct vtl0_case vtl0_cases_boot_calls[] = {
 	{ "pm_chain_unaligned", pm_chain_unaligned, CASE_BOOT, "chain page not page aligned" },
 	{ "pm_range_in_vtl1", pm_into_vtl1, CASE_BOOT, "protect a VTL1 page (confused deputy)" },
 	{ "pm_range_over_ring", pm_ring, CASE_BOOT, "change the log ring's protection" },
+	{ "pm_range_over_ring_same_attr", pm_ring_same_attr, CASE_BOOT,
+	  "claim the log ring with its own attributes (R|IMMUTABLE)" },
 	{ "pm_relax_immutable_rw", pm_relax_immutable, CASE_BOOT, "make ro_after_init (IMMUTABLE) writable" },
 	{ "pm_relax_immutable_x", pm_relax_immutable_exec, CASE_BOOT, "make ro_after_init (IMMUTABLE) executable" },
 	{ "kdata_unknown_type", kd_bad_type, CASE_BOOT, "LOAD_KDATA with type 99" },

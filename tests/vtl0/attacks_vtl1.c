@@ -3,9 +3,8 @@
  * VTL0 touching VTL1 memory: read and write every kind of page in the VTL1
  * region (the loader's special pages, the image's text and data, free VTL1
  * RAM) and try to run vtlguard's own code.  VTL1 must have made all of it
- * inaccessible to VTL0 at boot (self-protection).  Writes store the byte
- * just read (or 0 if the read was refused), so a failed protection breaks
- * as little as possible.
+ * inaccessible to VTL0 at boot (self-protection).  Writes store a byte
+ * different from the one there (0xA5 ^ what a read returned, 0 if refused).
  */
 #include "tests/vtl0/vtl0.h"
 
@@ -30,15 +29,29 @@ static void read_case(const struct vtl0_case *c, uint64_t pa)
 	expect_refused(c->name, probe_load8((const volatile void *)(uintptr_t)pa, &b), n);
 }
 
+/*
+ * Store a value different from what is there.  The read before it is
+ * normally refused too (its mem-read is accounted); if the read works (read
+ * protection broken), the write is verified by reading back and undone.
+ */
 static void write_case(const struct vtl0_case *c, uint64_t pa)
 {
-	uint8_t b = 0;
+	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)pa;
+	uint8_t b = 0, now = 0;
 	const char *n[] = { "class=mem-write", ndl("gpa=%#llx", (unsigned long long)pa),
 			    "rule=vtl1-memory-write", NULL };
+	bool readable = !probe_load8(p, &b), unchanged = true;
+	int f;
 
-	probe_load8((const volatile void *)(uintptr_t)pa, &b); /* refused too, normally */
+	if (!readable)
+		expect_violations("mem-read", 1);
 	ring_mark();
-	expect_refused(c->name, probe_store8((volatile void *)(uintptr_t)pa, b), n);
+	f = probe_store8(p, (uint8_t)(b ^ 0xA5));
+	if (readable && !probe_load8(p, &now) && now != b) {
+		unchanged = false;
+		probe_store8(p, b);
+	}
+	expect_refused_unchanged(c->name, f, unchanged, ndl("VTL1's byte at %#llx", (unsigned long long)pa), n);
 }
 
 #define RW_CASES(tag, fn)                                                              \

@@ -185,21 +185,12 @@ static unsigned int run_phase(int phase, const char *not_run_why)
 			}
 			if (demo)
 				gl_printf("CASE %s: %s\n", c->name, c->what);
-			/* a missing record may be VTL1's per-class rate limit: retry
-			 * after waiting 0.5, 1, 2, 4, 8 * 10^9 TSC ticks (VTL1's
-			 * window is one second of its TSC estimate, 2*10^9 by default) */
-			for (unsigned int try = 0;; try++) {
-				ndl_reset();
-				case_tentative = try < 5;
-				case_retry = false;
-				c->fn(c);
-				if (!case_retry)
-					break;
-				for (uint64_t t0 = vtl0_rdtsc();
-				     vtl0_rdtsc() - t0 < (500000000ull << try);)
-					vtl0_pause();
-			}
-			case_tentative = false;
+			/* no retries: verdicts rest on GET_VIOLATIONS, which is exact
+			 * (cases.c); VTL1 must count what the case accounted for */
+			ndl_reset();
+			case_begin();
+			c->fn(c);
+			case_end(c->name);
 			workload_tick();
 		}
 	return ran;
@@ -264,6 +255,8 @@ int gl_main(const struct hvsim_boot_info *bi)
 		gl_check(false, "only", "no case named \"%s\"", v0.opt.only);
 	if (!why)
 		workload_check();
+	if (!why && !bench)
+		verdict_totals();
 
 	if (demo && !why) {
 		gl_printf("VTL1 LOG (read back from the log ring, violations and all):\n");

@@ -46,14 +46,21 @@ static void exec_refused(const char *name, uint64_t addr)
 	expect_refused(name, probe_call(addr), n);
 }
 
-/* A write of the byte already there must #GP and be recorded. */
+/* A write of a different byte must #GP, leave the byte alone and be
+ * recorded (a write that landed is undone, and FAILs). */
 static void write_refused(const char *name, uint64_t addr, const char *vp)
 {
 	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)addr;
 	const char *n[] = { "class=mem-write", ndl("gpa=%#llx", (unsigned long long)addr), vp, NULL };
+	uint8_t old = *p, now;
+	int f;
 
 	ring_mark();
-	expect_refused(name, probe_store8(p, *p), n);
+	f = probe_store8(p, (uint8_t)(old ^ 0xFF));
+	now = *p;
+	if (now != old)
+		probe_store8(p, old);
+	expect_refused_unchanged(name, f, now == old, "the module byte", n);
 }
 
 static void writable(const char *name, uint64_t addr, const char *what)
@@ -462,6 +469,9 @@ static void toctou_vp1(void *arg)
 			break;
 		}
 		t->writes++;
+		/* hvsim switches VPs only on PAUSE/HLT: without it a write that
+		 * lands (a broken vtlguard) would starve VP 0 forever */
+		vtl0_pause();
 	}
 }
 
@@ -515,6 +525,7 @@ static void toctou_during(const struct vtl0_case *c)
 		int v = (now == orig && !probe_call(run)) ? call_fn(run) : -1;
 
 		vtl_call(VSM_UNLOAD_MODULE, (uint64_t)r, 0, 0);
+		expect_violations("mem-write", (uint64_t)t.faulted); /* checked here, not by expect_refused */
 		gl_check(now == orig && t.faulted && t.vector == 13 && rec && v == RUN_EXPECT,
 			 c->name, "accepted (token %lld) with byte %#x (orig %#x), VP 1 %s "
 			 "(vector %llu, %llu writes), %s, testmod_run()=%#x", (long long)r, now, orig,
@@ -583,8 +594,14 @@ static void vp1_write(void *arg)
 {
 	struct toctou *t = arg;
 
-	t->faulted = probe_store8(t->site, *t->site);
+	uint8_t old = *t->site;
+
+	t->faulted = probe_store8(t->site, (uint8_t)(old ^ 0xFF)); /* a real change */
 	t->vector = gl_last_fault.vector;
+	if (*t->site != old) {
+		probe_store8(t->site, old);
+		t->faulted = 0; /* it landed: expect_refused() then FAILs */
+	}
 }
 
 static void toctou_after(const struct vtl0_case *c)

@@ -10,6 +10,8 @@
 #include "tests/vtl0/vtl0.h"
 #include "tests/vtl0/ring_walk.h"
 
+#include "core/fmt.h"
+
 #define HDR RING_HDR_BYTES
 
 static uint64_t mark_head;
@@ -51,9 +53,11 @@ int ring_setup(void)
 	return ok ? 0 : -1;
 }
 
+/* Before an attack: remember the ring's head and VTL1's exact counters. */
 void ring_mark(void)
 {
 	mark_head = ring_head();
+	verdict_mark();
 }
 
 static const char *find(const char *hay, const char *needle)
@@ -92,10 +96,10 @@ static int find_fn(const char *text, void *arg)
 {
 	struct find_ctx *c = arg;
 
-	if (!c->any && !contains(text, "VIOLATION"))
+	if (!c->any && !line_has_field(text, "VIOLATION"))
 		return 0;
 	for (const char *const *n = c->needles; *n; n++)
-		if (!contains(text, *n))
+		if (!line_has_field(text, *n))
 			return 0;
 	c->found = true;
 	if (c->out && c->outlen) {
@@ -129,6 +133,15 @@ int ring_find_line(char *out, size_t outlen, const char *const *needles)
 	return find_common(out, outlen, needles, true);
 }
 
+int ring_find_record(uint64_t seq, char *out, size_t outlen)
+{
+	char tag[24];
+	const char *needles[] = { tag, NULL };
+
+	snprintk(tag, sizeof(tag), "VIOLATION #%llu", (unsigned long long)seq);
+	return find_common(out, outlen, needles, false);
+}
+
 struct count_ctx {
 	const char *needle, *cls;
 	uint64_t reported, limited;
@@ -155,7 +168,7 @@ static int count_fn(const char *text, void *arg)
 	struct count_ctx *c = arg;
 	const char *p;
 
-	if (contains(text, "VIOLATION") && contains(text, c->needle)) {
+	if (line_has_field(text, "VIOLATION") && line_has_field(text, c->needle)) {
 		c->reported++;
 		return 0;
 	}

@@ -37,3 +37,30 @@ uint64_t ring_walk(const volatile uint8_t *data, uint64_t data_size, uint64_t fr
 	}
 	return p;
 }
+
+/* Characters that continue a field: "vp=1" must not match inside "vp=10". */
+static bool field_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_' || ch == '-' || ch == '.' || ch == ':' || ch == '=' || ch == '/' ||
+	       ch == '#';
+}
+
+bool line_has_field(const char *line, const char *needle)
+{
+	size_t nl = 0;
+
+	while (needle[nl])
+		nl++;
+	if (!nl)
+		return false;
+	for (const char *h = line; *h; h++) {
+		size_t i = 0;
+
+		while (i < nl && h[i] == needle[i])
+			i++;
+		if (i == nl && (h == line || !field_char(h[-1])) && !field_char(h[nl]))
+			return true;
+	}
+	return false;
+}

@@ -26,4 +26,13 @@
 uint64_t ring_walk(const volatile uint8_t *data, uint64_t data_size, uint64_t from, uint64_t to,
 		   int (*fn)(const char *text, void *ctx), void *ctx, bool *overrun);
 
+/*
+ * Whether needle is one whole field of line: it must start at the line's
+ * start or after a character that cannot continue a field (space, comma,
+ * quote ...), and end at the line's end or before one.  So "vp=1" never
+ * matches "vp=10", "gpa=0x1000" never "gpa=0x10000", "class=cr" never
+ * "subclass=cr"; multi-word needles ("module validated") work too.
+ */
+bool line_has_field(const char *line, const char *needle);
+
 #endif

@@ -111,3 +111,29 @@ TEST(vtl0_ring_walk_overrun_stop_and_corruption)
 	CHECK_EQ(ring_walk(data, DS, 0, 32, collect, &s, &over), 32);
 	CHECK_STR(s.text[0], "xxxxxxxx");
 }
+
+/* Needles match whole fields, never a prefix of a longer one (issue 19). */
+TEST(vtl0_ring_needles_match_whole_fields)
+{
+	const char *l = "WARN : VIOLATION #12 class=mem-write vp=10 rip=0x20d49d "
+			"gpa=0x10000 attr=0x5 rule=protected-write action=deny";
+
+	CHECK(line_has_field(l, "VIOLATION"));
+	CHECK(line_has_field(l, "#12"));
+	CHECK(!line_has_field(l, "#1"));
+	CHECK(line_has_field(l, "vp=10"));
+	CHECK(!line_has_field(l, "vp=1"));
+	CHECK(line_has_field(l, "gpa=0x10000"));
+	CHECK(!line_has_field(l, "gpa=0x1000"));
+	CHECK(!line_has_field(l, "class=mem"));
+	CHECK(!line_has_field(l, "rule=protected"));
+	CHECK(!line_has_field(l, "write"));
+	CHECK(!line_has_field(l, "=mem-write"));
+	CHECK(line_has_field(l, "action=deny"));
+	CHECK(line_has_field(l, "vp=10 rip=0x20d49d"));
+	CHECK(!line_has_field(l, ""));
+	CHECK(line_has_field("modval: VP 0: module validated, token 5", "module validated"));
+	CHECK(line_has_field("modval: VP 0: module validated, token 5", "token 5"));
+	CHECK(!line_has_field("modval: VP 0: module validated, token 51", "token 5"));
+	CHECK(!line_has_field("x subclass=cr", "class=cr"));
+}

@@ -13,6 +13,7 @@
 
 #include "tests/guestlib/guestlib.h"
 #include "tests/vtl0/lvbs_loader.h"
+#include "tests/vtl0/ring_walk.h"
 
 #define VTL0_MAX_VPS 8 /* hvsim HVSIM_MAX_VPS: the profile suite boots 8 */
 #define PAGE_SIZE 4096ull
@@ -198,6 +199,9 @@ void ring_mark(void);
 /* Finds a VIOLATION line newer than the mark containing every needle
  * (NULL-terminated list); copies it to out.  1 found, 0 not. */
 int ring_find(char *out, size_t outlen, const char *const *needles);
+/* Needles match whole fields (line_has_field() in ring_walk.h). */
+/* The log-ring line of violation record #seq since the mark; 1 found. */
+int ring_find_record(uint64_t seq, char *out, size_t outlen);
 /* The same for any log line (not only VIOLATION records). */
 int ring_find_line(char *out, size_t outlen, const char *const *needles);
 /* Every log line since the mark, printed (for the demo). */
@@ -212,6 +216,23 @@ void ring_count_reset(void);
  * "N <cls> violation reports were rate-limited". */
 void ring_count(const char *needle, const char *cls, uint64_t *reported, uint64_t *limited);
 
+/* ---- GET_VIOLATIONS (cases.c): VTL1's exact counters and newest records ---- */
+#define VTL0_VIOL_CLASSES 7u /* mem-read mem-write mem-exec cr msr descriptor-table bad-call */
+struct viol_rec {
+	uint64_t seq, rip, addr, attempted;
+	uint32_t cls, vp;
+	uint8_t denied;
+	char rule[40];
+};
+struct viol_snap {
+	bool ok;
+	uint64_t total, counts[VTL0_VIOL_CLASSES];
+	uint32_t nrec;
+	struct viol_rec rec[64]; /* oldest first */
+};
+bool viol_snapshot(struct viol_snap *s, const char **why);
+int viol_class_index(const char *name);   /* "mem-write" -> 1, -1 if unknown */
+
 /* ---- case helpers (cases.c) ---- */
 struct vtl0_case {
 	const char *name;
@@ -222,13 +243,38 @@ struct vtl0_case {
 #define CASE_BOOT 1
 #define CASE_RUN 2
 
-/* Check an attack: it must have faulted with #GP, and VTL1 must have
- * recorded a VIOLATION line with every needle ("class=..", "gpa=..").
- * faulted: the probe's return value. */
+/*
+ * Check an attack made since the last ring_mark(): it must have faulted with
+ * #GP, and GET_VIOLATIONS must hold a new record of exactly this attempt:
+ * the class needle ("class=.."), the VP (needle "vp=N", else the calling
+ * VP), the faulting RIP (gl_last_fault.rip), and "gpa=/msr=/call=",
+ * "attempted=", "rule=" when given; the class counter must have moved.  If
+ * the record's line is in VTL1's log ring, every needle must be one of its
+ * whole fields; needles GET_VIOLATIONS cannot show ("reg=CR4") require the
+ * line.  faulted: the probe's return value.  Accounts one violation of the
+ * class (see case_end()).
+ */
 void expect_refused(const char *name, int faulted, const char *const *needles);
-/* Check a VTL call answer: exactly -err, and (err != EOPNOTSUPP) recorded as
- * a bad-call with call=<id> and rule=<NAME>:<ERRNO>. */
+/* The same, for an attack that tried to change something: unchanged is the
+ * re-read after the attempt ("CR4 still holds its value"); a change FAILs
+ * first, whatever VTL1 recorded.  Prefer this one in new cases: the caller
+ * must write a value different from the current one, re-read, and restore
+ * only when the write went through. */
+void expect_refused_unchanged(const char *name, int faulted, bool unchanged, const char *what,
+			      const char *const *needles);
+/* Check a VTL call answer: exactly -err, and (err != EOPNOTSUPP) a new
+ * bad-call record with call=<id>, rule=<NAME>:<ERRNO>, from this VP. */
 void expect_call_err(const char *name, int64_t got, int err, uint64_t id);
+/* A case that checks violations by its own means declares them here
+ * (class name, count), so the per-case and final accounting agree. */
+void expect_violations(const char *cls, uint64_t n);
+/* Snapshot VTL1's counters: the "mark" the verdicts compare against.
+ * ring_mark() calls it; run_phase() calls case_begin()/case_end() around
+ * each case and verdict_totals() at the end. */
+void verdict_mark(void);
+void case_begin(void);
+void case_end(const char *name);
+void verdict_totals(void);
 void case_skip(const char *name, const char *why);
 extern bool case_tentative, case_retry;
 const char *errname(int64_t e);

@@ -172,6 +172,27 @@ TEST(vtlp_violation_reports_are_rate_limited)
 	CHECK_EQ(vt_lines("mem-exec=0 cr=6 msr=0 descriptor-table=0 bad-call=0"), 1);
 }
 
+/* A flood of one class cannot hide a refusal at another address (issue 19). */
+TEST(vtlp_first_refusal_per_address_beats_the_rate_limit)
+{
+	static uint8_t blob[4096];
+
+	CHECK_EQ_INT(vt_policy_blob(blob, sizeof(blob), NULL, "gp-report", 2), 0);
+	CHECK_EQ_INT(vt_setup_policy(blob, sizeof(blob)), 0);
+	CHECK_EQ_INT(vt_call(VSM_VTL_CALL_FUNC_ID_LOCK_REGS, 0, 0, 0), 0);
+	for (int i = 0; i < 20; i++) /* the flood: one register, one second */
+		fake_push_reg(0, NORTH_REG_CR4, 0, 0x1000, 3);
+	fake_push_reg(0, NORTH_REG_CR0, 0, 0x2000, 3); /* the attack */
+	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
+	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_CR), 21);
+	CHECK_EQ(vt_lines("VIOLATION"), 3);
+	CHECK_EQ(vt_lines("reg=CR0"), 1);
+	/* a second refusal at the same address is rate-limited again */
+	fake_push_reg(0, NORTH_REG_CR0, 0, 0x2000, 3);
+	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
+	CHECK_EQ(vt_lines("reg=CR0"), 1);
+}
+
 TEST(vtlp_violation_action_gp_is_silent)
 {
 	static uint8_t blob[4096];
