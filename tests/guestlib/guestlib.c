@@ -41,10 +41,17 @@ static void puts_raw(const char *s)
 void gl_printf(const char *fmt, ...)
 {
 	char buf[256];
+	size_t flen = strlen(fmt);
+	int n;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintk(buf, sizeof(buf), fmt, ap);
+	n = vsnprintk(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	/* A cut line must still end where the caller ended it: the runner
+	 * reads the console line by line, and a lost newline glues the next
+	 * PASS/FAIL line onto this one. */
+	if (n >= (int)sizeof(buf) && flen && fmt[flen - 1] == '\n')
+		memcpy(buf + sizeof(buf) - 5, "...\n", 5);
 	puts_raw(buf);
 }
 
