@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/fmt.h"
+#include "core/kmalloc.h"
 #include "vtl_protect/internal.h"
 #include "vtl_protect/modval_hooks.h"
 
@@ -60,20 +61,23 @@ bool vtlp_end_of_boot_done(void)
 
 int64_t vtlp_protect_memory(uint64_t pa, uint64_t nranges)
 {
-	struct vtlp_range *ranges = vtlp_chain_buf;
+	struct vtlp_range *ranges;
 	int ret;
 
-	ret = vtlp_read_chain(pa, nranges, ranges);
+	ret = vtlp_read_chain(pa, nranges, &ranges);
 	if (ret)
 		return ret;
 	ret = vtlp_prot_apply(ranges, (size_t)nranges, VTLP_OWNER_KERNEL, false);
-	if (ret && ret != -EACCES)
+	if (ret && ret != -EACCES) {
+		kfree(ranges);
 		return ret;
+	}
 	/* -EACCES: the ranges policy refused were skipped, the rest applied. */
 	vtlp_measure(VTLP_MEASURE_PROTECT, nranges, ret ? 1 : 0, ranges,
 		     (size_t)nranges * sizeof(ranges[0]));
 	log_info("vtlp: PROTECT_MEMORY applied %llu ranges%s", (unsigned long long)nranges,
 		 ret ? " except those refused above" : "");
+	kfree(ranges);
 	return ret;
 }
 
