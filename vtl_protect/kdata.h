@@ -84,6 +84,19 @@ struct vtlp_patch {
  */
 int vtlp_patch_add_module(int64_t token, const struct vtlp_patch *p, const bool *init,
 			  size_t n);
+/*
+ * VALIDATE_MODULE's Patch(8) bytes (the module's jump-label PatchInfo, same
+ * framing, init entries included), checked against the module's range list
+ * r[] (struct heki_range from vtlp.h; attributes = LVBS module memory type):
+ * every site must lie wholly in ranges of type text_type or init_type (one
+ * kind per site) and hold its JMP or NOP now.  Registers them for `token`
+ * (init_type sites marked init).  0 with no sites; all or nothing.  Call
+ * while the module's text is write-protected and verified.
+ */
+struct heki_range;
+int vtlp_patch_module_info(int64_t token, const uint8_t *pi, size_t len,
+			   const struct heki_range *r, size_t nr, uint64_t text_type,
+			   uint64_t init_type);
 /* Forget a module's sites: all of them, or only its init ones. */
 void vtlp_patch_drop_module(int64_t token, bool init_only);
 /*

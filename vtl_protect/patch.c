@@ -344,6 +344,17 @@ int vtlp_patch_load_info(const uint8_t *data, size_t len)
 
 /* -------------------------------------------------------------- modules */
 
+/* The bytes at a precomputed patch's target, from VTL0 memory. */
+static int site_io_raw(const struct vtlp_patch *p, uint8_t *out)
+{
+	size_t n0 = first_page_bytes(p);
+	int ret = north_copy_in(out, p->pa[0], n0);
+
+	if (!ret && n0 < p->size)
+		ret = north_copy_in(out + n0, p->pa[1], p->size - n0);
+	return ret;
+}
+
 int vtlp_patch_add_module(int64_t token, const struct vtlp_patch *p, const bool *init,
 			  size_t n)
 {
@@ -374,6 +385,79 @@ int vtlp_patch_add_module(int64_t token, const struct vtlp_patch *p, const bool 
 		ret = install(ns, cnt);
 	}
 	north_unlock(&vtlp.lock);
+	return ret;
+}
+
+/* Which of r[] (type text_type or init_type) holds physical byte pa; -1 if none. */
+static long text_range_of(uint64_t pa, const struct heki_range *r, size_t n, uint64_t text_type,
+			  uint64_t init_type)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((r[i].attributes == text_type || r[i].attributes == init_type) &&
+		    pa >= r[i].pa && pa < r[i].epa)
+			return (long)i;
+	return -1;
+}
+
+int vtlp_patch_module_info(int64_t token, const uint8_t *pi, size_t len,
+			   const struct heki_range *r, size_t nr, uint64_t text_type,
+			   uint64_t init_type)
+{
+	struct vtlp_patch *p = NULL;
+	bool *init = NULL;
+	void *mem;
+	long cnt;
+	int ret;
+
+	cnt = vtlp_patch_parse(pi, len, NULL, VTLP_PATCH_MAX);
+	if (cnt <= 0)
+		return (int)cnt; /* 0: no jump labels, nothing to do */
+	ret = vtlp_table_alloc(&mem, (size_t)cnt, sizeof(*p), "module jump labels");
+	if (ret)
+		return ret;
+	p = mem;
+	init = kmalloc((size_t)cnt);
+	if (!init) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	(void)vtlp_patch_parse(pi, len, p, (size_t)cnt);
+	for (long i = 0; i < cnt && !ret; i++) {
+		const uint8_t *form[2] = { p[i].code, nop_for(p[i].size) };
+		uint8_t cur[5];
+		long first = -1;
+		bool ok = true;
+
+		/* Every byte in the module's own Text or InitText, all in one kind. */
+		for (size_t b = 0; b < p[i].size && ok; b++) {
+			long at = text_range_of(byte_pa(&p[i], b), r, nr, text_type, init_type);
+
+			if (at < 0 || (first >= 0 && r[at].attributes != r[first].attributes))
+				ok = false;
+			if (first < 0)
+				first = at;
+		}
+		/* and it holds one of its two forms now (the text was just verified
+		 * and is write-protected, so this is the signed, relocated byte). */
+		if (ok)
+			ok = site_io_raw(&p[i], cur) == 0 &&
+			     (memcmp(cur, form[0], p[i].size) == 0 ||
+			      memcmp(cur, form[1], p[i].size) == 0);
+		if (!ok) {
+			log_warn("vtlp: module jump-label site %ld at %#llx (size %u) is not a "
+				 "jump or NOP inside the module's own text: module refused", i,
+				 (unsigned long long)p[i].pa[0], p[i].size);
+			ret = -EINVAL;
+			break;
+		}
+		init[i] = r[first].attributes == init_type;
+	}
+	if (!ret)
+		ret = vtlp_patch_add_module(token, p, init, (size_t)cnt);
+	if (!ret)
+		log_info("vtlp: module token %lld: %ld jump-label sites", (long long)token, cnt);
+	kfree(init);
+	kfree(p);
 	return ret;
 }
 

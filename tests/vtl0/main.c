@@ -26,11 +26,12 @@ int bench_main(const char *why);
 
 extern const struct vtl0_case vtl0_cases_boot_calls[], vtl0_cases_mem[], vtl0_cases_vtl1[],
 	vtl0_cases_regs[], vtl0_cases_smp[], vtl0_cases_calls[], vtl0_cases_modules[],
-	vtl0_cases_modval[], vtl0_cases_positive[], vtl0_cases_flood[];
+	vtl0_cases_modval[], vtl0_cases_positive[], vtl0_cases_flood[], vtl0_cases_patch[];
 
 static const struct vtl0_case *const tables[] = {
 	vtl0_cases_boot_calls, vtl0_cases_mem, vtl0_cases_vtl1, vtl0_cases_regs,
-	vtl0_cases_smp, vtl0_cases_calls, vtl0_cases_modules, vtl0_cases_modval, vtl0_cases_positive,
+	vtl0_cases_smp, vtl0_cases_calls, vtl0_cases_patch, vtl0_cases_modules, vtl0_cases_modval,
+	vtl0_cases_positive,
 	vtl0_cases_flood,
 };
 
