@@ -11,7 +11,15 @@
  * carry -EACCES and be recorded as a bad call.  The cases leave the site as
  * a whole NOP (they put it back with real steps), so the jump label keeps
  * working for pos_jump_label_patch.
+ *
+ * Module jump labels (issue 14 item 3): the test module carries a NOP site
+ * in its core text and one in its init text; VALIDATE_MODULE gets them as
+ * the Patch(8) range (heki_patch_info framing, init entry included), after
+ * which PATCH_TEXT flips them, FREE_MODULE_INIT retires the init one and
+ * UNLOAD_MODULE the rest.  A Patch(8) entry naming bytes outside the
+ * module's own text refuses the module.
  */
+#include "tests/vtl0/modload.h"
 #include "tests/vtl0/vtl0.h"
 
 static const uint8_t nop5[5] = { 0x0F, 0x1F, 0x44, 0x00, 0x00 };
@@ -183,6 +191,174 @@ static void pm_wx_granted_rw_nx(const struct vtl0_case *c)
 	}
 }
 
+/* ------------------------------------------------------ module jump labels */
+
+static struct mod_load jl_mod;
+
+/* Load area: set B of modules.c (refused modules; nothing kept there). */
+static uint64_t jl_base(void)
+{
+	return v0.mem.mod_pa + MOD_SET_SIZE;
+}
+
+static int mod_call(uint64_t fn)
+{
+	return ((int (*)(void))(uintptr_t)fn)();
+}
+
+/* A PATCH_TEXT request for n bytes of `code` at `site`. */
+static int64_t poke_at(uint64_t site, unsigned int n, const uint8_t *code)
+{
+	uint8_t *req = scratch_page(9);
+
+	gl_memset(req, 0, 64);
+	lvbs_put64(req, site);
+	req[16] = (uint8_t)n;
+	gl_memcpy(req + 17, code, n);
+	return vtl_call(VSM_PATCH_TEXT, pa_of(req), 0, 0);
+}
+
+static void jmp_to(uint64_t site, uint64_t target, uint8_t out[5])
+{
+	int32_t rel = (int32_t)((int64_t)target - (int64_t)(site + 5));
+
+	out[0] = 0xE9;
+	gl_memcpy(out + 1, &rel, 4);
+}
+
+/* One heki_patch entry (the JMP form) at e. */
+static void jl_entry(uint8_t *e, uint64_t site, uint64_t target)
+{
+	gl_memset(e, 0, 24);
+	lvbs_put64(e, site);
+	e[16] = 5;
+	jmp_to(site, target, e + 17);
+}
+
+/*
+ * Load the module at set B, append a Patch(8) range (one block with the
+ * given entries) to its range list and send VALIDATE_MODULE.
+ */
+static int64_t validate_with_patch(const struct vtl0_case *c, const uint64_t (*ent)[2],
+				   unsigned int nent)
+{
+	uint8_t *chain = scratch_page(12), *pi = scratch_page(13), *r;
+	uint64_t n;
+
+	if (mod_load(&jl_mod, vtl0_mod_good, vtl0_mod_good_end, jl_base()) ||
+	    !mod_sym(&jl_mod, "testmod_jl") || !mod_sym(&jl_mod, "testmod_init_jl")) {
+		gl_check(false, c->name, "the test loader could not place the module: %s",
+			 jl_mod.err ? jl_mod.err : "testmod_jl/testmod_init_jl missing");
+		return -1000;
+	}
+	gl_memset(pi, 0, 4096);
+	lvbs_put64(pi + 32, nent); /* type 0 (JUMP_LABEL), patch_idx */
+	lvbs_put64(pi + 40, nent); /* max_patch_count */
+	for (unsigned int i = 0; i < nent; i++)
+		jl_entry(pi + 48 + 24 * i, ent[i][0], ent[i][1]);
+	n = mod_ranges(&jl_mod, chain);
+	r = chain + 24 + 32 * n;
+	lvbs_put64(r, pa_of(pi));
+	lvbs_put64(r + 8, pa_of(pi));
+	lvbs_put64(r + 16, pa_of(pi) + 48 + 24 * nent);
+	lvbs_put64(r + 24, 8 /* MOD_PATCH */);
+	lvbs_put64(chain + 16, n + 1);
+	return vtl_call(VSM_VALIDATE_MODULE, pa_of(chain), n + 1, 0);
+}
+
+static void patch_module_jump_labels(const struct vtl0_case *c)
+{
+	uint64_t jl, on, ijl, ion, ent[2][2];
+	uint8_t j[5], ij[5];
+	int64_t tok, r1, r2, r3;
+	int before, after;
+
+	if (mod_load(&jl_mod, vtl0_mod_good, vtl0_mod_good_end, jl_base())) {
+		gl_check(false, c->name, "module load: %s", jl_mod.err);
+		return;
+	}
+	jl = mod_sym(&jl_mod, "testmod_jl");
+	on = mod_sym(&jl_mod, "testmod_jl_on");
+	ijl = mod_sym(&jl_mod, "testmod_init_jl");
+	ion = mod_sym(&jl_mod, "testmod_init_jl_on");
+	ent[0][0] = jl;
+	ent[0][1] = on;
+	ent[1][0] = ijl;
+	ent[1][1] = ion;
+	tok = validate_with_patch(c, ent, 2);
+	if (tok <= 0) {
+		gl_check(false, c->name, "VALIDATE_MODULE with Patch(8): %lld (%s)", (long long)tok,
+			 errname(tok));
+		return;
+	}
+	jmp_to(jl, on, j);
+	jmp_to(ijl, ion, ij);
+	/* core site: a whole flip, then the real 3 steps back */
+	before = mod_call(jl);
+	r1 = poke_at(jl, 5, j);
+	after = mod_call(jl);
+	gl_check(before == 0 && r1 == 0 && after == 1, ndl("%s_core_on", c->name),
+		 "module static key %d, PATCH_TEXT(jmp) R8=%lld -> %d", before, (long long)r1,
+		 after);
+	r1 = poke_at(jl, 1, &int3);
+	r2 = poke_at(jl + 1, 4, nop5 + 1);
+	r3 = poke_at(jl, 1, nop5);
+	gl_check(r1 == 0 && r2 == 0 && r3 == 0 && mod_call(jl) == 0, ndl("%s_core_off", c->name),
+		 "INT3 / NOP tail / NOP head: R8 %lld %lld %lld", (long long)r1, (long long)r2,
+		 (long long)r3);
+	/* init site, until FREE_MODULE_INIT */
+	r1 = poke_at(ijl, 5, ij);
+	gl_check(r1 == 0 && mod_call(ijl) == 1, ndl("%s_init_on", c->name),
+		 "init-text site: PATCH_TEXT(jmp) R8=%lld (%s)", (long long)r1, errname(r1));
+	r1 = vtl_call(VSM_FREE_MODULE_INIT, (uint64_t)tok, 0, 0);
+	gl_check(r1 == 0, ndl("%s_free_init", c->name), "FREE_MODULE_INIT: R8=%lld (%s)",
+		 (long long)r1, errname(r1));
+	ring_mark();
+	expect_call_err(ndl("%s_init_gone", c->name), poke_at(ijl, 5, nop5), E_NOENT,
+			VSM_PATCH_TEXT);
+	r1 = poke_at(jl, 5, j);
+	gl_check(r1 == 0 && mod_call(jl) == 1, ndl("%s_core_after_free_init", c->name),
+		 "core site after FREE_MODULE_INIT: R8=%lld (%s)", (long long)r1, errname(r1));
+	/* unload: the module's sites are gone */
+	r1 = vtl_call(VSM_UNLOAD_MODULE, (uint64_t)tok, 0, 0);
+	ring_mark();
+	expect_call_err(c->name, poke_at(jl, 5, nop5), E_NOENT, VSM_PATCH_TEXT);
+	gl_check(r1 == 0, ndl("%s_unload", c->name), "UNLOAD_MODULE: R8=%lld (%s)", (long long)r1,
+		 errname(r1));
+}
+
+/*
+ * A module's Patch(8) naming kernel text (already a kernel site) or NOP
+ * bytes in the module's own rodata: the module is refused.
+ */
+static void patch_module_site_outside(const struct vtl0_case *c)
+{
+	uint64_t ent[2][2];
+	int64_t r;
+
+	ent[0][0] = pa_of(vtl0_jl_site);
+	ent[0][1] = pa_of(vtl0_jl_target);
+	if (mod_load(&jl_mod, vtl0_mod_good, vtl0_mod_good_end, jl_base())) {
+		gl_check(false, c->name, "module load: %s", jl_mod.err);
+		return;
+	}
+	ent[1][0] = mod_sym(&jl_mod, "testmod_jl");
+	ent[1][1] = mod_sym(&jl_mod, "testmod_jl_on");
+	ring_mark();
+	r = validate_with_patch(c, ent, 2);
+	expect_call_err(c->name, r, E_INVAL, VSM_VALIDATE_MODULE);
+	if (r > 0)
+		(void)vtl_call(VSM_UNLOAD_MODULE, (uint64_t)r, 0, 0);
+	/* NOP bytes in the module's own rodata: not text, refused too */
+	ent[0][0] = mod_sym(&jl_mod, "testmod_rodata_nop");
+	ent[0][1] = ent[1][1];
+	ring_mark();
+	r = validate_with_patch(c, ent, 2);
+	expect_call_err(ndl("%s_rodata", c->name), r, E_INVAL, VSM_VALIDATE_MODULE);
+	if (r > 0)
+		(void)vtl_call(VSM_UNLOAD_MODULE, (uint64_t)r, 0, 0);
+}
+
 const struct vtl0_case vtl0_cases_patch[] = {
 	{ "pm_wx_granted_rw_nx", pm_wx_granted_rw_nx, CASE_BOOT,
 	  "PROTECT_MEMORY R|W|X: granted R|W, never executable" },
@@ -192,5 +368,9 @@ const struct vtl0_case vtl0_cases_patch[] = {
 	  "PATCH_TEXT: INT3, NOP bytes 2..4, JMP byte 1 (cc 01 44 00 00)" },
 	{ "patch_rt4_real_flip_then_mix", patch_rt4_real_flip_then_mix, CASE_RUN,
 	  "PATCH_TEXT: the real 3-step flip, with the NOP's head refused on the JMP's tail" },
+	{ "patch_module_jump_labels", patch_module_jump_labels, CASE_RUN,
+	  "module Patch(8) sites flip through PATCH_TEXT; FREE_MODULE_INIT / UNLOAD retire them" },
+	{ "patch_module_site_outside", patch_module_site_outside, CASE_RUN,
+	  "module Patch(8) entry naming kernel text or module rodata: module refused" },
 	{ NULL, NULL, 0, NULL },
 };
