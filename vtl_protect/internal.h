@@ -108,6 +108,12 @@ int vtlp_measure_digest(enum vtlp_measure_type type, uint64_t arg0, uint64_t arg
  * nothing changes.
  */
 int vtlp_patch_load_info(const uint8_t *data, size_t len);
+/*
+ * For the fuzz harnesses: every jump-label site VTL1 has written holds what
+ * VTL1 left there, and that is a form or INT3 + a form's tail.  false with
+ * *bad = the first site's PA otherwise.  Caller holds vtlp.lock or is alone.
+ */
+bool vtlp_patch_sites_valid(uint64_t *bad);
 
 /* Log ring (ringbuf.c): true when gpa lies in it. */
 bool vtlp_ring_contains(uint64_t gpa, uint64_t len);

@@ -666,3 +666,20 @@ int64_t vtlp_patch_text(uint64_t pa0, uint64_t pa1)
 	s->known = true;
 	return 0;
 }
+
+bool vtlp_patch_sites_valid(uint64_t *bad)
+{
+	for (size_t i = 0; i < nsites; i++) {
+		const struct site *s = &sites[i];
+		uint8_t mem[5];
+
+		if (s->dead || !s->known)
+			continue;
+		if (site_io(s, 0, s->p.size, mem, false) || memcmp(mem, s->cur, s->p.size) ||
+		    !site_bytes_valid(s, mem)) {
+			*bad = s->p.pa[0];
+			return false;
+		}
+	}
+	return true;
+}
