@@ -109,9 +109,10 @@ static bool patch_well_formed(const struct vtlp_patch *p)
 	return !north_touches_vtl1(p->pa[0], n0);
 }
 
+/* The NOP form of a site (sizes are 2 or 5 once precomputed_ok passed). */
 static const uint8_t *nop_for(uint8_t size)
 {
-	return size == 2 ? nop2 : size == 5 ? nop5 : NULL;
+	return size == 2 ? nop2 : nop5;
 }
 
 /* A precomputed patch must be a jump label's JMP form: EB rel8 or E9 rel32. */
@@ -224,7 +225,7 @@ static int copy_sites(bool (*drop)(const struct site *s, const void *arg), const
 			 live + extra, VTLP_PATCH_MAX);
 		return -E2BIG;
 	}
-	ret = vtlp_table_alloc(&mem, live + extra ? live + extra : 1, sizeof(struct site),
+	ret = vtlp_table_alloc(&mem, (live + extra) ? (live + extra) : 1, sizeof(struct site),
 			       "jump-label table");
 	if (ret)
 		return ret;
@@ -423,8 +424,6 @@ int vtlp_patch_module_info(int64_t token, const uint8_t *pi, size_t len,
 	}
 	(void)vtlp_patch_parse(pi, len, p, (size_t)cnt);
 	for (long i = 0; i < cnt && !ret; i++) {
-		const uint8_t *form[2] = { p[i].code, nop_for(p[i].size) };
-		uint8_t cur[5];
 		long first = -1;
 		bool ok = true;
 
@@ -439,10 +438,13 @@ int vtlp_patch_module_info(int64_t token, const uint8_t *pi, size_t len,
 		}
 		/* and it holds one of its two forms now (the text was just verified
 		 * and is write-protected, so this is the signed, relocated byte). */
-		if (ok)
+		if (ok) {
+			uint8_t cur[5] = { 0 };
+
 			ok = site_io_raw(&p[i], cur) == 0 &&
-			     (memcmp(cur, form[0], p[i].size) == 0 ||
-			      memcmp(cur, form[1], p[i].size) == 0);
+			     (memcmp(cur, p[i].code, p[i].size) == 0 ||
+			      memcmp(cur, nop_for(p[i].size), p[i].size) == 0);
+		}
 		if (!ok) {
 			log_warn("vtlp: module jump-label site %ld at %#llx (size %u) is not a "
 				 "jump or NOP inside the module's own text: module refused", i,
@@ -611,7 +613,7 @@ int64_t vtlp_patch_text(uint64_t pa0, uint64_t pa1)
 {
 	struct vtlp_patch req;
 	struct site *s;
-	uint8_t mem[5], next[5];
+	uint8_t mem[5] = { 0 }, next[5] = { 0 };
 	size_t k = 0, n0;
 	int ret;
 
@@ -671,11 +673,11 @@ bool vtlp_patch_sites_valid(uint64_t *bad)
 {
 	for (size_t i = 0; i < nsites; i++) {
 		const struct site *s = &sites[i];
-		uint8_t mem[5];
+		uint8_t mem[5] = { 0 };
 
 		if (s->dead || !s->known)
 			continue;
-		if (site_io(s, 0, s->p.size, mem, false) || memcmp(mem, s->cur, s->p.size) ||
+		if (site_io(s, 0, s->p.size, mem, false) || memcmp(mem, s->cur, s->p.size) != 0 ||
 		    !site_bytes_valid(s, mem)) {
 			*bad = s->p.pa[0];
 			return false;
