@@ -359,7 +359,58 @@ static void patch_module_site_outside(const struct vtl0_case *c)
 		(void)vtl_call(VSM_UNLOAD_MODULE, (uint64_t)r, 0, 0);
 }
 
+/*
+ * LOAD_KDATA is all or nothing and never drops what came before: a call
+ * carrying other SystemCerts (garbage) and a PatchInfo with a bad entry is
+ * refused, and the trust store loaded at boot still validates the module.
+ * (It used to empty every type the failed call named: no certificates, every
+ * module refused with -ENOKEY.)
+ */
+static void kdata_refusal_keeps_earlier(const struct vtl0_case *c)
+{
+	uint8_t *kd = scratch_page(14), *b = scratch_page(15), *e = b + 0x800 + 48;
+	uint64_t ent[2][2];
+	int64_t tok;
+
+	gl_memset(kd, 0, 4096);
+	gl_memset(b, 0x30, 0x800);                 /* "certificates" */
+	gl_memset(b + 0x800, 0, 0x100);
+	lvbs_put64(b + 0x800 + 32, 1);             /* one block, one entry */
+	lvbs_put64(b + 0x800 + 40, 1);
+	lvbs_put64(e, pa_of(vtl0_jl_site));
+	e[16] = 5;
+	gl_memset(e + 17, 0xCC, 5);                /* not a JMP */
+	lvbs_put64(kd + 16, 2);
+	lvbs_put64(kd + 24 + 8, pa_of(b));
+	lvbs_put64(kd + 24 + 16, pa_of(b) + 0x800);
+	lvbs_put64(kd + 24 + 24, 0 /* SystemCerts */);
+	lvbs_put64(kd + 56 + 8, pa_of(b) + 0x800);
+	lvbs_put64(kd + 56 + 16, pa_of(b) + 0x800 + 48 + 24);
+	lvbs_put64(kd + 56 + 24, 5 /* PatchInfo */);
+	ring_mark();
+	expect_call_err(ndl("%s_call", c->name), vtl_call(VSM_LOAD_KDATA, pa_of(kd), 2, 0), E_INVAL,
+			VSM_LOAD_KDATA);
+	if (mod_load(&jl_mod, vtl0_mod_good, vtl0_mod_good_end, jl_base())) {
+		gl_check(false, c->name, "module load: %s", jl_mod.err);
+		return;
+	}
+	ent[0][0] = mod_sym(&jl_mod, "testmod_jl");
+	ent[0][1] = mod_sym(&jl_mod, "testmod_jl_on");
+	ent[1][0] = mod_sym(&jl_mod, "testmod_init_jl");
+	ent[1][1] = mod_sym(&jl_mod, "testmod_init_jl_on");
+	tok = validate_with_patch(c, ent, 2);
+	gl_check(tok > 0, c->name, "VALIDATE_MODULE after the refused LOAD_KDATA: %lld (%s); "
+		 "the boot's certificates must still be there", (long long)tok, errname(tok));
+	if (tok > 0)
+		(void)vtl_call(VSM_UNLOAD_MODULE, (uint64_t)tok, 0, 0);
+	/* and the kernel's jump-label site is still known */
+	gl_check(poke(0, 5, nop5) == 0, ndl("%s_patchinfo", c->name),
+		 "PATCH_TEXT at the kernel's site after the refused LOAD_KDATA");
+}
+
 const struct vtl0_case vtl0_cases_patch[] = {
+	{ "kdata_refusal_keeps_earlier", kdata_refusal_keeps_earlier, CASE_BOOT,
+	  "LOAD_KDATA with other certs and a bad PatchInfo: refused, the boot's data kept" },
 	{ "pm_wx_granted_rw_nx", pm_wx_granted_rw_nx, CASE_BOOT,
 	  "PROTECT_MEMORY R|W|X: granted R|W, never executable" },
 	{ "patch_rt4_tail_then_head", patch_rt4_tail_then_head, CASE_RUN,
