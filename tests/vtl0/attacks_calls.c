@@ -65,10 +65,6 @@ static void pm_bad_attr(const struct vtl0_case *c) { pm_one(c, victim(0), victim
 static void pm_unaligned(const struct vtl0_case *c) { pm_one(c, victim(0) + 8, victim(1), ATTR_R, E_INVAL); }
 static void pm_reversed(const struct vtl0_case *c) { pm_one(c, victim(1), victim(0), ATTR_R, E_INVAL); }
 static void pm_wrap(const struct vtl0_case *c) { pm_one(c, 0xFFFFFFFFFFFFF000ull, 0x1000, ATTR_R, E_INVAL); }
-static void pm_into_vtl1(const struct vtl0_case *c)
-{
-	pm_one(c, v0.mem.region_pa + 2 * MIB, v0.mem.region_pa + 2 * MIB + PAGE_SIZE, ATTR_R, E_FAULT);
-}
 static void pm_ring(const struct vtl0_case *c)
 {
 	pm_one(c, v0.mem.ring_pa, v0.mem.ring_pa + PAGE_SIZE, ATTR_R, E_ACCES);
@@ -544,7 +540,6 @@ const struct vtl0_case vtl0_cases_boot_calls[] = {
 	{ "pm_chain_page_in_vtl1", pm_chain_in_vtl1, CASE_BOOT, "chain page inside VTL1 memory" },
 	{ "pm_next_page_in_vtl1", pm_next_in_vtl1, CASE_BOOT, "chain link into VTL1 memory" },
 	{ "pm_chain_unaligned", pm_chain_unaligned, CASE_BOOT, "chain page not page aligned" },
-	{ "pm_range_in_vtl1", pm_into_vtl1, CASE_BOOT, "protect a VTL1 page (confused deputy)" },
 	{ "pm_range_over_ring", pm_ring, CASE_BOOT, "change the log ring's protection" },
 	{ "pm_relax_immutable_rw", pm_relax_immutable, CASE_BOOT, "make ro_after_init (IMMUTABLE) writable" },
 	{ "pm_relax_immutable_x", pm_relax_immutable_exec, CASE_BOOT, "make ro_after_init (IMMUTABLE) executable" },

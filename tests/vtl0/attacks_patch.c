@@ -408,9 +408,41 @@ static void kdata_refusal_keeps_earlier(const struct vtl0_case *c)
 		 "PATCH_TEXT at the kernel's site after the refused LOAD_KDATA");
 }
 
+/*
+ * PROTECT_MEMORY naming a VTL1 page (real LVBS sends its whole direct map,
+ * VTL1's region included): the page is left out, the call succeeds, and the
+ * page is still VTL1's: reading it from VTL0 faults and is recorded.
+ */
+static void pm_range_in_vtl1_left_out(const struct vtl0_case *c)
+{
+	uint64_t pa = v0.mem.region_pa + 2 * MIB;
+	uint8_t *p = scratch_page(10), b = 0;
+	const char *n[] = { "class=mem-read", ndl("gpa=%#llx", (unsigned long long)pa),
+			    "rule=vtl1-memory-read", NULL };
+	const char *logn[] = { "cover VTL1's own memory", NULL };
+	char line[200];
+	int64_t r;
+
+	gl_memset(p, 0, 4096);
+	lvbs_put64(p + 16, 1);
+	lvbs_put64(p + 24, pa);
+	lvbs_put64(p + 32, pa);
+	lvbs_put64(p + 40, pa + PAGE_SIZE);
+	lvbs_put64(p + 48, ATTR_R | ATTR_W);
+	ring_mark();
+	r = vtl_call(VSM_PROTECT_MEMORY, pa_of(p), 1, 0);
+	gl_check(r == 0 && ring_find_line(line, sizeof(line), logn), ndl("%s_call", c->name),
+		 "PROTECT_MEMORY(VTL1 page R|W): R8=%lld (%s), VTL1 logged the page as left out",
+		 (long long)r, errname(r));
+	ring_mark();
+	expect_refused(c->name, probe_load8((const volatile void *)(uintptr_t)pa, &b), n);
+}
+
 const struct vtl0_case vtl0_cases_patch[] = {
 	{ "kdata_refusal_keeps_earlier", kdata_refusal_keeps_earlier, CASE_BOOT,
 	  "LOAD_KDATA with other certs and a bad PatchInfo: refused, the boot's data kept" },
+	{ "pm_range_in_vtl1_left_out", pm_range_in_vtl1_left_out, CASE_BOOT,
+	  "PROTECT_MEMORY naming a VTL1 page: left out, the page stays VTL1's" },
 	{ "pm_wx_granted_rw_nx", pm_wx_granted_rw_nx, CASE_BOOT,
 	  "PROTECT_MEMORY R|W|X: granted R|W, never executable" },
 	{ "patch_rt4_tail_then_head", patch_rt4_tail_then_head, CASE_RUN,
