@@ -3,6 +3,7 @@
  * Engine entry points: initialisation, the VSM-call dispatcher, the event
  * loop, end of boot and PROTECT_MEMORY.
  */
+#include <bearssl.h>
 #include <string.h>
 
 #include "core/fmt.h"
@@ -142,29 +143,31 @@ static int clip_vtl1(const struct vtlp_range *in, size_t n, struct vtlp_range **
 int64_t vtlp_protect_memory(uint64_t pa, uint64_t nranges)
 {
 	struct vtlp_range *ranges, *clipped;
+	br_sha256_context ctx;
+	uint8_t digest[32];
 	size_t n;
 	int ret;
 
 	ret = vtlp_read_chain(pa, nranges, &ranges);
 	if (ret)
 		return ret;
+	/* The measurement is of the ranges as VTL0 sent them, taken now so
+	 * the copy is freed before the protection table's work arrays exist. */
+	br_sha256_init(&ctx);
+	br_sha256_update(&ctx, ranges, (size_t)nranges * sizeof(ranges[0]));
+	br_sha256_out(&ctx, digest);
 	ret = clip_vtl1(ranges, (size_t)nranges, &clipped, &n);
-	if (ret) {
-		kfree(ranges);
+	kfree(ranges);
+	if (ret)
 		return ret;
-	}
 	ret = vtlp_prot_apply(clipped, n, VTLP_OWNER_KERNEL, false);
 	kfree(clipped);
-	if (ret && ret != -EACCES) {
-		kfree(ranges);
+	if (ret && ret != -EACCES)
 		return ret;
-	}
 	/* -EACCES: the ranges policy refused were skipped, the rest applied. */
-	vtlp_measure(VTLP_MEASURE_PROTECT, nranges, ret ? 1 : 0, ranges,
-		     (size_t)nranges * sizeof(ranges[0]));
+	vtlp_measure_digest(VTLP_MEASURE_PROTECT, nranges, ret ? 1 : 0, digest);
 	log_info("vtlp: PROTECT_MEMORY applied %llu ranges%s", (unsigned long long)nranges,
 		 ret ? " except those refused above" : "");
-	kfree(ranges);
 	return ret;
 }
 
