@@ -65,13 +65,18 @@ static uint64_t clear_run(uint64_t p, uint64_t max)
 {
 	uint64_t len = PAGE_SIZE, step = PAGE_SIZE;
 
-	while (len + step <= max && !north_touches_vtl1(p, len + step)) {
+	/* Gallop, then bisect; len <= max throughout, so max - len never wraps
+	 * and step stops doubling before it could overflow (a range of 2^63
+	 * bytes once made step 0 and this loop endless: found by fuzz-chain). */
+	while (step <= max - len && !north_touches_vtl1(p, len + step)) {
 		len += step;
+		if (step > UINT64_MAX / 4)
+			break;
 		step *= 2;
 	}
 	while (step > PAGE_SIZE) {
 		step /= 2;
-		if (len + step <= max && !north_touches_vtl1(p, len + step))
+		if (step <= max - len && !north_touches_vtl1(p, len + step))
 			len += step;
 	}
 	return len;
