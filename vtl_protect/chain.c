@@ -6,21 +6,48 @@
  * total number of ranges over all pages.
  *
  * Everything is copied into VTL1 once and only the copy is looked at, so
- * VTL0 cannot change a range after it was checked.
+ * VTL0 cannot change a range after it was checked.  The copy lives on the
+ * VTL1 heap, sized to the call (a distribution kernel's PROTECT_MEMORY sends
+ * its whole direct map page by page), within the per-table budget of
+ * vtlp_table_alloc().
  */
+#include <string.h>
+
+#include "core/kmalloc.h"
+#include "core/page_alloc.h"
+
 #include "vtl_protect/internal.h"
 
-struct vtlp_range vtlp_chain_buf[VTLP_MAX_RANGES];
+int vtlp_table_alloc(void **out, size_t n, size_t size, const char *what)
+{
+	size_t budget = page_alloc_total_pages() / VTLP_TABLE_SHARE * PAGE_SIZE;
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	if (n > SIZE_MAX / size || n * size > budget) {
+		log_warn("vtlp: %s needs %zu entries of %zu bytes, more than 1/%u of VTL1's "
+			 "heap (%zu bytes): refused; give VTL1 more memory", what, n, size,
+			 VTLP_TABLE_SHARE, budget);
+		return -E2BIG;
+	}
+	*out = kmalloc(n * size);
+	if (!*out) {
+		log_warn("vtlp: %s: no VTL1 memory for %zu bytes: refused", what, n * size);
+		return -ENOMEM;
+	}
+	return 0;
+}
 
 int vtlp_read_range_chain(uint64_t pa, uint64_t nranges, struct heki_range *out, size_t max)
 {
-	struct vtlp_range *tmp = vtlp_chain_buf;
+	struct vtlp_range *tmp = NULL;
 	int ret;
 
 	if (nranges > max)
 		return -E2BIG;
 	north_lock(&vtlp.lock);
-	ret = vtlp_read_chain(pa, nranges, tmp);
+	ret = vtlp_read_chain(pa, nranges, &tmp);
 	for (uint64_t i = 0; !ret && i < nranges; i++) {
 		out[i].va = tmp[i].va;
 		out[i].pa = tmp[i].pa;
@@ -28,28 +55,44 @@ int vtlp_read_range_chain(uint64_t pa, uint64_t nranges, struct heki_range *out,
 		out[i].attributes = tmp[i].attr;
 	}
 	north_unlock(&vtlp.lock);
+	kfree(tmp);
 	return ret;
 }
 
-int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range *out)
+/*
+ * Pages seen in this chain, as an open-addressing set (twice the page cap,
+ * so it never fills): loop detection in O(1) per page, whatever the length.
+ */
+#define SEEN_SLOTS (2 * VTLP_MAX_CHAIN_PAGES)
+static uint64_t seen[SEEN_SLOTS];
+
+/* True when pa was already in the set; adds it otherwise.  pa != 0. */
+static bool seen_add(uint64_t pa)
 {
-	static uint64_t visited[VTLP_MAX_CHAIN_PAGES];
+	size_t h = (size_t)((pa >> PAGE_SHIFT) * 0x9E3779B97F4A7C15ull) % SEEN_SLOTS;
+
+	while (seen[h]) {
+		if (seen[h] == pa)
+			return true;
+		h = (h + 1) % SEEN_SLOTS;
+	}
+	seen[h] = pa;
+	return false;
+}
+
+static int read_pages(uint64_t pa, uint64_t nranges, struct vtlp_range *out)
+{
 	static struct heki_range buf[HEKI_RANGES_PER_PAGE];
 	uint64_t got = 0;
 	size_t npages = 0;
 
-	if (nranges == 0 || nranges > VTLP_MAX_RANGES) {
-		log_warn("vtlp: range chain at %#llx claims %llu ranges (1..%u allowed)",
-			 (unsigned long long)pa, (unsigned long long)nranges,
-			 VTLP_MAX_RANGES);
-		return nranges ? -E2BIG : -EINVAL;
-	}
+	memset(seen, 0, sizeof(seen));
 	for (;;) {
 		struct heki_page_hdr hdr;
 		int ret;
 
-		if (!IS_ALIGNED(pa, PAGE_SIZE)) {
-			log_warn("vtlp: range page %#llx is not page aligned",
+		if (!IS_ALIGNED(pa, PAGE_SIZE) || pa == 0) {
+			log_warn("vtlp: range page %#llx is not a page-aligned, non-zero PA",
 				 (unsigned long long)pa);
 			return -EINVAL;
 		}
@@ -58,14 +101,12 @@ int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range *out)
 				 VTLP_MAX_CHAIN_PAGES);
 			return -E2BIG;
 		}
-		for (size_t i = 0; i < npages; i++) {
-			if (visited[i] == pa) {
-				log_warn("vtlp: range chain loops back to page %#llx "
-					 "after %zu pages", (unsigned long long)pa, npages);
-				return -ELOOP;
-			}
+		if (seen_add(pa)) {
+			log_warn("vtlp: range chain loops back to page %#llx after %zu pages",
+				 (unsigned long long)pa, npages);
+			return -ELOOP;
 		}
-		visited[npages++] = pa;
+		npages++;
 		ret = north_check_range(pa, PAGE_SIZE);
 		if (ret)
 			return ret;
@@ -100,4 +141,30 @@ int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range *out)
 		}
 		pa = hdr.next_pa;
 	}
+}
+
+int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range **out)
+{
+	struct vtlp_range *r;
+	void *mem;
+	int ret;
+
+	*out = NULL;
+	if (nranges == 0 || nranges > VTLP_MAX_RANGES) {
+		log_warn("vtlp: range chain at %#llx claims %llu ranges (1..%u allowed)",
+			 (unsigned long long)pa, (unsigned long long)nranges,
+			 VTLP_MAX_RANGES);
+		return nranges ? -E2BIG : -EINVAL;
+	}
+	ret = vtlp_table_alloc(&mem, (size_t)nranges, sizeof(*r), "range chain copy");
+	if (ret)
+		return ret;
+	r = mem;
+	ret = read_pages(pa, nranges, r);
+	if (ret) {
+		kfree(r);
+		return ret;
+	}
+	*out = r;
+	return 0;
 }

@@ -3,9 +3,11 @@
  * Engine entry points: initialisation, the VSM-call dispatcher, the event
  * loop, end of boot and PROTECT_MEMORY.
  */
+#include <bearssl.h>
 #include <string.h>
 
 #include "core/fmt.h"
+#include "core/kmalloc.h"
 #include "vtl_protect/internal.h"
 #include "vtl_protect/modval_hooks.h"
 
@@ -58,20 +60,117 @@ bool vtlp_end_of_boot_done(void)
 	return __atomic_load_n(&vtlp.end_of_boot, __ATOMIC_ACQUIRE);
 }
 
-int64_t vtlp_protect_memory(uint64_t pa, uint64_t nranges)
+/* Largest len (a multiple of pages, <= max) with [p, p + len) clear of VTL1. */
+static uint64_t clear_run(uint64_t p, uint64_t max)
 {
-	struct vtlp_range *ranges = vtlp_chain_buf;
+	uint64_t len = PAGE_SIZE, step = PAGE_SIZE;
+
+	/* Gallop, then bisect; len <= max throughout, so max - len never wraps
+	 * and step stops doubling before it could overflow (a range of 2^63
+	 * bytes once made step 0 and this loop endless: found by fuzz-chain). */
+	while (step <= max - len && !north_touches_vtl1(p, len + step)) {
+		len += step;
+		if (step > UINT64_MAX / 4)
+			break;
+		step *= 2;
+	}
+	while (step > PAGE_SIZE) {
+		step /= 2;
+		if (step <= max - len && !north_touches_vtl1(p, len + step))
+			len += step;
+	}
+	return len;
+}
+
+/*
+ * Real LVBS sends every page of its direct map, and VTL1's region lies in
+ * it (V3/V4 write the region through phys_to_virt): a real kernel's
+ * PROTECT_MEMORY covers VTL1's own pages.  Those pages are VTL1's already
+ * and VTL1 never changes them for VTL0, so they are cut out of the kernel's
+ * ranges (page granular; logged once with a count) instead of failing the
+ * call and leaving the whole kernel unprotected.  Malformed ranges pass
+ * through unchanged for vtlp_prot_apply() to refuse.  *out: heap, kfree().
+ */
+static int clip_vtl1(const struct vtlp_range *in, size_t n, struct vtlp_range **out,
+		     size_t *nout)
+{
+	struct vtlp_range *o;
+	void *mem;
+	size_t k = 0, nclipped = 0;
+	uint64_t pages = 0;
 	int ret;
 
-	ret = vtlp_read_chain(pa, nranges, ranges);
+	/* A VTL1 range inside a kernel range splits it once: n + that many. */
+	ret = vtlp_table_alloc(&mem, n + NORTH_MAX_VTL1_RANGES, sizeof(*o), "range chain copy");
 	if (ret)
 		return ret;
-	ret = vtlp_prot_apply(ranges, (size_t)nranges, VTLP_OWNER_KERNEL, false);
+	o = mem;
+	for (size_t i = 0; i < n; i++) {
+		const struct vtlp_range *r = &in[i];
+		uint64_t p = r->pa;
+
+		if (!IS_ALIGNED(r->pa, PAGE_SIZE) || !IS_ALIGNED(r->epa, PAGE_SIZE) ||
+		    r->epa <= r->pa || !north_touches_vtl1(r->pa, r->epa - r->pa) ||
+		    k == n + NORTH_MAX_VTL1_RANGES) {
+			if (k == n + NORTH_MAX_VTL1_RANGES) {
+				kfree(o);
+				return -E2BIG; /* cannot happen: VTL1 has that many ranges */
+			}
+			o[k++] = *r;
+			continue;
+		}
+		nclipped++;
+		while (p < r->epa) {
+			if (north_touches_vtl1(p, PAGE_SIZE)) {
+				p += PAGE_SIZE;
+				pages++;
+				continue;
+			}
+			if (k == n + NORTH_MAX_VTL1_RANGES) {
+				kfree(o);
+				return -E2BIG;
+			}
+			o[k] = *r;
+			o[k].pa = p;
+			o[k].epa = p + clear_run(p, r->epa - p);
+			p = o[k++].epa;
+		}
+	}
+	if (nclipped)
+		log_warn("vtlp: PROTECT_MEMORY: %zu range(s) cover VTL1's own memory; its %llu "
+			 "page(s) were left out (VTL1 keeps them)", nclipped,
+			 (unsigned long long)pages);
+	*out = o;
+	*nout = k;
+	return 0;
+}
+
+int64_t vtlp_protect_memory(uint64_t pa, uint64_t nranges)
+{
+	struct vtlp_range *ranges, *clipped;
+	br_sha256_context ctx;
+	uint8_t digest[32];
+	size_t n;
+	int ret;
+
+	ret = vtlp_read_chain(pa, nranges, &ranges);
+	if (ret)
+		return ret;
+	/* The measurement is of the ranges as VTL0 sent them, taken now so
+	 * the copy is freed before the protection table's work arrays exist. */
+	br_sha256_init(&ctx);
+	br_sha256_update(&ctx, ranges, (size_t)nranges * sizeof(ranges[0]));
+	br_sha256_out(&ctx, digest);
+	ret = clip_vtl1(ranges, (size_t)nranges, &clipped, &n);
+	kfree(ranges);
+	if (ret)
+		return ret;
+	ret = vtlp_prot_apply(clipped, n, VTLP_OWNER_KERNEL, false);
+	kfree(clipped);
 	if (ret && ret != -EACCES)
 		return ret;
 	/* -EACCES: the ranges policy refused were skipped, the rest applied. */
-	vtlp_measure(VTLP_MEASURE_PROTECT, nranges, ret ? 1 : 0, ranges,
-		     (size_t)nranges * sizeof(ranges[0]));
+	vtlp_measure_digest(VTLP_MEASURE_PROTECT, nranges, ret ? 1 : 0, digest);
 	log_info("vtlp: PROTECT_MEMORY applied %llu ranges%s", (unsigned long long)nranges,
 		 ret ? " except those refused above" : "");
 	return ret;

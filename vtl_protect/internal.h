@@ -46,7 +46,7 @@ struct vtlp_state {
 	bool have_boot_pins;
 	unsigned int boot_pins_vp;
 	size_t nprots;
-	struct vtlp_prot prots[VTLP_MAX_PROTS];
+	struct vtlp_prot *prots; /* VTL1 heap, sorted, disjoint (prot.c) */
 };
 
 extern struct vtlp_state vtlp;
@@ -62,12 +62,21 @@ struct vtlp_range {
 /*
  * Copy in a chain of range pages starting at `pa` holding `nranges` ranges
  * in total.  Checks page alignment, per-page counts, the total, chain
- * length and loops.  `out` has room for VTLP_MAX_RANGES.  Does not check the
- * ranges themselves.
+ * length and loops.  On success *out is a heap copy the caller kfree()s.
+ * Does not check the ranges themselves.  Caller holds vtlp.lock.
  */
-int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range *out);
-/* One range buffer for the calls that read chains (all under vtlp.lock). */
-extern struct vtlp_range vtlp_chain_buf[VTLP_MAX_RANGES];
+int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range **out);
+
+/*
+ * The engine's big tables (range copies, the protection table, the patch
+ * table, kernel data) are sized to what VTL0 sends and come from the VTL1
+ * heap.  One table may take at most 1/VTLP_TABLE_SHARE of the pages VTL1's
+ * allocator manages: beyond that the call fails with -E2BIG and a log line,
+ * so no single VTL0 request can starve VTL1.  -ENOMEM when the heap is short.
+ * *out is NULL for n == 0.
+ */
+#define VTLP_TABLE_SHARE 4u
+int vtlp_table_alloc(void **out, size_t n, size_t size, const char *what);
 
 /* Protection table (prot.c); callers hold vtlp.lock. */
 const struct vtlp_prot *vtlp_prot_find(uint64_t gpa);
@@ -102,8 +111,18 @@ void vtlp_measure_reset(void);
 /* Measurement entry from a digest computed by the caller (measure.c). */
 int vtlp_measure_digest(enum vtlp_measure_type type, uint64_t arg0, uint64_t arg1,
 		   const uint8_t digest[32]);
-/* Replace the kernel's precomputed patches with PatchInfo (patch.c). */
+/*
+ * Check PatchInfo (heki_patch_info blocks) and, when all of it is valid,
+ * replace the kernel's jump-label sites with it (patch.c).  On an error
+ * nothing changes.
+ */
 int vtlp_patch_load_info(const uint8_t *data, size_t len);
+/*
+ * For the fuzz harnesses: every jump-label site VTL1 has written holds what
+ * VTL1 left there, and that is a form or INT3 + a form's tail.  false with
+ * *bad = the first site's PA otherwise.  Caller holds vtlp.lock or is alone.
+ */
+bool vtlp_patch_sites_valid(uint64_t *bad);
 
 /* Log ring (ringbuf.c): true when gpa lies in it. */
 bool vtlp_ring_contains(uint64_t gpa, uint64_t len);

@@ -4,7 +4,7 @@
  * (vtl_protect/modval/).  Until it registers, those calls return
  * -EOPNOTSUPP.  The dispatcher calls a hook WITHOUT holding the engine lock
  * (validation is long); hooks use the locked helpers in vtl_protect/vtlp.h
- * (vtlp_protect_range, vtlp_measure, vtlp_patch_add, vtlp_kdata_get) and
+ * (vtlp_protect_range, vtlp_measure, vtlp_patch_module_info, vtlp_kdata_get) and
  * north/north.h for VTL0 access.  Each returns the value for VTL0's R8:
  * >= 0 on success (VALIDATE_MODULE: the token), or a negative errno.
  */

@@ -1,46 +1,78 @@
 // SPDX-License-Identifier: MIT
 /*
  * PATCH_TEXT(pa0, pa1): VTL0 asks VTL1 to write a few bytes into protected
- * kernel text, the way text_poke_bp_batch() flips a jump label:
- *   step 1: INT3 (0xCC) over the first byte,
- *   step 2: the remaining bytes of the new instruction,
- *   step 3: the new first byte.
+ * kernel text, the way text_poke_bp_batch() flips a jump label from its
+ * old instruction to the new one (both the same length L, 2 or 5):
+ *   step 1: INT3 (0xCC) over byte 0                 old -> CC + old[1..L)
+ *   step 2: new[1..L) at byte 1 (L - 1 bytes)        -> CC + new[1..L)
+ *   step 3: new[0] at byte 0                         -> new
+ * (plus the whole new instruction over a whole old one in one request).
  * The request is a struct heki_patch {u64 pa[2]; u8 size; u8 code[5];
  * u8 pad[2]} (24 bytes) at VTL0 GPA pa0, continued at page pa1 when it
  * crosses a page.  Its own pa[0] is where the bytes go, pa[1] the page the
  * rest goes to when the target crosses a page.
  *
- * VTL1 only writes bytes it already knows: every request must match a
- * precomputed patch (from PatchInfo loaded before end of boot, or registered
- * by the module validator) covering exactly the same target bytes, and its
- * bytes must equal, at the same offsets, either the precomputed instruction
- * (a JMP8 0xEB or JMP32 0xE9), the NOP of that size, or INT3 on the first
- * byte.  The bytes written come from VTL1's tables, never from the request,
+ * VTL1 only writes bytes it already knows, and only as one of the steps
+ * above FROM THE SITE'S CURRENT CONTENTS.  Each jump-label site (from
+ * PatchInfo loaded before end of boot, or a validated module's Patch
+ * ranges) has two forms, the JMP (EB rel8 / E9 rel32) and the NOP of its
+ * size, and VTL1 keeps the site's bytes as it last left them.  A request
+ * is accepted only when it is a step from those bytes; so the site only
+ * ever holds one of: a form, or INT3 followed by a form's tail.  Checking
+ * each request alone (is this byte the JMP's, the NOP's or INT3 at this
+ * offset?) is not enough: mixing steps of both forms leaves bytes that are
+ * neither instruction (issue 13 RT4).  Before each write VTL1 re-reads the
+ * site and refuses when it no longer holds what VTL1 left there.
+ *
+ * The bytes written always come from VTL1's tables, never from the request,
  * and only into memory VTL1 protects as executable.
  *
- * PatchInfo format (vtlguard's, documented in docs/vtl-call-abi.md): an
- * array of struct heki_patch, 24 bytes each, nothing else.
+ * Sites are indexed by the physical bytes they cover (a site crossing a page
+ * is two pieces), sorted, so a request is found by binary search whatever
+ * the table's size, and overlapping sites are refused when registered.
  */
 #include <string.h>
 
+#include "core/kmalloc.h"
+
 #include "vtl_protect/internal.h"
 
-#define INT3 0xCC
+#define INT3       0xCC
+#define PI_HDR_LEN 48u /* struct heki_patch_info before its entries */
+#define PI_TYPE_JUMP_LABEL 0u
 
-struct patch_entry {
-	struct vtlp_patch p;
-	bool module;
+struct site {
+	struct vtlp_patch p; /* the JMP form */
+	int64_t owner;       /* 0: the kernel (PatchInfo); else a module token */
+	bool init;           /* in the module's init text */
+	bool dead;           /* dropped; compacted at the next rebuild */
+	bool known;          /* cur[] holds the bytes VTL1 last left there */
+	uint8_t cur[5];
 };
 
-static struct patch_entry table[VTLP_PATCH_MAX];
-static size_t npatches;
+/* Physical bytes [start, start + len) are bytes [k, k + len) of a site. */
+struct piece {
+	uint64_t start;
+	uint32_t site;
+	uint8_t len;
+	uint8_t k;
+};
+
+static struct site *sites;
+static size_t nsites;
+static struct piece *pieces;
+static size_t npieces;
 
 static const uint8_t nop2[2] = { 0x66, 0x90 };
 static const uint8_t nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 
+/* Once per boot (vtlp_init): drop, never free (see prot.c). */
 void vtlp_patch_reset(void)
 {
-	npatches = 0;
+	sites = NULL;
+	nsites = 0;
+	pieces = NULL;
+	npieces = 0;
 }
 
 static size_t first_page_bytes(const struct vtlp_patch *p)
@@ -77,126 +109,457 @@ static bool patch_well_formed(const struct vtlp_patch *p)
 	return !north_touches_vtl1(p->pa[0], n0);
 }
 
+/* The NOP form of a site (sizes are 2 or 5 once precomputed_ok passed). */
 static const uint8_t *nop_for(uint8_t size)
 {
-	return size == 2 ? nop2 : size == 5 ? nop5 : NULL;
+	return size == 2 ? nop2 : nop5;
 }
 
-/* A precomputed patch must be a jump label: JMP8/JMP32 or its NOP. */
+/* A precomputed patch must be a jump label's JMP form: EB rel8 or E9 rel32. */
 static bool precomputed_ok(const struct vtlp_patch *p)
 {
-	const uint8_t *nop = nop_for(p->size);
-
-	if (!patch_well_formed(p) || !nop)
+	if (!patch_well_formed(p))
 		return false;
-	if (p->size == 2 && p->code[0] == 0xEB)
-		return true;
-	if (p->size == 5 && p->code[0] == 0xE9)
-		return true;
-	return memcmp(p->code, nop, p->size) == 0;
+	return (p->size == 2 && p->code[0] == 0xEB) || (p->size == 5 && p->code[0] == 0xE9);
 }
 
-int vtlp_patch_load_info(const uint8_t *data, size_t len)
+/* ------------------------------------------------------------ the index */
+
+static void sift(struct piece *a, size_t root, size_t n)
 {
-	size_t n = len / sizeof(struct vtlp_patch), kept = 0;
+	for (;;) {
+		size_t c = 2 * root + 1;
+		struct piece t;
 
-	if (len % sizeof(struct vtlp_patch)) {
-		log_warn("vtlp: PatchInfo is %zu bytes, not a multiple of %zu", len,
-			 sizeof(struct vtlp_patch));
-		return -EINVAL;
+		if (c >= n)
+			return;
+		if (c + 1 < n && a[c + 1].start > a[c].start)
+			c++;
+		if (a[root].start >= a[c].start)
+			return;
+		t = a[root];
+		a[root] = a[c];
+		a[c] = t;
+		root = c;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct vtlp_patch p;
+}
 
-		memcpy(&p, data + i * sizeof(p), sizeof(p));
-		if (!precomputed_ok(&p)) {
-			log_warn("vtlp: PatchInfo entry %zu (pa %#llx size %u) is not a valid "
-				 "jump-label patch: PatchInfo refused", i,
-				 (unsigned long long)p.pa[0], p.size);
+/* Heapsort by start: O(n log n) on a few hundred thousand pieces, no heap. */
+static void sort_pieces(struct piece *a, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift(a, i, n);
+	for (size_t i = n; i-- > 1;) {
+		struct piece t = a[0];
+
+		a[0] = a[i];
+		a[i] = t;
+		sift(a, 0, i);
+	}
+}
+
+/*
+ * Make `ns` new sites the table: drop dead ones, index, refuse overlaps.
+ * On success the old arrays are freed; on error `ns_sites` is freed and the
+ * table is unchanged.
+ */
+static int install(struct site *ns_sites, size_t ns)
+{
+	struct piece *pc;
+	void *mem = NULL;
+	size_t n = 0, k = 0;
+	int ret;
+
+	for (size_t i = 0; i < ns; i++)
+		if (!ns_sites[i].dead)
+			ns_sites[k++] = ns_sites[i];
+	ns = k;
+	ret = vtlp_table_alloc(&mem, 2 * ns, sizeof(*pc), "jump-label index");
+	if (ret) {
+		kfree(ns_sites);
+		return ret;
+	}
+	pc = mem;
+	for (size_t i = 0; i < ns; i++) {
+		const struct vtlp_patch *p = &ns_sites[i].p;
+		size_t n0 = first_page_bytes(p);
+
+		pc[n++] = (struct piece){ p->pa[0], (uint32_t)i, (uint8_t)n0, 0 };
+		if (n0 < p->size)
+			pc[n++] = (struct piece){ p->pa[1], (uint32_t)i, (uint8_t)(p->size - n0),
+						  (uint8_t)n0 };
+	}
+	sort_pieces(pc, n);
+	for (size_t i = 1; i < n; i++) {
+		if (pc[i].start < pc[i - 1].start + pc[i - 1].len) {
+			log_warn("vtlp: jump-label sites at %#llx and %#llx overlap: refused",
+				 (unsigned long long)ns_sites[pc[i - 1].site].p.pa[0],
+				 (unsigned long long)ns_sites[pc[i].site].p.pa[0]);
+			kfree(pc);
+			kfree(ns_sites);
 			return -EINVAL;
 		}
 	}
-	/* Replace the kernel's entries, keep the modules'. */
-	for (size_t i = 0; i < npatches; i++)
-		if (table[i].module)
-			table[kept++] = table[i];
-	if (kept + n > VTLP_PATCH_MAX) {
-		npatches = kept;
-		return -E2BIG;
-	}
-	for (size_t i = 0; i < n; i++) {
-		memcpy(&table[kept + i].p, data + i * sizeof(struct vtlp_patch),
-		       sizeof(struct vtlp_patch));
-		table[kept + i].module = false;
-	}
-	npatches = kept + n;
-	log_info("vtlp: PatchInfo: %zu jump-label patches", n);
+	kfree(sites);
+	kfree(pieces);
+	sites = ns_sites;
+	nsites = ns;
+	pieces = pc;
+	npieces = n;
 	return 0;
 }
 
-int vtlp_patch_add(const struct vtlp_patch *p)
+/* A copy of the live sites not matching `drop`, with room for `extra` more. */
+static int copy_sites(bool (*drop)(const struct site *s, const void *arg), const void *arg,
+		      size_t extra, struct site **out, size_t *n)
 {
-	int ret = 0;
+	size_t live = 0;
+	void *mem;
+	int ret;
 
-	if (!precomputed_ok(p))
+	for (size_t i = 0; i < nsites; i++)
+		if (!sites[i].dead && !drop(&sites[i], arg))
+			live++;
+	if (extra > VTLP_PATCH_MAX || live + extra > VTLP_PATCH_MAX) {
+		log_warn("vtlp: %zu jump-label sites would exceed the table's %u: refused",
+			 live + extra, VTLP_PATCH_MAX);
+		return -E2BIG;
+	}
+	ret = vtlp_table_alloc(&mem, (live + extra) ? (live + extra) : 1, sizeof(struct site),
+			       "jump-label table");
+	if (ret)
+		return ret;
+	*out = mem;
+	*n = 0;
+	for (size_t i = 0; i < nsites; i++)
+		if (!sites[i].dead && !drop(&sites[i], arg))
+			(*out)[(*n)++] = sites[i];
+	return 0;
+}
+
+static bool is_kernel_site(const struct site *s, const void *arg)
+{
+	(void)arg;
+	return s->owner == 0;
+}
+
+static bool no_site(const struct site *s, const void *arg)
+{
+	(void)s;
+	(void)arg;
+	return false;
+}
+
+/* ------------------------------------------------------------ PatchInfo */
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+long vtlp_patch_parse(const uint8_t *data, size_t len, struct vtlp_patch *out, size_t max)
+{
+	size_t off = 0, n = 0;
+
+	for (size_t blk = 0; off < len; blk++) {
+		uint32_t type;
+		uint64_t idx, maxc;
+
+		if (len - off < PI_HDR_LEN) {
+			log_warn("vtlp: PatchInfo block %zu at byte %zu: %zu bytes left, its "
+				 "header needs %u: refused", blk, off, len - off, PI_HDR_LEN);
+			return -EINVAL;
+		}
+		memcpy(&type, data + off, sizeof(type));
+		idx = rd64(data + off + 32);
+		maxc = rd64(data + off + 40);
+		if (type != PI_TYPE_JUMP_LABEL) {
+			log_warn("vtlp: PatchInfo block %zu has patch type %u (only 0, jump "
+				 "labels, is known): refused", blk, type);
+			return -EINVAL;
+		}
+		if (idx > maxc || idx > (len - off - PI_HDR_LEN) / sizeof(struct vtlp_patch)) {
+			log_warn("vtlp: PatchInfo block %zu claims %llu entries (max %llu) but "
+				 "%zu bytes follow: refused", blk, (unsigned long long)idx,
+				 (unsigned long long)maxc, len - off - PI_HDR_LEN);
+			return -EINVAL;
+		}
+		off += PI_HDR_LEN;
+		for (uint64_t i = 0; i < idx; i++, off += sizeof(struct vtlp_patch)) {
+			struct vtlp_patch p;
+
+			memcpy(&p, data + off, sizeof(p));
+			if (!precomputed_ok(&p)) {
+				log_warn("vtlp: PatchInfo block %zu entry %llu (pa %#llx/%#llx "
+					 "size %u code %02x) is not a jump label's JMP: refused",
+					 blk, (unsigned long long)i, (unsigned long long)p.pa[0],
+					 (unsigned long long)p.pa[1], p.size, p.code[0]);
+				return -EINVAL;
+			}
+			if (n == max) {
+				log_warn("vtlp: PatchInfo holds more than %zu entries: refused",
+					 max);
+				return -E2BIG;
+			}
+			if (out)
+				out[n] = p;
+			n++;
+		}
+	}
+	return (long)n;
+}
+
+/* Called with vtlp.lock held (LOAD_KDATA). */
+int vtlp_patch_load_info(const uint8_t *data, size_t len)
+{
+	struct site *ns;
+	size_t n, off = 0;
+	long cnt = vtlp_patch_parse(data, len, NULL, VTLP_PATCH_MAX);
+	int ret;
+
+	if (cnt < 0)
+		return (int)cnt;
+	/* The modules' sites stay; the kernel's are replaced. */
+	ret = copy_sites(is_kernel_site, NULL, (size_t)cnt, &ns, &n);
+	if (ret)
+		return ret;
+	/* Second walk over blocks the parse above accepted: cannot fail. */
+	while (off < len) {
+		uint64_t idx = rd64(data + off + 32);
+
+		off += PI_HDR_LEN;
+		for (uint64_t i = 0; i < idx; i++, off += sizeof(struct vtlp_patch)) {
+			memset(&ns[n], 0, sizeof(ns[n]));
+			memcpy(&ns[n].p, data + off, sizeof(ns[n].p));
+			n++;
+		}
+	}
+	ret = install(ns, n);
+	if (!ret)
+		log_info("vtlp: PatchInfo: %ld jump-label sites", cnt);
+	return ret;
+}
+
+/* -------------------------------------------------------------- modules */
+
+/* The bytes at a precomputed patch's target, from VTL0 memory. */
+static int site_io_raw(const struct vtlp_patch *p, uint8_t *out)
+{
+	size_t n0 = first_page_bytes(p);
+	int ret = north_copy_in(out, p->pa[0], n0);
+
+	if (!ret && n0 < p->size)
+		ret = north_copy_in(out + n0, p->pa[1], p->size - n0);
+	return ret;
+}
+
+int vtlp_patch_add_module(int64_t token, const struct vtlp_patch *p, const bool *init,
+			  size_t n)
+{
+	struct site *ns;
+	size_t cnt;
+	int ret;
+
+	if (token <= 0)
 		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (!precomputed_ok(&p[i])) {
+			log_warn("vtlp: module jump-label site %zu (pa %#llx size %u code %02x) "
+				 "is not a jump label's JMP: refused", i,
+				 (unsigned long long)p[i].pa[0], p[i].size, p[i].code[0]);
+			return -EINVAL;
+		}
+	}
 	north_lock(&vtlp.lock);
-	if (npatches == VTLP_PATCH_MAX) {
-		ret = -ENOSPC;
-	} else {
-		table[npatches].p = *p;
-		table[npatches].module = true;
-		npatches++;
+	ret = copy_sites(no_site, NULL, n, &ns, &cnt);
+	if (!ret) {
+		for (size_t i = 0; i < n; i++) {
+			memset(&ns[cnt], 0, sizeof(ns[cnt]));
+			ns[cnt].p = p[i];
+			ns[cnt].owner = token;
+			ns[cnt].init = init && init[i];
+			cnt++;
+		}
+		ret = install(ns, cnt);
 	}
 	north_unlock(&vtlp.lock);
 	return ret;
 }
 
-void vtlp_patch_forget(uint64_t pa, uint64_t epa)
+/* Which of r[] (type text_type or init_type) holds physical byte pa; -1 if none. */
+static long text_range_of(uint64_t pa, const struct heki_range *r, size_t n, uint64_t text_type,
+			  uint64_t init_type)
 {
-	size_t kept = 0;
-
-	north_lock(&vtlp.lock);
-	for (size_t i = 0; i < npatches; i++)
-		if (!(table[i].p.pa[0] >= pa && table[i].p.pa[0] < epa))
-			table[kept++] = table[i];
-	npatches = kept;
-	north_unlock(&vtlp.lock);
-}
-
-/*
- * Offset of req's first byte within e, when every byte of req maps to the
- * same physical byte of e; -1 otherwise.
- */
-static int match_offset(const struct vtlp_patch *e, const struct vtlp_patch *req)
-{
-	for (size_t k = 0; k < e->size; k++) {
-		if (byte_pa(e, k) != req->pa[0])
-			continue;
-		if (k + req->size > e->size)
-			return -1;
-		for (size_t i = 0; i < req->size; i++)
-			if (byte_pa(e, k + i) != byte_pa(req, i))
-				return -1;
-		return (int)k;
-	}
+	for (size_t i = 0; i < n; i++)
+		if ((r[i].attributes == text_type || r[i].attributes == init_type) &&
+		    pa >= r[i].pa && pa < r[i].epa)
+			return (long)i;
 	return -1;
 }
 
-/* VTL1's own copy of the bytes req asks for, or NULL when not allowed. */
-static const uint8_t *allowed_bytes(const struct vtlp_patch *e, size_t k,
-				    const struct vtlp_patch *req)
+int vtlp_patch_module_info(int64_t token, const uint8_t *pi, size_t len,
+			   const struct heki_range *r, size_t nr, uint64_t text_type,
+			   uint64_t init_type)
 {
-	static const uint8_t int3[1] = { INT3 };
-	const uint8_t *nop = nop_for(e->size);
+	struct vtlp_patch *p = NULL;
+	bool *init = NULL;
+	void *mem;
+	long cnt;
+	int ret;
 
-	if (memcmp(req->code, e->code + k, req->size) == 0)
-		return e->code + k;
-	if (nop && memcmp(req->code, nop + k, req->size) == 0)
-		return nop + k;
-	if (k == 0 && req->size == 1 && req->code[0] == INT3)
-		return int3;
-	return NULL;
+	cnt = vtlp_patch_parse(pi, len, NULL, VTLP_PATCH_MAX);
+	if (cnt <= 0)
+		return (int)cnt; /* 0: no jump labels, nothing to do */
+	ret = vtlp_table_alloc(&mem, (size_t)cnt, sizeof(*p), "module jump labels");
+	if (ret)
+		return ret;
+	p = mem;
+	init = kmalloc((size_t)cnt);
+	if (!init) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	(void)vtlp_patch_parse(pi, len, p, (size_t)cnt);
+	for (long i = 0; i < cnt && !ret; i++) {
+		long first = -1;
+		bool ok = true;
+
+		/* Every byte in the module's own Text or InitText, all in one kind. */
+		for (size_t b = 0; b < p[i].size && ok; b++) {
+			long at = text_range_of(byte_pa(&p[i], b), r, nr, text_type, init_type);
+
+			if (at < 0 || (first >= 0 && r[at].attributes != r[first].attributes))
+				ok = false;
+			if (first < 0)
+				first = at;
+		}
+		/* and it holds one of its two forms now (the text was just verified
+		 * and is write-protected, so this is the signed, relocated byte). */
+		if (ok) {
+			uint8_t cur[5] = { 0 };
+
+			ok = site_io_raw(&p[i], cur) == 0 &&
+			     (memcmp(cur, p[i].code, p[i].size) == 0 ||
+			      memcmp(cur, nop_for(p[i].size), p[i].size) == 0);
+		}
+		if (!ok) {
+			log_warn("vtlp: module jump-label site %ld at %#llx (size %u) is not a "
+				 "jump or NOP inside the module's own text: module refused", i,
+				 (unsigned long long)p[i].pa[0], p[i].size);
+			ret = -EINVAL;
+			break;
+		}
+		init[i] = r[first].attributes == init_type;
+	}
+	if (!ret)
+		ret = vtlp_patch_add_module(token, p, init, (size_t)cnt);
+	if (!ret)
+		log_info("vtlp: module token %lld: %ld jump-label sites", (long long)token, cnt);
+	kfree(init);
+	kfree(p);
+	return ret;
+}
+
+void vtlp_patch_drop_module(int64_t token, bool init_only)
+{
+	north_lock(&vtlp.lock);
+	for (size_t i = 0; i < nsites; i++)
+		if (sites[i].owner == token && token != 0 && (!init_only || sites[i].init))
+			sites[i].dead = true; /* the index skips it; no allocation here */
+	north_unlock(&vtlp.lock);
+}
+
+/* ------------------------------------------------------------ PATCH_TEXT */
+
+/* The live site whose bytes include physical byte pa, and which byte. */
+static struct site *site_at(uint64_t pa, size_t *k)
+{
+	size_t lo = 0, hi = npieces;
+
+	while (lo < hi) { /* first piece starting after pa */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pieces[mid].start <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	{
+		const struct piece *pc = &pieces[lo - 1];
+		struct site *s = &sites[pc->site];
+
+		if (pa >= pc->start + pc->len || s->dead)
+			return NULL;
+		*k = pc->k + (size_t)(pa - pc->start);
+		return s;
+	}
+}
+
+/*
+ * The site after request bytes req[0..n) at byte k, from cur[]; false when
+ * that is not one of text_poke_bp's steps from cur[].  next[] is built from
+ * VTL1's copies of the two forms only.
+ */
+static bool poke_step(const struct site *s, const uint8_t *cur, size_t k, size_t n,
+		      const uint8_t *req, uint8_t *next)
+{
+	const uint8_t *form[2] = { s->p.code, nop_for(s->p.size) };
+	size_t len = s->p.size;
+	bool whole = false;
+
+	for (int f = 0; f < 2; f++)
+		whole |= memcmp(cur, form[f], len) == 0;
+	memcpy(next, cur, len);
+	if (k == 0 && n == 1 && req[0] == INT3) { /* step 1 */
+		if (!whole)
+			return false;
+		next[0] = INT3;
+		return true;
+	}
+	for (int f = 0; f < 2; f++) {
+		const uint8_t *y = form[f];
+
+		if (k == 1 && n == len - 1 && memcmp(req, y + 1, len - 1) == 0) { /* step 2 */
+			bool bp = false;
+
+			for (int g = 0; g < 2; g++)
+				bp |= cur[0] == INT3 && memcmp(cur + 1, form[g] + 1, len - 1) == 0;
+			if (!bp)
+				continue;
+			memcpy(next + 1, y + 1, len - 1);
+			return true;
+		}
+		if (k == 0 && n == 1 && req[0] == y[0]) { /* step 3 */
+			if (cur[0] != INT3 || memcmp(cur + 1, y + 1, len - 1) != 0)
+				continue;
+			next[0] = y[0];
+			return true;
+		}
+		if (k == 0 && n == len && memcmp(req, y, len) == 0) { /* whole */
+			if (!whole)
+				continue;
+			memcpy(next, y, len);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A site may hold a form or INT3 + a form's tail; nothing else. */
+static bool site_bytes_valid(const struct site *s, const uint8_t *b)
+{
+	const uint8_t *form[2] = { s->p.code, nop_for(s->p.size) };
+
+	for (int f = 0; f < 2; f++)
+		if (memcmp(b + 1, form[f] + 1, s->p.size - 1U) == 0 &&
+		    (b[0] == form[f][0] || b[0] == INT3))
+			return true;
+	return false;
 }
 
 static int copy_request(uint64_t pa0, uint64_t pa1, struct vtlp_patch *req)
@@ -228,12 +591,29 @@ static bool in_protected_text(uint64_t pa, size_t n)
 	return p && (p->attr & HEKI_ATTR_MEM_X) && pa + n <= p->end;
 }
 
+/* Read (write) bytes [k, k + n) of site s from (to) VTL0 memory. */
+static int site_io(const struct site *s, size_t k, size_t n, uint8_t *buf, bool write)
+{
+	size_t n0 = first_page_bytes(&s->p);
+
+	for (size_t i = k; i < k + n;) {
+		size_t run = i < n0 ? MIN(k + n, n0) - i : k + n - i;
+		uint64_t pa = byte_pa(&s->p, i);
+		int ret = write ? north_copy_out(pa, buf + i, run) : north_copy_in(buf + i, pa, run);
+
+		if (ret)
+			return ret;
+		i += run;
+	}
+	return 0;
+}
+
 /* Called with vtlp.lock held. */
 int64_t vtlp_patch_text(uint64_t pa0, uint64_t pa1)
 {
 	struct vtlp_patch req;
-	const struct vtlp_patch *e = NULL;
-	const uint8_t *bytes = NULL;
+	struct site *s;
+	uint8_t mem[5] = { 0 }, next[5] = { 0 };
 	size_t k = 0, n0;
 	int ret;
 
@@ -245,34 +625,63 @@ int64_t vtlp_patch_text(uint64_t pa0, uint64_t pa1)
 			 (unsigned long long)req.pa[0], (unsigned long long)req.pa[1], req.size);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < npatches && !bytes; i++) {
-		int off = match_offset(&table[i].p, &req);
-
-		if (off < 0)
-			continue;
-		e = &table[i].p;
-		k = (size_t)off;
-		bytes = allowed_bytes(e, k, &req);
-	}
-	if (!e) {
-		log_warn("vtlp: PATCH_TEXT at %#llx: no precomputed patch covers it: refused",
-			 (unsigned long long)req.pa[0]);
+	s = site_at(req.pa[0], &k);
+	if (s && k + req.size > s->p.size)
+		s = NULL;
+	for (size_t i = 0; s && i < req.size; i++)
+		if (byte_pa(&s->p, k + i) != byte_pa(&req, i))
+			s = NULL; /* same first byte, other continuation page */
+	if (!s) {
+		log_warn("vtlp: PATCH_TEXT at %#llx (%u bytes): no jump-label site covers "
+			 "exactly these bytes: refused", (unsigned long long)req.pa[0], req.size);
 		return -ENOENT;
 	}
-	if (!bytes) {
-		log_warn("vtlp: PATCH_TEXT at %#llx: bytes are neither the jump, its NOP nor "
-			 "INT3: refused", (unsigned long long)req.pa[0]);
+	n0 = first_page_bytes(&s->p);
+	if (!in_protected_text(s->p.pa[0], n0) ||
+	    (n0 < s->p.size && !in_protected_text(s->p.pa[1], s->p.size - n0))) {
+		log_warn("vtlp: PATCH_TEXT at %#llx: site is not protected kernel text: "
+			 "refused", (unsigned long long)s->p.pa[0]);
 		return -EACCES;
 	}
-	n0 = first_page_bytes(&req);
-	if (!in_protected_text(req.pa[0], n0) ||
-	    (n0 < req.size && !in_protected_text(req.pa[1], req.size - n0))) {
-		log_warn("vtlp: PATCH_TEXT at %#llx: target is not protected kernel text: "
-			 "refused", (unsigned long long)req.pa[0]);
+	ret = site_io(s, 0, s->p.size, mem, false);
+	if (ret)
+		return ret;
+	if (s->known ? memcmp(mem, s->cur, s->p.size) != 0 : !site_bytes_valid(s, mem)) {
+		log_error("vtlp: PATCH_TEXT at %#llx: the site holds %02x %02x.., not what "
+			  "VTL1 left there or a form of its jump: refused",
+			  (unsigned long long)s->p.pa[0], mem[0], mem[1]);
 		return -EACCES;
 	}
-	ret = north_copy_out(req.pa[0], bytes, n0);
-	if (!ret && n0 < req.size)
-		ret = north_copy_out(req.pa[1], bytes + n0, req.size - n0);
-	return ret;
+	if (!poke_step(s, mem, k, req.size, req.code, next)) {
+		log_warn("vtlp: PATCH_TEXT at %#llx+%zu (%u bytes %02x..): not a text_poke_bp "
+			 "step from the site's bytes %02x %02x..: refused",
+			 (unsigned long long)s->p.pa[0], k, req.size, req.code[0], mem[0],
+			 mem[1]);
+		return -EACCES;
+	}
+	ret = site_io(s, k, req.size, next, true);
+	if (ret) {
+		s->known = false; /* re-read next time */
+		return ret;
+	}
+	memcpy(s->cur, next, s->p.size);
+	s->known = true;
+	return 0;
+}
+
+bool vtlp_patch_sites_valid(uint64_t *bad)
+{
+	for (size_t i = 0; i < nsites; i++) {
+		const struct site *s = &sites[i];
+		uint8_t mem[5] = { 0 };
+
+		if (s->dead || !s->known)
+			continue;
+		if (site_io(s, 0, s->p.size, mem, false) || memcmp(mem, s->cur, s->p.size) != 0 ||
+		    !site_bytes_valid(s, mem)) {
+			*bad = s->p.pa[0];
+			return false;
+		}
+	}
+	return true;
 }

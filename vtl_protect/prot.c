@@ -11,21 +11,19 @@
  */
 #include <string.h>
 
+#include "core/kmalloc.h"
+
 #include "vtl_protect/internal.h"
 
-/* `apply` is only built once `pieces` is no longer needed: share memory. */
-static union {
-	struct vtlp_prot pieces[VTLP_MAX_PROTS + VTLP_MAX_RANGES];
-	struct north_prot_range apply[VTLP_MAX_RANGES];
-} work;
-#define pieces work.pieces
-#define apply work.apply
-static struct vtlp_prot scratch[VTLP_MAX_PROTS];
-static struct vtlp_prot sorted[VTLP_MAX_RANGES];
-
+/*
+ * The table and the per-call work arrays come from the VTL1 heap, sized to
+ * the call.  vtlp_init() runs once per boot; it drops the table without
+ * freeing it (in host tests the allocator itself has been reset by then).
+ */
 void vtlp_prot_reset(void)
 {
 	vtlp.nprots = 0;
+	vtlp.prots = NULL;
 }
 
 const struct vtlp_prot *vtlp_prot_find(uint64_t gpa)
@@ -67,7 +65,11 @@ static uint32_t attr_to_perms(uint32_t attr)
 	return p;
 }
 
-static int check_one(const struct vtlp_range *r, uint32_t owner, bool force)
+/*
+ * -EACCES: well formed but refused by policy (the caller skips it alone).
+ * *wx is set when a kernel range asked for W+X and is granted as R|W (NX).
+ */
+static int check_one(const struct vtlp_range *r, uint32_t owner, bool force, bool *wx)
 {
 	uint64_t attr = r->attr;
 	int ret;
@@ -91,7 +93,17 @@ static int check_one(const struct vtlp_range *r, uint32_t owner, bool force)
 			 (unsigned long long)attr);
 		return -EINVAL;
 	}
-	if (!force && (attr & HEKI_ATTR_MEM_W) && (attr & HEKI_ATTR_MEM_X)) {
+	*wx = false;
+	if (!force && owner == VTLP_OWNER_KERNEL && (attr & HEKI_ATTR_MEM_W) &&
+	    (attr & HEKI_ATTR_MEM_X)) {
+		/*
+		 * LVBS sends the OR of every mapping of a page, so direct-map
+		 * pages that are also text or a writable alias arrive as R|W|X.
+		 * W^X holds by granting such a page R|W without X: VTL0 keeps
+		 * writing it, never executes it through VTL1's grant.
+		 */
+		*wx = true;
+	} else if (!force && (attr & HEKI_ATTR_MEM_W) && (attr & HEKI_ATTR_MEM_X)) {
 		log_warn("vtlp: W^X: range [%#llx, %#llx) asks for write+execute: refused",
 			 (unsigned long long)r->pa, (unsigned long long)r->epa);
 		return -EACCES;
@@ -122,14 +134,14 @@ static void sort_prots(struct vtlp_prot *a, size_t n)
 	}
 }
 
-static int push(struct vtlp_prot *out, size_t *n, const struct vtlp_prot *p)
+static int push(struct vtlp_prot *out, size_t *n, size_t cap, const struct vtlp_prot *p)
 {
 	if (*n && out[*n - 1].end == p->start && out[*n - 1].attr == p->attr &&
 	    out[*n - 1].owner == p->owner) {
 		out[*n - 1].end = p->end;
 		return 0;
 	}
-	if (*n == VTLP_MAX_PROTS)
+	if (*n == cap)
 		return -ENOSPC;
 	out[(*n)++] = *p;
 	return 0;
@@ -171,24 +183,85 @@ static bool relaxes_immutable(const struct vtlp_prot *p)
 	return false;
 }
 
+/* The heap arrays one apply works in; freed by work_free(). */
+struct prot_work {
+	struct vtlp_prot *sorted;  /* the request's ranges, sorted */
+	struct vtlp_prot *pieces;  /* existing extents minus the request */
+	struct vtlp_prot *out;     /* the new table */
+	struct north_prot_range *apply;
+	size_t cap_out;
+};
+
+static void work_free(struct prot_work *w)
+{
+	kfree(w->sorted);
+	kfree(w->pieces);
+	kfree(w->out);
+	kfree(w->apply);
+}
+
+static int work_alloc(struct prot_work *w, size_t n)
+{
+	void *a, *b, *c, *d;
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	/* Each new range splits at most one extent in two: pieces <= old + n,
+	 * and the merged table <= pieces + n. */
+	w->cap_out = vtlp.nprots + 2 * n;
+	if (w->cap_out > VTLP_MAX_PROTS)
+		w->cap_out = VTLP_MAX_PROTS;
+	ret = vtlp_table_alloc(&a, n, sizeof(struct vtlp_prot), "protection request");
+	if (!ret)
+		ret = vtlp_table_alloc(&b, vtlp.nprots + n, sizeof(struct vtlp_prot),
+				       "protection pieces");
+	else
+		b = NULL;
+	if (!ret)
+		ret = vtlp_table_alloc(&c, w->cap_out, sizeof(struct vtlp_prot),
+				       "protection table");
+	else
+		c = NULL;
+	if (!ret)
+		ret = vtlp_table_alloc(&d, n, sizeof(struct north_prot_range), "protection batch");
+	else
+		d = NULL;
+	w->sorted = a;
+	w->pieces = b;
+	w->out = c;
+	w->apply = d;
+	if (ret)
+		work_free(w);
+	return ret;
+}
+
 int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool force)
 {
-	size_t ns = 0, np = 0, nout = 0, j = 0, i, k;
+	struct prot_work w;
+	struct vtlp_prot *sorted, *pieces;
+	size_t ns = 0, np = 0, nout = 0, j = 0, i, k, nwx = 0;
 	uint64_t pages = 0;
 	int ret, refused = 0;
 
 	if (n > VTLP_MAX_RANGES)
 		return -E2BIG;
+	ret = work_alloc(&w, n);
+	if (ret)
+		return ret;
+	sorted = w.sorted;
+	pieces = w.pieces;
 	/*
 	 * Malformed input (bad alignment, VTL1 overlap, ...) refuses the whole
-	 * request.  A well-formed range that policy refuses (W+X, relaxing
+	 * request.  A well-formed range that policy refuses (relaxing
 	 * IMMUTABLE, the log ring) is skipped alone and the call returns
-	 * -EACCES: one W+X page must not leave the rest of the kernel open.
+	 * -EACCES: one bad page must not leave the rest of the kernel open.
 	 */
 	for (i = 0; i < n; i++) {
-		ret = check_one(&r[i], owner, force);
+		bool wx;
+
+		ret = check_one(&r[i], owner, force, &wx);
 		if (ret && ret != -EACCES)
-			return ret;
+			goto out;
 		if (r[i].pa == r[i].epa)
 			continue; /* empty: nothing to do */
 		/* Bound the work one request can make VTL1 do under the lock. */
@@ -196,14 +269,22 @@ int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool f
 		if (pages > VTLP_MAX_PAGES) {
 			log_warn("vtlp: request changes more than %llu pages: refused",
 				 (unsigned long long)VTLP_MAX_PAGES);
-			return -E2BIG;
+			ret = -E2BIG;
+			goto out;
 		}
 		sorted[ns].start = r[i].pa;
 		sorted[ns].end = r[i].epa;
 		sorted[ns].attr = (uint32_t)r[i].attr;
+		if (wx) {
+			sorted[ns].attr &= ~HEKI_ATTR_MEM_X;
+			nwx++;
+		}
 		sorted[ns].owner = ret ? REFUSED : owner;
 		ns++;
 	}
+	if (nwx)
+		log_warn("vtlp: W^X: %zu range(s) asked for write+execute; granted as R|W "
+			 "without execute", nwx);
 	sort_prots(sorted, ns);
 	for (i = 1; i < ns; i++) {
 		if (sorted[i].start < sorted[i - 1].end) {
@@ -213,7 +294,8 @@ int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool f
 				 (unsigned long long)sorted[i - 1].end,
 				 (unsigned long long)sorted[i].start,
 				 (unsigned long long)sorted[i].end);
-			return -EINVAL;
+			ret = -EINVAL;
+			goto out;
 		}
 	}
 	for (i = 0, k = 0; i < ns; i++) {
@@ -240,7 +322,8 @@ int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool f
 					 (unsigned long long)e->start,
 					 (unsigned long long)e->end, e->attr,
 					 sorted[k].attr);
-				return -EACCES;
+				ret = -EACCES;
+				goto out;
 			}
 			if (sorted[k].start > cur) {
 				pieces[np] = *e;
@@ -266,29 +349,39 @@ int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool f
 			p = &pieces[i++];
 		else
 			p = &sorted[k++];
-		if (push(scratch, &nout, p)) {
+		if (push(w.out, &nout, w.cap_out, p)) {
 			log_error("vtlp: protection table full (%u extents): refused",
 				  VTLP_MAX_PROTS);
-			return -ENOSPC;
+			ret = -ENOSPC;
+			goto out;
 		}
 	}
 
 	for (i = 0; i < ns; i++) {
-		apply[i].pa = sorted[i].start;
-		apply[i].len = sorted[i].end - sorted[i].start;
-		apply[i].perms = attr_to_perms(sorted[i].attr);
+		w.apply[i].pa = sorted[i].start;
+		w.apply[i].len = sorted[i].end - sorted[i].start;
+		w.apply[i].perms = attr_to_perms(sorted[i].attr);
 		/* The log ring is data VTL1 writes: nothing may execute it. */
 		if (sorted[i].owner == VTLP_OWNER_RING)
-			apply[i].perms |= NORTH_PERM_NO_UX;
+			w.apply[i].perms |= NORTH_PERM_NO_UX;
 	}
-	ret = north_protect_many(apply, ns);
+	ret = north_protect_many(w.apply, ns);
 	if (ret) {
 		/* Some batches may have landed: the table keeps the older,
 		 * weaker view, so nothing is ever believed stronger than it is. */
 		log_error("vtlp: applying %zu ranges failed: %s", ns, errno_name(ret));
-		return ret;
+		goto out;
 	}
-	memcpy(vtlp.prots, scratch, nout * sizeof(scratch[0]));
-	vtlp.nprots = nout;
-	return refused ? -EACCES : 0;
+	/* The new table replaces the old one (swap, so work_free frees the old). */
+	{
+		struct vtlp_prot *old = vtlp.prots;
+
+		vtlp.prots = w.out;
+		vtlp.nprots = nout;
+		w.out = old;
+	}
+	ret = refused ? -EACCES : 0;
+out:
+	work_free(&w);
+	return ret;
 }

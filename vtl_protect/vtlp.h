@@ -54,10 +54,15 @@ struct heki_page_hdr {
 };
 #define HEKI_RANGES_PER_PAGE ((4096 - sizeof(struct heki_page_hdr)) / sizeof(struct heki_range))
 
-/* Engine limits (VTL0 requests beyond them get -E2BIG). */
-#define VTLP_MAX_RANGES      4096 /* ranges per PROTECT_MEMORY/LOAD_KDATA call */
-#define VTLP_MAX_CHAIN_PAGES 64   /* pages in one range chain */
-#define VTLP_MAX_PROTS       4096 /* distinct protected extents */
+/*
+ * Engine limits (VTL0 requests beyond them get -E2BIG).  The tables behind
+ * them are allocated at need from the VTL1 heap, each bounded by a quarter
+ * of it (vtlp_table_alloc), so these are ceilings, not reservations.  They
+ * are 4x or more what a distribution kernel sends (docs/vtl-call-abi.md).
+ */
+#define VTLP_MAX_RANGES      (1u << 18) /* ranges per call: 262,144 */
+#define VTLP_MAX_CHAIN_PAGES 4096       /* pages in one range chain (2x a full 127-per-page chain) */
+#define VTLP_MAX_PROTS       (1u << 19) /* distinct protected extents */
 #define VTLP_MAX_VPS         1024
 #define VTLP_MAX_PAGES       (1ull << 22) /* pages one request may change (16 GiB) */
 

@@ -135,8 +135,9 @@ int fz_engine_reset(const void *policy, size_t len)
 	int ret;
 
 	fz_south_reset();
-#ifdef FZ_HAVE_HOOKS
-	if (fz_want_hooks) {
+	/* VTL1's heap: the engine's tables (range copies, protection and
+	 * jump-label tables, kernel data) live there, each within a quarter. */
+	{
 		static void *arena;
 
 		if (!arena)
@@ -148,7 +149,6 @@ int fz_engine_reset(const void *policy, size_t len)
 		if (page_alloc_add_range(arena, 0x40000000, 8u << 20))
 			abort();
 	}
-#endif
 	vtlp_register_modval(NULL);
 	ret = vtlp_init(policy, len);
 #ifdef FZ_HAVE_HOOKS

@@ -107,6 +107,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_fail("%s after end of boot returned %lld, not -EPERM", c->name,
 				(long long)r);
 		}
+		if (id == VSM_VTL_CALL_FUNC_ID_PATCH_TEXT) {
+			uint64_t bad = 0;
+
+			/* issue 13 RT4: no order of steps leaves a mixed site */
+			FZ_ASSERT(vtlp_patch_sites_valid(&bad), "jump-label site %#llx holds "
+				  "neither a form nor INT3 + a form's tail", (unsigned long long)bad);
+		}
 		fz_check_memory();
 	}
 	fz_set_step("done", false);

@@ -60,12 +60,21 @@ def patch_entry(pa0, pa1, code):
     return struct.pack("<QQB", pa0, pa1, len(code)) + code.ljust(5, b"\0") + b"\0\0"
 
 
+def patch_info(entries):
+    """One heki_patch_info block: type 0 (jump label), list_head, mod,
+    patch_idx, max_patch_count, then the 24-byte entries."""
+    return struct.pack("<IIQQQQQ", 0, 0, 0xFFFFC90000001000, 0xFFFFC90000001000, 0,
+                       len(entries), len(entries)) + b"".join(entries)
+
+
 NOP5 = bytes([0x0F, 0x1F, 0x44, 0x00, 0x00])
 JMP5 = bytes([0xE9, 0x10, 0x00, 0x00, 0x00])
 
 
 def vtl_seeds():
-    text = 0x200000
+    # jump-label sites live in "kernel text" inside the data area, so the
+    # seeds can put the NOP there that PATCH_TEXT expects to find
+    text = BASE + 0x30000
     kernel = [(0, text, text + 0x10000, R | X | IMM), (0, 0x300000, 0x310000, R),
               (0, 0x400000, 0x410000, R | W)]
     p0 = chain_page(kernel)
@@ -92,7 +101,8 @@ def vtl_seeds():
 
     # kdata: certs + blocklist + kinfo + patchinfo in one chain
     certs = bytes(range(256)) * 2
-    pinfo = patch_entry(text + 0x10, 0, JMP5) + patch_entry(text + 0xFFE, text + PAGE, JMP5)
+    pinfo = patch_info([patch_entry(text + 0x10, 0, JMP5),
+                        patch_entry(text + 0xFFE, text + PAGE, JMP5)])
     blobs = BASE + 2 * PAGE
     kd = chain_page([(0, blobs, blobs + len(certs), 0),
                      (0, blobs + 0x400, blobs + 0x400 + 64, 2),
@@ -101,6 +111,10 @@ def vtl_seeds():
                      (0, blobs + 0x1000, blobs + 0x3000, 4)])
     data = p0 + kd + certs.ljust(0x400, b"\0") + bytes(64).ljust(0x400, b"\1") + \
         bytes(32).ljust(0x400, b"\0") + pinfo
+    sites = bytearray(0x1100)
+    sites[0x10:0x15] = NOP5
+    sites[0xFFE:0x1003] = NOP5
+    data = data.ljust(0x30000, b"\0") + bytes(sites)
     for h in ("kdata", "patch", "vtlcall"):
         write(h, "load-kdata", vtlcall(h, [(PROTECT, 0, BASE, 3, 0), (KDATA, 0, BASE + PAGE, 5, 0)],
                                      data))
@@ -109,12 +123,16 @@ def vtl_seeds():
     reqs = (patch_entry(text + 0x10, 0, b"\xCC") + patch_entry(text + 0x11, 0, JMP5[1:]) +
             patch_entry(text + 0x10, 0, JMP5) + patch_entry(text + 0x10, 0, NOP5) +
             patch_entry(text + 0xFFE, text + PAGE, JMP5))
-    pdata = data.ljust(6 * PAGE, b"\0") + reqs
+    pdata = bytearray(data)
+    pdata[6 * PAGE:6 * PAGE + len(reqs)] = reqs
+    pdata = bytes(pdata)
     for i, name in enumerate(("int3", "tail", "jmp", "nop", "cross")):
         write("patch", "patch-" + name, vtlcall("patch", [
             (PROTECT, 0, BASE, 3, 0), (KDATA, 0, BASE + PAGE, 5, 0),
             (PATCH, 0, req + 24 * i, 0, 0), (PATCH, 1, req + 24 * ((i + 1) % 5), 0, 0)], pdata))
-    edge = data.ljust(7 * PAGE - 10, b"\0") + patch_entry(text + 0x10, 0, b"\xCC")
+    edge = bytearray(data)
+    edge[7 * PAGE - 10:7 * PAGE + 14] = patch_entry(text + 0x10, 0, b"\xCC")
+    edge = bytes(edge)
     write("patch", "patch-split-request", vtlcall("patch", [
         (PROTECT, 0, BASE, 3, 0), (KDATA, 0, BASE + PAGE, 5, 0),
         (PATCH, 0, BASE + 7 * PAGE - 10, BASE + 7 * PAGE, 0)], edge))

@@ -60,16 +60,11 @@ static void pm_one(const struct vtl0_case *c, uint64_t pa, uint64_t epa, uint64_
 	pm(c, pa_of(p), 1, err);
 }
 
-static void pm_wx(const struct vtl0_case *c) { pm_one(c, victim(0), victim(1), ATTR_R | ATTR_W | ATTR_X, E_ACCES); }
 static void pm_w_only(const struct vtl0_case *c) { pm_one(c, victim(0), victim(1), ATTR_W, E_INVAL); }
 static void pm_bad_attr(const struct vtl0_case *c) { pm_one(c, victim(0), victim(1), ATTR_R | 0x10, E_INVAL); }
 static void pm_unaligned(const struct vtl0_case *c) { pm_one(c, victim(0) + 8, victim(1), ATTR_R, E_INVAL); }
 static void pm_reversed(const struct vtl0_case *c) { pm_one(c, victim(1), victim(0), ATTR_R, E_INVAL); }
 static void pm_wrap(const struct vtl0_case *c) { pm_one(c, 0xFFFFFFFFFFFFF000ull, 0x1000, ATTR_R, E_INVAL); }
-static void pm_into_vtl1(const struct vtl0_case *c)
-{
-	pm_one(c, v0.mem.region_pa + 2 * MIB, v0.mem.region_pa + 2 * MIB + PAGE_SIZE, ATTR_R, E_FAULT);
-}
 static void pm_ring(const struct vtl0_case *c)
 {
 	pm_one(c, v0.mem.ring_pa, v0.mem.ring_pa + PAGE_SIZE, ATTR_R, E_ACCES);
@@ -195,14 +190,17 @@ static void kd_from_vtl1(const struct vtl0_case *c)
 }
 static void kd_bad_patchinfo(const struct vtl0_case *c)
 {
-	uint8_t *e = (uint8_t *)(uintptr_t)victim(4);
+	uint8_t *b = (uint8_t *)(uintptr_t)victim(4), *e = b + 48;
 
-	gl_memset(e, 0, 24);
+	/* one heki_patch_info block (type 0, patch_idx 1, max 1) */
+	gl_memset(b, 0, 48 + 24);
+	lvbs_put64(b + 32, 1);
+	lvbs_put64(b + 40, 1);
 	lvbs_put64(e, pa_of(vtl0_victim_text));
 	e[16] = 5;
-	gl_memset(e + 17, 0xCC, 5); /* not a jump or NOP: must be refused */
-	kd(c, victim(4), victim(4) + 24, 5, E_INVAL);
-	/* a refused PatchInfo leaves the type empty (fail closed): load ours again */
+	gl_memset(e + 17, 0xCC, 5); /* not a jump: must be refused */
+	kd(c, victim(4), victim(4) + 48 + 24, 5, E_INVAL);
+	/* a refused call keeps what was loaded before; loading ours again works */
 	int64_t r = vtl0_load_kdata();
 
 	if (r)
@@ -544,7 +542,6 @@ static void deputy_viol_into_vtl1(const struct vtl0_case *c)
 }
 
 const struct vtl0_case vtl0_cases_boot_calls[] = {
-	{ "pm_wx_refused", pm_wx, CASE_BOOT, "PROTECT_MEMORY asking for W+X" },
 	{ "pm_write_without_read", pm_w_only, CASE_BOOT, "PROTECT_MEMORY with W but no R" },
 	{ "pm_unknown_attribute", pm_bad_attr, CASE_BOOT, "PROTECT_MEMORY with unknown attribute bits" },
 	{ "pm_unaligned_range", pm_unaligned, CASE_BOOT, "PROTECT_MEMORY range not page aligned" },
@@ -560,7 +557,6 @@ const struct vtl0_case vtl0_cases_boot_calls[] = {
 	{ "pm_chain_page_in_vtl1", pm_chain_in_vtl1, CASE_BOOT, "chain page inside VTL1 memory" },
 	{ "pm_next_page_in_vtl1", pm_next_in_vtl1, CASE_BOOT, "chain link into VTL1 memory" },
 	{ "pm_chain_unaligned", pm_chain_unaligned, CASE_BOOT, "chain page not page aligned" },
-	{ "pm_range_in_vtl1", pm_into_vtl1, CASE_BOOT, "protect a VTL1 page (confused deputy)" },
 	{ "pm_range_over_ring", pm_ring, CASE_BOOT, "change the log ring's protection" },
 	{ "pm_range_over_ring_same_attr", pm_ring_same_attr, CASE_BOOT,
 	  "claim the log ring with its own attributes (R|IMMUTABLE)" },

@@ -32,12 +32,13 @@ int bench_main(const char *why);
 extern const struct vtl0_case vtl0_cases_boot_calls[], vtl0_cases_mem[], vtl0_cases_vtl1[],
 	vtl0_cases_regs[], vtl0_cases_smp[], vtl0_cases_calls[], vtl0_cases_modules[],
 	vtl0_cases_modval[], vtl0_cases_positive[], vtl0_cases_flood[], vtl0_cases_hvsim[],
-	vtl0_cases_pins[], vtl0_cases_boot_gen[];
+	vtl0_cases_pins[], vtl0_cases_boot_gen[],
+	vtl0_cases_patch[];
 
 static const struct vtl0_case *const tables[] = {
 	vtl0_cases_boot_calls, vtl0_cases_mem, vtl0_cases_vtl1, vtl0_cases_regs,
-	vtl0_cases_smp, vtl0_cases_calls, vtl0_cases_modules, vtl0_cases_modval, vtl0_cases_positive,
-	vtl0_cases_hvsim, vtl0_cases_pins, vtl0_cases_flood, vtl0_cases_boot_gen,
+	vtl0_cases_smp, vtl0_cases_calls, vtl0_cases_patch, vtl0_cases_modules, vtl0_cases_modval,
+	vtl0_cases_positive, vtl0_cases_hvsim, vtl0_cases_pins, vtl0_cases_flood, vtl0_cases_boot_gen,
 };
 
 static bool word_eq(const char *w, size_t n, const char *s)

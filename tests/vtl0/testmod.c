@@ -43,3 +43,32 @@ __attribute__((section(".init.text"))) int testmod_init(void)
 
 	return 1000 + t[2] * 10 + testmod_run() / 0x5e00;
 }
+
+/*
+ * Jump-label sites (tests/vtl0/attacks_patch.c): a 5-byte NOP that VTL1 may
+ * turn into a JMP32 to the "on" branch through PATCH_TEXT, once the module's
+ * Patch(8) PatchInfo registered it.  One in the core text, one in init text.
+ * Each returns 0 while it is the NOP, 1 when patched.
+ */
+__asm__(".text\n"
+	".globl testmod_jl, testmod_jl_on\n"
+	"testmod_jl:\n"
+	"	.byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n"
+	"	xor %eax, %eax\n"
+	"	ret\n"
+	"testmod_jl_on:\n"
+	"	mov $1, %eax\n"
+	"	ret\n"
+	".section .init.text, \"ax\", @progbits\n"
+	".globl testmod_init_jl, testmod_init_jl_on\n"
+	"testmod_init_jl:\n"
+	"	.byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n"
+	"	xor %eax, %eax\n"
+	"	ret\n"
+	"testmod_init_jl_on:\n"
+	"	mov $1, %eax\n"
+	"	ret\n"
+	".text\n");
+
+/* NOP bytes in .rodata: a Patch(8) entry naming them must refuse the module. */
+const unsigned char testmod_rodata_nop[8] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };

@@ -147,10 +147,79 @@ TEST(vtlp_load_kdata_rejections_fail_closed)
 	/* None of those touched the stored certs. */
 	CHECK_EQ_INT(vtlp_kdata_get(VTLP_KDATA_SYSTEM_CERTS, &d, &len), 0);
 	CHECK_EQ(len, 0x100);
-	/* A failure while copying empties the types the call named. */
+	/* A failure while copying keeps what earlier calls loaded (issue 14). */
+	memset(fake_ram(T_BUF), 0x42, 0x100);
 	r[1] = kr(FAKE_RAM_SIZE - 0x10, FAKE_RAM_SIZE + 0x10, VTLP_KDATA_KERNEL_INFO);
 	vt_chain(r, 2);
 	CHECK_EQ_INT(vt_call(LK, T_CHAIN, 2, 0), -EFAULT);
 	CHECK_EQ_INT(vtlp_kdata_get(VTLP_KDATA_SYSTEM_CERTS, &d, &len), 0);
+	CHECK_EQ(len, 0x100);
+	CHECK(d[0] != 0x42);
+}
+
+/* struct heki_kinfo: ksymtab bounds first, the arch addresses last. */
+TEST(vtlp_kernel_info_layout)
+{
+	struct heki_range r = kr(T_BUF, T_BUF + 32 + 200 + 40, VTLP_KDATA_KERNEL_INFO);
+	struct vtlp_kinfo k;
+	uint64_t v[5] = { 0xffffffff81001000ull, 0xffffffff81001010ull, 0xffffffff82a00000ull,
+			  0xffffffff82a01000ull, 0xffffffff82a02000ull };
+	uint64_t b[4] = { 0xffffffff83000000ull, 0xffffffff83001000ull, 0xffffffff83002000ull,
+			  0xffffffff83003000ull };
+
+	vt_setup();
+	CHECK_EQ_INT(vtlp_kinfo_get(&k), -ENODATA);
+	memcpy(fake_ram(T_BUF), b, sizeof(b));
+	memset(fake_ram(T_BUF + 32), 0x77, 200); /* pv_ops: config-dependent size */
+	memcpy(fake_ram(T_BUF + 232), v, sizeof(v));
+	vt_chain(&r, 1);
+	CHECK_EQ_INT(vt_call(LK, T_CHAIN, 1, 0), 0);
+	CHECK_EQ_INT(vtlp_kinfo_get(&k), 0);
+	CHECK_EQ(k.ksymtab_start, b[0]);
+	CHECK_EQ(k.ksymtab_end, b[1]);
+	CHECK_EQ(k.ksymtab_gpl_start, b[2]);
+	CHECK_EQ(k.ksymtab_gpl_end, b[3]);
+	CHECK(k.has_arch);
+	CHECK_EQ(k.pv_bug, v[0]);
+	CHECK_EQ(k.pv_nop, v[1]);
+	CHECK_EQ(k.indirect_thunk_array, v[2]);
+	CHECK_EQ(k.return_thunk_init, v[3]);
+	CHECK_EQ(k.return_thunk, v[4]);
+	/* An older sender, too short for the tail: bounds only. */
+	r = kr(T_BUF, T_BUF + 48, VTLP_KDATA_KERNEL_INFO);
+	vt_chain(&r, 1);
+	CHECK_EQ_INT(vt_call(LK, T_CHAIN, 1, 0), 0);
+	CHECK_EQ_INT(vtlp_kinfo_get(&k), 0);
+	CHECK(!k.has_arch);
+	CHECK_EQ(k.ksymtab_start, b[0]);
+	CHECK_EQ(k.return_thunk, 0);
+	/* Shorter than the bounds: refused, the one loaded before is kept. */
+	r = kr(T_BUF + 0x800, T_BUF + 0x800 + 31, VTLP_KDATA_KERNEL_INFO);
+	vt_chain(&r, 1);
+	CHECK_EQ_INT(vt_call(LK, T_CHAIN, 1, 0), -EINVAL);
+	CHECK(vt_lines("KernelInfo is 31 bytes") == 1);
+	CHECK_EQ_INT(vtlp_kinfo_get(&k), 0);
+	CHECK_EQ(k.ksymtab_start, b[0]);
+}
+
+/* An item larger than VTL1's heap budget fails its call alone. */
+TEST(vtlp_load_kdata_too_large_for_heap)
+{
+	struct heki_range r[2] = {
+		kr(T_BUF, T_BUF + 0x100, VTLP_KDATA_SYSTEM_CERTS),
+		kr(0x1000000, 0x1000000 + (512u << 10), VTLP_KDATA_KERNEL_DATA),
+	};
+	const uint8_t *d;
+	size_t len;
+
+	vt_setup_heap(1u << 20); /* 256 KiB per table */
+	vt_chain(r, 1);
+	CHECK_EQ_INT(vt_call(LK, T_CHAIN, 1, 0), 0);
+	vt_chain(r, 2);
+	CHECK_EQ_INT(vt_call(LK, T_CHAIN, 2, 0), -E2BIG);
+	CHECK(vt_lines("LOAD_KDATA type 4 (524288 bytes) does not fit") == 1);
+	CHECK_EQ_INT(vtlp_kdata_get(VTLP_KDATA_SYSTEM_CERTS, &d, &len), 0);
+	CHECK_EQ(len, 0x100);
+	CHECK_EQ_INT(vtlp_kdata_get(VTLP_KDATA_KERNEL_DATA, &d, &len), 0);
 	CHECK_EQ(len, 0);
 }

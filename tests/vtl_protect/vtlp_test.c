@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "core/kmalloc.h"
 #include "core/log.h"
+#include "core/page_alloc.h"
 #include "tests/vtl_protect/vtlp_test.h"
 
 #define VT_MAX_LINES 512
@@ -35,8 +39,32 @@ void vt_teardown(void)
 	nlines = 0;
 }
 
+/*
+ * VTL1's heap for the engine's tables: 64 MiB, as the smallest VTL1 region
+ * the suites run with, at the PA the other host tests use.  Reset on every
+ * setup so no test sees another's allocations.
+ */
+#define VT_HEAP_SIZE (64u << 20)
+
+static size_t heap_size = VT_HEAP_SIZE;
+
+void vt_setup_heap(size_t bytes)
+{
+	heap_size = bytes;
+	vt_setup();
+	heap_size = VT_HEAP_SIZE;
+}
+
 int vt_setup_policy(const void *fdt, size_t len)
 {
+	static void *heap;
+
+	if (!heap)
+		heap = aligned_alloc(PAGE_SIZE, VT_HEAP_SIZE);
+	page_alloc_reset();
+	kmalloc_reset();
+	if (!heap || page_alloc_add_range(heap, 0x40000000, heap_size))
+		return -ENOMEM;
 	fake_reset();
 	nlines = 0;
 	log_add_sink(vt_sink);

@@ -23,6 +23,8 @@
 
 /* Reset the fake South and start the engine with the default policy. */
 void vt_setup(void);
+/* Same with a VTL1 heap of `bytes` (default 64 MiB), for the table budgets. */
+void vt_setup_heap(size_t bytes);
 /* Same with a policy blob. */
 int vt_setup_policy(const void *fdt, size_t len);
 

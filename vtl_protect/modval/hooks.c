@@ -368,13 +368,14 @@ struct mv_job {
 	struct modelf_layout *lay;
 	uint8_t *scratch;
 	struct mv_module *m;
+	uint8_t *patch;    /* Patch(8): the module's jump-label PatchInfo */
+	size_t patch_len;
 };
 
 /* Check the list's shape and collect region VAs, sizes and extents. */
 static int job_scan(struct mv_job *j)
 {
 	bool seen[MODELF_NREGIONS] = { false };
-	bool patch_logged = false;
 
 	for (uint64_t i = 0; i < j->nranges; i++) {
 		const struct heki_range *r = &j->r[i];
@@ -398,9 +399,10 @@ static int job_scan(struct mv_job *j)
 			continue;
 		}
 		if (t == MODVAL_MOD_PATCH) {
-			if (!patch_logged)
-				log_info("modval: module patch info ignored (not supported)");
-			patch_logged = true;
+			/* jump-label PatchInfo: registered once the module is valid */
+			j->patch_len += n;
+			if (j->patch_len > VTLP_KDATA_MAX_PATCHINFO)
+				return -E2BIG;
 			continue;
 		}
 		/* A region is virtually contiguous, starts page-aligned, and only
@@ -457,10 +459,12 @@ static size_t checked_len(const struct mv_job *j, unsigned int t)
  * the regions are write-protected by now. */
 static int job_copy(struct mv_job *j)
 {
-	size_t off[MODELF_NREGIONS] = { 0 }, eoff = 0;
+	size_t off[MODELF_NREGIONS] = { 0 }, eoff = 0, poff = 0;
 
 	j->elf = kmalloc(j->elf_len);
 	if (!j->elf)
+		return -ENOMEM;
+	if (j->patch_len && !(j->patch = kmalloc(j->patch_len)))
 		return -ENOMEM;
 	for (unsigned int t = 0; t < MODELF_NREGIONS; t++) {
 		if (!modelf_region_checked(t) || !j->len[t])
@@ -478,6 +482,9 @@ static int job_copy(struct mv_job *j)
 		if (r->attributes == MODVAL_MOD_ELF_BUFFER) {
 			dst = j->elf + eoff;
 			eoff += n;
+		} else if (r->attributes == MODVAL_MOD_PATCH) {
+			dst = j->patch + poff;
+			poff += n;
 		} else if (r->attributes < MODELF_NREGIONS &&
 			   modelf_region_checked((unsigned int)r->attributes)) {
 			/* job_scan: each range starts a page and all but the
@@ -531,6 +538,7 @@ static void job_free(struct mv_job *j)
 	kfree(j->lay);
 	kfree(j->scratch);
 	kfree(j->r);
+	kfree(j->patch);
 }
 
 static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges, uint64_t flags)
@@ -585,8 +593,15 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 		err = job_copy(&j);
 	if (!err)
 		err = job_verify(&j, &res);
+	/* jump labels: only sites in the module's own verified text */
 	if (!err)
+		err = vtlp_patch_module_info(mv.next_token, j.patch, j.patch_len, j.r, j.nranges,
+					     MODVAL_MOD_TEXT, MODVAL_MOD_INIT_TEXT);
+	if (!err) {
 		err = extents_apply(&j.m->ext, final_attr, "validated module");
+		if (err)
+			vtlp_patch_drop_module(mv.next_token, false);
+	}
 	if (err)
 		goto out;
 
@@ -667,6 +682,7 @@ static int64_t mv_free_module_init(unsigned int vp, uint64_t token)
 				m->ext.e[keep++] = m->ext.e[i];
 		m->ext.n = keep;
 		m->init_freed = true;
+		vtlp_patch_drop_module(m->token, true);
 	}
 	north_unlock(&mv.lock);
 	return err;
@@ -685,6 +701,7 @@ static int64_t mv_unload_module(unsigned int vp, uint64_t token)
 		return -EINVAL;
 	}
 	extents_restore(&(*mp)->ext, all_rw);
+	vtlp_patch_drop_module((*mp)->token, false);
 	kfree(*mp);
 	*mp = NULL;
 	north_unlock(&mv.lock);
