@@ -158,18 +158,63 @@ static void collect_undef(const struct ko *k)
 	qsort(undef, nundef, sizeof(*undef), cmpstr);
 }
 
-static int wanted(const char *name)
+/* /proc/kallsyms, one entry per line, sorted by name once for all modules. */
+struct ksline {
+	const char *name, *line;
+	size_t namelen, linelen;
+};
+static struct ksline *ks;
+static size_t nks;
+
+static int cmpks(const void *a, const void *b)
 {
-	for (unsigned int i = 0; extra_syms[i]; i++)
-		if (!strcmp(extra_syms[i], name))
-			return 1;
-	if (!strncmp(name, "__x86_indirect_", 15))
-		return 1;
-	return nundef && bsearch(&name, undef, nundef, sizeof(*undef), cmpstr) != NULL;
+	const struct ksline *x = a, *y = b;
+	size_t n = x->namelen < y->namelen ? x->namelen : y->namelen;
+	int c = memcmp(x->name, y->name, n);
+	return c ? c : (x->namelen > y->namelen) - (x->namelen < y->namelen);
 }
 
-static int dump_module(const char *out, const char *kodir, const char *m,
-		       const char *kallsyms, size_t kslen)
+static void index_kallsyms(const char *p, size_t len)
+{
+	const char *end = p + len;
+	size_t cap = 1 << 16;
+	ks = malloc(cap * sizeof(*ks));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		/* "ADDR T NAME[\t[mod]]" */
+		const char *n = memchr(p, ' ', (size_t)(nl - p));
+		if (n && n + 3 < nl) {
+			n += 3;
+			size_t nlen = 0;
+			while (n + nlen < nl && n[nlen] != '\t' && n[nlen] != ' ')
+				nlen++;
+			if (nks == cap) {
+				cap *= 2;
+				ks = realloc(ks, cap * sizeof(*ks));
+			}
+			ks[nks++] = (struct ksline){ n, p, nlen, (size_t)(nl - p) };
+		}
+		p = nl + 1;
+	}
+	qsort(ks, nks, sizeof(*ks), cmpks);
+}
+
+/* Write every kallsyms line named name (all of them: names repeat). */
+static void emit(FILE *f, const char *name)
+{
+	struct ksline key = { name, NULL, strlen(name), 0 };
+	struct ksline *hit = bsearch(&key, ks, nks, sizeof(*ks), cmpks);
+	if (!hit)
+		return;
+	while (hit > ks && !cmpks(hit - 1, &key))
+		hit--;
+	for (; hit < ks + nks && !cmpks(hit, &key); hit++)
+		fprintf(f, "%.*s\n", (int)hit->linelen, hit->line);
+}
+
+static int dump_module(const char *out, const char *kodir, const char *m)
 {
 	char path[8192], dir[2048];
 	struct ko k;
@@ -227,30 +272,17 @@ static int dump_module(const char *out, const char *kodir, const char *m,
 
 	collect_undef(&k);
 	snprintf(path, sizeof(path), "%s/kallsyms", dir);
-	FILE *ks = fopen(path, "w");
-	const char *p = kallsyms, *end = kallsyms + kslen;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			nl = end;
-		/* "ADDR T NAME[\t[mod]]" */
-		const char *n = memchr(p, ' ', (size_t)(nl - p));
-		if (n && n + 3 < nl) {
-			n += 3;
-			size_t nlen = 0;
-			while (n + nlen < nl && n[nlen] != '\t' && n[nlen] != ' ')
-				nlen++;
-			char name[512];
-			if (nlen < sizeof(name)) {
-				memcpy(name, n, nlen);
-				name[nlen] = 0;
-				if (wanted(name))
-					fprintf(ks, "%.*s\n", (int)(nl - p), p);
-			}
-		}
-		p = nl + 1;
-	}
-	fclose(ks);
+	FILE *kf = fopen(path, "w");
+	for (unsigned int i = 0; extra_syms[i]; i++)
+		emit(kf, extra_syms[i]);
+	/* every indirect/return/ITS thunk: a patched site may point at any */
+	for (size_t i = 0; i < nks; i++)
+		if (ks[i].namelen > 15 && !memcmp(ks[i].name, "__x86_indirect_", 15))
+			fprintf(kf, "%.*s\n", (int)ks[i].linelen, ks[i].line);
+	for (size_t i = 0; i < nundef; i++)
+		if (!i || strcmp(undef[i], undef[i - 1]))
+			emit(kf, undef[i]);
+	fclose(kf);
 	free(k.b);
 	printf("MODTRUTH dumped %s: %u sections, %u with bytes\n", m, nsec, nbin);
 	return 0;
@@ -267,13 +299,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	size_t kslen;
-	char *ks = read_file("/proc/kallsyms", &kslen);
-	if (!ks) {
+	char *kstext = read_file("/proc/kallsyms", &kslen);
+	if (!kstext) {
 		printf("MODTRUTH kdump: cannot read /proc/kallsyms\n");
 		return 1;
 	}
+	index_kallsyms(kstext, kslen);
 	int bad = 0;
 	for (int i = 3; i < argc; i++)
-		bad |= dump_module(argv[1], argv[2], argv[i], ks, kslen) != 0;
+		bad |= dump_module(argv[1], argv[2], argv[i]) != 0;
 	return bad;
 }
