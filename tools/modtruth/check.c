@@ -107,13 +107,17 @@ static int load_syms(const char *path, struct syms *s)
 	return 0;
 }
 
+static char missing_sym[256];
+
 static int resolve(void *ctx, const char *name, uint64_t *addr)
 {
 	const struct syms *s = ctx;
 	struct sym key = { (char *)name, 0 };
 	const struct sym *hit = s->n ? bsearch(&key, s->v, s->n, sizeof(*s->v), cmpsym) : NULL;
-	if (!hit)
+	if (!hit) {
+		snprintf(missing_sym, sizeof(missing_sym), "%s", name);
 		return -ENOENT;
+	}
 	*addr = hit->addr;
 	return 0;
 }
@@ -347,7 +351,8 @@ static int check_module(const char *dir)
 		problems++;
 	}
 	m.sites = calloc(1 << 20, sizeof(*m.sites));
-	if (ksites_collect(&m.k, m.sites, 1 << 20, &m.nsites, &why)) {
+	const char *vermagic = kelf_modinfo(&m.k, "vermagic");
+	if (ksites_collect(&m.k, vermagic ? vermagic : "", m.sites, 1 << 20, &m.nsites, &why)) {
 		printf("FAIL %s: site tables: %s\n", dir, why);
 		goto out;
 	}
@@ -368,7 +373,7 @@ static int check_module(const char *dir)
 		const char *name = kelf_secname(&m.k, i);
 		uint8_t *exp = malloc(m.binlen[i] ? m.binlen[i] : 1);
 		if (kelf_relocate(&m.k, i, &a, exp, &why)) {
-			printf("  %s: cannot relocate %s: %s\n", dir, name, why);
+			printf("  %s: cannot relocate %s: %s (%s)\n", dir, name, why, missing_sym);
 			problems++;
 			free(exp);
 			continue;
@@ -427,9 +432,10 @@ out:
 
 /*
  * Per-CPU variables live outside the module's memory, at a base the dump does
- * not list.  Solve it from the first relocation against .data..percpu in a
- * dumped, checked section; every other such relocation must then agree,
- * which the byte comparison checks.
+ * not list; empty sections are not listed either.  Solve such a section's
+ * address from the first relocation against it in a dumped, checked section;
+ * every other such relocation must then agree, which the byte comparison
+ * checks (a wrong solution can only make the check fail, never pass).
  */
 struct pcpu_ctx {
 	struct module *m;
@@ -460,25 +466,32 @@ static int pcpu_one(void *vc, const struct kelf_rela *r)
 
 static int solve_percpu(struct module *m, const char **why)
 {
-	unsigned int pcpu = 0;
-	for (unsigned int i = 1; i < m->k.shnum; i++)
-		if (!strcmp(kelf_secname(&m->k, i), ".data..percpu"))
-			pcpu = i;
-	if (!pcpu)
-		return 0;
-	for (unsigned int i = 1; i < m->k.shnum; i++) {
-		if (!m->bin[i] || !is_checked(&m->k, i))
+	int rc = 0;
+	for (unsigned int sec = 1; sec < m->k.shnum; sec++) {
+		struct kelf_shdr sh;
+		kelf_shdr(&m->k, sec, &sh);
+		const char *name = kelf_secname(&m->k, sec);
+		/* .data..percpu, and empty sections (sysfs lists only non-empty ones) */
+		if (m->known[sec] || !((sh.flags & KELF_SHF_ALLOC) || !strcmp(name, ".data..percpu")))
 			continue;
-		struct pcpu_ctx c = { m, i, pcpu, 0, 0 };
-		kelf_for_each_rela(&m->k, i, pcpu_one, &c);
-		if (c.found) {
-			m->addr[pcpu] = c.base;
-			m->known[pcpu] = 1;
-			return 0;
+		int found = 0;
+		for (unsigned int i = 1; i < m->k.shnum && !found; i++) {
+			if (!m->bin[i] || !is_checked(&m->k, i))
+				continue;
+			struct pcpu_ctx c = { m, i, sec, 0, 0 };
+			kelf_for_each_rela(&m->k, i, pcpu_one, &c);
+			if (c.found) {
+				m->addr[sec] = c.base;
+				m->known[sec] = 1;
+				found = 1;
+			}
+		}
+		if (!found && !strcmp(name, ".data..percpu")) {
+			*why = "no relocation against .data..percpu in a dumped section";
+			rc = -1;
 		}
 	}
-	*why = "no relocation against .data..percpu in a dumped section";
-	return -1;
+	return rc;
 }
 
 int main(int argc, char **argv)

@@ -114,6 +114,24 @@ const uint8_t *kelf_secdata(const struct kelf *k, unsigned int i, uint64_t *size
 	return k->b + s.offset;
 }
 
+const char *kelf_modinfo(const struct kelf *k, const char *key)
+{
+	size_t kl = strlen(key);
+	for (unsigned int i = 1; i < k->shnum; i++) {
+		struct kelf_shdr s;
+		kelf_shdr(k, i, &s);
+		if (s.type == KELF_SHT_NOBITS || strcmp(kelf_secname(k, i), ".modinfo"))
+			continue;
+		const char *p = (const char *)k->b + s.offset, *end = p + s.size;
+		if (s.size == 0 || end[-1] != 0)
+			return NULL;
+		for (; p < end; p += strlen(p) + 1)
+			if (!strncmp(p, key, kl) && p[kl] == '=')
+				return p + kl + 1;
+	}
+	return NULL;
+}
+
 int kelf_sym(const struct kelf *k, size_t i, struct kelf_sym *o)
 {
 	if (!k->symtab || i >= k->nsyms)

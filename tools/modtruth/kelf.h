@@ -74,6 +74,8 @@ const char *kelf_secname(const struct kelf *k, unsigned int i);
 unsigned int kelf_find(const struct kelf *k, const char *name);
 /* Bytes of section i (NULL for NOBITS or out of bounds). */
 const uint8_t *kelf_secdata(const struct kelf *k, unsigned int i, uint64_t *size);
+/* Value of "key=" in .modinfo (NUL-terminated inside the file), or NULL. */
+const char *kelf_modinfo(const struct kelf *k, const char *key);
 int kelf_sym(const struct kelf *k, size_t i, struct kelf_sym *out);
 const char *kelf_symname(const struct kelf *k, const struct kelf_sym *s);
 

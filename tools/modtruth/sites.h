@@ -24,6 +24,8 @@ enum ksite_kind {
 	KSITE_PARAVIRT,     /* .parainstructions (6.1): instr, len */
 	KSITE_FTRACE,       /* __mcount_loc: call __fentry__ */
 	KSITE_ENDBR_SEAL,   /* .ibt_endbr_seal: endbr64 */
+	KSITE_SCT_TRAMP,    /* the module's own static-call trampolines (__SCT__*
+			     * symbols in .static_call.text): jmp rel32 / ret */
 	KSITE_NKINDS,
 };
 
@@ -38,12 +40,15 @@ struct ksite {
 const char *ksite_table(unsigned int kind);
 const char *ksite_name(unsigned int kind);
 
+/* Layout parameters for a module's kernel version (vermagic); -EOPNOTSUPP if unknown. */
+int ksites_version(const char *vermagic, unsigned int *alt_entsize);
+
 /*
  * Append every site of every known table to out (at most max).  Sites whose
  * table names a section the ELF does not have are an error.  0, -EBADMSG
  * (*why says which table) or -ENOSPC.
  */
-int ksites_collect(const struct kelf *k, struct ksite *out, size_t max, size_t *n,
-		   const char **why);
+int ksites_collect(const struct kelf *k, const char *vermagic, struct ksite *out, size_t max,
+		   size_t *n, const char **why);
 
 #endif
