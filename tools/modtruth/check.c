@@ -2,7 +2,7 @@
 /*
  * modtruth-check: the oracle for the site-aware module rule (issue 15).
  *
- *   modtruth-check [-v] [-q] DIR...
+ *   modtruth-check [-v] [-q] [--free-byte SECTION] DIR...
  *
  * DIR is one module dump in the `modcheck --loaded` form written by
  * tools/modtruth/modtruth (sections.txt, NAME.bin, kallsyms, module.ko), or a
@@ -22,7 +22,8 @@
  * Output: one line per module ("ok" or "FAIL"), a per-kind count of differing
  * bytes, and for each refused byte: section, offset, site kind (or "none"),
  * expected and found byte.  Exit status 0 when every module passed, 1 if not,
- * 2 on usage or I/O errors.
+ * 2 on usage or I/O errors.  --free-byte prints an offset in SECTION that no
+ * site covers (the suite flips it to show a refusal).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -35,6 +36,7 @@
 #include "tools/modtruth/sites.h"
 
 static int verbose, quiet;
+static const char *free_byte_sec;   /* --free-byte SECTION: see main() */
 
 /* Extra "kinds" for bytes that are not at a listed site. */
 enum { K_NONE = KSITE_NKINDS, K_SORTED, K_INIT_WRITTEN, K_ALL };
@@ -407,6 +409,20 @@ static int check_module(const char *dir)
 		}
 		free(exp);
 	}
+	if (free_byte_sec) {
+		/* for negative tests: a byte of SECTION covered by no site, from its middle on */
+		unsigned int i = kelf_find(&m.k, free_byte_sec);
+		for (uint64_t o = i && m.bin[i] ? m.binlen[i] / 2 : 0; i && m.bin[i] && o < m.binlen[i]; o++) {
+			size_t s;
+			for (s = 0; s < m.nsites; s++)
+				if (m.sites[s].shndx == i && o >= m.sites[s].off && o - m.sites[s].off < m.sites[s].len)
+					break;
+			if (s == m.nsites) {
+				printf("free-byte %s 0x%llx\n", free_byte_sec, (unsigned long long)o);
+				break;
+			}
+		}
+	}
 	rc = problems || m.refused;
 	if (!quiet || rc) {
 		printf("%s %s: %u sections checked, differing bytes:", rc ? "FAIL" : "ok", dir, m.checked);
@@ -503,6 +519,8 @@ int main(int argc, char **argv)
 			verbose = 1;
 		else if (!strcmp(argv[i], "-q"))
 			quiet = 1;
+		else if (!strcmp(argv[i], "--free-byte") && i + 1 < argc)
+			free_byte_sec = argv[++i];
 		else {
 			fprintf(stderr, "usage: modtruth-check [-v] [-q] DIR...\n");
 			return 2;
