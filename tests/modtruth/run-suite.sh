@@ -34,9 +34,21 @@ elif [ $rc -ne 0 ]; then
 	exit 1
 fi
 
+# CI time: the whole list (132 modules with dependencies, amdgpu the largest)
+# under `max`; under the other three settings the list without amdgpu and
+# the DRM stack it pulls in (~120 modules), which saves ~30 s per boot.
+mods=${MODTRUTH_MODULES:-$T/../../tools/modtruth/modules.txt}
 settings=${MODTRUTH_SETTINGS:-max,qemu64-1cpu,icelake,max-nospectre}
-"$MT" run --kernel 6.1 --setting "$settings" --modules "${MODTRUTH_MODULES:-$T/../../tools/modtruth/modules.txt}" \
-	--out "$W" || bad "modtruth run: a setting produced no dump or a required module did not load"
+mkdir -p "$W"
+grep -v '^amdgpu' "$mods" >"$W/modules-small.txt"
+first=${settings%%,*}
+rest=${settings#"$first"}; rest=${rest#,}
+"$MT" run --kernel 6.1 --setting "$first" --modules "$mods" --out "$W" ||
+	bad "modtruth run $first: no dump, or a required module did not load"
+if [ -n "$rest" ]; then
+	"$MT" run --kernel 6.1 --setting "$rest" --modules "$W/modules-small.txt" --out "$W" ||
+		bad "modtruth run $rest: no dump, or a required module did not load"
+fi
 
 # --- every module of every setting through the oracle
 IFS=, read -r -a list <<<"$settings"

@@ -73,18 +73,26 @@ static uint8_t *slurp(const char *path, size_t *len)
 struct sym {
 	char *name;
 	uint64_t addr;
+	int local;   /* lower-case kallsyms type: not what an import binds to */
 };
 struct syms {
 	struct sym *v;
 	size_t n;
 };
 
-static int cmpsym(const void *a, const void *b)
+static int cmpname(const void *a, const void *b)
 {
 	return strcmp(((const struct sym *)a)->name, ((const struct sym *)b)->name);
 }
 
-/* kallsyms subset: "ADDR T NAME [mod]"; the first line of a name wins. */
+/* By name; for equal names global symbols first (kallsyms repeats names). */
+static int cmpsym(const void *a, const void *b)
+{
+	int c = cmpname(a, b);
+	return c ? c : ((const struct sym *)a)->local - ((const struct sym *)b)->local;
+}
+
+/* kallsyms subset: "ADDR T NAME [mod]"; a global symbol of a name wins. */
 static int load_syms(const char *path, struct syms *s)
 {
 	FILE *f = fopen(path, "r");
@@ -101,11 +109,11 @@ static int load_syms(const char *path, struct syms *s)
 			cap = cap ? cap * 2 : 256;
 			s->v = realloc(s->v, cap * sizeof(*s->v));
 		}
-		s->v[s->n++] = (struct sym){ strdup(name), a };
+		s->v[s->n++] = (struct sym){ strdup(name), a, t >= 'a' && t <= 'z' };
 	}
 	fclose(f);
 	if (s->n)
-		qsort(s->v, s->n, sizeof(*s->v), cmpsym);   /* stable enough: equal names keep some order */
+		qsort(s->v, s->n, sizeof(*s->v), cmpsym);
 	return 0;
 }
 
@@ -114,8 +122,10 @@ static char missing_sym[256];
 static int resolve(void *ctx, const char *name, uint64_t *addr)
 {
 	const struct syms *s = ctx;
-	struct sym key = { (char *)name, 0 };
-	const struct sym *hit = s->n ? bsearch(&key, s->v, s->n, sizeof(*s->v), cmpsym) : NULL;
+	struct sym key = { (char *)name, 0, 0 };
+	const struct sym *hit = s->n ? bsearch(&key, s->v, s->n, sizeof(*s->v), cmpname) : NULL;
+	while (hit && hit > s->v && !cmpname(hit - 1, &key))
+		hit--;   /* the first of that name: a global one if there is one */
 	if (!hit) {
 		snprintf(missing_sym, sizeof(missing_sym), "%s", name);
 		return -ENOENT;
