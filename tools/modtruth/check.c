@@ -107,7 +107,12 @@ static int load_syms(const char *path, struct syms *s)
 			continue;
 		if (s->n == cap) {
 			cap = cap ? cap * 2 : 256;
-			s->v = realloc(s->v, cap * sizeof(*s->v));
+			struct sym *nv = realloc(s->v, cap * sizeof(*s->v));
+			if (!nv) {
+				fclose(f);
+				return -1;
+			}
+			s->v = nv;
 		}
 		s->v[s->n++] = (struct sym){ strdup(name), a, t >= 'a' && t <= 'z' };
 	}
@@ -252,9 +257,8 @@ static int same_sorted(struct module *m, unsigned int sec, const uint8_t *exp, c
 	const char *name = kelf_secname(&m->k, sec);
 	const uint8_t *eorc = NULL, *gorc = NULL;
 	uint64_t orcsize = 0;
-	unsigned int oi = 0;
 	if (!strcmp(name, ".orc_unwind_ip")) {
-		oi = kelf_find(&m->k, ".orc_unwind");
+		unsigned int oi = kelf_find(&m->k, ".orc_unwind");
 		if (!oi || !m->bin[oi] || m->binlen[oi] != len / 4 * 6)
 			return 0;
 		eorc = kelf_secdata(&m->k, oi, &orcsize);   /* no relocations in .orc_unwind */
@@ -296,6 +300,11 @@ static int check_module(const char *dir)
 	m.bin = calloc(n, sizeof(*m.bin));
 	m.binlen = calloc(n, sizeof(*m.binlen));
 	unsigned int problems = 0;
+	m.sites = calloc(1 << 20, sizeof(*m.sites));
+	if (!m.addr || !m.known || !m.bin || !m.binlen || !m.sites) {
+		printf("FAIL %s: out of memory\n", dir);
+		goto out;
+	}
 
 	/* sections.txt: where Linux put each section */
 	snprintf(path, sizeof(path), "%s/sections.txt", dir);
@@ -362,7 +371,6 @@ static int check_module(const char *dir)
 		printf("  %s: per-CPU base: %s\n", dir, why);
 		problems++;
 	}
-	m.sites = calloc(1 << 20, sizeof(*m.sites));
 	const char *vermagic = kelf_modinfo(&m.k, "vermagic");
 	if (ksites_collect(&m.k, vermagic ? vermagic : "", m.sites, 1 << 20, &m.nsites, &why)) {
 		printf("FAIL %s: site tables: %s\n", dir, why);
@@ -375,7 +383,7 @@ static int check_module(const char *dir)
 	unsigned int ip = kelf_find(&m.k, ".orc_unwind_ip");
 	if (ip && m.bin[ip]) {
 		uint8_t *e = malloc(m.binlen[ip] ? m.binlen[ip] : 1);
-		orc_ok = !kelf_relocate(&m.k, ip, &a, e, &why) &&
+		orc_ok = e && !kelf_relocate(&m.k, ip, &a, e, &why) &&
 			 same_sorted(&m, ip, e, m.bin[ip], m.binlen[ip]) > 0;
 		free(e);
 	}
@@ -384,7 +392,7 @@ static int check_module(const char *dir)
 			continue;
 		const char *name = kelf_secname(&m.k, i);
 		uint8_t *exp = malloc(m.binlen[i] ? m.binlen[i] : 1);
-		if (kelf_relocate(&m.k, i, &a, exp, &why)) {
+		if (!exp || kelf_relocate(&m.k, i, &a, exp, &why)) {
 			printf("  %s: cannot relocate %s: %s (%s)\n", dir, name, why, missing_sym);
 			problems++;
 			free(exp);

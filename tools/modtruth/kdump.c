@@ -28,6 +28,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A guest-side test tool: running out of memory ends it with a message. */
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		printf("MODTRUTH kdump: out of memory\n");
+		exit(1);
+	}
+	return q;
+}
+
 static Elf64_Phdr *kc_ph;
 static unsigned int kc_phnum;
 static int kc_fd = -1;
@@ -38,11 +49,11 @@ static void *read_file(const char *path, size_t *len)
 	if (fd < 0)
 		return NULL;
 	size_t cap = 1 << 16, n = 0;
-	char *b = malloc(cap);
+	char *b = xrealloc(NULL, cap);
 	for (;;) {
 		if (n == cap) {
 			cap *= 2;
-			b = realloc(b, cap);
+			b = xrealloc(b, cap);
 		}
 		ssize_t r = read(fd, b + n, cap - n);
 		if (r <= 0)
@@ -61,7 +72,7 @@ static int kcore_open(void)
 	if (kc_fd < 0 || pread(kc_fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh))
 		return -1;
 	kc_phnum = eh.e_phnum;
-	kc_ph = calloc(kc_phnum, sizeof(*kc_ph));
+	kc_ph = xrealloc(NULL, kc_phnum * sizeof(*kc_ph));
 	if (pread(kc_fd, kc_ph, kc_phnum * sizeof(*kc_ph), (off_t)eh.e_phoff) !=
 	    (ssize_t)(kc_phnum * sizeof(*kc_ph)))
 		return -1;
@@ -150,12 +161,13 @@ static void collect_undef(const struct ko *k)
 		const Elf64_Sym *sym = (const Elf64_Sym *)(k->b + s->sh_offset);
 		const char *str = (const char *)k->b + k->sh[s->sh_link].sh_offset;
 		size_t n = s->sh_size / sizeof(*sym);
-		undef = realloc(undef, (nundef + n) * sizeof(*undef));
+		undef = xrealloc(undef, (nundef + n) * sizeof(*undef));
 		for (size_t j = 1; j < n; j++)
 			if (sym[j].st_shndx == SHN_UNDEF && sym[j].st_name)
 				undef[nundef++] = str + sym[j].st_name;
 	}
-	qsort(undef, nundef, sizeof(*undef), cmpstr);
+	if (nundef)
+		qsort(undef, nundef, sizeof(*undef), cmpstr);
 }
 
 /* /proc/kallsyms, one entry per line, sorted by name once for all modules. */
@@ -178,7 +190,7 @@ static void index_kallsyms(const char *p, size_t len)
 {
 	const char *end = p + len;
 	size_t cap = 1 << 16;
-	ks = malloc(cap * sizeof(*ks));
+	ks = xrealloc(NULL, cap * sizeof(*ks));
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
@@ -192,7 +204,7 @@ static void index_kallsyms(const char *p, size_t len)
 				nlen++;
 			if (nks == cap) {
 				cap *= 2;
-				ks = realloc(ks, cap * sizeof(*ks));
+				ks = xrealloc(ks, cap * sizeof(*ks));
 			}
 			ks[nks++] = (struct ksline){ n, p, nlen, (size_t)(nl - p) };
 		}
@@ -253,7 +265,7 @@ static int dump_module(const char *out, const char *kodir, const char *m)
 		const Elf64_Shdr *s = ko_section(&k, de->d_name);
 		if (!s || s->sh_type == SHT_NOBITS || !s->sh_size || !strncmp(de->d_name, ".init", 5))
 			continue;
-		uint8_t *buf = malloc(s->sh_size);
+		uint8_t *buf = xrealloc(NULL, s->sh_size);
 		if (kcore_read(va, buf, s->sh_size)) {
 			printf("MODTRUTH kdump %s: kcore read of %s at 0x%llx failed\n", m,
 			       de->d_name, (unsigned long long)va);
