@@ -275,6 +275,37 @@ static int same_sorted(struct module *m, unsigned int sec, const uint8_t *exp, c
 
 static int solve_percpu(struct module *m, const char **why);
 
+static int cmpsite(const void *x, const void *y)
+{
+	const struct ksite *p = x, *q = y;
+	if (p->shndx != q->shndx)
+		return p->shndx < q->shndx ? -1 : 1;
+	return p->off < q->off ? -1 : p->off > q->off;
+}
+
+/* Kind of a site covering section sec at offset o (sites sorted), else K_NONE. */
+static unsigned int site_at(const struct module *m, unsigned int sec, uint64_t o)
+{
+	size_t lo = 0, hi = m->nsites;
+	while (lo < hi) {   /* first site at or after (sec, o + 1) */
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ksite *s = &m->sites[mid];
+		if (s->shndx < sec || (s->shndx == sec && s->off <= o))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* sites are at most 255 bytes long: look back that far */
+	for (size_t j = lo; j-- > 0;) {
+		const struct ksite *s = &m->sites[j];
+		if (s->shndx != sec || o - s->off >= 256)
+			break;
+		if (o - s->off < s->len)
+			return s->kind;
+	}
+	return K_NONE;
+}
+
 static int check_module(const char *dir)
 {
 	struct module m;
@@ -376,6 +407,7 @@ static int check_module(const char *dir)
 		printf("FAIL %s: site tables: %s\n", dir, why);
 		goto out;
 	}
+	qsort(m.sites, m.nsites, sizeof(*m.sites), cmpsite);
 
 	struct kelf_addrs a = { m.addr, m.known, resolve, &m.syms };
 	/* .orc_unwind is judged together with .orc_unwind_ip (sorted as pairs) */
@@ -415,12 +447,7 @@ static int check_module(const char *dir)
 			else if (initw)
 				kind = K_INIT_WRITTEN;
 			else if (sorted == 0)
-				for (size_t s = 0; s < m.nsites; s++)
-					if (m.sites[s].shndx == i && o >= m.sites[s].off &&
-					    o - m.sites[s].off < m.sites[s].len) {
-						kind = m.sites[s].kind;
-						break;
-					}
+				kind = site_at(&m, i, o);
 			m.count[kind]++;
 			if (kind == K_NONE)
 				refuse(&m, i, o, kind, exp[o], m.bin[i][o]);
@@ -430,16 +457,11 @@ static int check_module(const char *dir)
 	if (free_byte_sec) {
 		/* for negative tests: a byte of SECTION covered by no site, from its middle on */
 		unsigned int i = kelf_find(&m.k, free_byte_sec);
-		for (uint64_t o = i && m.bin[i] ? m.binlen[i] / 2 : 0; i && m.bin[i] && o < m.binlen[i]; o++) {
-			size_t s;
-			for (s = 0; s < m.nsites; s++)
-				if (m.sites[s].shndx == i && o >= m.sites[s].off && o - m.sites[s].off < m.sites[s].len)
-					break;
-			if (s == m.nsites) {
+		for (uint64_t o = i && m.bin[i] ? m.binlen[i] / 2 : 0; i && m.bin[i] && o < m.binlen[i]; o++)
+			if (site_at(&m, i, o) == K_NONE) {
 				printf("free-byte %s 0x%llx\n", free_byte_sec, (unsigned long long)o);
 				break;
 			}
-		}
 	}
 	rc = problems || m.refused;
 	if (!quiet || rc) {
