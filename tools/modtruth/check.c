@@ -101,9 +101,9 @@ static int load_syms(const char *path, struct syms *s)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		char name[512], t;
-		unsigned long long a;
-		if (sscanf(line, "%llx %c %511s", &a, &t, name) != 3)
+		char name[512], t, *end;
+		unsigned long long a = strtoull(line, &end, 16);
+		if (end == line || sscanf(end, " %c %511s", &t, name) != 2)
 			continue;
 		if (s->n == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -342,9 +342,12 @@ static int check_module(const char *dir)
 	FILE *f = fopen(path, "r");
 	char line[600];
 	while (f && fgets(line, sizeof(line), f)) {
-		char name[512];
-		unsigned long long a;
-		if (sscanf(line, "%511s %llx", name, &a) != 2)
+		char name[512], *end;
+		int used = 0;
+		if (sscanf(line, "%511s %n", name, &used) != 1 || !used)
+			continue;
+		unsigned long long a = strtoull(line + used, &end, 16);
+		if (end == line + used)
 			continue;
 		unsigned int i;
 		for (i = 1; i < n; i++)
@@ -472,7 +475,7 @@ static int check_module(const char *dir)
 		printf("%s\n", problems ? " (dump incomplete or inconsistent, see above)" : "");
 	}
 out:
-	for (unsigned int i = 0; i < n; i++)
+	for (unsigned int i = 0; m.bin && i < n; i++)
 		free(m.bin[i]);
 	for (size_t i = 0; i < m.syms.n; i++)
 		free(m.syms.v[i].name);

@@ -38,7 +38,7 @@ int kelf_open(struct kelf *k, const uint8_t *b, size_t len, const char **why)
 	static const uint8_t ident[7] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
 	memset(k, 0, sizeof(*k));
 	*why = "not an ELF64 little-endian relocatable x86_64 file";
-	if (len < 64 || memcmp(b, ident, sizeof(ident)) || rd16(b + 16) != 1 || rd16(b + 18) != 62)
+	if (len < 64 || memcmp(b, ident, sizeof(ident)) != 0 || rd16(b + 16) != 1 || rd16(b + 18) != 62)
 		return -EBADMSG;
 	uint64_t shoff = rd64(b + 0x28);
 	unsigned int shentsize = rd16(b + 0x3a), shnum = rd16(b + 0x3c), shstrndx = rd16(b + 0x3e);
@@ -120,7 +120,7 @@ const char *kelf_modinfo(const struct kelf *k, const char *key)
 	for (unsigned int i = 1; i < k->shnum; i++) {
 		struct kelf_shdr s;
 		kelf_shdr(k, i, &s);
-		if (s.type == KELF_SHT_NOBITS || strcmp(kelf_secname(k, i), ".modinfo"))
+		if (s.type == KELF_SHT_NOBITS || strcmp(kelf_secname(k, i), ".modinfo") != 0)
 			continue;
 		const char *p = (const char *)k->b + s.offset, *end = p + s.size;
 		if (s.size == 0 || end[-1] != 0)

@@ -141,7 +141,7 @@ static int trampolines(const struct kelf *k, struct ksite *out, size_t max, size
 		return 0;
 	for (size_t i = 1; i < k->nsyms; i++) {
 		struct kelf_sym s;
-		if (kelf_sym(k, i, &s) || s.shndx != ti || strncmp(kelf_symname(k, &s), "__SCT__", 7))
+		if (kelf_sym(k, i, &s) || s.shndx != ti || strncmp(kelf_symname(k, &s), "__SCT__", 7) != 0)
 			continue;
 		if (s.value >= size || size - s.value < 5) {
 			*why = "static-call trampoline outside .static_call.text";
