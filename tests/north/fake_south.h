@@ -13,7 +13,9 @@
 
 #include "north/south.h"
 
+#ifndef FAKE_RAM_SIZE /* tests/modtruth/build.mk builds a runner with more */
 #define FAKE_RAM_SIZE    (32u << 20)          /* VTL0 GPAs [0, 32 MiB) */
+#endif
 #define FAKE_VTL1_START  0x800000ull          /* VTL1 owns [8 MiB, 10 MiB) */
 #define FAKE_VTL1_END    0xA00000ull
 #define FAKE_MAX_VPS     8
