@@ -171,7 +171,7 @@ static int signal_aps(const uint64_t mask[MASK_WORDS], uint64_t signal_pfn)
 			continue;
 		r = lvbs_vtl0_access(signal_pa + cpu, (void *)(uintptr_t)&sig, 1, true);
 		if (r) {
-			log_error("BOOT_APS: boot signal for VP %u at GPA %#lx refused: %d", cpu,
+			log_warn("BOOT_APS: boot signal for VP %u at GPA %#lx refused: %d", cpu,
 				  signal_pa + cpu, r);
 			return r;
 		}
@@ -205,13 +205,13 @@ int south_boot_aps(uint64_t online_pfn, uint64_t signal_pfn, uint64_t arg2)
 	if (lvbs_boot.gen != BOOT_GEN_V4) {
 		/* Check the whole signal area before enabling anything. */
 		if (signal_pfn == 0 || signal_pfn > (~0ULL >> PAGE_SHIFT)) {
-			log_error("BOOT_APS: V2/V3 needs a boot-signal page; PFN %#lx refused",
+			log_warn("BOOT_APS: V2/V3 needs a boot-signal page; PFN %#lx refused",
 				  signal_pfn);
 			return -EINVAL;
 		}
 		r = lvbs_vtl0_check_write(signal_pfn << PAGE_SHIFT, lvbs_boot.possible_cpus);
 		if (r) {
-			log_error("BOOT_APS: boot-signal page PFN %#lx refused: %d", signal_pfn, r);
+			log_warn("BOOT_APS: boot-signal page PFN %#lx refused: %d", signal_pfn, r);
 			return r;
 		}
 	}

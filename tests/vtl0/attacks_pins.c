@@ -265,6 +265,16 @@ static void late_vp_pinned_at_first_call(const struct vtl0_case *c)
 			 "\"CR0-late-vp-forced\" violation or no pin line", vp);
 		return;
 	}
+	{
+		/* Every register the late pin forced back is a violation of
+		 * its class (CR0 and CR4 here; MSRs that differ from the boot
+		 * CPU's snapshot too): declared for the accounting. */
+		const char *cr[] = { "class=cr", ndl("vp=%u", vp), NULL };
+		const char *msr[] = { "class=msr", ndl("vp=%u", vp), NULL };
+
+		expect_violations("cr", ring_count_records(cr, "-late-vp-forced"));
+		expect_violations("msr", ring_count_records(msr, "-late-vp-forced"));
+	}
 	expect_refused(c->name, j.wp_faulted, n);
 }
 

@@ -362,6 +362,7 @@ int vtl0_boot_aps_vtl1(void)
 		if (r == -E_PERM && v0.end_of_boot) { /* late_aps: refusing is an answer too */
 			gl_printf("NOTE ENABLE_APS_VTL after end of boot refused (-EPERM)\n");
 			__atomic_store_n(&ap_boot_stop, 1, __ATOMIC_RELEASE);
+			expect_violations("bad-call", 1); /* VTL1 records the refusal */
 			return -1;
 		}
 		gl_check(r == 0, "boot_enable_aps_vtl", "ENABLE_APS_VTL: R8=%lld (%s)",
@@ -378,6 +379,7 @@ int vtl0_boot_aps_vtl1(void)
 		if (r == -E_PERM && v0.end_of_boot) {
 			gl_printf("NOTE BOOT_APS after end of boot refused (-EPERM)\n");
 			__atomic_store_n(&ap_boot_stop, 1, __ATOMIC_RELEASE);
+			expect_violations("bad-call", 1); /* VTL1 records the refusal */
 			return -1;
 		}
 		gl_check(r == 0, "boot_boot_aps", "BOOT_APS: R8=%lld (%s)", (long long)r,
@@ -402,6 +404,7 @@ int vtl0_boot_aps_vtl1(void)
 	if (r == -E_PERM && v0.end_of_boot) {
 		gl_printf("NOTE BOOT_APS after end of boot refused (-EPERM)\n");
 		__atomic_store_n(&ap_boot_stop, 1, __ATOMIC_RELEASE);
+		expect_violations("bad-call", 1); /* VTL1 records the refusal */
 		return -1;
 	}
 	gl_check(r == 0, "boot_boot_aps", "BOOT_APS: R8=%lld (%s)", (long long)r, errname(r));

@@ -90,6 +90,9 @@ struct find_ctx {
 	size_t outlen;
 	bool found;
 	bool any;     /* any line, not only VIOLATION records */
+	bool counting; /* ring_count(): visit every match */
+	unsigned int count;
+	const char *sub; /* ring_count(): a substring the record must hold too */
 };
 
 static int find_fn(const char *text, void *arg)
@@ -98,10 +101,20 @@ static int find_fn(const char *text, void *arg)
 
 	if (!c->any && !line_has_field(text, "VIOLATION"))
 		return 0;
-	for (const char *const *n = c->needles; *n; n++)
-		if (!line_has_field(text, *n))
+	if (c->sub && !contains(text, c->sub))
+		return 0;
+	for (const char *const *n = c->needles; *n; n++) {
+		/* a phrase (log lines only) is matched as it stands; anything
+		 * else must be one whole field of the line */
+		bool phrase = c->any && find(*n, " ") != NULL;
+
+		if (phrase ? !contains(text, *n) : !line_has_field(text, *n))
 			return 0;
+	}
 	c->found = true;
+	c->count++;
+	if (c->counting)
+		return 0; /* keep walking */
 	if (c->out && c->outlen) {
 		size_t i = 0;
 
@@ -114,13 +127,26 @@ static int find_fn(const char *text, void *arg)
 
 static int find_common(char *out, size_t outlen, const char *const *needles, bool any)
 {
-	struct find_ctx c = { needles, out, outlen, false, any };
+	struct find_ctx c = { needles, out, outlen, false, any, false, 0, NULL };
 	bool overrun;
 
 	if (!ring_ok)
 		return 0;
 	walk(mark_head, ring_head(), find_fn, &c, &overrun);
 	return c.found ? 1 : 0;
+}
+
+/* VIOLATION records since ring_mark() with every field in needles whose
+ * text also holds the substring sub (e.g. "-late-vp-forced"). */
+unsigned int ring_count_records(const char *const *needles, const char *sub)
+{
+	struct find_ctx c = { needles, NULL, 0, false, false, true, 0, sub };
+	bool overrun;
+
+	if (!ring_ok)
+		return 0;
+	walk(mark_head, ring_head(), find_fn, &c, &overrun);
+	return c.count;
 }
 
 int ring_find(char *out, size_t outlen, const char *const *needles)

@@ -199,6 +199,7 @@ void ring_mark(void);
 /* Finds a VIOLATION line newer than the mark containing every needle
  * (NULL-terminated list); copies it to out.  1 found, 0 not. */
 int ring_find(char *out, size_t outlen, const char *const *needles);
+unsigned int ring_count_records(const char *const *needles, const char *sub);
 /* Needles match whole fields (line_has_field() in ring_walk.h). */
 /* The log-ring line of violation record #seq since the mark; 1 found. */
 int ring_find_record(uint64_t seq, char *out, size_t outlen);
