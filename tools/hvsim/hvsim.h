@@ -81,6 +81,7 @@ struct hv_partition {
 	bool mbec;
 	uint64_t vsm_partition_config;   /* set by VTL1 */
 	uint64_t tsc_invariant_control;  /* HVSIM_MSR_TSC_INVARIANT_CONTROL (partition-wide) */
+	uint64_t tsc_hz;         /* measured at boot against the PIT; 0 = unknown (no frequency MSRs) */
 	bool linux;              /* VTL0 is a real kernel: MMIO windows, device ports, direct interrupts */
 	uint8_t *vtl0_prot;      /* VTL1's mask for VTL0, one byte per 4 KiB page */
 	struct npt *npt[HVSIM_NUM_VTLS];
@@ -151,6 +152,13 @@ int vp_register_access(int caller_vtl, int target_vtl, uint32_t name, bool set);
  * the invariant-TSC CPUID bit (0x80000007 EDX bit 8) to the partition. */
 #define HVSIM_MSR_TSC_INVARIANT_CONTROL 0x40000118u
 #define HVSIM_CPUID_ACCESS_TSC_INVARIANT (1u << 15)
+/* TLFS HV_X64_MSR_TSC_FREQUENCY / HV_X64_MSR_APIC_FREQUENCY (absent from
+ * hv/spec): read-only, Hz; offered (AccessFrequencyRegs) once hvsim has
+ * measured the TSC at boot (hv_partition.tsc_hz). */
+#define HVSIM_MSR_TSC_FREQUENCY  0x40000022u
+#define HVSIM_MSR_APIC_FREQUENCY 0x40000023u
+/* QEMU (7.2) counts its LAPIC timer in nanoseconds: a 1 GHz APIC clock */
+#define HVSIM_APIC_HZ            1000000000ull
 /* TLFS register name of TSC_AUX (absent from hv/spec: hvsim only refuses it) */
 #define HVSIM_REGISTER_TSC_AUX 0x0008007Bu
 /* TLFS HvX64RegisterCrInterceptIa32MiscEnableMask (absent from hv/spec) */

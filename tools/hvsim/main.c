@@ -394,6 +394,29 @@ static void linux_devices(struct hv_partition *p)
 	p->iopm_linux_pa = hv_virt_to_phys(p->iopm_linux);
 }
 
+/*
+ * The TSC rate, for the frequency MSRs: TSC cycles during 50 ms of PIT
+ * channel 2 (gate on, speaker off, mode 0), the classic method.  Under TCG
+ * both clocks follow the host, so one window is enough.  0 when the PIT
+ * never counted down (the MSRs are then not offered).
+ */
+static uint64_t measure_tsc_hz(void)
+{
+	const uint16_t latch = 1193182 / 20;
+	uint64_t t0, t1, spins = 0;
+
+	outb(0x61, (uint8_t)((inb(0x61) & ~0x02) | 0x01));
+	outb(0x43, 0xB0);
+	outb(0x42, latch & 0xFF);
+	outb(0x42, latch >> 8);
+	t0 = rdtsc();
+	while (!(inb(0x61) & 0x20))
+		if (++spins > 100000000ull)
+			return 0;
+	t1 = rdtsc();
+	return (t1 - t0) * 20;
+}
+
 /* ------------------------------------------------------------ SVM */
 static void svm_init(void)
 {
@@ -512,8 +535,12 @@ void image_main(const struct boot_handoff *h)
 	uint16_t kkey;
 	uint32_t ksz;
 	p->linux = fwcfg_find("opt/hvsim/kernel", &kkey, &ksz) == 0;
-	if (p->linux)
+	if (p->linux) {
 		linux_devices(p);
+		p->tsc_hz = measure_tsc_hz();
+		hv_log("TSC %llu kHz (measured against the PIT)%s", (unsigned long long)(p->tsc_hz / 1000),
+		       p->tsc_hz ? "" : ": no frequency MSRs");
+	}
 	p->npt[0] = npt_create(p->ram_pa, p->ram_size, 0xF);
 	p->npt[1] = npt_create(p->ram_pa, p->ram_size, 0xF);
 	if (p->npt[0] && p->linux && npt_map_mmio(p->npt[0]))

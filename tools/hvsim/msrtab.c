@@ -33,6 +33,7 @@ static const struct msr_rule rules[] = {
 	{ 0xC0010010, 0xC0010010, MSR_IGNORED, 0, "SYSCFG: 0 (no SME)" },
 	{ 0xC0010015, 0xC0010015, MSR_IGNORED, 0, "HWCR: 0" },
 	{ 0xC001001F, 0xC001001F, MSR_IGNORED, 0, "NB_CFG: 0" },
+	{ 0xC0010055, 0xC0010055, MSR_IGNORED, 0, "interrupt pending message (C1E): 0" },
 	/* The host's SVM state: never visible, never writable. */
 	{ 0xC0010114, 0xC0010114, MSR_REFUSE, 0, "VM_CR: the host's SVM control" },
 	{ 0xC0010117, 0xC0010117, MSR_REFUSE, 0, "VM_HSAVE_PA: the host's save area" },

@@ -71,6 +71,12 @@ int hv_msr_read(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t
 	case HV_X64_MSR_EOM: *val = 0; return 0;
 	case HV_X64_MSR_VP_RUNTIME: *val = vp->nr_exits; return 0;
 	case HVSIM_MSR_TSC_INVARIANT_CONTROL: *val = p->tsc_invariant_control; return 0;
+	case HVSIM_MSR_TSC_FREQUENCY:
+		*val = p->tsc_hz;
+		return p->tsc_hz ? 0 : -EINVAL;
+	case HVSIM_MSR_APIC_FREQUENCY:
+		*val = HVSIM_APIC_HZ;
+		return p->tsc_hz ? 0 : -EINVAL;
 	}
 	if (msr >= HV_X64_MSR_SINT0 && msr <= HV_X64_MSR_SINT15) {
 		*val = c->synic.sint[msr - HV_X64_MSR_SINT0];
@@ -146,6 +152,8 @@ int hv_msr_write(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_
 		p->tsc_invariant_control = val; /* partition-wide, as on Hyper-V */
 		return 0;
 	case HV_X64_MSR_VP_INDEX:
+	case HVSIM_MSR_TSC_FREQUENCY:
+	case HVSIM_MSR_APIC_FREQUENCY:
 	case HV_X64_MSR_SVERSION:
 	case HV_X64_MSR_VP_RUNTIME:
 		return -EINVAL; /* read-only */
@@ -179,6 +187,10 @@ void hv_cpuid_partition(const struct hv_partition *p, uint32_t leaf, uint32_t r[
 {
 	if (leaf == 0x80000007 && (p->tsc_invariant_control & 1))
 		r[3] |= 1u << 8; /* invariant TSC, as the partition asked */
+	if (leaf == HYPERV_CPUID_FEATURES && p->tsc_hz) {
+		r[0] |= HV_CPUID_FEATURES_EAX_ACCESS_FREQUENCY_REGS_MASK;
+		r[3] |= HV_CPUID_FEATURES_EDX_FREQUENCY_REGS_AVAILABLE_MASK;
+	}
 }
 
 bool hv_cpuid(struct hv_vp *vp, uint32_t leaf, uint32_t sub, uint32_t r[4])
