@@ -30,4 +30,16 @@ const struct gpa_window *gpamap_mmio_windows(unsigned int *n);
 /* The kind of [gpa, gpa+len) as a whole: NONE when it straddles kinds. */
 enum gpa_kind gpamap_kind(uint64_t ram_size, bool mmio, uint64_t gpa, uint64_t len);
 
+/*
+ * Devices by port: the ports VTL0's kernel reaches without an exit (list in
+ * gpamap.c).  Every other port traps to hvsim.  iopm: the 12 KiB SVM I/O
+ * permission map, filled here (bit set = intercept).
+ */
+struct port_window {
+	uint16_t lo, hi;
+	const char *what;
+};
+const struct port_window *gpamap_vtl0_ports(unsigned int *n);
+void gpamap_fill_vtl0_iopm(uint8_t *iopm);
+
 #endif

@@ -27,6 +27,7 @@
 #include "tools/hvsim/exit.h"
 #include "tools/hvsim/fwcfg.h"
 #include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/gpamap.h"
 #include "tools/hvsim/linux.h"
 #include "tools/hvsim/npt.h"
 
@@ -365,32 +366,12 @@ static void load_guests(struct hv_partition *p, unsigned int nr_vps)
 	       (unsigned long long)(p->ram_size >> 20), nr_vps);
 }
 
-/*
- * The ports a real kernel in VTL0 reaches without an exit: devices that
- * cannot do DMA and whose worst misuse is a wrong clock or a lost
- * character.  Every other port traps to hvsim, which gives all-ones on read
- * and drops writes: PCI configuration (0xCF8-0xCFF: no device is visible, so
- * no BAR or bus-master bit can be set), fw_cfg (0x510-0x51B, including its
- * DMA interface), reset (0x92, 0xCF9), the exit port 0xF4 and COM2-4.
- */
-static const struct { uint16_t lo, hi; const char *what; } vtl0_ports[] = {
-	{ 0x20, 0x21, "master PIC" },     { 0xA0, 0xA1, "slave PIC" },
-	{ 0x40, 0x43, "PIT" },            { 0x61, 0x61, "PIT gate / speaker" },
-	{ 0x60, 0x60, "i8042 data" },     { 0x64, 0x64, "i8042 command" },
-	{ 0x70, 0x71, "RTC/CMOS" },       { 0x80, 0x80, "POST / I/O delay" },
-	{ 0x4D0, 0x4D1, "PIC edge/level" }, { 0x3F8, 0x3FF, "COM1" },
-	{ 0x600, 0x67F, "ACPI PM (q35 PMBASE)" },
-};
-
 static void linux_devices(struct hv_partition *p)
 {
 	p->iopm_linux = hv_alloc_pages(3);
 	if (!p->iopm_linux)
 		hvsim_panic("out of hvsim memory (iopm)");
-	memset(p->iopm_linux, 0xFF, 3 * 4096);
-	for (unsigned int i = 0; i < ARRAY_SIZE(vtl0_ports); i++)
-		for (unsigned int port = vtl0_ports[i].lo; port <= vtl0_ports[i].hi; port++)
-			p->iopm_linux[port / 8] &= (uint8_t)~(1u << (port % 8));
+	gpamap_fill_vtl0_iopm(p->iopm_linux);
 	p->iopm_linux_pa = hv_virt_to_phys(p->iopm_linux);
 }
 
