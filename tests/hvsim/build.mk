@@ -3,11 +3,13 @@
 HVSIM_GUESTS := smoke conform smp fault
 HVSIM_GUEST_ELFS := $(patsubst %,$(BUILD)/guest/hvsim-%.elf,$(HVSIM_GUESTS))
 
-$(BUILD)/guest/hvsim-%.elf: $(BUILD)/guest/tests/hvsim/%.o $(GUESTLIB_OBJS) tests/guestlib/guest.ld
+HVSIM_PROBES_OBJ := $(BUILD)/guest/tests/hvsim/probes.o
+$(BUILD)/guest/hvsim-%.elf: $(BUILD)/guest/tests/hvsim/%.o $(HVSIM_PROBES_OBJ) $(GUESTLIB_OBJS) \
+		tests/guestlib/guest.ld
 	$(call msg,LD,$@)
-	$(Q)$(GUEST_LINK) -o $@ $< $(GUESTLIB_OBJS)
+	$(Q)$(GUEST_LINK) -o $@ $< $(HVSIM_PROBES_OBJ) $(GUESTLIB_OBJS)
 
-.SECONDARY: $(patsubst %,$(BUILD)/guest/tests/hvsim/%.o,$(HVSIM_GUESTS))
+.SECONDARY: $(patsubst %,$(BUILD)/guest/tests/hvsim/%.o,$(HVSIM_GUESTS)) $(HVSIM_PROBES_OBJ)
 ALL_TARGETS += $(HVSIM_GUEST_ELFS)
 
 # Host unit tests of the model (tools/hvsim core files are added by tools/hvsim/build.mk).

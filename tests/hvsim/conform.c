@@ -775,19 +775,9 @@ static void test_register_intercepts(void)
  * decides (here: #GP through PendingEvent0); with all bits set an MSR the
  * TLFS does not name (KernelGsBase) is not intercepted.
  */
-/* probes in guestlib's style: 0 when the instruction completed, 1 when it
- * faulted (the handler resumes at the local label 9) */
-int conform_clts(void), conform_lmsw_ts(void), conform_lldt0(void), conform_xsetbv(void);
-uint64_t conform_xcr0;
-#define CONFORM_PROBE(name, body)                                                       \
-	".globl " name "\n" name ":\n lea 9f(%rip), %rax\n mov %rax, gl_catch_rip(%rip)\n" \
-	body "\n movq $0, gl_catch_rip(%rip)\n xor %eax, %eax\n ret\n9: mov $1, %eax\n ret\n"
-__asm__(".text\n"
-	CONFORM_PROBE("conform_clts", "clts")
-	CONFORM_PROBE("conform_lmsw_ts", "smsw %cx\n or $8, %cx\n lmsw %cx")
-	CONFORM_PROBE("conform_lldt0", "xor %ecx, %ecx\n lldt %cx")
-	CONFORM_PROBE("conform_xsetbv", "mov conform_xcr0(%rip), %eax\n mov conform_xcr0+4(%rip), %edx\n"
-				       " xor %ecx, %ecx\n xsetbv"));
+/* tests/hvsim/probes.S: 0 when the instruction completed, 1 when it faulted */
+int hvp_clts(void), hvp_lmsw_ts(void), hvp_lldt0(void), hvp_xsetbv(void);
+extern uint64_t hvp_xcr0;
 
 enum ik { IK_RDMSR, IK_WRMSR };
 
@@ -863,7 +853,7 @@ static void test_intercept_bits(void)
 	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK, 1ull << 3, 0);
 	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, HV_CR_INTERCEPT_CR0, 0);
 	n0 = mb.intercepts;
-	GL_CHECK(conform_clts() && intercepted_once(n0, HVMSG_X64_REGISTER_INTERCEPT) &&
+	GL_CHECK(hvp_clts() && intercepted_once(n0, HVMSG_X64_REGISTER_INTERCEPT) &&
 		 (gl_read_cr0() & (1ull << 3)), "bit0_clts_intercepted");
 	gl_memcpy(&rm, mb.last_msg + sizeof(struct hv_message_header), sizeof(rm));
 	GL_CHECK(rm.register_name == HV_X64_REGISTER_CR0 && !(rm.value.low_part & (1ull << 3)),
@@ -872,13 +862,13 @@ static void test_intercept_bits(void)
 	gl_probe_mov_cr0(cr0 & ~(1ull << 3));
 	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, HV_CR_INTERCEPT_CR0, 0);
 	n0 = mb.intercepts;
-	GL_CHECK(conform_lmsw_ts() && intercepted_once(n0, HVMSG_X64_REGISTER_INTERCEPT) &&
+	GL_CHECK(hvp_lmsw_ts() && intercepted_once(n0, HVMSG_X64_REGISTER_INTERCEPT) &&
 		 !(gl_read_cr0() & (1ull << 3)), "bit0_lmsw_intercepted");
 	/* LDTR (bit 17) and TR (bit 18) */
 	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL,
 		 HV_REGISTER_CR_INTERCEPT_CONTROL_LDTR_WRITE_MASK, 0);
 	n0 = mb.intercepts;
-	GL_CHECK(conform_lldt0() && intercepted_once(n0, HVMSG_X64_REGISTER_INTERCEPT),
+	GL_CHECK(hvp_lldt0() && intercepted_once(n0, HVMSG_X64_REGISTER_INTERCEPT),
 		 "bit17_ldtr_write");
 	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL,
 		 HV_REGISTER_CR_INTERCEPT_CONTROL_TR_WRITE_MASK, 0);
@@ -892,10 +882,10 @@ static void test_intercept_bits(void)
 		uint64_t cr4 = gl_read_cr4();
 		vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0, 0);
 		gl_probe_mov_cr4(cr4 | (1ull << 18));
-		conform_xcr0 = 3; /* x87 | SSE */
+		hvp_xcr0 = 3; /* x87 | SSE */
 		vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, HV_CR_INTERCEPT_XCR0, 0);
 		n0 = mb.intercepts;
-		int f = conform_xsetbv();
+		int f = hvp_xsetbv();
 		if (!f && mb.intercepts == n0) {
 			/* hvsim armed the intercept (host unit test
 			 * hvsim_intercept_bits_arm_exactly_the_tlfs_set), but QEMU's
@@ -914,6 +904,31 @@ static void test_intercept_bits(void)
 		vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0, 0);
 		gl_probe_mov_cr4(cr4);
 	}
+	/* CR writes hvsim carries out itself (no masked bit changed) are held
+	 * to the architecture: reserved bits give VTL0 #GP, never a VMCB that
+	 * VMRUN refuses (which would stop the whole model) */
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK, 0, 0);
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CR4_MASK, 0, 0);
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, HV_CR_INTERCEPT_CR0 | HV_CR_INTERCEPT_CR4, 0);
+	uint64_t cr4n = gl_read_cr4();
+	n0 = mb.intercepts;
+	GL_CHECK(gl_probe_mov_cr4(cr4n | (1ull << 63)) == 1 && gl_last_fault.vector == 13 &&
+		 gl_read_cr4() == cr4n && mb.intercepts == n0, "cr4_reserved_bit_gp");
+	GL_CHECK(gl_probe_mov_cr0(cr0 | (1ull << 40)) == 1 && gl_last_fault.vector == 13 &&
+		 gl_read_cr0() == cr0 && mb.intercepts == n0, "cr0_reserved_bit_gp");
+	GL_CHECK(gl_probe_mov_cr0(cr0 & ~1ull) == 1 && gl_last_fault.vector == 13 &&
+		 gl_read_cr0() == cr0, "cr0_pg_without_pe_gp");
+	GL_CHECK(gl_probe_mov_cr0((cr0 | (1ull << 29)) & ~(1ull << 30)) == 1 && gl_last_fault.vector == 13 &&
+		 gl_read_cr0() == cr0, "cr0_nw_without_cd_gp");
+	GL_CHECK(gl_probe_mov_cr4(cr4n & ~(1ull << 5)) == 1 && gl_last_fault.vector == 13 &&
+		 gl_read_cr4() == cr4n, "cr4_pae_off_in_long_mode_gp");
+	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 0, 0);
+	uint64_t efer = gl_rdmsr(0xC0000080);
+	GL_CHECK(gl_probe_wrmsr(0xC0000080, efer & ~(1ull << 8)) == 1 && gl_last_fault.vector == 13 &&
+		 gl_rdmsr(0xC0000080) == efer, "efer_lme_change_with_paging_gp");
+	/* VTL1 cannot make VTL0's state one VMRUN refuses either */
+	GL_CHECK_EQ(ST(vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR4, cr4n | (1ull << 63), 0)),
+		    HV_STATUS_INVALID_PARAMETER, "set_vtl0_cr4_reserved_bit_rejected");
 	/* nothing beyond the TLFS set: all 25 bits on, KernelGsBase and PAT
 	 * writes go through without a message; bit 25 is RsvdZ */
 	vtl1_cmd(CMD_SET_REG0, HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK, 0, 0);

@@ -50,6 +50,7 @@ static struct hv_partition *mk(unsigned int nr_vps)
 	p->ram_pa = (uint64_t)(uintptr_t)guest_ram;
 	p->ram_size = sizeof(guest_ram);
 	p->nr_vps = nr_vps;
+	p->cr4_valid = 0x3707FF; /* VME..OSXMMEXCPT, FSGSBASE, PCIDE, OSXSAVE, SMEP, SMAP */
 	p->iopm = hv_alloc_pages(3);
 	p->iopm_pa = hv_virt_to_phys(p->iopm);
 	p->npt[0] = npt_create(p->ram_pa, p->ram_size, 0xF);
@@ -735,4 +736,40 @@ TEST(hvsim_intercept_bits_arm_exactly_the_tlfs_set)
 		 HV_STATUS_ACCESS_DENIED);
 	CHECK_EQ(ST(set_reg(p, 1, 0, HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK, 1)), 0);
 	CHECK_EQ(p->vps[0].vtl[1].misc_enable_mask, 1);
+}
+
+/* The architectural #GP conditions hvsim applies to CR writes it carries out
+ * itself and to VTL1's SetVpRegisters: nothing VMRUN would refuse (which
+ * would stop the whole model) reaches a VMCB. */
+TEST(hvsim_cr_values_checked)
+{
+	struct hv_partition *p = mk(1);
+	struct vtl_ctx *c = &p->vps[0].vtl[0];
+	struct vmcb *v = c->vmcb;
+
+	enable_vtl1(p);
+	v->save.cr0 = 0x80050033;
+	v->save.cr4 = 0x6A0;            /* PAE | PGE | OSFXSR | OSXMMEXCPT */
+	v->save.cr3 = 0x1000;
+	v->save.cs.attr = 0x29B;        /* 64-bit code */
+	c->guest_efer = EFER_LME | EFER_LMA | EFER_NXE;
+	CHECK(vp_cr_value_ok(p, c, 0, 0x80050033));
+	CHECK(!vp_cr_value_ok(p, c, 0, 0x80050033 | (1ull << 40)));         /* high half */
+	CHECK(!vp_cr_value_ok(p, c, 0, 0x80050032));                        /* PG without PE */
+	CHECK(!vp_cr_value_ok(p, c, 0, 0x80050033 | (1ull << 29)));         /* NW without CD */
+	CHECK(!vp_cr_value_ok(p, c, 0, 0x00050033));                        /* paging off in 64-bit code */
+	CHECK(vp_cr_value_ok(p, c, 4, 0x6A0 | (1ull << 20)));               /* SMEP: supported */
+	CHECK(!vp_cr_value_ok(p, c, 4, 0x6A0 | (1ull << 23)));              /* CET: not on this CPU */
+	CHECK(!vp_cr_value_ok(p, c, 4, 0x6A0 | (1ull << 63)));
+	CHECK(!vp_cr_value_ok(p, c, 4, 0x680));                             /* PAE off in long mode */
+	v->save.cr3 = 0x1008;
+	CHECK(!vp_cr_value_ok(p, c, 4, 0x6A0 | (1ull << 17)));              /* PCIDE with CR3[11:0] != 0 */
+	v->save.cr3 = 0x1000;
+	CHECK(vp_cr_value_ok(p, c, 4, 0x6A0 | (1ull << 17)));               /* ... 0: fine */
+	/* VTL1's SetVpRegisters is held to the same */
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HV_X64_REGISTER_CR4, 0x6A0 | (1ull << 63))),
+		 HV_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HV_X64_REGISTER_EFER, EFER_SVME)), HV_STATUS_INVALID_PARAMETER);
+	CHECK_EQ(v->save.cr4, 0x6A0);
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HV_X64_REGISTER_CR4, 0x6A0 | (1ull << 7))), 0);
 }

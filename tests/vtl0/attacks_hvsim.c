@@ -11,6 +11,8 @@
  *       still refuses PROTECT_MEMORY and still guards kernel text.
  *  RT3  VTL0's own pinned registers through HvSetVpRegisters (input VTL 0):
  *       ACCESS_DENIED, and the register re-read is unchanged.
+ *  also the model's availability: a reserved CR4 bit or CLTS under VTL1's
+ *       intercepts must not stop the machine.
  *  RT7  HvTranslateVirtualAddress over VTL0 page tables whose PML4 entry
  *       points into VTL1 memory: the walk must not read it; LGDT/LIDT with
  *       the operand in VTL1 memory: the intercept must not carry its bytes.
@@ -385,6 +387,46 @@ static void dt_operand_in_vtl1(const struct vtl0_case *c, bool idt)
 static void lgdt_operand_in_vtl1(const struct vtl0_case *c) { dt_operand_in_vtl1(c, false); }
 static void lidt_operand_in_vtl1(const struct vtl0_case *c) { dt_operand_in_vtl1(c, true); }
 
+/* --------------------------------------------- the model's own availability */
+
+/* tests/hvsim/probes.S */
+int hvp_clts(void);
+
+/* After LOCK_REGS VTL1 intercepts CR0 and CR4 writes, so each MOV to CR
+ * exits to the hypervisor, which carries out the writes VTL1's masks do
+ * not cover.  VMXE (bit 13) is outside the suite policy's CR4 mask (and
+ * LiteBox's, ~(MCE|PGE|PCE|VMXE)) and is reserved on the model's AMD CPU:
+ * setting it must be VTL0's #GP, not a VMCB the CPU refuses (which stopped
+ * the whole machine, VTL1 with it). */
+static void cr4_reserved_bit(const struct vtl0_case *c)
+{
+	uint64_t cr4 = gl_read_cr4();
+	int f = gl_probe_mov_cr4(cr4 | (1ull << 13));
+
+	if (!f || gl_last_fault.vector != 13 || gl_read_cr4() != cr4) {
+		gl_check(false, c->name, "mov cr4 with VMXE: faulted %d vector %llu, CR4 %#llx -> %#llx",
+			 f, (unsigned long long)gl_last_fault.vector, (unsigned long long)cr4,
+			 (unsigned long long)gl_read_cr4());
+		return;
+	}
+	vtl1_still_guards(c);
+}
+
+/* CLTS is a CR0 write too (so is LMSW): under the CR0 intercept it must be
+ * handled like MOV to CR0, not stop the machine. */
+static void clts_under_cr0_intercept(const struct vtl0_case *c)
+{
+	uint64_t cr0 = gl_read_cr0();
+
+	hvp_clts();
+	if ((gl_read_cr0() & ~(1ull << 3)) != (cr0 & ~(1ull << 3))) {
+		gl_check(false, c->name, "CLTS changed more than TS: CR0 %#llx -> %#llx",
+			 (unsigned long long)cr0, (unsigned long long)gl_read_cr0());
+		return;
+	}
+	vtl1_still_guards(c);
+}
+
 const struct vtl0_case vtl0_cases_hvsim[] = {
 	{ "hvsim_overlay_on_vtl1", overlay_on_vtl1, CASE_RUN,
 	  "VP assist / hypercall / SIMP / SIEFP overlay MSRs aimed at VTL1 pages" },
@@ -405,5 +447,8 @@ const struct vtl0_case vtl0_cases_hvsim[] = {
 	  "LGDT whose operand is VTL1 memory (intercepted: who reads it?)" },
 	{ "hvsim_lidt_operand_in_vtl1", lidt_operand_in_vtl1, CASE_RUN,
 	  "LIDT whose operand is VTL1 memory" },
+	{ "hvsim_cr4_reserved_bit", cr4_reserved_bit, CASE_RUN,
+	  "mov cr4 setting VMXE (reserved on AMD, unpinned) under VTL1's CR4 intercept" },
+	{ "hvsim_clts", clts_under_cr0_intercept, CASE_RUN, "CLTS under VTL1's CR0 intercept" },
 	{ NULL, NULL, 0, NULL },
 };

@@ -12,7 +12,7 @@ VTL0_SRCS   := tests/vtl0/main.c tests/vtl0/boot.c tests/vtl0/vsm.c tests/vtl0/c
 	tests/vtl0/attacks_modules.c tests/vtl0/attacks_hvsim.c tests/vtl0/modules.c tests/vtl0/modload.c \
 	tests/vtl0/positive.c tests/vtl0/bench.c core/errno.c
 VTL0_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(VTL0_SRCS)) $(BUILD)/guest/tests/vtl0/asm.o \
-	$(BUILD)/guest/tests/vtl0/modblobs.o
+	$(BUILD)/guest/tests/vtl0/modblobs.o $(BUILD)/guest/tests/hvsim/probes.o
 VTL0_POLICY_DTB := $(BUILD)/vtl0/suite-policy.dtb
 VTL0_SMP     ?= 2
 VTL0_TIMEOUT ?= 300

@@ -254,8 +254,9 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 	} else if (msr == MSR_EFER) {
 		if (!write) {
 			val = c->guest_efer;
-		} else if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)) {
-			gp0(vp);
+		} else if ((val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)) ||
+			   ((v->save.cr0 & (1ull << 31)) && ((val ^ c->guest_efer) & EFER_LME))) {
+			gp0(vp); /* reserved bits, or LME changed while paging is on */
 			return;
 		} else {
 			c->guest_efer = (val & ~EFER_LMA) | (c->guest_efer & EFER_LMA);
@@ -409,6 +410,13 @@ static void handle_cr_write(struct hv_partition *p, struct hv_vp *vp, int cr)
 		val[0] = (old & ~0xEull) | (src & 0xFull) | (old & 1);
 	} else {
 		undecodable(vp, "CR write intercept");
+		return;
+	}
+	/* the CPU's #GP checks come before anything else happens */
+	if (!vp_cr_value_ok(p, &vp->vtl[vp->active_vtl], cr, val[0])) {
+		hv_trace("vp%u VTL%d: mov to cr%d %#llx -> #GP", vp->index, vp->active_vtl, cr,
+			 (unsigned long long)val[0]);
+		gp0(vp);
 		return;
 	}
 	uint64_t mask = cr == 0 ? vp->vtl[1].cr0_mask : vp->vtl[1].cr4_mask;
@@ -603,6 +611,7 @@ bool hvsim_handle_exit(struct hv_partition *p, struct hv_vp *vp)
 		vp_inject_exception(vp, vp->active_vtl, 6, false, 0);
 		break;
 	case SVM_EXIT_INVALID:
+	case 0xFFFFFFFFull: /* QEMU TCG stores VMEXIT_INVALID as a 32-bit -1 */
 		fatal(p, vp, "VMRUN refused the guest state (VMEXIT_INVALID)", HVSIM_EXIT_UNEXPECTED);
 		break;
 	default:

@@ -96,6 +96,7 @@ struct hv_partition {
 	bool bench;              /* hvsim-only test hooks for tests/vtl0/bench.c (cmdline "bench") */
 	uint64_t bench_npt_root_pa; /* an all-not-present NPT root (bench floor) */
 	uint8_t uart_lcr;         /* the console UART's line control (DLAB) */
+	uint64_t cr4_valid;       /* CR4 bits the CPU supports (CPUID): the rest are reserved */
 	int exit_code;           /* set when a guest asks hvsim to stop */
 	bool stop;
 	struct hv_vp vps[HVSIM_MAX_VPS];
@@ -139,6 +140,7 @@ void vp_update_intercepts(struct hv_partition *p, struct hv_vp *vp);
 void vtl_switch(struct hv_partition *p, struct hv_vp *vp, int to_vtl, uint32_t reason);
 void vp_prepare_entry(struct hv_partition *p, struct hv_vp *vp);
 void vp_inject_exception(struct hv_vp *vp, int vtl, uint8_t vector, bool has_err, uint32_t err);
+bool vp_cr_value_ok(const struct hv_partition *p, const struct vtl_ctx *c, int cr, uint64_t val);
 
 /* --- registers (regs.c) --- */
 int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t name,

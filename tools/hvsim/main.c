@@ -113,6 +113,30 @@ void image_ap_main(unsigned int cpu)
 }
 
 /* End of the RAM range (as arch found it) that holds GUEST_RAM_PA. */
+/* CR4 bits this CPU implements (CPUID); any other is reserved: a guest
+ * setting it gets #GP, and VMRUN would refuse a VMCB holding it. */
+static uint64_t cr4_supported(void)
+{
+	uint64_t ok = 0x7FF; /* VME .. OSXMMEXCPT */
+	struct cpuid_regs l1 = cpuid(1, 0);
+
+	if (l1.ecx & (1u << 17))
+		ok |= 1ull << 17; /* PCIDE */
+	if (l1.ecx & (1u << 26))
+		ok |= 1ull << 18; /* OSXSAVE */
+	if (cpuid(0, 0).eax >= 7) {
+		struct cpuid_regs l7 = cpuid(7, 0);
+		ok |= (l7.ebx & 1u) ? 1ull << 16 : 0;             /* FSGSBASE */
+		ok |= (l7.ebx & (1u << 7)) ? 1ull << 20 : 0;      /* SMEP */
+		ok |= (l7.ebx & (1u << 20)) ? 1ull << 21 : 0;     /* SMAP */
+		ok |= (l7.ecx & (1u << 2)) ? 1ull << 11 : 0;      /* UMIP */
+		ok |= (l7.ecx & (1u << 16)) ? 1ull << 12 : 0;     /* LA57 */
+		ok |= (l7.ecx & (1u << 3)) ? 1ull << 22 : 0;      /* PKE */
+		ok |= (l7.ecx & (1u << 7)) ? 1ull << 23 : 0;      /* CET */
+	}
+	return ok;
+}
+
 static uint64_t guest_ram_end(const struct boot_handoff *h)
 {
 	if (h->kind != BOOT_PVH)
@@ -491,6 +515,7 @@ void image_main(const struct boot_handoff *h)
 	p->ram_pa = GUEST_RAM_PA;
 	p->ram_size = (ram_end - GUEST_RAM_PA) & ~0x1FFFFFull;
 	p->nr_vps = MIN(fwcfg_nr_cpus(), (unsigned)HVSIM_MAX_VPS);
+	p->cr4_valid = cr4_supported();
 	/* Guest RAM leaves the allocator for good (zeroed); hvsim reaches it
 	 * through the direct map. */
 	p->ram = page_alloc_claim(p->ram_pa, p->ram_size / 4096);

@@ -293,17 +293,23 @@ int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		v->save.rflags = (val[0] | 2) & 0x3F7FD7ull;
 		return 0;
 	case HV_X64_REGISTER_CR0:
+		if (!vp_cr_value_ok(p, c, 0, val[0]))
+			return HV_STATUS_INVALID_PARAMETER;
 		v->save.cr0 = val[0];
 		update_lma(c);
 		v->ctl.tlb_control = 3;
 		v->ctl.clean = 0;
 		return 0;
 	case HV_X64_REGISTER_CR4:
+		if (!vp_cr_value_ok(p, c, 4, val[0]))
+			return HV_STATUS_INVALID_PARAMETER;
 		v->save.cr4 = val[0];
 		v->ctl.tlb_control = 3;
 		v->ctl.clean = 0;
 		return 0;
 	case HV_X64_REGISTER_EFER:
+		if (val[0] & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
+			return HV_STATUS_INVALID_PARAMETER; /* what VMRUN would refuse */
 		c->guest_efer = val[0] & ~EFER_SVME;
 		update_lma(c);
 		v->ctl.clean = 0;

@@ -224,6 +224,42 @@ bool vp_context_valid(const struct hv_initial_vp_context *c)
 	return true;
 }
 
+/*
+ * A new CR0 or CR4 value for one VTL of a VP, checked as MOV to CR checks it
+ * (the #GP conditions) and as VMRUN checks the result: reserved bits (CR0
+ * high half; CR4 bits the CPU does not support), NW without CD, PG without
+ * PE, paging in long mode without PAE, leaving paging in 64-bit code,
+ * changing LA57 in long mode, PCIDE with CR3[11:0] != 0 or outside long mode.
+ * hvsim carries out some CR writes itself (those VTL1 does not intercept) and
+ * applies VTL1's SetVpRegisters: a value VMRUN refuses would stop the whole
+ * model, so a guest gets #GP and VTL1 INVALID_PARAMETER instead.
+ */
+bool vp_cr_value_ok(const struct hv_partition *p, const struct vtl_ctx *c, int cr, uint64_t val)
+{
+	const struct vmcb *v = c->vmcb;
+	bool lma = c->guest_efer & EFER_LMA, cs_l = v->save.cs.attr & (1u << 9);
+	const uint64_t cr0_pe = 1, cr0_nw = 1ull << 29, cr0_cd = 1ull << 30, cr0_pg = 1ull << 31;
+	const uint64_t cr4_pae = 1ull << 5, cr4_la57 = 1ull << 12, cr4_pcide = 1ull << 17;
+
+	if (cr == 0) {
+		if ((val >> 32) || ((val & cr0_nw) && !(val & cr0_cd)) ||
+		    ((val & cr0_pg) && !(val & cr0_pe)))
+			return false;
+		if (lma && cs_l && !(val & cr0_pg))
+			return false;
+		if ((c->guest_efer & EFER_LME) && (val & cr0_pg) && !(v->save.cr4 & cr4_pae))
+			return false;
+		return true;
+	}
+	if (val & ~p->cr4_valid)
+		return false;
+	if (lma && (!(val & cr4_pae) || ((val ^ v->save.cr4) & cr4_la57)))
+		return false;
+	if ((val & cr4_pcide) && !(v->save.cr4 & cr4_pcide) && ((v->save.cr3 & 0xFFF) || !lma))
+		return false;
+	return true;
+}
+
 /* HV_INITIAL_VP_CONTEXT -> VMCB save area (the caller copied it in). */
 int vp_load_initial_context(struct hv_vp *vp, int vtl, const struct hv_initial_vp_context *ctx)
 {
