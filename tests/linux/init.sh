@@ -14,6 +14,13 @@ t1=$(irqs); sleep 1; t2=$(irqs)
 echo "linux-init: timer interrupts $t1 -> $t2"
 grep -E "timer|LOC:" /proc/interrupts | sed 's/^/linux-init:   /'
 
+# Devices VTL0 must not reach (hvsim traps the ports): PCI configuration
+# (no BAR or bus-master write possible) and QEMU's fw_cfg (with its DMA).
+npci=$(ls /sys/bus/pci/devices 2>/dev/null | wc -l)
+pci=$(dd if=/dev/port bs=1 skip=$((0xCFC)) count=4 2>/dev/null | od -An -tx1 | tr -d ' \n')
+fwc=$(dd if=/dev/port bs=1 skip=$((0x511)) count=4 2>/dev/null | od -An -tx1 | tr -d ' \n')
+echo "linux-init: devices: $npci PCI devices, port 0xCFC reads $pci, fw_cfg data port 0x511 reads $fwc"
+
 region=$(sed -n 's/.*vtl1_region=\(0x[0-9a-f]*\),\([0-9]*\).*/\1 \2/p' /proc/cmdline)
 set -- $region
 if [ -z "${1:-}" ]; then

@@ -76,6 +76,9 @@ wr=$(g '^linux-init: write of VTL1 memory refused')
 vw=$(g "^vtl1 WARN .*class=mem-write .*gpa=$target")
 check linux_devmem_write_refused "$([ -n "$wr" ] && [ -n "$vw" ] && echo 1)" \
     "user space write of $target: '${wr#linux-init: }'; vtlguard: '${vw:-no mem-write violation logged}'"
+dev=$(g '^linux-init: devices:')
+check linux_no_pci_no_fwcfg "$([ -n "$(grep -a -E '^linux-init: devices: 0 PCI devices, port 0xCFC reads ffffffff, fw_cfg data port 0x511 reads ffffffff' "$log")" ] && echo 1)" \
+    "PCI config and fw_cfg unreachable from VTL0: '${dev#linux-init: devices: }'"
 ok=$(g '^linux-init: still running after the attacks')
 check linux_keeps_running "$([ -n "$ok" ] && echo 1)" "${ok:-Linux did not get past the attacks}"
 check linux_clean_exit "$([ "$rc" = 0 ] && echo 1)" "the init script stopped the partition through port 0xF4 (status $rc)"
