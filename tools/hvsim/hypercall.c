@@ -500,7 +500,7 @@ static int hc_translate(struct hc *h)
 		if (hv_refusal_log_due(&nr))
 			hv_log("refused: VTL%d TranslateVirtualAddress of GVA %#llx: a page table of VTL%d "
 			       "is %s (refusal #%lu)", h->vp->active_vtl,
-			       (unsigned long long)(in.gva_page << 12), vtl,
+			       (unsigned long long)in.gva_page << 12, vtl,
 			       rc == -EACCES ? "in memory that VTL may not read" : "outside RAM", nr);
 	}
 	memcpy(h->out, &out, sizeof(out));
