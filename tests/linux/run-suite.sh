@@ -87,7 +87,7 @@ if [ -n "$demo" ]; then
     echo "=== report: a stock Linux kernel beside vtlguard"
     echo "kernel          $(basename "$kernel") ($(g 'Linux version' | sed 's/.*Linux version \([^ ]*\).*/\1/'))"
     echo "VTL1 region     $rpa, $((rsize >> 20)) MiB, reserved in Linux's e820"
-    echo "boot to init    ${secs}s wall clock for the whole run under TCG"
+    echo "run time        ${secs}s wall clock, boot to exit, under TCG (shared machine)"
     echo "MSRs refused    $(grep -ac 'unchecked MSR access' "$log") unchecked MSR faults seen by Linux"
     echo "hvsim refusals  $(grep -ac '^\[hvsim\] refused' "$log")"
     echo "full log        $log"
