@@ -20,6 +20,13 @@ npci=$(ls /sys/bus/pci/devices 2>/dev/null | wc -l)
 pci=$(dd if=/dev/port bs=1 skip=$((0xCFC)) count=4 2>/dev/null | od -An -tx1 | tr -d ' \n')
 fwc=$(dd if=/dev/port bs=1 skip=$((0x511)) count=4 2>/dev/null | od -An -tx1 | tr -d ' \n')
 echo "linux-init: devices: $npci PCI devices, port 0xCFC reads $pci, fw_cfg data port 0x511 reads $fwc"
+# PCIe ECAM (q35: 0xB0000000) is not one of hvsim's MMIO windows: through it
+# VTL0 could rewrite BARs and bus-master bits.  The load must fault.
+if devmem 0xB0000000 32 >/tmp/ecam 2>&1; then
+    echo "linux-init: PCIe ECAM READ SUCCEEDED: $(cat /tmp/ecam)"
+else
+    echo "linux-init: PCIe ECAM read refused"
+fi
 
 region=$(sed -n 's/.*vtl1_region=\(0x[0-9a-f]*\),\([0-9]*\).*/\1 \2/p' /proc/cmdline)
 set -- $region

@@ -79,6 +79,10 @@ check linux_devmem_write_refused "$([ -n "$wr" ] && [ -n "$vw" ] && echo 1)" \
 dev=$(g '^linux-init: devices:')
 check linux_no_pci_no_fwcfg "$([ -n "$(grep -a -E '^linux-init: devices: 0 PCI devices, port 0xCFC reads ffffffff, fw_cfg data port 0x511 reads ffffffff' "$log")" ] && echo 1)" \
     "PCI config and fw_cfg unreachable from VTL0: '${dev#linux-init: devices: }'"
+ecam=$(g '^linux-init: PCIe ECAM')
+hr=$(g '^\[hvsim\] refused: vp0 VTL0 touched GPA 0xb0000000')
+check linux_ecam_refused "$([ "$ecam" = "linux-init: PCIe ECAM read refused" ] && [ -n "$hr" ] && echo 1)" \
+    "user space load from PCIe ECAM: '${ecam#linux-init: }'; hvsim: '${hr:-no refusal logged}'"
 ok=$(g '^linux-init: still running after the attacks')
 check linux_keeps_running "$([ -n "$ok" ] && echo 1)" "${ok:-Linux did not get past the attacks}"
 check linux_clean_exit "$([ "$rc" = 0 ] && echo 1)" "the init script stopped the partition through port 0xF4 (status $rc)"
