@@ -35,6 +35,26 @@
 #define HVSIM_BOOT_MAGIC       0x3149424d49535648ull /* "HVSIMBI1" */
 #define HVSIM_BOOT_VERSION     1
 #define HVSIM_BOOT_TRACE       (1u << 0)
+#define HVSIM_BOOT_LINUX       (1u << 1) /* a Linux bzImage waits at HVSIM_LINUX_BP_GPA */
+
+/*
+ * Linux mode (tools/hvsim/run --kernel): hvsim loads the bzImage's
+ * protected-mode kernel at HVSIM_LINUX_LOAD_GPA, the initrd at the top of
+ * guest RAM, and builds the boot_params ("zero page") of the 64-bit boot
+ * protocol at HVSIM_LINUX_BP_GPA with the command line after it.  The 64-bit
+ * entry is boot_params.hdr.code32_start + 0x200; the GDT then also has
+ * __BOOT_CS 0x10 (64-bit code) and __BOOT_DS 0x18.  Without a VTL0 ELF, VP0
+ * starts there itself (RSI = HVSIM_LINUX_BP_GPA); with one (the LVBS boot
+ * stage, tests/linux/stage.c) the ELF starts first with HVSIM_BOOT_LINUX set.
+ */
+#define HVSIM_LINUX_BP_GPA       0x90000ull
+#define HVSIM_LINUX_CMDLINE_GPA  0x91000ull
+#define HVSIM_LINUX_CMDLINE_MAX  4096u
+#define HVSIM_LINUX_LOAD_GPA     0x1000000ull /* 16 MiB: LOAD_PHYSICAL_ADDR */
+#define HVSIM_LINUX_ENTRY64_OFF  0x200u
+#define HVSIM_LINUX_LOW_RAM_END  0x9F000ull   /* e820: RAM below, reserved up to 1 MiB */
+#define HVSIM_GUEST_CS64_LINUX   0x10u
+#define HVSIM_GUEST_DS_LINUX     0x18u
 
 #define HVSIM_EXIT_PORT        0xF4  /* byte written = exit status 0..127 */
 #define HVSIM_CONSOLE_PORT     0x3F8 /* 16550-like: THR writes, LSR reads 0x60 */

@@ -12,6 +12,7 @@
 #include "tools/hvsim/hvsim.h"
 #include "tools/hvsim/decode.h"
 #include "tools/hvsim/insn.h"
+#include "tools/hvsim/msrtab.h"
 
 #define MSR_STAR          0xC0000081u
 #define MSR_LSTAR         0xC0000082u
@@ -136,7 +137,7 @@ static void handle_vmmcall(struct hv_partition *p, struct hv_vp *vp)
 		v->save.rax = r;
 }
 
-static void handle_cpuid(struct hv_vp *vp)
+static void handle_cpuid(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
 	uint32_t leaf = (uint32_t)v->save.rax, sub = (uint32_t)vp->gprs.rcx;
@@ -144,6 +145,7 @@ static void handle_cpuid(struct hv_vp *vp)
 	uint32_t r[4] = { c.eax, c.ebx, c.ecx, c.edx };
 
 	hv_cpuid(vp, leaf, sub, r);
+	hv_cpuid_partition(p, leaf, r);
 	v->save.rax = r[0];
 	vp->gprs.rbx = r[1];
 	vp->gprs.rcx = r[2];
@@ -265,8 +267,13 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 		/* a read intercept VTL1 dropped while the RDMSR was on its way */
 		val = *vmcb_msr_slot(v, msr);
 	} else if (!write) {
-		if (hv_msr_read(p, vp, msr, &val)) {
-			hv_trace("vp%u VTL%d: rdmsr %#x -> #GP", vp->index, vp->active_vtl, msr);
+		const struct msr_rule *rule = msrtab_lookup(msr);
+
+		if (rule->kind == MSR_IGNORED || rule->kind == MSR_READONLY) {
+			val = rule->value;
+		} else if (hv_msr_read(p, vp, msr, &val)) {
+			hv_trace("vp%u VTL%d: rdmsr %#x -> #GP (%s)", vp->index, vp->active_vtl, msr,
+				 rule->what);
 			gp0(vp);
 			return;
 		}
@@ -279,13 +286,17 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 		/* an MSR the map intercepts for VTL1 but VTL1 has not asked for
 		 * (any more): carry the write out in the VMCB */
 		uint64_t *slot = vmcb_msr_slot(v, msr);
-		/* MTRR writes are accepted and ignored (memory types are the
-		 * host's); any other MSR (TSC_AUX, SGX launch control, ...)
-		 * is not writable here. */
+		/* The MSR table (msrtab.c) says which writes are dropped
+		 * (MTRRs: memory types are the host's; MCA; microcode); any
+		 * other MSR (TSC_AUX, SGX launch control, ...) is not
+		 * writable here. */
+		const struct msr_rule *rule = msrtab_lookup(msr);
+
 		if (slot) {
 			*slot = val;
-		} else if (msr < 0x200 || msr > 0x2FF) {
-			hv_trace("vp%u VTL%d: wrmsr %#x -> #GP", vp->index, vp->active_vtl, msr);
+		} else if (rule->kind != MSR_IGNORED && msr != 0x2FF /* MTRR_DEF_TYPE: dropped */) {
+			hv_trace("vp%u VTL%d: wrmsr %#x -> #GP (%s)", vp->index, vp->active_vtl, msr,
+				 rule->what);
 			gp0(vp);
 			return;
 		}
@@ -501,6 +512,18 @@ static void handle_npf(struct hv_partition *p, struct hv_vp *vp)
 	struct hv_insn in;
 	int n;
 
+	if (p->linux && vp->active_vtl == 0 && gpa >= p->ram_size) {
+		/* A real kernel probing a device hvsim does not offer (only
+		 * gpamap's MMIO windows are mapped): #GP and a line, the
+		 * partition goes on. */
+		static unsigned long refused;
+		if (hv_refusal_log_due(&refused))
+			hv_log("refused: vp%u VTL0 touched GPA %#llx at rip %#llx: not RAM and not an "
+			       "allowed MMIO window (gpamap.c); #GP [%lu]", vp->index,
+			       (unsigned long long)gpa, (unsigned long long)v->save.rip, refused);
+		gp0(vp);
+		return;
+	}
 	if (gpa >= p->ram_size || vp->active_vtl != 0) {
 		fatal(p, vp, gpa >= p->ram_size ? "guest touched a GPA outside RAM (no MMIO is modelled)"
 						 : "nested page fault in VTL1", HVSIM_EXIT_UNEXPECTED);
@@ -556,7 +579,7 @@ bool hvsim_handle_exit(struct hv_partition *p, struct hv_vp *vp)
 	}
 	switch (code) {
 	case SVM_EXIT_VMMCALL: handle_vmmcall(p, vp); break;
-	case SVM_EXIT_CPUID: handle_cpuid(vp); break;
+	case SVM_EXIT_CPUID: handle_cpuid(p, vp); break;
 	case SVM_EXIT_MSR: handle_msr(p, vp); break;
 	case SVM_EXIT_IOIO: handle_io(p, vp); break;
 	case SVM_EXIT_NPF: handle_npf(p, vp); break;

@@ -15,13 +15,13 @@
 
 #include "core/compiler.h"
 #include "core/errno.h"
+#include "tools/hvsim/gpamap.h"
 #include "tools/hvsim/hvsim.h"
 
 void *gpa_ptr(struct hv_partition *p, uint64_t gpa, uint64_t len)
 {
-	uint64_t end;
-
-	if (len == 0 || add_overflows_u64(gpa, len, &end) || end > p->ram_size)
+	/* RAM only, per the one GPA map: never an MMIO window (gpamap.h) */
+	if (gpamap_kind(p->ram_size, false, gpa, len) != GPA_RAM)
 		return NULL;
 	return p->ram + gpa;
 }

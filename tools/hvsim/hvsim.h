@@ -81,12 +81,17 @@ struct hv_partition {
 	bool vtl1_enabled;
 	bool mbec;
 	uint64_t vsm_partition_config;   /* set by VTL1 */
+	uint64_t tsc_invariant_control;  /* HVSIM_MSR_TSC_INVARIANT_CONTROL (partition-wide) */
+	uint64_t tsc_hz;         /* measured at boot against the PIT; 0 = unknown (no frequency MSRs) */
+	bool linux;              /* VTL0 is a real kernel: MMIO windows, device ports, direct interrupts */
 	uint8_t *vtl0_prot;      /* VTL1's mask for VTL0, one byte per 4 KiB page */
 	struct npt *npt[HVSIM_NUM_VTLS];
 	uint8_t *iopm;
 	uint64_t iopm_pa;
 	uint8_t *iopm_vtl1;      /* VTL1's map: COM1 data/LSR pass through with fast_console */
 	uint64_t iopm_vtl1_pa;
+	uint8_t *iopm_linux;     /* VTL0's map when it hosts a real kernel: the device allow-list */
+	uint64_t iopm_linux_pa;
 	bool fast_console;       /* VTL1 writes COM1 directly (no exits, no prefix) */
 	bool trace;
 	bool bench;              /* hvsim-only test hooks for tests/vtl0/bench.c (cmdline "bench") */
@@ -145,6 +150,18 @@ int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		    const uint64_t val[2]);
 /* The hypercall's access rule (OpenHCL's): HV status, 0 = allowed. */
 int vp_register_access(int caller_vtl, int target_vtl, uint32_t name, bool set);
+/* TLFS HV_X64_MSR_TSC_INVARIANT_CONTROL and its CPUID 0x40000003 EAX bit
+ * AccessTscInvariantControls (absent from hv/spec): bit 0 of the MSR exposes
+ * the invariant-TSC CPUID bit (0x80000007 EDX bit 8) to the partition. */
+#define HVSIM_MSR_TSC_INVARIANT_CONTROL 0x40000118u
+#define HVSIM_CPUID_ACCESS_TSC_INVARIANT (1u << 15)
+/* TLFS HV_X64_MSR_TSC_FREQUENCY / HV_X64_MSR_APIC_FREQUENCY (absent from
+ * hv/spec): read-only, Hz; offered (AccessFrequencyRegs) once hvsim has
+ * measured the TSC at boot (hv_partition.tsc_hz). */
+#define HVSIM_MSR_TSC_FREQUENCY  0x40000022u
+#define HVSIM_MSR_APIC_FREQUENCY 0x40000023u
+/* QEMU (7.2) counts its LAPIC timer in nanoseconds: a 1 GHz APIC clock */
+#define HVSIM_APIC_HZ            1000000000ull
 /* TLFS register name of TSC_AUX (absent from hv/spec: hvsim only refuses it) */
 #define HVSIM_REGISTER_TSC_AUX 0x0008007Bu
 /* TLFS HvX64RegisterCrInterceptIa32MiscEnableMask (absent from hv/spec) */
@@ -158,6 +175,8 @@ uint64_t hv_hypercall(struct hv_partition *p, struct hv_vp *vp, uint64_t control
 int hv_msr_read(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t *val);
 int hv_msr_write(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t val);
 bool hv_cpuid(struct hv_vp *vp, uint32_t leaf, uint32_t sub, uint32_t r[4]);
+/* Bits that depend on partition state (TSC invariant control). */
+void hv_cpuid_partition(const struct hv_partition *p, uint32_t leaf, uint32_t r[4]);
 
 /* --- intercepts to VTL1 (intercept.c) --- */
 void msg_intercept_header(struct hv_vp *vp, struct hv_x64_intercept_message_header *h,

@@ -27,6 +27,8 @@
 #include "tools/hvsim/exit.h"
 #include "tools/hvsim/fwcfg.h"
 #include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/gpamap.h"
+#include "tools/hvsim/linux.h"
 #include "tools/hvsim/npt.h"
 
 #define GUEST_RAM_PA     0x4000000ull
@@ -250,6 +252,11 @@ static void setup_guest_memory(struct hv_partition *p, uint64_t entry, uint64_t 
 	gdt[0] = 0;
 	gdt[1] = 0x00AF9B000000FFFFull;
 	gdt[2] = 0x00CF93000000FFFFull;
+	if (p->linux) {
+		/* the 64-bit boot protocol's __BOOT_CS 0x10 and __BOOT_DS 0x18 */
+		gdt[2] = 0x00AF9B000000FFFFull;
+		gdt[3] = 0x00CF93000000FFFFull;
+	}
 	pml4[0] = HVSIM_GUEST_PDPT_GPA | 3;
 	for (int i = 0; i < 4; i++)
 		pdpt[i] = (HVSIM_GUEST_PD_GPA + 4096ull * i) | 3;
@@ -274,7 +281,13 @@ static void setup_guest_memory(struct hv_partition *p, uint64_t entry, uint64_t 
 	v->save.fs = v->save.gs = v->save.ds;
 	v->save.tr = (struct vmcb_seg){ 0, 0x8B, 0x67, 0 };
 	v->save.ldtr = (struct vmcb_seg){ 0, 0x82, 0, 0 };
-	v->save.gdtr = (struct vmcb_seg){ 0, 0, 23, HVSIM_GUEST_GDT_GPA };
+	v->save.gdtr = (struct vmcb_seg){ 0, 0, p->linux ? 31 : 23, HVSIM_GUEST_GDT_GPA };
+	if (p->linux) {
+		v->save.ds = v->save.es = v->save.ss = (struct vmcb_seg){ HVSIM_GUEST_DS_LINUX, 0xC93,
+									    0xFFFFFFFF, 0 };
+		v->save.fs = v->save.gs = v->save.ds;
+		bi->flags |= HVSIM_BOOT_LINUX;
+	}
 	v->save.idtr = (struct vmcb_seg){ 0, 0, 0, 0 };
 	v->save.cr0 = 0x80010033;
 	v->save.cr3 = HVSIM_GUEST_PML4_GPA;
@@ -288,11 +301,67 @@ static void setup_guest_memory(struct hv_partition *p, uint64_t entry, uint64_t 
 	p->vps[0].gprs.rsi = HVSIM_BOOTINFO_GPA;
 }
 
+/*
+ * Linux mode: the bzImage (opt/hvsim/kernel), the initrd (opt/hvsim/initrd,
+ * left where it is staged: at the top of guest RAM) and the command line
+ * (opt/hvsim/append).  `low` is the end of what is already loaded (the
+ * boot stage and its blob) and must stay below the kernel.
+ */
+static uint64_t load_linux(struct hv_partition *p, uint64_t low)
+{
+	static char cmdline[HVSIM_LINUX_CMDLINE_MAX];
+	struct linux_image li = { .cmdline = cmdline };
+	uint64_t ksize = 0, entry;
+	uint16_t key;
+	uint32_t csz;
+	const char *why;
+
+	if (low > HVSIM_LINUX_LOAD_GPA)
+		hvsim_panic("the VTL0 boot stage and its blob reach past 16 MiB, where Linux loads");
+	uint64_t kat = stage_file(p, "opt/hvsim/kernel", &ksize);
+	li.limit = kat;
+	if (!fwcfg_find("opt/hvsim/append", &key, &csz)) {
+		if (csz >= sizeof(cmdline))
+			hvsim_panic("opt/hvsim/append: command line longer than 4095 bytes");
+		fwcfg_read(key, cmdline, csz);
+	}
+	if (linux_load(p, p->ram + kat, ksize, &li, &entry, &why)) {
+		hv_log("opt/hvsim/kernel: %s", why);
+		hvsim_panic("the kernel is not a loadable x86-64 bzImage");
+	}
+	memset(p->ram + kat, 0, ALIGN_UP(ksize, 4096));
+	uint64_t iat = stage_file(p, "opt/hvsim/initrd", &li.initrd_size);
+	if (iat) {
+		uint8_t *bp = p->ram + HVSIM_LINUX_BP_GPA;
+		uint64_t kend = HVSIM_LINUX_LOAD_GPA +
+				MAX((uint64_t)*(uint32_t *)(bp + BP_INIT_SIZE), ksize);
+		if (iat < kend)
+			hvsim_panic("guest RAM too small for kernel and initrd: raise -m");
+		*(uint32_t *)(bp + BP_RAMDISK_IMAGE) = (uint32_t)iat;
+		*(uint32_t *)(bp + BP_RAMDISK_SIZE) = (uint32_t)li.initrd_size;
+	}
+	hv_log("Linux: bzImage %llu KiB at %#llx, entry %#llx, initrd %#llx+%llu KiB, cmdline \"%s\"",
+	       (unsigned long long)(ksize >> 10), (unsigned long long)HVSIM_LINUX_LOAD_GPA,
+	       (unsigned long long)entry, (unsigned long long)iat,
+	       (unsigned long long)(li.initrd_size >> 10), cmdline);
+	return entry;
+}
+
 static void load_guests(struct hv_partition *p, unsigned int nr_vps)
 {
 	uint64_t size = 0, bsize = 0, entry, lo, hi, blob = 0;
 	uint64_t at = stage_file(p, "opt/hvsim/vtl0", &size);
 
+	if (!at && p->linux) {
+		/* Linux alone in VTL0: VP0 starts at its 64-bit entry */
+		entry = load_linux(p, HVSIM_GUEST_LOAD_MIN);
+		setup_guest_memory(p, entry, 0, 0, 0, 0, nr_vps);
+		struct vmcb *v = p->vps[0].vtl[0].vmcb;
+		v->save.cs.sel = HVSIM_GUEST_CS64_LINUX;
+		p->vps[0].gprs.rdi = 0;
+		p->vps[0].gprs.rsi = HVSIM_LINUX_BP_GPA;
+		return;
+	}
 	if (!at)
 		hvsim_panic("no VTL0 guest: pass -fw_cfg name=opt/hvsim/vtl0,file=<elf> (tools/hvsim/run does)");
 	if (load_elf(p, p->ram + at, size, &entry, &lo, &hi) || hi > at)
@@ -306,6 +375,8 @@ static void load_guests(struct hv_partition *p, unsigned int nr_vps)
 		memmove(p->ram + blob, p->ram + bat, bsize);
 		memset(p->ram + bat, 0, ALIGN_UP(bsize, 4096)); /* staging copy */
 	}
+	if (p->linux)
+		load_linux(p, blob ? blob + bsize : hi);
 	setup_guest_memory(p, entry, lo, hi, blob, bsize, nr_vps);
 	uint16_t key;
 	uint32_t csz;
@@ -317,6 +388,38 @@ static void load_guests(struct hv_partition *p, unsigned int nr_vps)
 	       (unsigned long long)lo, (unsigned long long)hi, (unsigned long long)entry,
 	       (unsigned long long)blob, (unsigned long long)bsize,
 	       (unsigned long long)(p->ram_size >> 20), nr_vps);
+}
+
+static void linux_devices(struct hv_partition *p)
+{
+	p->iopm_linux = hv_alloc_pages(3);
+	if (!p->iopm_linux)
+		hvsim_panic("out of hvsim memory (iopm)");
+	gpamap_fill_vtl0_iopm(p->iopm_linux);
+	p->iopm_linux_pa = hv_virt_to_phys(p->iopm_linux);
+}
+
+/*
+ * The TSC rate, for the frequency MSRs: TSC cycles during 50 ms of PIT
+ * channel 2 (gate on, speaker off, mode 0), the classic method.  Under TCG
+ * both clocks follow the host, so one window is enough.  0 when the PIT
+ * never counted down (the MSRs are then not offered).
+ */
+static uint64_t measure_tsc_hz(void)
+{
+	const uint16_t latch = 1193182 / 20;
+	uint64_t t0, t1, spins = 0;
+
+	outb(0x61, (uint8_t)((inb(0x61) & ~0x02) | 0x01));
+	outb(0x43, 0xB0);
+	outb(0x42, latch & 0xFF);
+	outb(0x42, latch >> 8);
+	t0 = rdtsc();
+	while (!(inb(0x61) & 0x20))
+		if (++spins > 100000000ull)
+			return 0;
+	t1 = rdtsc();
+	return (t1 - t0) * 20;
 }
 
 /* ------------------------------------------------------------ SVM */
@@ -435,8 +538,19 @@ void image_main(const struct boot_handoff *h)
 		p->iopm_vtl1[(COM1 + 5) / 8] &= (uint8_t)~(1u << ((COM1 + 5) % 8));
 		p->iopm_vtl1_pa = hv_virt_to_phys(p->iopm_vtl1);
 	}
+	uint16_t kkey;
+	uint32_t ksz;
+	p->linux = fwcfg_find("opt/hvsim/kernel", &kkey, &ksz) == 0;
+	if (p->linux) {
+		linux_devices(p);
+		p->tsc_hz = measure_tsc_hz();
+		hv_log("TSC %llu kHz (measured against the PIT)%s", (unsigned long long)(p->tsc_hz / 1000),
+		       p->tsc_hz ? "" : ": no frequency MSRs");
+	}
 	p->npt[0] = npt_create(p->ram_pa, p->ram_size, 0xF);
 	p->npt[1] = npt_create(p->ram_pa, p->ram_size, 0xF);
+	if (p->npt[0] && p->linux && npt_map_mmio(p->npt[0]))
+		hvsim_panic("out of hvsim memory (MMIO windows)");
 	if (!p->npt[0] || !p->npt[1] || prot_init(p))
 		hvsim_panic("out of hvsim memory (nested page tables)");
 	if (p->bench) {

@@ -3,6 +3,7 @@
 #include "tools/hvsim/npt.h"
 
 #include "core/errno.h"
+#include "tools/hvsim/gpamap.h"
 #include "tools/hvsim/hvsim.h"
 
 uint64_t npt_pte_for(uint64_t pa, uint8_t perm)
@@ -68,9 +69,33 @@ struct npt *npt_create(uint64_t ram_pa, uint64_t ram_size, uint8_t perm)
 	return n;
 }
 
+/*
+ * Identity-maps the allow-listed MMIO windows (gpamap.c): read/write, never
+ * executable, never a RAM page.  npt_set_perm() refuses these GPAs, so a
+ * VTL protection change can never turn a device window into RAM (or back).
+ */
+int npt_map_mmio(struct npt *n)
+{
+	unsigned int nw;
+	const struct gpa_window *w = gpamap_mmio_windows(&nw);
+
+	for (unsigned int i = 0; i < nw; i++)
+		for (uint64_t off = 0; off < w[i].size; off += 4096) {
+			uint64_t *slot = leaf_slot(n, w[i].gpa + off, true);
+			if (!slot)
+				return -ENOMEM;
+			/* PCD|PWT: uncacheable, as the host maps device memory */
+			*slot = ((w[i].gpa + off) & NPT_ADDR_MASK) | NPT_P | NPT_RW | NPT_US |
+				NPT_PWT | NPT_PCD | NPT_NX;
+		}
+	n->mmio = true;
+	return 0;
+}
+
 int npt_set_perm(struct npt *n, uint64_t gpa, uint8_t perm)
 {
-	if (gpa >= n->ram_size)
+	/* Only RAM has VTL rights; everything else keeps its one mapping. */
+	if (gpamap_kind(n->ram_size, n->mmio, gpa & ~0xFFFull, 4096) != GPA_RAM)
 		return -EINVAL;
 	uint64_t *slot = leaf_slot(n, gpa, false);
 	if (!slot)
@@ -81,7 +106,7 @@ int npt_set_perm(struct npt *n, uint64_t gpa, uint8_t perm)
 
 uint64_t npt_lookup(const struct npt *n, uint64_t gpa)
 {
-	if (gpa >= n->ram_size)
+	if (gpamap_kind(n->ram_size, n->mmio, gpa & ~0xFFFull, 4096) == GPA_NONE)
 		return 0;
 	uint64_t *slot = leaf_slot(n, gpa, false);
 	return slot ? *slot : 0;

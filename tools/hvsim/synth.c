@@ -70,6 +70,13 @@ int hv_msr_read(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t
 	case HV_X64_MSR_SIMP: *val = c->synic.simp; return 0;
 	case HV_X64_MSR_EOM: *val = 0; return 0;
 	case HV_X64_MSR_VP_RUNTIME: *val = vp->nr_exits; return 0;
+	case HVSIM_MSR_TSC_INVARIANT_CONTROL: *val = p->tsc_invariant_control; return 0;
+	case HVSIM_MSR_TSC_FREQUENCY:
+		*val = p->tsc_hz;
+		return p->tsc_hz ? 0 : -EINVAL;
+	case HVSIM_MSR_APIC_FREQUENCY:
+		*val = HVSIM_APIC_HZ;
+		return p->tsc_hz ? 0 : -EINVAL;
 	}
 	if (msr >= HV_X64_MSR_SINT0 && msr <= HV_X64_MSR_SINT15) {
 		*val = c->synic.sint[msr - HV_X64_MSR_SINT0];
@@ -139,7 +146,14 @@ int hv_msr_write(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_
 			c->synic.siefp = val & (OVERLAY_GPFN_MASK | HV_SYNIC_SIMP_ENABLE_MASK);
 		return 0;
 	case HV_X64_MSR_EOM: synic_eom(p, vp); return 0;
+	case HVSIM_MSR_TSC_INVARIANT_CONTROL:
+		if (val & ~1ull)
+			return -EINVAL;
+		p->tsc_invariant_control = val; /* partition-wide, as on Hyper-V */
+		return 0;
 	case HV_X64_MSR_VP_INDEX:
+	case HVSIM_MSR_TSC_FREQUENCY:
+	case HVSIM_MSR_APIC_FREQUENCY:
 	case HV_X64_MSR_SVERSION:
 	case HV_X64_MSR_VP_RUNTIME:
 		return -EINVAL; /* read-only */
@@ -169,12 +183,25 @@ int hv_msr_write(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_
 }
 
 /* r[] holds the host's answer on entry; Hyper-V leaves are replaced. */
+void hv_cpuid_partition(const struct hv_partition *p, uint32_t leaf, uint32_t r[4])
+{
+	if (leaf == 0x80000007 && (p->tsc_invariant_control & 1))
+		r[3] |= 1u << 8; /* invariant TSC, as the partition asked */
+	if (leaf == HYPERV_CPUID_FEATURES && p->tsc_hz) {
+		r[0] |= HV_CPUID_FEATURES_EAX_ACCESS_FREQUENCY_REGS_MASK;
+		r[3] |= HV_CPUID_FEATURES_EDX_FREQUENCY_REGS_AVAILABLE_MASK;
+	}
+}
+
 bool hv_cpuid(struct hv_vp *vp, uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
 	(void)vp;
 	(void)sub;
 	if (leaf == 1) {
 		r[2] |= HYPERV_CPUID_LEAF1_ECX_HYPERVISOR_PRESENT;
+		/* no x2APIC: the xAPIC page is the only APIC interface, so the
+		 * kernel never reaches the LAPIC through (unmodelled) MSRs */
+		r[2] &= ~(1u << 21);
 		return true;
 	}
 	if (leaf == 0x80000001) {
@@ -200,7 +227,7 @@ bool hv_cpuid(struct hv_vp *vp, uint32_t leaf, uint32_t sub, uint32_t r[4])
 		break;
 	case HYPERV_CPUID_FEATURES:
 		r[0] = HV_MSR_SYNIC_AVAILABLE | HV_MSR_HYPERCALL_AVAILABLE |
-		       HV_MSR_VP_INDEX_AVAILABLE;
+		       HV_MSR_VP_INDEX_AVAILABLE | HVSIM_CPUID_ACCESS_TSC_INVARIANT;
 		r[1] = HV_ACCESS_VSM | HV_ACCESS_VP_REGISTERS | HV_START_VIRTUAL_PROCESSOR;
 		r[3] = HV_FEATURE_GUEST_CRASH_MSR_AVAILABLE;
 		break;

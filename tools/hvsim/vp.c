@@ -81,11 +81,29 @@ void vp_setup_vmcb(struct hv_partition *p, struct hv_vp *vp, int vtl)
 				 VMCB_I2_VMSAVE | VMCB_I2_STGI | VMCB_I2_CLGI | VMCB_I2_SKINIT |
 				 /* MWAIT would sleep the one physical CPU for good */
 				 VMCB_I2_MONITOR | VMCB_I2_MWAIT | VMCB_I2_MWAIT_COND;
-	v->ctl.iopm_base_pa = (vtl == 1 && p->iopm_vtl1) ? p->iopm_vtl1_pa : p->iopm_pa;
+	v->ctl.iopm_base_pa = (vtl == 1 && p->iopm_vtl1) ? p->iopm_vtl1_pa :
+			      (vtl == 0 && p->iopm_linux) ? p->iopm_linux_pa : p->iopm_pa;
 	v->ctl.msrpm_base_pa = vp->vtl[vtl].msrpm_pa;
 	v->ctl.asid = 1 + vp->index * HVSIM_NUM_VTLS + (uint32_t)vtl;
 	v->ctl.tlb_control = 1;
 	v->ctl.int_ctl = VMCB_V_INTR_MASKING;
+	if (p->linux) {
+		if (vtl == 0) {
+			/*
+			 * A real kernel drives QEMU's PIC, IOAPIC, LAPIC and
+			 * UART itself: with V_INTR_MASKING=0 their interrupts
+			 * (and NMIs) reach VTL0's IDT directly, without an exit,
+			 * and HLT really waits for the next one.  hvsim's own
+			 * IF is 0, so nothing is taken while hvsim or VTL1 runs.
+			 */
+			v->ctl.int_ctl = 0;
+			v->ctl.intercept_misc1 &= ~(VMCB_I1_HLT | VMCB_I1_NMI);
+		} else {
+			/* VTL1 keeps VTL0's interrupts pending (host IF = 0);
+			 * INTR exits are a safety net should that ever change. */
+			v->ctl.intercept_misc1 |= VMCB_I1_INTR;
+		}
+	}
 	v->ctl.np_enable = 1;
 	v->ctl.n_cr3 = p->npt[vtl] ? p->npt[vtl]->root_pa : 0;
 	v->save.g_pat = 0x0007040600070406ull;

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# suite-linux / run-linux: Debian's stock kernel in VTL0 under hvsim, with
+# vtlguard in VTL1 (tools/hvsim/run --kernel ... --vtl1, one VP).  The
+# initramfs (tests/linux/init.sh) reads and writes vtlguard's memory through
+# /dev/mem; vtlguard must refuse both and log them, and Linux must go on.
+#   tests/linux/run-suite.sh [--demo] [--timeout SECS]
+# Env: LINUX_PKG (default linux-image-6.1.0-57-amd64, Debian 12's kernel),
+#      LINUX_KERNEL=path (use this bzImage instead of the package).
+# Prints PASS/FAIL lines and "N passed, N failed"; the full console log is
+# build/linux/suite.log.
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+demo="" timeout=${LINUX_TIMEOUT:-240}
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --demo) demo=1; shift ;;
+    --timeout) timeout=$2; shift 2 ;;
+    *) echo "usage: $0 [--demo] [--timeout SECS]" >&2; exit 2 ;;
+    esac
+done
+out="$here/build/linux"; mkdir -p "$out"
+log="$out/suite.log"
+pass=0 fail=0
+check() { # name ok detail
+    if [ "$2" = 1 ]; then pass=$((pass + 1)); echo "PASS $1: $3"
+    else fail=$((fail + 1)); echo "FAIL $1: $3"; fi
+}
+say() { echo "linux-suite: $*"; }
+
+pkg=${LINUX_PKG:-linux-image-6.1.0-57-amd64}
+kernel=${LINUX_KERNEL:-}
+if [ -z "$kernel" ]; then
+    say "fetching $pkg from Debian (cached in ~/.cache/vtlguard-debian)"
+    root=$("$here/tests/linux/fetch-debian" "$pkg") || { check linux_kernel_fetch 0 "cannot get $pkg"; echo "$pass passed, $fail failed"; exit 1; }
+    kernel=$(ls "$root"/boot/vmlinuz-* 2>/dev/null | head -1)
+fi
+[ -r "$kernel" ] || { check linux_kernel_fetch 0 "no bzImage at '$kernel'"; echo "$pass passed, $fail failed"; exit 1; }
+say "building the busybox-static initramfs"
+"$here/tests/linux/mkinitramfs" "$out/initramfs.gz" || { check linux_initramfs 0 "mkinitramfs failed"; echo "$pass passed, $fail failed"; exit 1; }
+say "booting $(basename "$kernel") in VTL0 with vtlguard in VTL1 (1 VP, TCG; about 30 s)"
+start=$(date +%s)
+# Progress: hvsim, the boot stage, vtlguard's warnings and the init script.
+"$here/tools/hvsim/run" --timeout "$timeout" --kernel "$kernel" --initrd "$out/initramfs.gz" \
+    --append "iomem=relaxed" --vtl1 "$here/build/vtlguard.elf" >"$log" 2>&1 &
+qpid=$!
+tail -n +1 -F --pid=$qpid "$log" 2>/dev/null | grep -a --line-buffered -E '^\[hvsim\]|^linux-(stage|init)|^vtl1 (WARN|ERROR)|Kernel panic|Oops' | \
+    { if [ -n "$demo" ]; then cat; else sed -u 's/^/  /'; fi; }
+wait $qpid; rc=$?
+secs=$(( $(date +%s) - start ))
+say "QEMU ended with status $rc after ${secs}s"
+tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"  # the console's CRLF
+
+g() { grep -a -m1 -E "$1" "$log"; }
+region=$(sed -n 's/.*VTL1 region \(0x[0-9a-f]*\) (\([0-9]*\) bytes).*/\1 \2/p' "$log" | head -1)
+set -- $region
+rpa=${1:-0}; rsize=${2:-0}
+target=$(printf '%#x' $(( rpa + 0x200000 )))
+
+check linux_stage_vtl1_up "$([ -n "$(g '^linux-stage: vtlguard is up in VTL1')" ] && echo 1)" \
+    "the LVBS boot stage started vtlguard in VTL1 before Linux"
+e820=$(printf 'BIOS-e820: \\[mem 0x%016x-0x%016x\\] reserved' "$rpa" $(( rpa + rsize - 1 )))
+check linux_e820_reserved "$([ "$rpa" != 0 ] && [ -n "$(g "$e820")" ] && echo 1)" \
+    "Linux's e820 shows the VTL1 region $rpa+$rsize as reserved"
+init=$(g '^linux-init: reached init')
+check linux_reached_init "$([ -n "$init" ] && echo 1)" "${init:-Linux never ran /init}"
+t=$(sed -n 's/^linux-init: timer interrupts \([0-9]*\) -> \([0-9]*\)/\1 \2/p' "$log" | head -1)
+t3=$(sed -n 's/.*timer interrupts now \([0-9]*\).*/\1/p' "$log" | head -1)
+set -- $t
+check linux_timer_advances "$([ -n "${2:-}" ] && [ "$2" -gt "$1" ] && [ "${t3:-0}" -gt "$2" ] && echo 1)" \
+    "timer interrupts ${1:-?} -> ${2:-?} -> ${t3:-?} (/proc/interrupts, 1 s apart and after the attacks)"
+rd=$(g '^linux-init: read of VTL1 memory refused')
+vr=$(g "^vtl1 WARN .*class=mem-read .*gpa=$target")
+check linux_devmem_read_refused "$([ -n "$rd" ] && [ -n "$vr" ] && echo 1)" \
+    "user space read of $target: '${rd#linux-init: }'; vtlguard: '${vr:-no mem-read violation logged}'"
+wr=$(g '^linux-init: write of VTL1 memory refused')
+vw=$(g "^vtl1 WARN .*class=mem-write .*gpa=$target")
+check linux_devmem_write_refused "$([ -n "$wr" ] && [ -n "$vw" ] && echo 1)" \
+    "user space write of $target: '${wr#linux-init: }'; vtlguard: '${vw:-no mem-write violation logged}'"
+dev=$(g '^linux-init: devices:')
+check linux_no_pci_no_fwcfg "$([ -n "$(grep -a -E '^linux-init: devices: 0 PCI devices, port 0xCFC reads ffffffff, fw_cfg data port 0x511 reads ffffffff' "$log")" ] && echo 1)" \
+    "PCI config and fw_cfg unreachable from VTL0: '${dev#linux-init: devices: }'"
+ecam=$(g '^linux-init: PCIe ECAM')
+hr=$(g '^\[hvsim\] refused: vp0 VTL0 touched GPA 0xb0000000')
+check linux_ecam_refused "$([ "$ecam" = "linux-init: PCIe ECAM read refused" ] && [ -n "$hr" ] && echo 1)" \
+    "user space load from PCIe ECAM: '${ecam#linux-init: }'; hvsim: '${hr:-no refusal logged}'"
+ok=$(g '^linux-init: still running after the attacks')
+check linux_keeps_running "$([ -n "$ok" ] && echo 1)" "${ok:-Linux did not get past the attacks}"
+check linux_clean_exit "$([ "$rc" = 0 ] && echo 1)" "the init script stopped the partition through port 0xF4 (status $rc)"
+if [ -n "$demo" ]; then
+    echo
+    echo "=== report: a stock Linux kernel beside vtlguard"
+    echo "kernel          $(basename "$kernel") ($(g 'Linux version' | sed 's/.*Linux version \([^ ]*\).*/\1/'))"
+    echo "VTL1 region     $rpa, $((rsize >> 20)) MiB, reserved in Linux's e820"
+    echo "run time        ${secs}s wall clock, boot to exit, under TCG (shared machine)"
+    echo "MSRs refused    $(grep -ac 'unchecked MSR access' "$log") unchecked MSR faults seen by Linux"
+    echo "hvsim refusals  $(grep -ac '^\[hvsim\] refused' "$log")"
+    echo "full log        $log"
+fi
+echo "linux: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one guest-physical map of the partition.  Every path that turns a GPA
+ * into something (NPT construction, the e820 the Linux loader hands over,
+ * VTL protection changes, hypercall GPA checks) asks this table, so a GPA has
+ * exactly one kind everywhere:
+ *   RAM    [0, ram_size): host PA ram_pa + GPA, VTL1 may change its rights
+ *   MMIO   an allow-listed device window, identity-mapped (GPA = host PA),
+ *          read/write, never executable, never changed by a protection
+ *          change and never reachable through a hypercall's GPA
+ *   NONE   everything else: not mapped, an access is a nested page fault
+ * The MMIO windows are mapped only for VTL0 of a partition that hosts a
+ * real kernel (hv_partition.linux); test guests see RAM only.
+ */
+#ifndef HVSIM_GPAMAP_H
+#define HVSIM_GPAMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum gpa_kind { GPA_NONE, GPA_RAM, GPA_MMIO };
+
+struct gpa_window {
+	uint64_t gpa, size;
+	const char *name;
+};
+
+/* The allow-listed MMIO windows (gpamap.c); n set to their number. */
+const struct gpa_window *gpamap_mmio_windows(unsigned int *n);
+/* The kind of [gpa, gpa+len) as a whole: NONE when it straddles kinds. */
+enum gpa_kind gpamap_kind(uint64_t ram_size, bool mmio, uint64_t gpa, uint64_t len);
+
+/*
+ * Devices by port: the ports VTL0's kernel reaches without an exit (list in
+ * gpamap.c).  Every other port traps to hvsim.  iopm: the 12 KiB SVM I/O
+ * permission map, filled here (bit set = intercept).
+ */
+struct port_window {
+	uint16_t lo, hi;
+	const char *what;
+};
+const struct port_window *gpamap_vtl0_ports(unsigned int *n);
+void gpamap_fill_vtl0_iopm(uint8_t *iopm);
+
+#endif
