@@ -98,12 +98,12 @@ struct hv_partition {
 	bool trace;
 	bool bench;              /* hvsim-only test hooks for tests/vtl0/bench.c (cmdline "bench") */
 	uint64_t bench_npt_root_pa; /* an all-not-present NPT root (bench floor) */
-	uint8_t uart_lcr;         /* the console UART's line control (DLAB) */
-	uint64_t cr4_valid;       /* CR4 bits the CPU supports (CPUID): the rest are reserved */
-	int exit_code;           /* set when a guest asks hvsim to stop */
 	/* The XCR0 of a VP (XFEM): the CPU's for the VP on it (main.c); NULL
 	 * (host tests): hv_vp.xcr0 */
 	uint64_t (*xcr0_of)(const struct hv_partition *p, const struct hv_vp *vp);
+	uint8_t uart_lcr;         /* the console UART's line control (DLAB) */
+	uint64_t cr4_valid;       /* CR4 bits the CPU supports (CPUID): the rest are reserved */
+	int exit_code;           /* set when a guest asks hvsim to stop */
 	bool stop;
 	struct hv_vp vps[HVSIM_MAX_VPS];
 };
