@@ -532,6 +532,7 @@ TEST(hvsim_hc_arch_registers_need_higher_vtl)
 		HV_X64_REGISTER_TR, HV_X64_REGISTER_LDTR, HV_X64_REGISTER_CS, HV_X64_REGISTER_RIP,
 		HV_X64_REGISTER_RFLAGS, HV_X64_REGISTER_RAX, HV_X64_REGISTER_RSP, HV_X64_REGISTER_R15,
 		HV_X64_REGISTER_XFEM, HV_X64_REGISTER_DR7, HVSIM_REGISTER_TSC_AUX,
+		HVSIM_REGISTER_MISC_ENABLE, HVSIM_REGISTER_SGX_LC0, HVSIM_REGISTER_SGX_LC0 + 3,
 	};
 	uint64_t v = 0;
 
@@ -574,6 +575,61 @@ TEST(hvsim_hc_arch_registers_need_higher_vtl)
 	/* CrInterceptControl bits 63:25 are RsvdZ */
 	CHECK_EQ(ST(set_reg(p, 1, 0, HV_X64_REGISTER_CR_INTERCEPT_CONTROL, 1ull << 25)),
 		 HV_STATUS_INVALID_PARAMETER);
+}
+
+/* The registers LOCK_REGS pins beyond LVBS's set: VTL1 gets and sets
+ * VTL0's MISC_ENABLE, TSC_AUX, SgxLaunchControl0..3 and XFEM (the VP's
+ * XCR0); VTL0 is refused, for its own and through an explicit input VTL. */
+TEST(hvsim_hc_pin_registers_vtl1_gets_vtl0s)
+{
+	struct hv_partition *p = mk(1);
+	struct vtl_ctx *c0 = &p->vps[0].vtl[0];
+	static const uint32_t names[] = {
+		HVSIM_REGISTER_MISC_ENABLE, HVSIM_REGISTER_TSC_AUX, HVSIM_REGISTER_SGX_LC0,
+		HVSIM_REGISTER_SGX_LC0 + 1, HVSIM_REGISTER_SGX_LC0 + 2, HVSIM_REGISTER_SGX_LC0 + 3,
+		HV_X64_REGISTER_XFEM,
+	};
+	uint64_t v = 0;
+
+	enable_vtl1(p);
+	c0->misc_enable = 0x1;
+	c0->tsc_aux = 0x7;
+	c0->sgx_lc[2] = 0xABCD;
+	p->vps[0].xcr0 = 0x3;
+	CHECK_EQ(ST(get_reg(p, 1, 0x10, HVSIM_REGISTER_MISC_ENABLE, &v)), 0);
+	CHECK_EQ(v, 0x1);
+	CHECK_EQ(ST(get_reg(p, 1, 0x10, HVSIM_REGISTER_TSC_AUX, &v)), 0);
+	CHECK_EQ(v, 0x7);
+	CHECK_EQ(ST(get_reg(p, 1, 0x10, HVSIM_REGISTER_SGX_LC0 + 2, &v)), 0);
+	CHECK_EQ(v, 0xABCD);
+	CHECK_EQ(ST(get_reg(p, 1, 0x10, HV_X64_REGISTER_XFEM, &v)), 0);
+	CHECK_EQ(v, 0x3);
+	/* VTL1 sets VTL0's */
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HVSIM_REGISTER_MISC_ENABLE, 0x400000001ull)), 0);
+	CHECK_EQ(c0->misc_enable, 0x400000001ull);
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HVSIM_REGISTER_TSC_AUX, 0x55)), 0);
+	CHECK_EQ(c0->tsc_aux, 0x55);
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HVSIM_REGISTER_TSC_AUX, 1ull << 32)),
+		 HV_STATUS_INVALID_PARAMETER); /* TSC_AUX is 32 bits */
+	CHECK_EQ(c0->tsc_aux, 0x55);
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HVSIM_REGISTER_SGX_LC0 + 3, 0x99)), 0);
+	CHECK_EQ(c0->sgx_lc[3], 0x99);
+	/* XFEM: hvsim does not write the real XCR0 for a guest, so only the
+	 * value in force is accepted */
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HV_X64_REGISTER_XFEM, 0x3)), 0);
+	CHECK_EQ(ST(set_reg(p, 1, 0x10, HV_X64_REGISTER_XFEM, 0x1)), HV_STATUS_INVALID_PARAMETER);
+	/* VTL0: neither its own nor through input VTL 0, read or write */
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		CHECK_EQ(ST(get_reg(p, 0, 0, names[i], &v)), HV_STATUS_ACCESS_DENIED);
+		CHECK_EQ(ST(get_reg(p, 0, 0x10, names[i], &v)), HV_STATUS_ACCESS_DENIED);
+		CHECK_EQ(ST(set_reg(p, 0, 0, names[i], 0)), HV_STATUS_ACCESS_DENIED);
+		CHECK_EQ(ST(set_reg(p, 0, 0x10, names[i], 0)), HV_STATUS_ACCESS_DENIED);
+		/* nor VTL1 its own */
+		CHECK_EQ(ST(get_reg(p, 1, 0, names[i], &v)), HV_STATUS_ACCESS_DENIED);
+	}
+	CHECK_EQ(c0->misc_enable, 0x400000001ull);
+	CHECK_EQ(c0->tsc_aux, 0x55);
+	CHECK_EQ(c0->sgx_lc[3], 0x99);
 }
 
 /* RT7: a VTL0 page walk never reads VTL1 memory as a page table */

@@ -246,6 +246,8 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 			c->misc_enable = val; /* stored: nothing behind it on the model */
 		else
 			val = c->misc_enable;
+	} else if (msr == MSR_TSC_AUX && !write) {
+		val = c->tsc_aux; /* a stored value (writes: #GP below) */
 	} else if (msr == MSR_APIC_BASE) {
 		if (write)
 			c->apic_base = val; /* recorded; there is no APIC to move */

@@ -43,6 +43,8 @@ struct vtl_ctx {
 	uint64_t apic_base;      /* IA32_APIC_BASE as the guest sees it (no APIC is modelled) */
 	uint64_t msr_crash[5];
 	uint64_t misc_enable;    /* IA32_MISC_ENABLE as the guest sees it (a stored value) */
+	uint64_t tsc_aux;        /* TSC_AUX as RDMSR sees it (a stored value; RDTSCP: the CPU's) */
+	uint64_t sgx_lc[4];      /* SgxLaunchControl0..3: stored only, the model has no SGX */
 	/* Intercept controls this VTL (VTL1) set up for the lower VTL. */
 	uint64_t cr_intercept_ctl, cr0_mask, cr4_mask, misc_enable_mask;
 	uint8_t *msrpm;          /* 8 KiB MSR permission map */
@@ -96,6 +98,9 @@ struct hv_partition {
 	bool trace;
 	bool bench;              /* hvsim-only test hooks for tests/vtl0/bench.c (cmdline "bench") */
 	uint64_t bench_npt_root_pa; /* an all-not-present NPT root (bench floor) */
+	/* The XCR0 of a VP (XFEM): the CPU's for the VP on it (main.c); NULL
+	 * (host tests): hv_vp.xcr0 */
+	uint64_t (*xcr0_of)(const struct hv_partition *p, const struct hv_vp *vp);
 	uint8_t uart_lcr;         /* the console UART's line control (DLAB) */
 	uint64_t cr4_valid;       /* CR4 bits the CPU supports (CPUID): the rest are reserved */
 	int exit_code;           /* set when a guest asks hvsim to stop */
@@ -162,8 +167,11 @@ int vp_register_access(int caller_vtl, int target_vtl, uint32_t name, bool set);
 #define HVSIM_MSR_APIC_FREQUENCY 0x40000023u
 /* QEMU (7.2) counts its LAPIC timer in nanoseconds: a 1 GHz APIC clock */
 #define HVSIM_APIC_HZ            1000000000ull
-/* TLFS register name of TSC_AUX (absent from hv/spec: hvsim only refuses it) */
+/* TLFS register names absent from hv/spec: TSC_AUX, IA32_MISC_ENABLE and
+ * SgxLaunchControl0..3 (0x80080..0x80083) */
 #define HVSIM_REGISTER_TSC_AUX 0x0008007Bu
+#define HVSIM_REGISTER_MISC_ENABLE 0x000800A0u
+#define HVSIM_REGISTER_SGX_LC0 0x00080080u
 /* TLFS HvX64RegisterCrInterceptIa32MiscEnableMask (absent from hv/spec) */
 #define HVSIM_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK 0x000E0003u
 

@@ -485,6 +485,18 @@ static void fpu_switch(struct hv_vp *from, struct hv_vp *to)
 	}
 }
 
+/* The VP whose XCR0 is in the CPU (fpu_switch swaps the others'). */
+static const struct hv_vp *vp_on_cpu;
+
+static uint64_t xcr0_of(const struct hv_partition *p, const struct hv_vp *vp)
+{
+	(void)p;
+	if (vp != vp_on_cpu)
+		return vp->xcr0;
+	/* without CR4.OSXSAVE XCR0 cannot be read (or changed): x87 only */
+	return (read_cr4() & X86_CR4_OSXSAVE) ? xgetbv(0) : 1;
+}
+
 static struct hv_vp *next_vp(struct hv_partition *p, unsigned int after)
 {
 	for (unsigned int k = 1; k <= p->nr_vps; k++) {
@@ -576,6 +588,8 @@ void image_main(const struct boot_handoff *h)
 	p->vps[0].started = true;
 
 	struct hv_vp *vp = &p->vps[0];
+	vp_on_cpu = vp;
+	p->xcr0_of = xcr0_of;
 	const uint64_t host_vmsave_pa = hv_virt_to_phys(host_save[1]);
 	while (!p->stop) {
 		struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
@@ -595,6 +609,7 @@ void image_main(const struct boot_handoff *h)
 					 (unsigned long long)n->vtl[n->active_vtl].vmcb->save.rip);
 			fpu_switch(vp, n);
 			vp = n;
+			vp_on_cpu = vp;
 		}
 	}
 	for (unsigned int i = 0; i < p->nr_vps; i++)

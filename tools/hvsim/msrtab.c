@@ -28,7 +28,7 @@ static const struct msr_rule rules[] = {
 	{ 0xC0000080, 0xC0000080, MSR_EMULATED, 0, "EFER: SVME hidden" },
 	{ 0xC0000081, 0xC0000084, MSR_PASS, 0, "STAR/LSTAR/CSTAR/SFMASK: VMCB state" },
 	{ 0xC0000100, 0xC0000102, MSR_PASS, 0, "FS/GS/KERNEL_GS base: VMCB state" },
-	{ 0xC0000103, 0xC0000103, MSR_PASS, 0, "TSC_AUX: reads pass, writes #GP" },
+	{ 0xC0000103, 0xC0000103, MSR_EMULATED, 0, "TSC_AUX: stored per VTL (exit.c), writes #GP" },
 	{ 0xC0010000, 0xC0010007, MSR_IGNORED, 0, "K7 perf counters: absent (Linux falls back to software events)" },
 	{ 0xC0010010, 0xC0010010, MSR_IGNORED, 0, "SYSCFG: 0 (no SME)" },
 	{ 0xC0010015, 0xC0010015, MSR_IGNORED, 0, "HWCR: 0" },

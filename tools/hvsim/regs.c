@@ -103,7 +103,8 @@ static uint64_t *msr_slot(struct vmcb *v, uint32_t name)
 /*
  * Architectural registers: GPRs, RIP, RFLAGS, CR0/2/3/4/8, XFEM, DR0-DR7,
  * the segment and table registers and the MSR block EFER, KernelGsBase,
- * APIC_BASE, PAT, SYSENTER_*, STAR/LSTAR/CSTAR, SFMASK (and TSC, TSC_AUX).
+ * APIC_BASE, PAT, SYSENTER_*, STAR/LSTAR/CSTAR, SFMASK (and TSC, TSC_AUX,
+ * SgxLaunchControl0..3, IA32_MISC_ENABLE).
  * Modelled on OpenHCL: only a higher VTL may get or set them through
  * Get/SetVpRegisters.  A VTL changes its own with instructions, where
  * VTL1's intercepts (CrInterceptControl) apply; the hypercall must not be a
@@ -119,7 +120,15 @@ static bool arch_register(uint32_t name)
 	       (name >= HV_X64_REGISTER_ES && name <= HV_X64_REGISTER_TR) ||
 	       (name >= HV_X64_REGISTER_IDTR && name <= HV_X64_REGISTER_GDTR) ||
 	       (name >= HV_X64_REGISTER_TSC && name <= HV_X64_REGISTER_SFMASK) ||
-	       name == HVSIM_REGISTER_TSC_AUX;
+	       name == HVSIM_REGISTER_TSC_AUX || name == HVSIM_REGISTER_MISC_ENABLE ||
+	       (name >= HVSIM_REGISTER_SGX_LC0 && name <= HVSIM_REGISTER_SGX_LC0 + 3);
+}
+
+/* XFEM: XCR0 is per VP (its VTLs share it), and live in the CPU while the
+ * VP runs there; main.c knows which VP that is. */
+static uint64_t vp_xcr0(const struct hv_partition *p, const struct hv_vp *vp)
+{
+	return p->xcr0_of ? p->xcr0_of(p, vp) : vp->xcr0;
 }
 
 /*
@@ -212,6 +221,9 @@ int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 	case HV_X64_REGISTER_CR4: val[0] = v->save.cr4; return 0;
 	case HV_X64_REGISTER_EFER: val[0] = c->guest_efer; return 0;
 	case HV_X64_REGISTER_APIC_BASE: val[0] = c->apic_base; return 0;
+	case HVSIM_REGISTER_MISC_ENABLE: val[0] = c->misc_enable; return 0;
+	case HVSIM_REGISTER_TSC_AUX: val[0] = c->tsc_aux; return 0;
+	case HV_X64_REGISTER_XFEM: val[0] = vp_xcr0(p, vp); return 0;
 	case HV_X64_REGISTER_IDTR: table_to_val(&v->save.idtr, val); return 0;
 	case HV_X64_REGISTER_GDTR: table_to_val(&v->save.gdtr, val); return 0;
 	case HV_REGISTER_PENDING_EVENT0: val[0] = c->pending_event0; return 0;
@@ -256,6 +268,10 @@ int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		val[0] = name == HV_X64_REGISTER_CR_INTERCEPT_CONTROL ? vp->vtl[1].cr_intercept_ctl :
 			 name == HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK   ? vp->vtl[1].cr0_mask :
 									   vp->vtl[1].cr4_mask;
+		return 0;
+	}
+	if (name >= HVSIM_REGISTER_SGX_LC0 && name <= HVSIM_REGISTER_SGX_LC0 + 3) {
+		val[0] = c->sgx_lc[name - HVSIM_REGISTER_SGX_LC0];
 		return 0;
 	}
 	if (name >= HV_REGISTER_SINT0 && name < HV_REGISTER_SINT0 + HV_SYNIC_SINT_COUNT) {
@@ -337,6 +353,18 @@ int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		v->ctl.clean = 0;
 		return 0;
 	case HV_X64_REGISTER_APIC_BASE: c->apic_base = val[0]; return 0;
+	/* MISC_ENABLE and TSC_AUX are stored values on the model (exit.c
+	 * serves the guest's RDMSR from them); TSC_AUX is 32 bits. */
+	case HVSIM_REGISTER_MISC_ENABLE: c->misc_enable = val[0]; return 0;
+	case HVSIM_REGISTER_TSC_AUX:
+		if (val[0] >> 32)
+			return HV_STATUS_INVALID_PARAMETER;
+		c->tsc_aux = val[0];
+		return 0;
+	case HV_X64_REGISTER_XFEM:
+		/* hvsim never writes the real XCR0 for a guest (exit.c,
+		 * handle_xsetbv): only the value it has is accepted */
+		return val[0] == vp_xcr0(p, vp) ? 0 : HV_STATUS_INVALID_PARAMETER;
 	case HV_X64_REGISTER_IDTR: val_to_table(val, &v->save.idtr); return 0;
 	case HV_X64_REGISTER_GDTR: val_to_table(val, &v->save.gdtr); return 0;
 	case HV_REGISTER_PENDING_EVENT0:
@@ -412,6 +440,10 @@ int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 		}
 		return HV_STATUS_INVALID_PARAMETER;
 	}
+	}
+	if (name >= HVSIM_REGISTER_SGX_LC0 && name <= HVSIM_REGISTER_SGX_LC0 + 3) {
+		c->sgx_lc[name - HVSIM_REGISTER_SGX_LC0] = val[0];
+		return 0;
 	}
 	if (name >= HV_REGISTER_SINT0 && name < HV_REGISTER_SINT0 + HV_SYNIC_SINT_COUNT) {
 		if (val[0] & HV_SYNIC_SINT_RESERVED_MASK)

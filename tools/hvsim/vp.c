@@ -20,7 +20,6 @@
 #define MSR_FS_BASE       0xC0000100u
 #define MSR_GS_BASE       0xC0000101u
 #define MSR_KERNEL_GS_BASE 0xC0000102u
-#define MSR_TSC_AUX       0xC0000103u
 #define MSR_PAT           0x00000277u
 #define MSR_TSC           0x00000010u
 #define MSR_MTRRCAP       0x000000FEu
@@ -120,8 +119,9 @@ void vp_setup_vmcb(struct hv_partition *p, struct hv_vp *vp, int vtl)
 	static const uint32_t own[] = { MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
 					MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
 					MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_PAT };
-	static const uint32_t read_only[] = { MSR_TSC, MSR_MTRRCAP,
-					      MSR_MTRR_DEF_TYPE, MSR_TSC_AUX };
+	/* TSC_AUX reads exit too: they are served from vtl_ctx.tsc_aux, the
+	 * value VTL1 gets and sets through Get/SetVpRegisters */
+	static const uint32_t read_only[] = { MSR_TSC, MSR_MTRRCAP, MSR_MTRR_DEF_TYPE };
 	uint8_t *pm = vp->vtl[vtl].msrpm;
 
 	memset(pm, 0xFF, 2 * 4096);
