@@ -894,3 +894,31 @@ TEST(hvsim_vsm_status_no_mbec)
 	CHECK_EQ(ST(get_reg(p, 0, 0, HV_REGISTER_VSM_VP_STATUS, &v)), 0);
 	CHECK_EQ(v & HV_REGISTER_VSM_VP_STATUS_ACTIVE_MBEC_ENABLED_MASK, 0);
 }
+
+/*
+ * An AP's initial context is checked against the CPU's own CR4 bits, as
+ * VMRUN checks it: a CR4 bit the CPU lacks (VMXE on the model's AMD CPU) in
+ * EnableVpVtl or StartVirtualProcessor gets INVALID_PARAMETER instead of a
+ * VMRUN failure that would stop the whole model.
+ */
+TEST(hvsim_initial_context_cr4_checked_against_cpu)
+{
+	struct hv_partition *p = mk(2);
+	struct hv_input_enable_vp_vtl v;
+
+	enable_vtl1(p);
+	memset(&v, 0, sizeof(v));
+	v.partition_id = HV_PARTITION_ID_SELF;
+	v.vp_index = 1;
+	v.target_vtl = 1;
+	v.vp_context.rip = 0x123000;
+	v.vp_context.cs.attributes = 0x209B;
+	v.vp_context.cr4 = 0xB0 | (1ull << 13); /* PSE|PGE|PAE + VMXE */
+	memcpy(p->ram + IN, &v, sizeof(v));
+	CHECK_EQ(ST(call(p, 1, HVCALL_ENABLE_VP_VTL, IN, 0)), HV_STATUS_INVALID_PARAMETER);
+	CHECK(!p->vps[1].vtl[1].enabled);
+	v.vp_context.cr4 = 0xB0;
+	memcpy(p->ram + IN, &v, sizeof(v));
+	CHECK_EQ(ST(call(p, 1, HVCALL_ENABLE_VP_VTL, IN, 0)), 0);
+	CHECK(p->vps[1].vtl[1].enabled);
+}

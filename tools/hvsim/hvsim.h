@@ -140,7 +140,7 @@ bool vtl0_may_access(const struct hv_partition *p, uint64_t gpa, uint64_t len, b
 /* --- per-VP state (vp.c) --- */
 int vp_init(struct hv_partition *p, struct hv_vp *vp, unsigned int index);
 void vp_setup_vmcb(struct hv_partition *p, struct hv_vp *vp, int vtl);
-bool vp_context_valid(const struct hv_initial_vp_context *c);
+bool vp_context_valid(const struct hv_partition *p, const struct hv_initial_vp_context *c);
 int vp_load_initial_context(struct hv_vp *vp, int vtl, const struct hv_initial_vp_context *ctx);
 void vp_update_intercepts(struct hv_partition *p, struct hv_vp *vp);
 void vtl_switch(struct hv_partition *p, struct hv_vp *vp, int to_vtl, uint32_t reason);

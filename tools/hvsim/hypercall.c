@@ -178,7 +178,7 @@ static int hc_enable_vp_vtl(struct hc *h)
 		return HV_STATUS_VTL_ALREADY_ENABLED;
 	if (!h->p->vtl1_enabled)
 		return HV_STATUS_INVALID_VTL_STATE;
-	if (!vp_context_valid(&in.vp_context))
+	if (!vp_context_valid(h->p, &in.vp_context))
 		return HV_STATUS_INVALID_PARAMETER;
 	/* After any VP has VTL1, only VTL1 may enable it on others (TLFS). */
 	if (h->vp->active_vtl < 1)
@@ -217,7 +217,7 @@ static int hc_start_vp(struct hc *h)
 		return HV_STATUS_ACCESS_DENIED; /* DenyLowerVtlStartup */
 	if (t->started)
 		return HV_STATUS_INVALID_VP_STATE;
-	if (!vp_context_valid(&in.vp_context))
+	if (!vp_context_valid(h->p, &in.vp_context))
 		return HV_STATUS_INVALID_PARAMETER;
 	vp_setup_vmcb(h->p, t, vtl);
 	vp_update_intercepts(h->p, t);

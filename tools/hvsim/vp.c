@@ -202,7 +202,7 @@ static void load_seg(struct vmcb_seg *s, const struct hv_x64_segment_register *r
  * consistency checks"), so a bad context is refused at the hypercall rather
  * than stopping hvsim at the first VMRUN.
  */
-bool vp_context_valid(const struct hv_initial_vp_context *c)
+bool vp_context_valid(const struct hv_partition *p, const struct hv_initial_vp_context *c)
 {
 	uint16_t cs = c->cs.attributes;
 	const uint64_t efer_ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
@@ -217,8 +217,8 @@ bool vp_context_valid(const struct hv_initial_vp_context *c)
 		return false; /* long mode paging without PAE */
 	if ((cs & (1u << 13)) && (cs & (1u << 14)))
 		return false; /* CS.L and CS.D together */
-	if (c->cr4 & ~0x1FFFFFFull)
-		return false; /* reserved CR4 bits */
+	if (c->cr4 & ~p->cr4_valid)
+		return false; /* CR4 bits this CPU lacks: VMRUN would refuse them */
 	if (c->cr3 >> 52)
 		return false;
 	return true;
