@@ -81,22 +81,7 @@ gl_exc_common:
 	iretq
 
 /* ---------------------------------------------------------- probes */
-/* Each probe: arm the catch, run one instruction, return 0; a fault lands
- * on the local label and returns 1.  gl_catch_rip is cleared by the
- * exception handler when it fires. */
-.macro PROBE name
-	.globl \name
-\name:
-	lea 9f(%rip), %rax
-	mov %rax, gl_catch_rip(%rip)
-.endm
-.macro PROBE_END
-	movq $0, gl_catch_rip(%rip)
-	xor %eax, %eax
-	ret
-9:	mov $1, %eax
-	ret
-.endm
+#include "tests/guestlib/probe.h"
 
 	PROBE gl_probe_write64		/* (void *p, u64 v) */
 	.globl gl_probe_write64_insn

@@ -6,20 +6,7 @@
  * the local label 9, gl_catch_rip).  Linked into the hvsim conformance
  * guests and the VTL0 test kernel.
  */
-.macro PROBE name
-	.globl \name
-	.type \name, @function
-\name:
-	lea 9f(%rip), %rax
-	mov %rax, gl_catch_rip(%rip)
-.endm
-.macro PROBE_END
-	movq $0, gl_catch_rip(%rip)
-	xor %eax, %eax
-	ret
-9:	mov $1, %eax
-	ret
-.endm
+#include "tests/guestlib/probe.h"
 
 	.text
 	PROBE hvp_clts			/* CLTS: CR0.TS = 0 */

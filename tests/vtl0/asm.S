@@ -56,19 +56,7 @@ vtl0_ap_entry:
 	jmp 1b
 
 /* ------------------------------------------------------------ probes */
-.macro PROBE name
-	.globl \name
-\name:
-	lea 9f(%rip), %rax
-	mov %rax, gl_catch_rip(%rip)
-.endm
-.macro PROBE_END
-	movq $0, gl_catch_rip(%rip)
-	xor %eax, %eax
-	ret
-9:	mov $1, %eax
-	ret
-.endm
+#include "tests/guestlib/probe.h"
 
 	PROBE probe_store8		/* (void *p, u8 v) */
 	.globl probe_store8_insn
