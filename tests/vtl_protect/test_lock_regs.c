@@ -9,29 +9,6 @@
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
 #define EFER_NXE (1ull << 11)
-#define RIP0 0xffffffff81001000ull
-
-/* Run one intercept through the engine's event loop, return its decision. */
-static enum north_decision run(void)
-{
-	unsigned int before = fake_south.ndone;
-
-	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
-	CHECK_EQ(fake_south.ndone, before + 1);
-	return fake_south.done[fake_south.ndone - 1].decision;
-}
-
-static enum north_decision reg_write(unsigned int vp, enum north_reg reg, uint64_t v)
-{
-	fake_push_reg(vp, reg, v, RIP0, 3);
-	return run();
-}
-
-static enum north_decision msr_write(unsigned int vp, uint32_t msr, uint64_t v)
-{
-	fake_push_msr(vp, msr, v, RIP0, 2);
-	return run();
-}
 
 TEST(vtlp_lock_regs_installs_brief_intercepts)
 {
@@ -69,10 +46,10 @@ TEST(vtlp_cr4_masked_compare_allows_unpinned_bit_change)
 	/* The anchor's buggy compare ((new & mask) == pinned) refuses this... */
 	CHECK((v & mask) != pinned);
 	/* ...the correct one allows it, emulated for VTL0 with RIP advanced. */
-	CHECK_EQ(reg_write(0, NORTH_REG_CR4, v), NORTH_DECIDE_EMULATE);
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_CR4, v), NORTH_DECIDE_EMULATE);
 	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_CR4].value, v);
-	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, RIP0 + 3);
-	CHECK_EQ(reg_write(0, NORTH_REG_CR4, pinned), NORTH_DECIDE_EMULATE);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, T_RIP0 + 3);
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_CR4, pinned), NORTH_DECIDE_EMULATE);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_CR), 0);
 }
 
@@ -85,17 +62,17 @@ TEST(vtlp_cr4_clearing_smep_smap_is_gp)
 	pinned = fake_south.vp[0].regs[NORTH_REG_CR4].value;
 	CHECK(pinned & CR4_SMEP);
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
-	CHECK_EQ(reg_write(0, NORTH_REG_CR4, pinned & ~CR4_SMEP), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_CR4, pinned & ~CR4_SMEP), NORTH_DECIDE_DENY_GP);
 	CHECK_EQ(fake_south.vp[0].gp_injected, 1);
 	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_CR4].value, pinned);
-	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, RIP0); /* not advanced */
-	CHECK_EQ(reg_write(0, NORTH_REG_CR4, pinned & ~CR4_SMAP & ~CR4_PGE), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, T_RIP0); /* not advanced */
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_CR4, pinned & ~CR4_SMAP & ~CR4_PGE), NORTH_DECIDE_DENY_GP);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_CR), 2);
 	CHECK_EQ(vtlp_violations(rec, 4), 2);
 	CHECK_STR(rec[0].rule, "CR4-pinned");
 	CHECK_EQ(rec[0].attempted, pinned & ~CR4_SMEP);
 	CHECK_EQ(rec[0].expected, pinned);
-	CHECK_EQ(rec[0].rip, RIP0);
+	CHECK_EQ(rec[0].rip, T_RIP0);
 	CHECK(rec[0].denied);
 	CHECK_EQ(vt_lines("VIOLATION"), 2);
 	CHECK_EQ(vt_lines("class=cr vp=0"), 2);
@@ -108,8 +85,8 @@ TEST(vtlp_cr0_wp_pinned_ts_free)
 	vt_setup();
 	cr0 = fake_south.vp[0].regs[NORTH_REG_CR0].value;
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
-	CHECK_EQ(reg_write(0, NORTH_REG_CR0, cr0 & ~CR0_WP), NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(reg_write(0, NORTH_REG_CR0, cr0 | CR0_TS), NORTH_DECIDE_EMULATE);
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_CR0, cr0 & ~CR0_WP), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_CR0, cr0 | CR0_TS), NORTH_DECIDE_EMULATE);
 	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_CR0].value, cr0 | CR0_TS);
 }
 
@@ -121,12 +98,12 @@ TEST(vtlp_msr_pins)
 	lstar = fake_south.vp[0].regs[NORTH_REG_LSTAR].value;
 	efer = fake_south.vp[0].regs[NORTH_REG_EFER].value;
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
-	CHECK_EQ(msr_write(0, 0xC0000082, 0xffffffffc0de0000ull), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_msr_write(0, 0xC0000082, 0xffffffffc0de0000ull), NORTH_DECIDE_DENY_GP);
 	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_LSTAR].value, lstar);
-	CHECK_EQ(msr_write(0, 0xC0000082, lstar), NORTH_DECIDE_EMULATE);
-	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, RIP0 + 2);
-	CHECK_EQ(msr_write(0, 0xC0000080, efer & ~EFER_NXE), NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(msr_write(0, 0x10, 5), NORTH_DECIDE_DENY_GP); /* TSC: never asked for */
+	CHECK_EQ(vt_msr_write(0, 0xC0000082, lstar), NORTH_DECIDE_EMULATE);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, T_RIP0 + 2);
+	CHECK_EQ(vt_msr_write(0, 0xC0000080, efer & ~EFER_NXE), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_msr_write(0, 0x10, 5), NORTH_DECIDE_DENY_GP); /* TSC: never asked for */
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_MSR), 3);
 	CHECK_EQ(vt_lines("msr=0xc0000082"), 1);
 }
@@ -139,17 +116,17 @@ TEST(vtlp_descriptor_tables_always_gp)
 	gdtr = fake_south.vp[0].regs[NORTH_REG_GDTR];
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
 	/* Even rewriting the same value. */
-	CHECK_EQ(reg_write(0, NORTH_REG_GDTR, gdtr.value), NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(reg_write(0, NORTH_REG_IDTR, 0x1234), NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(reg_write(0, NORTH_REG_LDTR, 0), NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(reg_write(0, NORTH_REG_TR, 0x40), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_GDTR, gdtr.value), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_IDTR, 0x1234), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_LDTR, 0), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_TR, 0x40), NORTH_DECIDE_DENY_GP);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_DT), 4);
 }
 
 TEST(vtlp_intercept_before_lock_is_refused)
 {
 	vt_setup();
-	CHECK_EQ(reg_write(1, NORTH_REG_CR4, 0), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_reg_write(1, NORTH_REG_CR4, 0), NORTH_DECIDE_DENY_GP);
 	CHECK_EQ(vt_lines("CR4-before-lock"), 1);
 }
 
@@ -159,8 +136,8 @@ TEST(vtlp_lock_regs_snapshot_is_per_vp)
 	fake_south.vp[1].regs[NORTH_REG_LSTAR].value = 0xffffffff82000000ull;
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
 	CHECK_EQ_INT(vtlp_vtl_call(1, LR, 0, 0, 0), 0);
-	CHECK_EQ(msr_write(1, 0xC0000082, 0xffffffff82000000ull), NORTH_DECIDE_EMULATE);
-	CHECK_EQ(msr_write(0, 0xC0000082, 0xffffffff82000000ull), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_msr_write(1, 0xC0000082, 0xffffffff82000000ull), NORTH_DECIDE_EMULATE);
+	CHECK_EQ(vt_msr_write(0, 0xC0000082, 0xffffffff82000000ull), NORTH_DECIDE_DENY_GP);
 }
 
 TEST(vtlp_lock_regs_bad_vp_and_south_failure)
@@ -173,7 +150,7 @@ TEST(vtlp_lock_regs_bad_vp_and_south_failure)
 	fake_south.fail_install = -EIO;
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), -EIO);
 	/* Not locked: an intercept is still refused, as "before lock". */
-	CHECK_EQ(reg_write(0, NORTH_REG_CR4, 0), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_CR4, 0), NORTH_DECIDE_DENY_GP);
 	CHECK_EQ(vt_lines("CR4-before-lock"), 1);
 	fake_south.fail_install = 0;
 	fake_south.ncpus = 1;

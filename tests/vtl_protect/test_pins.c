@@ -12,7 +12,6 @@
 
 #define LR  VSM_VTL_CALL_FUNC_ID_LOCK_REGS
 #define EOB VSM_VTL_CALL_FUNC_ID_SIGNAL_END_OF_BOOT
-#define RIP0 0xffffffff81001000ull
 
 #define CR0_WP   (1ull << 16)
 #define CR4_SMEP (1ull << 20)
@@ -65,27 +64,6 @@ static int pins_policy(const char *cr_mode)
 	return vt_setup_policy(blob, fdt_totalsize(blob));
 }
 
-static enum north_decision run(void)
-{
-	unsigned int before = fake_south.ndone;
-
-	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
-	CHECK_EQ(fake_south.ndone, before + 1);
-	return fake_south.done[fake_south.ndone - 1].decision;
-}
-
-static enum north_decision reg_write(unsigned int vp, enum north_reg reg, uint64_t v)
-{
-	fake_push_reg(vp, reg, v, RIP0, 3);
-	return run();
-}
-
-static enum north_decision msr_write(unsigned int vp, uint32_t msr, uint64_t v)
-{
-	fake_push_msr(vp, msr, v, RIP0, 2);
-	return run();
-}
-
 static void set_new_regs(unsigned int vp)
 {
 	fake_south.vp[vp].regs[NORTH_REG_XCR0].value = XCR0_X87 | XCR0_SSE | XCR0_AVX;
@@ -127,14 +105,14 @@ TEST(vtlp_xcr0_pin_is_masked)
 	set_new_regs(0);
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
 	/* XSETBV dropping AVX (a pinned bit): #GP, XCR0 unchanged. */
-	CHECK_EQ(reg_write(0, NORTH_REG_XCR0, XCR0_X87 | XCR0_SSE), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_XCR0, XCR0_X87 | XCR0_SSE), NORTH_DECIDE_DENY_GP);
 	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_XCR0].value, xcr0);
 	CHECK_EQ(vt_lines("rule=XCR0-pinned"), 1);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_CR), 1);
 	/* Adding an unpinned feature (PKRU) keeps every pinned bit: carried out. */
-	CHECK_EQ(reg_write(0, NORTH_REG_XCR0, xcr0 | XCR0_PKRU), NORTH_DECIDE_EMULATE);
+	CHECK_EQ(vt_reg_write(0, NORTH_REG_XCR0, xcr0 | XCR0_PKRU), NORTH_DECIDE_EMULATE);
 	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_XCR0].value, xcr0 | XCR0_PKRU);
-	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, RIP0 + 3);
+	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_RIP].value, T_RIP0 + 3);
 }
 
 TEST(vtlp_misc_enable_tsc_aux_sgx_pins)
@@ -143,17 +121,17 @@ TEST(vtlp_misc_enable_tsc_aux_sgx_pins)
 	set_new_regs(0);
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
 	/* MISC_ENABLE: setting XD-disable (turns NX off) is refused ... */
-	CHECK_EQ(msr_write(0, MSR_MISC_ENABLE, MISC_FAST_STRINGS | MISC_XD_DISABLE),
+	CHECK_EQ(vt_msr_write(0, MSR_MISC_ENABLE, MISC_FAST_STRINGS | MISC_XD_DISABLE),
 		 NORTH_DECIDE_DENY_GP);
 	/* ... an unpinned bit is free. */
-	CHECK_EQ(msr_write(0, MSR_MISC_ENABLE, 0), NORTH_DECIDE_EMULATE);
+	CHECK_EQ(vt_msr_write(0, MSR_MISC_ENABLE, 0), NORTH_DECIDE_EMULATE);
 	CHECK_EQ(fake_south.vp[0].regs[NORTH_REG_MISC_ENABLE].value, 0);
 	/* TSC_AUX (RDTSCP/RDPID's CPU number) is pinned in full. */
-	CHECK_EQ(msr_write(0, MSR_TSC_AUX, 7), NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(msr_write(0, MSR_TSC_AUX, 0), NORTH_DECIDE_EMULATE);
+	CHECK_EQ(vt_msr_write(0, MSR_TSC_AUX, 7), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_msr_write(0, MSR_TSC_AUX, 0), NORTH_DECIDE_EMULATE);
 	/* SGX launch-control hash: any change refused, the same value allowed. */
-	CHECK_EQ(msr_write(0, MSR_SGX_LC1, 0xdead), NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(msr_write(0, MSR_SGX_LC1, 0x1111222233334444ull), NORTH_DECIDE_EMULATE);
+	CHECK_EQ(vt_msr_write(0, MSR_SGX_LC1, 0xdead), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_msr_write(0, MSR_SGX_LC1, 0x1111222233334444ull), NORTH_DECIDE_EMULATE);
 	CHECK_EQ(vtlp_violation_count(VTLP_CLASS_MSR), 3);
 	CHECK_EQ(vt_lines("rule=MISC_ENABLE-pinned"), 1);
 	CHECK_EQ(vt_lines("rule=TSC_AUX-pinned"), 1);
@@ -172,7 +150,7 @@ TEST(vtlp_lock_regs_twice_keeps_first_snapshot)
 	fake_south.vp[0].regs[NORTH_REG_LSTAR].value = evil;
 	CHECK_EQ_INT(vt_call(LR, 0, 0, 0), 0);
 	CHECK_EQ(vt_lines("already pinned"), 1);
-	CHECK_EQ(msr_write(0, 0xC0000082, evil), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_msr_write(0, 0xC0000082, evil), NORTH_DECIDE_DENY_GP);
 }
 
 /* RT6: VP 1 never ran LOCK_REGS; end of boot came; now it enters VTL1. */
@@ -207,12 +185,12 @@ TEST(vtlp_late_vp_is_pinned_from_boot_snapshot)
 	CHECK_EQ(vt_lines("rule=LSTAR-late-vp-forced"), 1);
 	CHECK_EQ(vt_lines("pinned from VP 0's LOCK_REGS snapshot (3 registers forced back)"), 1);
 	/* From now on VP 1 is pinned like every other VP ... */
-	CHECK_EQ(reg_write(1, NORTH_REG_CR0, l->regs[NORTH_REG_CR0].value & ~CR0_WP),
+	CHECK_EQ(vt_reg_write(1, NORTH_REG_CR0, l->regs[NORTH_REG_CR0].value & ~CR0_WP),
 		 NORTH_DECIDE_DENY_GP);
-	CHECK_EQ(msr_write(1, 0xC0000082, 0x1000), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_msr_write(1, 0xC0000082, 0x1000), NORTH_DECIDE_DENY_GP);
 	CHECK_EQ(vt_lines("rule=CR0-pinned"), 1);
 	/* ... its own descriptor tables are the locked ones ... */
-	CHECK_EQ(reg_write(1, NORTH_REG_GDTR, 0), NORTH_DECIDE_DENY_GP);
+	CHECK_EQ(vt_reg_write(1, NORTH_REG_GDTR, 0), NORTH_DECIDE_DENY_GP);
 	/* ... and it is pinned once (no second install, no LOCK_REGS). */
 	CHECK_EQ_INT(vtlp_vtl_call(1, LR, 0, 0, 0), -EPERM);
 	CHECK_EQ(l->icpt_installs, 1);
@@ -230,7 +208,7 @@ TEST(vtlp_late_vp_pinned_before_first_return)
 	CHECK(fake_south.vp[1].regs[NORTH_REG_CR0].value & CR0_WP);
 	/* An intercept as a late VP's first entry pins it too. */
 	late_vp_setup();
-	fake_push_mem(1, T_TEXT, NORTH_ACCESS_WRITE, RIP0);
+	fake_push_mem(1, T_TEXT, NORTH_ACCESS_WRITE, T_RIP0);
 	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
 	CHECK_EQ(fake_south.vp[1].icpt_installs, 1);
 }

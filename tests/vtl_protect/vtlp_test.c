@@ -115,3 +115,24 @@ int64_t vt_protect(uint64_t pa, uint64_t epa, uint64_t attr)
 	vt_chain(&r, 1);
 	return vt_call(VSM_VTL_CALL_FUNC_ID_PROTECT_MEMORY, T_CHAIN, 1, 0);
 }
+
+enum north_decision vt_run_intercept(void)
+{
+	unsigned int before = fake_south.ndone;
+
+	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
+	CHECK_EQ(fake_south.ndone, before + 1);
+	return fake_south.done[fake_south.ndone - 1].decision;
+}
+
+enum north_decision vt_reg_write(unsigned int vp, enum north_reg reg, uint64_t v)
+{
+	fake_push_reg(vp, reg, v, T_RIP0, 3);
+	return vt_run_intercept();
+}
+
+enum north_decision vt_msr_write(unsigned int vp, uint32_t msr, uint64_t v)
+{
+	fake_push_msr(vp, msr, v, T_RIP0, 2);
+	return vt_run_intercept();
+}

@@ -20,6 +20,7 @@
 #define T_DATA    0x400000ull
 #define T_RING    0x600000ull
 #define T_BUF     0x700000ull /* scratch VTL0 buffers */
+#define T_RIP0    0xffffffff81001000ull /* VTL0 RIP of injected intercepts */
 
 /* Reset the fake South and start the engine with the default policy. */
 void vt_setup(void);
@@ -37,6 +38,12 @@ void vt_chain(const struct heki_range *r, size_t n);
 
 int64_t vt_call(uint64_t id, uint64_t a0, uint64_t a1, uint64_t a2);
 int64_t vt_protect(uint64_t pa, uint64_t epa, uint64_t attr);
+/* Run the one pending intercept through the engine's event loop and return
+ * its decision; vt_reg_write/vt_msr_write queue a register (3-byte) or MSR
+ * (2-byte) write at T_RIP0 on VP vp first. */
+enum north_decision vt_run_intercept(void);
+enum north_decision vt_reg_write(unsigned int vp, enum north_reg reg, uint64_t v);
+enum north_decision vt_msr_write(unsigned int vp, uint32_t msr, uint64_t v);
 
 /* Remove our log sinks (the test one and the engine's ring). */
 void vt_teardown(void);
