@@ -391,6 +391,49 @@ overflow:
 	return 0;
 }
 
+/*
+ * Record a refusal at region offset `at` for the log and modcheck: the
+ * section that holds it and the bytes around it.  Best effort: a name that
+ * cannot be read stays "".
+ */
+static void note_refusal(const struct modelf_input *in, const struct modelf_layout *lay,
+			 uint64_t shoff, unsigned int type, size_t at, size_t size)
+{
+	struct modelf_refusal *r = in->refusal;
+	uint64_t shstrndx = rd16(in->elf + 62);
+	struct shdr strtab;
+	size_t n;
+
+	if (!r)
+		return;
+	memset(r, 0, sizeof(*r));
+	r->region = type;
+	r->offset = at;
+	r->site = "none";
+	if (shstrndx < lay->shnum) {
+		get_shdr(in->elf, shoff, (unsigned int)shstrndx, &strtab);
+		for (unsigned int i = 1; i < lay->shnum; i++) {
+			struct shdr s;
+			const char *name;
+
+			get_shdr(in->elf, shoff, i, &s);
+			if (lay->type[i] != type || at < lay->offset[i] ||
+			    at - lay->offset[i] >= s.size)
+				continue;
+			name = str_at(in->elf, in->elf_len, &strtab, s.name);
+			/* Portable bounded copy (host tools have no strlcpy). */
+			for (size_t c = 0; name && name[c] && c + 1 < sizeof(r->section); c++)
+				r->section[c] = name[c];
+			r->offset = at - lay->offset[i];
+			break;
+		}
+	}
+	n = size - at < MODELF_REFUSAL_BYTES ? size - at : MODELF_REFUSAL_BYTES;
+	r->len = (unsigned int)n;
+	memcpy(r->expected, in->scratch + at, n);
+	memcpy(r->found, in->mem[type].bytes + at, n);
+}
+
 static int check_region(const struct modelf_input *in, const struct modelf_layout *lay,
 			uint64_t shoff, unsigned int type, const char **why)
 {
@@ -453,6 +496,7 @@ static int check_region(const struct modelf_input *in, const struct modelf_layou
 		log_warn("modval: loaded module region type %u differs from the signed ELF "
 			 "at offset %#zx (VA %#llx): expected %02x, found %02x", type, at,
 			 (unsigned long long)(rg->va + at), in->scratch[at], rg->bytes[at]);
+		note_refusal(in, lay, shoff, type, at, size);
 		*why = "loaded module bytes differ from the signed ELF";
 		return -EKEYREJECTED;
 	}

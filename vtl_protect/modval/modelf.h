@@ -58,12 +58,45 @@ struct modelf_region {
 /* Resolve an undefined symbol to its VTL0 address; 0 or -ENOENT. */
 typedef int (*modelf_resolve_fn)(void *ctx, const char *name, uint64_t *addr);
 
+/*
+ * What a patched site may point at, from trusted kernel data only (KernelInfo,
+ * the kernel's ksymtab inside KernelData, the text VTL1 protected at boot),
+ * never from the module.  0 = the kernel has no such target: a site patched
+ * to branch there is refused.  Filled by VTL1 (modval/hooks.c) and, from
+ * /proc/kallsyms, by `modcheck --loaded`.
+ */
+#define MODELF_NTHUNK_REGS 16
+struct modelf_kernel {
+	uint64_t return_thunk;            /* __x86_return_thunk (or its replacement) */
+	uint64_t its_return_thunk;        /* its_return_thunk (ITS-affected CPUs) */
+	uint64_t indirect_thunk_array;    /* __x86_indirect_thunk_array */
+	uint64_t its_thunk_array;         /* __x86_indirect_its_thunk_array */
+	uint64_t call_depth_thunks[2];    /* call-depth tracking thunk range [lo, hi) */
+	uint64_t pv_nop, pv_bug;          /* paravirt natives (KernelInfo) */
+	/* Is va the start of validated kernel text (a static-call target)? */
+	bool (*is_kernel_text)(void *ctx, uint64_t va);
+	void *ctx;
+};
+
+/* Why modelf_check() refused, for the log and `modcheck --loaded`. */
+#define MODELF_REFUSAL_BYTES 16
+struct modelf_refusal {
+	unsigned int region;              /* LVBS module memory type */
+	char section[64];                 /* ELF section name ("" if none) */
+	uint64_t offset;                  /* offset of the first bad byte in it */
+	const char *site;                 /* site kind, or "none" outside any site */
+	unsigned int len;                 /* bytes shown (<= MODELF_REFUSAL_BYTES) */
+	uint8_t expected[MODELF_REFUSAL_BYTES], found[MODELF_REFUSAL_BYTES];
+};
+
 struct modelf_input {
 	const uint8_t *elf;     /* signed content: the ELF, no signature */
 	size_t elf_len;
 	struct modelf_region mem[MODELF_NREGIONS];
 	modelf_resolve_fn resolve;
 	void *resolve_ctx;
+	const struct modelf_kernel *kernel;  /* trusted targets; NULL = none known */
+	struct modelf_refusal *refusal;      /* filled on -EKEYREJECTED; may be NULL */
 	uint8_t *scratch;       /* >= modelf_scratch_needed() bytes */
 	size_t scratch_len;
 };
