@@ -24,7 +24,7 @@ static uint8_t small_ram[1u << 20] __attribute__((aligned(4096)));
 
 TEST(hvsim_gpamap_kinds)
 {
-	uint64_t ram = 1u << 20;
+	uint64_t ram = 16u << 20;
 
 	CHECK_EQ(gpamap_kind(ram, true, 0, 4096), GPA_RAM);
 	CHECK_EQ(gpamap_kind(ram, true, ram - 4096, 4096), GPA_RAM);
@@ -67,6 +67,55 @@ TEST(hvsim_npt_set_perm_cannot_touch_mmio)
 	CHECK_EQ_INT(npt_set_perm(n, 0x3000, HV_MAP_GPA_READABLE), 0);
 	CHECK(!(npt_lookup(n, 0x3000) & NPT_RW));
 	CHECK_EQ_INT(npt_set_perm(n, sizeof(small_ram), 0xF), -EINVAL);
+}
+
+/*
+ * Firmware tables (issue 16): the F-segment and the ACPI area are identity-
+ * mapped READ-ONLY and NX into VTL0's view, the FACS page alone writable;
+ * they are never RAM (no protection change, no hypercall GPA), even the
+ * F-segment, which lies inside RAM's GPA range.
+ */
+TEST(hvsim_firmware_windows_read_only)
+{
+	const uint64_t ram = sizeof(small_ram), acpi = 0x3FFE0000ull;
+	struct npt *n = npt_create((uint64_t)(uintptr_t)small_ram, ram, 0xF);
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	/* the ACPI area must lie above RAM, below 4 GiB, off the MMIO windows */
+	CHECK_EQ_INT(gpamap_set_acpi_area(ram, 0x8000, 0x1000), -EINVAL);
+	CHECK_EQ_INT(gpamap_set_acpi_area(ram, 0xFFFFF000ull, 0x2000), -EINVAL);
+	CHECK_EQ_INT(gpamap_set_acpi_area(ram, 0xFEE00000ull, 0x1000), -EINVAL);
+	CHECK_EQ_INT(gpamap_set_acpi_area(ram, acpi + 1, 0x1000), -EINVAL);
+	CHECK_EQ_INT(gpamap_set_facs(acpi), -EINVAL);            /* no area yet */
+	CHECK_EQ_INT(gpamap_set_acpi_area(ram, acpi, 0x20000), 0);
+	CHECK_EQ_INT(gpamap_set_facs(0x1000), -EINVAL);          /* outside the area */
+	CHECK_EQ_INT(gpamap_set_facs(acpi + 0x40), 0);
+	CHECK_EQ(gpamap_kind(ram, true, 0xF0000, 4096), GPA_FIRMWARE); /* inside RAM's range */
+	CHECK_EQ(gpamap_kind(ram, false, 0xF0000, 4096), GPA_RAM);     /* test guests: RAM */
+	CHECK_EQ(gpamap_kind(ram, true, 0xEF000, 8192), GPA_NONE);     /* straddles RAM/firmware */
+	CHECK_EQ(gpamap_kind(ram, true, acpi + 0x1000, 4096), GPA_FIRMWARE);
+	CHECK_EQ(gpamap_kind(ram, true, acpi + 0x1F000, 8192), GPA_NONE);
+	CHECK_EQ_INT(npt_map_mmio(n), 0);
+	uint64_t fseg = npt_lookup(n, 0xF5000), tab = npt_lookup(n, acpi + 0x2000),
+		 facs = npt_lookup(n, acpi);
+	CHECK_EQ(fseg & NPT_ADDR_MASK, 0xF5000ull);              /* identity, not the RAM page */
+	CHECK((fseg & NPT_P) && !(fseg & NPT_RW) && (fseg & NPT_NX));
+	CHECK_EQ(tab & NPT_ADDR_MASK, acpi + 0x2000);
+	CHECK((tab & NPT_P) && !(tab & NPT_RW) && (tab & NPT_NX));
+	CHECK((facs & NPT_RW) && (facs & NPT_NX));
+	/* a protection change cannot turn them into RAM */
+	CHECK_EQ_INT(npt_set_perm(n, 0xF5000, 0xF), -EINVAL);
+	CHECK_EQ_INT(npt_set_perm(n, acpi + 0x2000, 0xF), -EINVAL);
+	CHECK_EQ(npt_lookup(n, 0xF5000), fseg);
+	/* e820: the ACPI area is reserved (never "ACPI reclaimable") */
+	unsigned int nfw;
+	const struct gpa_window *fw = gpamap_firmware_windows(&nfw);
+	CHECK_EQ(nfw, 3u);
+	CHECK(!fw[0].writable && !fw[1].writable && fw[2].writable);
+	CHECK_EQ_INT(gpamap_set_acpi_area(ram, 0, 0), 0);
+	CHECK_EQ(gpamap_kind(ram, true, acpi, 4096), GPA_NONE);  /* removed, FACS too */
 }
 
 static bool traps(const uint8_t *iopm, unsigned int port)

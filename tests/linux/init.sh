@@ -28,6 +28,23 @@ else
     echo "linux-init: PCIe ECAM read refused"
 fi
 
+# Firmware tables (hvsim maps the F-segment and the ACPI area read-only so
+# the kernel finds its MADT, IOAPIC, HPET and PM timer): readable, and a
+# store into them faults and leaves the bytes as they were.  /dev/mem's
+# read/write reach only below the end of RAM, so the F-segment stands for
+# both (the ACPI area above RAM: tests/hvsim/test_linux_unit.c).
+echo "linux-init: ACPI tables: $(ls /sys/firmware/acpi/tables 2>/dev/null | tr '\n' ' ')"
+rd4() { dd if=/dev/mem bs=1 skip=$(($1)) count=4 2>/dev/null | od -An -tx1 | tr -d ' \n'; }
+for a in 0xF0000; do
+    before=$(rd4 "$a")
+    if printf 'ZZZZ' | dd of=/dev/mem bs=1 seek=$(($a)) count=4 conv=notrunc 2>/dev/null; then
+        r="SUCCEEDED"
+    else
+        r="refused"
+    fi
+    echo "linux-init: firmware write at $a $r ($before -> $(rd4 "$a"))"
+done
+
 region=$(sed -n 's/.*vtl1_region=\(0x[0-9a-f]*\),\([0-9]*\).*/\1 \2/p' /proc/cmdline)
 set -- $region
 if [ -z "${1:-}" ]; then

@@ -83,6 +83,13 @@ ecam=$(g '^linux-init: PCIe ECAM')
 hr=$(g '^\[hvsim\] refused: vp0 VTL0 touched GPA 0xb0000000')
 check linux_ecam_refused "$([ "$ecam" = "linux-init: PCIe ECAM read refused" ] && [ -n "$hr" ] && echo 1)" \
     "user space load from PCIe ECAM: '${ecam#linux-init: }'; hvsim: '${hr:-no refusal logged}'"
+acpi=$(g '^linux-init: ACPI tables:')
+check linux_acpi_tables "$([ -n "$(g 'ACPI: Using ACPI \(MADT\)')" ] && [ -n "$(g 'IOAPIC\[0\]: apic_id')" ] && [ -n "$(g 'clocksource: hpet')" ] && [ -n "$(g 'clocksource: acpi_pm')" ] && [ -z "$(g 'acpi=off|ACPI: Interpreter disabled|Unable to enable ACPI')" ] && echo 1)" \
+    "Linux booted with ACPI: MADT, IOAPIC, HPET and PM timer found ('${acpi#linux-init: }')"
+fw=$(grep -a -E '^linux-init: firmware write at 0xF0000 refused \(([0-9a-f]{8}) -> \1\)' "$log")
+hf=$(g '^\[hvsim\] refused: vp[0-9]+ VTL0 wrote GPA 0xf0000 .*a firmware table, mapped read-only')
+check linux_firmware_write_refused "$([ -n "$fw" ] && [ -n "$hf" ] && echo 1)" \
+    "a store into the F-segment faults and changes nothing: '${fw#linux-init: }'; hvsim: '${hf:-no refusal logged}'"
 ok=$(g '^linux-init: still running after the attacks')
 check linux_keeps_running "$([ -n "$ok" ] && echo 1)" "${ok:-Linux did not get past the attacks}"
 check linux_clean_exit "$([ "$rc" = 0 ] && echo 1)" "the init script stopped the partition through port 0xF4 (status $rc)"

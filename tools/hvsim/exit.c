@@ -9,6 +9,7 @@
 #include "core/errno.h"
 #include "tools/hvsim/bootinfo.h"
 #include "tools/hvsim/exit.h"
+#include "tools/hvsim/gpamap.h"
 #include "tools/hvsim/hvsim.h"
 #include "tools/hvsim/decode.h"
 #include "tools/hvsim/insn.h"
@@ -514,15 +515,20 @@ static void handle_npf(struct hv_partition *p, struct hv_vp *vp)
 	struct hv_insn in;
 	int n;
 
-	if (p->linux && vp->active_vtl == 0 && gpa >= p->ram_size) {
+	enum gpa_kind kind = gpamap_kind(p->ram_size, p->linux, gpa & ~0xFFFull, 4096);
+	if (p->linux && vp->active_vtl == 0 && kind != GPA_RAM) {
 		/* A real kernel probing a device hvsim does not offer (only
-		 * gpamap's MMIO windows are mapped): #GP and a line, the
-		 * partition goes on. */
+		 * gpamap's MMIO windows are mapped), or writing a firmware
+		 * table (mapped read-only): #GP and a line, the partition
+		 * goes on. */
 		static unsigned long refused;
 		if (hv_refusal_log_due(&refused))
-			hv_log("refused: vp%u VTL0 touched GPA %#llx at rip %#llx: not RAM and not an "
-			       "allowed MMIO window (gpamap.c); #GP [%lu]", vp->index,
-			       (unsigned long long)gpa, (unsigned long long)v->save.rip, refused);
+			hv_log("refused: vp%u VTL0 %s GPA %#llx at rip %#llx: %s; #GP [%lu]", vp->index,
+			       (info & NPF_W) ? "wrote" : "touched", (unsigned long long)gpa,
+			       (unsigned long long)v->save.rip,
+			       kind == GPA_FIRMWARE ? "a firmware table, mapped read-only (gpamap.c)"
+						    : "not RAM and not an allowed MMIO window (gpamap.c)",
+			       refused);
 		gp0(vp);
 		return;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/compiler.h"
+#include "core/errno.h"
 
 /*
  * Devices VTL0's kernel drives by MMIO: QEMU q35's local APIC, I/O APIC and
@@ -14,9 +15,9 @@
  * write can be made), see docs/hvsim.md "Devices".
  */
 static const struct gpa_window mmio[] = {
-	{ 0xFEC00000ull, 0x1000, "IOAPIC" },
-	{ 0xFED00000ull, 0x1000, "HPET" },
-	{ 0xFEE00000ull, 0x1000, "LAPIC" },
+	{ 0xFEC00000ull, 0x1000, "IOAPIC", true },
+	{ 0xFED00000ull, 0x1000, "HPET", true },
+	{ 0xFEE00000ull, 0x1000, "LAPIC", true },
 };
 
 const struct gpa_window *gpamap_mmio_windows(unsigned int *n)
@@ -25,12 +26,84 @@ const struct gpa_window *gpamap_mmio_windows(unsigned int *n)
 	return mmio;
 }
 
+/*
+ * Firmware tables a kernel needs to find its CPUs, interrupt controllers and
+ * timers (ACPI MADT, FADT, HPET): the BIOS F-segment, where the RSDP is, and
+ * the area QEMU's firmware put the tables in (known only at boot, from the
+ * host's e820).  Read-only: VTL0 reads the machine's description, it never
+ * changes the firmware's memory.  One exception, the ACPI FACS: the spec
+ * makes the OS write its global lock (a lock shared with firmware, taken
+ * with LOCK CMPXCHG by AML) and its waking vector, so that one page is
+ * writable.  It holds nothing hvsim or VTL1 reads.
+ */
+#define FW_ACPI 1
+#define FW_FACS 2
+static struct gpa_window firmware[3] = {
+	{ 0xF0000ull, 0x10000, "BIOS F-segment", false },
+	{ 0, 0, "ACPI tables", false },
+	{ 0, 0, "ACPI FACS", true },
+};
+
+const struct gpa_window *gpamap_firmware_windows(unsigned int *n)
+{
+	*n = ARRAY_SIZE(firmware);
+	return firmware;
+}
+
+int gpamap_set_facs(uint64_t gpa)
+{
+	uint64_t pg = gpa & ~0xFFFull;
+	const struct gpa_window *a = &firmware[FW_ACPI];
+
+	if (!a->size || pg < a->gpa || pg + 4096 > a->gpa + a->size)
+		return -EINVAL;
+	firmware[FW_FACS].gpa = pg;
+	firmware[FW_FACS].size = 4096;
+	return 0;
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+int gpamap_set_acpi_area(uint64_t ram_size, uint64_t gpa, uint64_t size)
+{
+	uint64_t end;
+
+	firmware[FW_FACS].gpa = firmware[FW_FACS].size = 0;
+	if (size == 0) {
+		firmware[FW_ACPI].gpa = firmware[FW_ACPI].size = 0;
+		return 0;
+	}
+	if ((gpa | size) & 0xFFF || add_overflows_u64(gpa, size, &end) || end > 0x100000000ull ||
+	    gpa < ram_size)
+		return -EINVAL;
+	for (unsigned int i = 0; i < ARRAY_SIZE(mmio); i++)
+		if (overlaps(gpa, size, mmio[i].gpa, mmio[i].size))
+			return -EINVAL;
+	firmware[FW_ACPI].gpa = gpa;
+	firmware[FW_ACPI].size = size;
+	return 0;
+}
+
 enum gpa_kind gpamap_kind(uint64_t ram_size, bool with_mmio, uint64_t gpa, uint64_t len)
 {
 	uint64_t end;
 
 	if (len == 0 || add_overflows_u64(gpa, len, &end))
 		return GPA_NONE;
+	if (with_mmio) {
+		/* firmware first: the F-segment lies inside RAM's range */
+		for (unsigned int i = 0; i < ARRAY_SIZE(firmware); i++) {
+			if (!firmware[i].size)
+				continue;
+			if (gpa >= firmware[i].gpa && end <= firmware[i].gpa + firmware[i].size)
+				return GPA_FIRMWARE;
+			if (overlaps(gpa, len, firmware[i].gpa, firmware[i].size))
+				return GPA_NONE;
+		}
+	}
 	if (end <= ram_size)
 		return GPA_RAM;
 	if (!with_mmio)

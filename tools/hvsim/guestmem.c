@@ -54,6 +54,8 @@ void *gpa_access(struct hv_partition *p, int vtl, uint64_t gpa, uint64_t len, bo
 
 	if (!ptr)
 		why = "not guest RAM (no MMIO is modelled)";
+	else if (p->linux && gpamap_kind(p->ram_size, true, gpa, len) != GPA_RAM)
+		why = "a firmware window (read-only, VTL0's view only; gpamap.h)";
 	else if (vtl == 0 && !vtl0_may_access(p, gpa, len, write))
 		why = write ? "VTL1's protection does not let VTL0 write it" :
 			      "VTL1's protection does not let VTL0 read it";

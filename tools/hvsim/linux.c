@@ -7,6 +7,7 @@
 #include "core/compiler.h"
 #include "core/errno.h"
 #include "tools/hvsim/bootinfo.h"
+#include "tools/hvsim/gpamap.h"
 
 static uint64_t get(const uint8_t *b, unsigned int n)
 {
@@ -87,6 +88,13 @@ int linux_load(struct hv_partition *p, const uint8_t *bz, uint64_t size,
 	e820_add(bp, 0, HVSIM_LINUX_LOW_RAM_END, 1);
 	e820_add(bp, HVSIM_LINUX_LOW_RAM_END, 0x100000 - HVSIM_LINUX_LOW_RAM_END, 2);
 	e820_add(bp, 0x100000, p->ram_size - 0x100000, 1);
+	/* The firmware's ACPI tables (gpamap.h), read-only: reserved, never
+	 * "ACPI reclaimable", which the kernel would turn into RAM. */
+	unsigned int nfw;
+	const struct gpa_window *fw = gpamap_firmware_windows(&nfw);
+	for (unsigned int i = 0; i < nfw; i++)
+		if (fw[i].size && !fw[i].writable && fw[i].gpa >= p->ram_size)
+			e820_add(bp, fw[i].gpa, fw[i].size, 2);
 	*entry = HVSIM_LINUX_LOAD_GPA + HVSIM_LINUX_ENTRY64_OFF;
 	return 0;
 }

@@ -15,7 +15,9 @@
 
 #include "arch/x86_64/boot.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/early.h"
 #include "arch/x86_64/mm.h"
+#include "arch/x86_64/paging.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/smp.h"
 #include "core/compiler.h"
@@ -148,6 +150,98 @@ static uint64_t guest_ram_end(const struct boot_handoff *h)
 			return MIN(r->pa + r->size, GUEST_RAM_MAX);
 	}
 	hvsim_panic("no RAM above 64 MiB: give QEMU at least -m 128M");
+}
+
+/* Maps firmware memory read-only into hvsim's direct map (it is not RAM
+ * hvsim owns, so arch left it out) and returns its address, or NULL. */
+static const uint8_t *fw_view(uint64_t pa, uint64_t size)
+{
+	uint64_t lo = pa & ~0xFFFull, hi = ALIGN_UP(pa + size, 4096);
+
+	for (uint64_t a = lo; a < hi; a += 4096) {
+		uint64_t pte, psz;
+		if (!mm_lookup(DIRECT_MAP_BASE + a, &pte, &psz) &&
+		    mm_map(DIRECT_MAP_BASE + a, a, 4096, MAP_R))
+			return NULL;
+	}
+	return (const uint8_t *)(uintptr_t)(DIRECT_MAP_BASE + pa);
+}
+
+static uint32_t rd32(const uint8_t *b)
+{
+	uint32_t v;
+	memcpy(&v, b, 4);
+	return v;
+}
+
+/*
+ * The ACPI FACS, whose page the guest may write (gpamap.c): RSDP in the
+ * F-segment -> RSDT -> FACP -> FIRMWARE_CTRL.  Every pointer read here is
+ * checked to stay inside the ACPI area before it is followed.
+ */
+static void find_facs(uint64_t area, uint64_t size)
+{
+	const uint8_t *f = fw_view(0xF0000, 0x10000), *acpi = fw_view(area, size);
+	uint64_t facs = 0;
+
+	if (!f || !acpi)
+		return;
+	for (uint32_t off = 0; off + 20 <= 0x10000 && !facs; off += 16) {
+		if (memcmp(f + off, "RSD PTR ", 8))
+			continue;
+		uint64_t rsdt = rd32(f + off + 16);
+		if (rsdt < area || rsdt + 36 > area + size)
+			break;
+		uint32_t len = rd32(acpi + (rsdt - area) + 4);
+		if (len < 36 || len > size - (rsdt - area))
+			break;
+		for (uint32_t e = 36; e + 4 <= len; e += 4) {
+			uint64_t t = rd32(acpi + (rsdt - area) + e);
+			if (t < area || t + 40 > area + size || memcmp(acpi + (t - area), "FACP", 4))
+				continue;
+			facs = rd32(acpi + (t - area) + 36);
+			break;
+		}
+	}
+	if (facs && gpamap_set_facs(facs) == 0)
+		hv_log("ACPI FACS at %#llx: its page is writable (the ACPI global lock)",
+		       (unsigned long long)facs);
+	else
+		hv_log("no ACPI FACS found: AML that takes the global lock will fault");
+}
+
+/*
+ * The ACPI tables' area from the host's e820 (QEMU's firmware reports it as
+ * ACPI data, NVS or reserved right after low RAM): the one range above guest
+ * RAM, below the PCI hole, that is not RAM.  Mapped read-only into a Linux
+ * guest's view (gpamap.h); 0 size when there is none.
+ */
+static void find_acpi_area(const struct boot_handoff *h, uint64_t ram_end, uint64_t ram_size)
+{
+	uint32_t n;
+
+	if (h->raw_size < PVH_RAW_MEMMAP_OFF)
+		return;
+	memcpy(&n, h->raw + 48, 4);
+	for (uint32_t i = 0; i < n && i < PVH_RAW_MAX_MEMMAP; i++) {
+		const uint8_t *e = h->raw + PVH_RAW_MEMMAP_OFF + 24u * i;
+		uint64_t addr, size;
+		uint32_t type;
+
+		memcpy(&addr, e, 8);
+		memcpy(&size, e + 8, 8);
+		memcpy(&type, e + 16, 4);
+		if (type < 2 || type > 4 || addr < ram_end || addr + size > GUEST_RAM_MAX)
+			continue;
+		uint64_t lo = addr & ~0xFFFull, hi = ALIGN_UP(addr + size, 4096);
+		if (gpamap_set_acpi_area(ram_size, lo, hi - lo) == 0) {
+			hv_log("ACPI tables at %#llx-%#llx (e820 type %u): read-only in VTL0's view",
+			       (unsigned long long)lo, (unsigned long long)hi - 1, type);
+			find_facs(lo, hi - lo);
+			return;
+		}
+	}
+	hv_log("no ACPI area in the host's e820: Linux must boot with acpi=off");
 }
 
 /* Test-only (tests/hvsim/run-suite.sh): a page fault inside hvsim itself. */
@@ -397,6 +491,13 @@ static void linux_devices(struct hv_partition *p)
 		hvsim_panic("out of hvsim memory (iopm)");
 	gpamap_fill_vtl0_iopm(p->iopm_linux);
 	p->iopm_linux_pa = hv_virt_to_phys(p->iopm_linux);
+	/*
+	 * ACPI mode on (PM1_CNT.SCI_EN at q35's PMBASE 0x600 + 4), as the
+	 * firmware of a VM hands over: otherwise the kernel writes ACPI_ENABLE
+	 * to the SMI command port 0xB2, whose SMI would run the firmware's SMM
+	 * code outside hvsim's control (0xB2 traps and is dropped).
+	 */
+	outw(0x604, (uint16_t)(inw(0x604) | 1));
 }
 
 /*
@@ -554,6 +655,7 @@ void image_main(const struct boot_handoff *h)
 	uint32_t ksz;
 	p->linux = fwcfg_find("opt/hvsim/kernel", &kkey, &ksz) == 0;
 	if (p->linux) {
+		find_acpi_area(h, ram_end, p->ram_size);
 		linux_devices(p);
 		p->tsc_hz = measure_tsc_hz();
 		hv_log("TSC %llu kHz (measured against the PIT)%s", (unsigned long long)(p->tsc_hz / 1000),

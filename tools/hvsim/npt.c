@@ -71,7 +71,7 @@ struct npt *npt_create(uint64_t ram_pa, uint64_t ram_size, uint8_t perm)
 
 /*
  * Identity-maps the allow-listed MMIO windows (gpamap.c): read/write, never
- * executable, never a RAM page.  npt_set_perm() refuses these GPAs, so a
+ * executable, never a RAM page; and the firmware windows read-only.  npt_set_perm() refuses these GPAs, so a
  * VTL protection change can never turn a device window into RAM (or back).
  */
 int npt_map_mmio(struct npt *n)
@@ -87,6 +87,19 @@ int npt_map_mmio(struct npt *n)
 			/* PCD|PWT: uncacheable, as the host maps device memory */
 			*slot = ((w[i].gpa + off) & NPT_ADDR_MASK) | NPT_P | NPT_RW | NPT_US |
 				NPT_PWT | NPT_PCD | NPT_NX;
+		}
+	/* The firmware tables: read-only (no RW; the FACS page excepted,
+	 * gpamap.c), never executable.  The F-segment's GPAs replace RAM
+	 * leaves: the guest sees the BIOS, not the RAM page hvsim has behind
+	 * that GPA.  The FACS comes after the ACPI area, so its RW wins. */
+	w = gpamap_firmware_windows(&nw);
+	for (unsigned int i = 0; i < nw; i++)
+		for (uint64_t off = 0; off < w[i].size; off += 4096) {
+			uint64_t *slot = leaf_slot(n, w[i].gpa + off, true);
+			if (!slot)
+				return -ENOMEM;
+			*slot = ((w[i].gpa + off) & NPT_ADDR_MASK) | NPT_P | NPT_US | NPT_NX |
+				(w[i].writable ? NPT_RW : 0);
 		}
 	n->mmio = true;
 	return 0;

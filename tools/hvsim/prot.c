@@ -43,8 +43,12 @@ int prot_set(struct hv_partition *p, uint64_t gfn, uint8_t mask)
 {
 	if (gfn >= (p->ram_size >> 12))
 		return -EINVAL;
-	p->vtl0_prot[gfn] = PROT_SET | (mask & 0xF);
-	return npt_set_perm(p->npt[0], gfn << 12, mask);
+	/* a firmware page inside RAM's range has no VTL rights (gpamap.h):
+	 * refused before anything is recorded */
+	int rc = npt_set_perm(p->npt[0], gfn << 12, mask);
+	if (rc == 0)
+		p->vtl0_prot[gfn] = PROT_SET | (mask & 0xF);
+	return rc;
 }
 
 /* Re-apply the default mask to every page VTL1 never set explicitly. */
