@@ -19,6 +19,7 @@
 #include "tools/hvsim/npt.h"
 
 #define LAPIC 0xFEE00000ull
+#define IOAPIC 0xFEC00000ull
 
 static uint8_t small_ram[1u << 20] __attribute__((aligned(4096)));
 
@@ -29,9 +30,11 @@ TEST(hvsim_gpamap_kinds)
 	CHECK_EQ(gpamap_kind(ram, true, 0, 4096), GPA_RAM);
 	CHECK_EQ(gpamap_kind(ram, true, ram - 4096, 4096), GPA_RAM);
 	CHECK_EQ(gpamap_kind(ram, true, ram - 4096, 8192), GPA_NONE); /* straddles */
-	CHECK_EQ(gpamap_kind(ram, true, LAPIC, 4096), GPA_MMIO);
-	CHECK_EQ(gpamap_kind(ram, false, LAPIC, 4096), GPA_NONE);      /* test guests: RAM only */
-	CHECK_EQ(gpamap_kind(ram, true, LAPIC, 8192), GPA_NONE);
+	CHECK_EQ(gpamap_kind(ram, true, IOAPIC, 4096), GPA_MMIO);
+	CHECK_EQ(gpamap_kind(ram, false, IOAPIC, 4096), GPA_NONE);      /* test guests: RAM only */
+	CHECK_EQ(gpamap_kind(ram, true, IOAPIC, 8192), GPA_NONE);
+	/* the local APIC page is never mapped: VTL0's APIC is the filtered x2APIC */
+	CHECK_EQ(gpamap_kind(ram, true, LAPIC, 4096), GPA_NONE);
 	CHECK_EQ(gpamap_kind(ram, true, 0xFEBFF000ull, 4096), GPA_NONE); /* next to IOAPIC */
 	CHECK_EQ(gpamap_kind(ram, true, ~0ull - 10, 4096), GPA_NONE);  /* wraps */
 	CHECK_EQ(gpamap_kind(ram, true, 0xB0000000ull, 4096), GPA_NONE); /* PCIe ECAM: not offered */
@@ -51,8 +54,9 @@ TEST(hvsim_npt_set_perm_cannot_touch_mmio)
 	CHECK(n != NULL);
 	if (!n)
 		return;
-	CHECK_EQ(npt_lookup(n, LAPIC), 0);               /* not mapped before */
+	CHECK_EQ(npt_lookup(n, IOAPIC), 0);              /* not mapped before */
 	CHECK_EQ_INT(npt_map_mmio(n), 0);
+	CHECK_EQ(npt_lookup(n, LAPIC), 0);               /* never mapped */
 	for (unsigned int i = 0; i < nw; i++) {
 		uint64_t before = npt_lookup(n, w[i].gpa);
 
@@ -86,7 +90,7 @@ TEST(hvsim_firmware_windows_read_only)
 	/* the ACPI area must lie above RAM, below 4 GiB, off the MMIO windows */
 	CHECK_EQ_INT(gpamap_set_acpi_area(ram, 0x8000, 0x1000), -EINVAL);
 	CHECK_EQ_INT(gpamap_set_acpi_area(ram, 0xFFFFF000ull, 0x2000), -EINVAL);
-	CHECK_EQ_INT(gpamap_set_acpi_area(ram, 0xFEE00000ull, 0x1000), -EINVAL);
+	CHECK_EQ_INT(gpamap_set_acpi_area(ram, 0xFEC00000ull, 0x1000), -EINVAL); /* IOAPIC */
 	CHECK_EQ_INT(gpamap_set_acpi_area(ram, acpi + 1, 0x1000), -EINVAL);
 	CHECK_EQ_INT(gpamap_set_facs(acpi), -EINVAL);            /* no area yet */
 	CHECK_EQ_INT(gpamap_set_acpi_area(ram, acpi, 0x20000), 0);

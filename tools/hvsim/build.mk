@@ -9,11 +9,11 @@ HVSIM_ELF := $(BUILD)/hvsim.elf
 HVSIM_CORE_SRCS := tools/hvsim/npt.c tools/hvsim/prot.c tools/hvsim/guestmem.c \
 	tools/hvsim/hypercall.c tools/hvsim/regs.c tools/hvsim/vp.c tools/hvsim/synth.c \
 	tools/hvsim/intercept.c tools/hvsim/insn.c \
-	tools/hvsim/gpamap.c tools/hvsim/msrtab.c tools/hvsim/linux.c
+	tools/hvsim/gpamap.c tools/hvsim/msrtab.c tools/hvsim/linux.c tools/hvsim/x2apic.c
 HVSIM_SRCS := $(HVSIM_CORE_SRCS) tools/hvsim/exit.c tools/hvsim/main.c tools/hvsim/fwcfg.c \
 	tools/hvsim/decode.c
 # Shared with vtlguard and compiled with the same flags: its objects are used.
-HVSIM_SHARED_SRCS := $(ARCH_SRCS) arch/x86_64/svm.S core/fmt.c core/log.c core/errno.c \
+HVSIM_SHARED_SRCS := $(ARCH_SRCS) arch/x86_64/svm.S arch/x86_64/sipi_tramp.S arch/x86_64/sipi.c core/fmt.c core/log.c core/errno.c \
 	core/page_alloc.c core/libc/string.c
 
 HVSIM_OBJS := $(call obj_of,hvsim,$(HVSIM_SRCS)) $(call obj_of,vtl1,$(HVSIM_SHARED_SRCS))

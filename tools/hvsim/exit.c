@@ -147,6 +147,9 @@ static void handle_cpuid(struct hv_partition *p, struct hv_vp *vp)
 
 	hv_cpuid(vp, leaf, sub, r);
 	hv_cpuid_partition(p, leaf, r);
+	/* a real kernel's APIC is the x2APIC hvsim emulates (x2apic.c) */
+	if (p->linux && vp->active_vtl == 0 && leaf == 1)
+		r[2] |= 1u << 21;
 	v->save.rax = r[0];
 	vp->gprs.rbx = r[1];
 	vp->gprs.rcx = r[2];
@@ -242,7 +245,13 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 		to_vtl1(p, vp, HVMSG_X64_MSR_INTERCEPT, &m, sizeof(m));
 		return;
 	}
-	if (msr == MSR_MISC_ENABLE) {
+	if (p->linux && vp->active_vtl == 0 && msr >= HVSIM_X2APIC_FIRST && msr <= HVSIM_X2APIC_LAST) {
+		if (write ? x2apic_msr_write(p, vp, msr, val) : x2apic_msr_read(p, vp, msr, &val)) {
+			hv_trace("vp%u: x2APIC %s %#x -> #GP", vp->index, write ? "wrmsr" : "rdmsr", msr);
+			gp0(vp);
+			return;
+		}
+	} else if (msr == MSR_MISC_ENABLE) {
 		if (write)
 			c->misc_enable = val; /* stored: nothing behind it on the model */
 		else
@@ -255,6 +264,9 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 		else
 			val = c->apic_base;
 	} else if (msr == MSR_EFER) {
+		/* LMA is the CPU's: it turned on with CR0.PG (an AP's
+		 * real-mode start goes through that) */
+		c->guest_efer = (c->guest_efer & ~EFER_LMA) | (v->save.efer & EFER_LMA);
 		if (!write) {
 			val = c->guest_efer;
 		} else if ((val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)) ||
@@ -537,6 +549,19 @@ static void handle_npf(struct hv_partition *p, struct hv_vp *vp)
 						 : "nested page fault in VTL1", HVSIM_EXIT_UNEXPECTED);
 		return;
 	}
+	if (p->linux && !vp->vtl[1].enabled) {
+		/* VTL1's mask stopped the access but this VP has no VTL1 to
+		 * hand it to (a stock kernel does not start VTL1 on its APs):
+		 * refused here, as VTL1's policy would, and the partition goes on */
+		static unsigned long novtl1;
+		if (hv_refusal_log_due(&novtl1))
+			hv_log("refused: vp%u VTL0 %s GPA %#llx at rip %#llx: VTL1's protection, and VTL1 "
+			       "does not run on vp%u to judge it; #GP [%lu]", vp->index,
+			       (info & NPF_ID) ? "executed" : (info & NPF_W) ? "wrote" : "read",
+			       (unsigned long long)gpa, (unsigned long long)v->save.rip, vp->index, novtl1);
+		gp0(vp);
+		return;
+	}
 	uint8_t access = (info & NPF_ID) ? HV_INTERCEPT_ACCESS_EXECUTE :
 			 (info & NPF_W) ? HV_INTERCEPT_ACCESS_WRITE : HV_INTERCEPT_ACCESS_READ;
 	n = fetch_insn(p, vp, bytes, &in);
@@ -605,8 +630,19 @@ bool hvsim_handle_exit(struct hv_partition *p, struct hv_vp *vp)
 		v->save.rip += 1;
 		vp->halted = true;
 		return true;
-	case SVM_EXIT_INTR:
 	case SVM_EXIT_NMI:
+		/* hvsim's own doorbell (a kick from another CPU) or an NMI
+		 * of the machine, which belongs to VTL0: never dropped */
+		if (!__atomic_exchange_n(&vp->doorbell, false, __ATOMIC_ACQ_REL) && p->linux)
+			vp_post_nmi(p, vp, vp);
+		break;
+	case SVM_EXIT_IRET:
+		/* VTL0 leaves its NMI handler: the next NMI may go in after
+		 * this IRET (the intercept fires before it executes) */
+		v->ctl.intercept_misc1 &= ~VMCB_I1_IRET;
+		vp->nmi_in_service = false;
+		break;
+	case SVM_EXIT_INTR:
 	case SVM_EXIT_VINTR:
 		break;
 	case SVM_EXIT_SHUTDOWN:

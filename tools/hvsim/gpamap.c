@@ -8,16 +8,17 @@
 #include "core/errno.h"
 
 /*
- * Devices VTL0's kernel drives by MMIO: QEMU q35's local APIC, I/O APIC and
- * HPET (one page each, at their architectural/ACPI-default bases).  None of
- * them can do DMA.  The PCIe ECAM is deliberately absent: PCI config space
+ * Devices VTL0's kernel drives by MMIO: QEMU q35's I/O APIC and HPET (one
+ * page each, at their ACPI-default bases).  Neither can do DMA.  The local
+ * APIC page (0xFEE00000) is deliberately absent: through its ICR a guest
+ * would send INIT/SIPI/NMI/SMI to any physical CPU; VTL0 gets an x2APIC
+ * instead, whose ICR hvsim filters (x2apic.c).  The PCIe ECAM is deliberately absent: PCI config space
  * reaches VTL0 only through hvsim's filtered port path (no BAR or bus-master
  * write can be made), see docs/hvsim.md "Devices".
  */
 static const struct gpa_window mmio[] = {
 	{ 0xFEC00000ull, 0x1000, "IOAPIC", true },
 	{ 0xFED00000ull, 0x1000, "HPET", true },
-	{ 0xFEE00000ull, 0x1000, "LAPIC", true },
 };
 
 const struct gpa_window *gpamap_mmio_windows(unsigned int *n)

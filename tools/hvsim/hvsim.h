@@ -68,6 +68,17 @@ struct hv_vp {
 	bool msg_queued;         /* an intercept message waiting for a free SIM slot */
 	struct hv_message queued_msg;
 	uint64_t nr_exits, nr_hypercalls, nr_vtl_switches;
+	/*
+	 * SMP in Linux mode (each VP on its own physical CPU, main.c).  Set
+	 * from other CPUs, hence read and written with __atomic builtins.
+	 */
+	bool in_guest;           /* between entry and #VMEXIT: quiesce waits for false */
+	uint8_t tlb_flush;       /* bit per VTL: flush that ASID at the next entry */
+	bool nmi_pending;        /* an NMI for VTL0, injected once VTL0 runs (x2apic.c) */
+	bool nmi_in_service;     /* injected, VTL0's IRET not seen yet (IRET intercepted) */
+	bool doorbell;           /* hvsim's own NMI (a kick), not a guest NMI */
+	bool wait_for_sipi;      /* VTL0 after INIT: the next SIPI starts it */
+	uint64_t x2apic_icr;     /* the last ICR value VTL0 wrote (reads return it) */
 	/* --bench only (see HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP) */
 	bool bench_floor;         /* VTL1's VMCB is on the empty NPT: next exit ends the floor */
 	uint64_t bench_saved_ncr3;
@@ -102,6 +113,21 @@ struct hv_partition {
 	 * (host tests): hv_vp.xcr0 */
 	uint64_t (*xcr0_of)(const struct hv_partition *p, const struct hv_vp *vp);
 	uint8_t uart_lcr;         /* the console UART's line control (DLAB) */
+	/*
+	 * SMP hooks (image, Linux mode: main.c; NULL in host tests and for ELF
+	 * guests, whose VPs time-share one CPU).  quiesce returns once vp is
+	 * out of guest mode; the caller holds the partition lock, so vp then
+	 * waits for it before it runs again.  doorbell makes vp's CPU leave
+	 * guest mode (an NMI hvsim tells apart through hv_vp.doorbell).
+	 */
+	void (*quiesce)(struct hv_partition *p, struct hv_vp *vp);
+	void (*doorbell)(struct hv_partition *p, struct hv_vp *vp);
+	/* The local xAPIC of the CPU the calling VP runs on (x2apic.c):
+	 * register offset in bytes; send_ipi writes its ICR (dest = a VP's
+	 * APIC ID; icr_lo a fixed-mode command hvsim built) */
+	uint32_t (*lapic_read)(unsigned int off);
+	void (*lapic_write)(unsigned int off, uint32_t val);
+	void (*send_ipi)(uint32_t dest, uint32_t icr_lo);
 	uint64_t cr4_valid;       /* CR4 bits the CPU supports (CPUID): the rest are reserved */
 	int exit_code;           /* set when a guest asks hvsim to stop */
 	bool stop;
@@ -146,6 +172,11 @@ void vp_update_intercepts(struct hv_partition *p, struct hv_vp *vp);
 void vtl_switch(struct hv_partition *p, struct hv_vp *vp, int to_vtl, uint32_t reason);
 void vp_prepare_entry(struct hv_partition *p, struct hv_vp *vp);
 void vp_inject_exception(struct hv_vp *vp, int vtl, uint8_t vector, bool has_err, uint32_t err);
+/* VTL0 of vp as INIT + SIPI leave it: real mode at vector:0000. */
+void vp_start_real_mode(struct hv_vp *vp, uint8_t vector);
+/* An NMI for vp's VTL0: delivered at its next entry into VTL0 (held while
+ * VTL1 runs); from another CPU, vp's CPU is kicked. */
+void vp_post_nmi(struct hv_partition *p, struct hv_vp *vp, struct hv_vp *from);
 bool vp_cr_value_ok(const struct hv_partition *p, const struct vtl_ctx *c, int cr, uint64_t val);
 
 /* --- registers (regs.c) --- */
@@ -178,6 +209,13 @@ int vp_register_access(int caller_vtl, int target_vtl, uint32_t name, bool set);
 /* --- hypercalls (hypercall.c) --- */
 uint64_t hv_hypercall(struct hv_partition *p, struct hv_vp *vp, uint64_t control,
 		      uint64_t in_gpa, uint64_t out_gpa, bool *switched);
+
+/* --- x2APIC for a real kernel in VTL0 (x2apic.c) --- */
+#define HVSIM_X2APIC_FIRST 0x800u
+#define HVSIM_X2APIC_LAST  0x8FFu
+/* 0, or -EINVAL for a #GP (reserved register, reserved bits, read-only) */
+int x2apic_msr_read(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t *val);
+int x2apic_msr_write(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t val);
 
 /* --- synthetic MSRs and CPUID (synth.c) --- */
 int hv_msr_read(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t *val);

@@ -128,6 +128,10 @@ static struct hv_vp *target_vp(struct hc *h, uint32_t idx)
 		return h->vp;
 	if (idx >= h->p->nr_vps)
 		return NULL;
+	/* another VP's state is about to be read or changed: with VPs on
+	 * their own CPUs, it must not be in guest mode meanwhile */
+	if (&h->p->vps[idx] != h->vp && h->p->quiesce)
+		h->p->quiesce(h->p, &h->p->vps[idx]);
 	return &h->p->vps[idx];
 }
 
@@ -325,10 +329,21 @@ int hvsim_bench_floor_exit(struct hv_partition *p, struct hv_vp *vp)
 	return 0;
 }
 
+/*
+ * A protection change takes effect on every VP before the hypercall
+ * returns: each VP flushes the VTL's ASID at its next entry, and with VPs on
+ * their own CPUs (quiesce), every other VP is first taken out of guest mode,
+ * so none goes on with a stale translation.
+ */
 static void flush_vtl(struct hv_partition *p, int vtl)
 {
-	for (unsigned int i = 0; i < p->nr_vps; i++)
+	for (unsigned int i = 0; i < p->nr_vps; i++) {
 		p->vps[i].vtl[vtl].vmcb->ctl.tlb_control = 3; /* flush this ASID */
+		__atomic_fetch_or(&p->vps[i].tlb_flush, (uint8_t)(1u << vtl), __ATOMIC_ACQ_REL);
+	}
+	if (p->quiesce)
+		for (unsigned int i = 0; i < p->nr_vps; i++)
+			p->quiesce(p, &p->vps[i]);
 }
 
 static int hc_modify_protection(struct hc *h)

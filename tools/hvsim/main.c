@@ -17,6 +17,9 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/early.h"
 #include "arch/x86_64/mm.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/sipi.h"
+#include "arch/x86_64/traps.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/smp.h"
@@ -39,7 +42,8 @@
 
 static struct hv_partition partition;
 struct hv_partition *hvp = &partition;
-static uint8_t host_save[2][4096] __attribute__((aligned(4096)));
+/* per CPU: [0] VM_HSAVE area, [1] the host's VMSAVE state around VMRUN */
+static uint8_t host_save[HVSIM_MAX_VPS][2][4096] __attribute__((aligned(4096)));
 
 /* ------------------------------------------------------------- console */
 void hv_console_write(const char *prefix, const char *s, size_t n)
@@ -108,11 +112,6 @@ uint64_t hv_virt_to_phys(const void *p) { return virt_to_phys(p); }
 void *hv_phys_to_virt(uint64_t pa) { return phys_to_virt(pa); }
 void hv_vp_kick(struct hv_vp *vp) { vp->halted = false; }
 
-/* hvsim runs every VP on the boot CPU and starts no other CPU. */
-void image_ap_main(unsigned int cpu)
-{
-	panic("hvsim started no CPU but CPU %u entered it", cpu);
-}
 
 /* End of the RAM range (as arch found it) that holds GUEST_RAM_PA. */
 /* CR4 bits this CPU implements (CPUID); any other is reserved: a guest
@@ -524,7 +523,7 @@ static uint64_t measure_tsc_hz(void)
 }
 
 /* ------------------------------------------------------------ SVM */
-static void svm_init(void)
+static void svm_init(unsigned int cpu)
 {
 	if (!(cpuid(0x80000001, 0).ecx & (1u << 2)))
 		hvsim_panic("CPU has no SVM: run QEMU with -cpu qemu64,+svm,+npt (or -cpu max)");
@@ -533,7 +532,7 @@ static void svm_init(void)
 	if (rdmsr(MSR_VM_CR) & (1ull << 4))
 		hvsim_panic("SVM disabled by VM_CR.SVMDIS");
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME | EFER_NXE);
-	wrmsr(MSR_VM_HSAVE_PA, hv_virt_to_phys(host_save[0]));
+	wrmsr(MSR_VM_HSAVE_PA, hv_virt_to_phys(host_save[cpu][0]));
 	/* guests may use SSE/AVX; their state is the CPU's (shared by VTLs) */
 	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 }
@@ -608,6 +607,182 @@ static struct hv_vp *next_vp(struct hv_partition *p, unsigned int after)
 	return NULL;
 }
 
+/* ------------------------------------------------------------ SMP (Linux mode) */
+/*
+ * A real kernel gets one VP per QEMU CPU: VP i runs on physical CPU i (APIC
+ * ID i), which hvsim starts itself with INIT/SIPI (arch/x86_64/sipi.c).
+ * Each CPU runs its own loop; everything that touches partition state (exit
+ * handling, hypercalls, protections, the GPA map, SynIC) runs under one
+ * partition lock, and a VP enters the guest only after its entry state was
+ * prepared under that lock.  A CPU that must act on another VP (a protection
+ * change, a hypercall aimed at it, INIT/SIPI) "quiesces" it: an NMI doorbell
+ * makes that CPU leave guest mode, after which it waits for the lock.
+ * ELF test guests keep time-sharing CPU 0 (the loop in image_main).
+ */
+static int part_lock;
+static volatile uint32_t *lapic;
+static unsigned int ap_up[HVSIM_MAX_VPS];
+
+static void plock(void)
+{
+	while (__atomic_exchange_n(&part_lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&part_lock, __ATOMIC_RELAXED))
+			cpu_relax();
+}
+
+static void punlock(void)
+{
+	__atomic_store_n(&part_lock, 0, __ATOMIC_RELEASE);
+}
+
+static uint32_t lapic_read(unsigned int off) { return lapic[off / 4]; }
+static void lapic_write(unsigned int off, uint32_t val) { lapic[off / 4] = val; }
+
+/* One command through this CPU's ICR (physical destination). */
+static void lapic_icr(uint32_t dest, uint32_t lo)
+{
+	for (unsigned long n = 0; (lapic[0x300 / 4] & (1u << 12)) && n < 10000000ul; n++)
+		cpu_relax();
+	lapic[0x310 / 4] = dest << 24;
+	lapic[0x300 / 4] = lo;
+}
+
+static void send_ipi(uint32_t dest, uint32_t vector)
+{
+	lapic_icr(dest, vector & 0xFF); /* fixed, physical, edge */
+}
+
+static void doorbell(struct hv_partition *p, struct hv_vp *vp)
+{
+	(void)p;
+	__atomic_store_n(&vp->doorbell, true, __ATOMIC_RELEASE);
+	lapic_icr(vp->index, 0x400); /* NMI */
+}
+
+static void quiesce(struct hv_partition *p, struct hv_vp *vp)
+{
+	if (vp->index == this_cpu_id())
+		return;
+	for (unsigned long n = 0; __atomic_load_n(&vp->in_guest, __ATOMIC_ACQUIRE); n++) {
+		/* again now and then: a doorbell that came just before that
+		 * CPU's VMRUN was taken by hvsim's own NMI handler */
+		if ((n & 0xFFFF) == 0)
+			doorbell(p, vp);
+		cpu_relax();
+	}
+}
+
+/* An NMI while hvsim itself runs on this CPU (GIF=1 between VMRUNs). */
+static void host_nmi(struct trap_frame *f)
+{
+	struct hv_vp *vp = &hvp->vps[this_cpu_id() % HVSIM_MAX_VPS];
+
+	(void)f;
+	if (!__atomic_exchange_n(&vp->doorbell, false, __ATOMIC_ACQ_REL))
+		vp_post_nmi(hvp, vp, vp);
+}
+
+static uint64_t xcr0_of_smp(const struct hv_partition *p, const struct hv_vp *vp)
+{
+	(void)p;
+	if (vp->index != this_cpu_id())
+		return vp->xcr0;
+	return (read_cr4() & X86_CR4_OSXSAVE) ? xgetbv(0) : 1;
+}
+
+static __attribute__((noreturn)) void finish(struct hv_partition *p)
+{
+	for (unsigned int i = 0; i < p->nr_vps; i++)
+		hv_trace("vp%u: %llu exits, %llu hypercalls, %llu VTL switches", i,
+			 (unsigned long long)p->vps[i].nr_exits,
+			 (unsigned long long)p->vps[i].nr_hypercalls,
+			 (unsigned long long)p->vps[i].nr_vtl_switches);
+	hv_log("guest requested exit status %d", p->exit_code);
+	qemu_exit(p->exit_code);
+}
+
+/* The run loop of one CPU and its VP; never returns. */
+static __attribute__((noreturn)) void run_cpu(struct hv_partition *p, struct hv_vp *vp)
+{
+	const uint64_t vmsave_pa = hv_virt_to_phys(host_save[vp->index][1]);
+
+	for (;;) {
+		while (!__atomic_load_n(&vp->started, __ATOMIC_ACQUIRE) ||
+		       __atomic_load_n(&vp->halted, __ATOMIC_ACQUIRE)) {
+			if (__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE))
+				break;
+			cpu_relax();
+		}
+		plock();
+		if (p->stop) {
+			punlock();
+			finish(p);
+		}
+		if (!vp->started || vp->halted) {
+			punlock();
+			continue;
+		}
+		vp_prepare_entry(p, vp);
+		struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
+		__atomic_store_n(&vp->in_guest, true, __ATOMIC_RELEASE);
+		punlock();
+		svm_vmrun(&vp->gprs, c->vmcb_pa, vmsave_pa);
+		__atomic_store_n(&vp->in_guest, false, __ATOMIC_RELEASE);
+		plock();
+		hvsim_handle_exit(p, vp);
+		bool stop = p->stop;
+		punlock();
+		if (stop)
+			finish(p);
+	}
+}
+
+void image_ap_main(unsigned int cpu)
+{
+	struct hv_partition *p = hvp;
+
+	if (cpu >= p->nr_vps || !p->linux)
+		panic("CPU %u entered hvsim, which did not start it", cpu);
+	svm_init(cpu);
+	if (read_cr4() & X86_CR4_OSXSAVE)
+		xsetbv(0, 1); /* the VP's reset XCR0 */
+	__atomic_store_n(&ap_up[cpu], 1, __ATOMIC_RELEASE);
+	run_cpu(p, &p->vps[cpu]);
+}
+
+/* Linux mode: hooks, then every other CPU started and parked on its VP. */
+static void smp_start(struct hv_partition *p)
+{
+	lapic = arch_lapic_regs();
+	if (!lapic)
+		hvsim_panic("cannot map the local APIC");
+	p->lapic_read = lapic_read;
+	p->lapic_write = lapic_write;
+	p->send_ipi = send_ipi;
+	p->xcr0_of = xcr0_of_smp;
+	trap_set_handler(2, host_nmi);
+	if ((lapic[0x20 / 4] >> 24) != 0)
+		hvsim_panic("the boot CPU's APIC ID is not 0");
+	for (unsigned int i = 1; i < p->nr_vps; i++)
+		p->vps[i].wait_for_sipi = true; /* as after power-on: VTL0 waits for SIPI */
+	if (p->nr_vps < 2)
+		return;
+	p->quiesce = quiesce;
+	p->doorbell = doorbell;
+	for (unsigned int cpu = 1; cpu < p->nr_vps; cpu++) {
+		int r = arch_sipi_start_ap(cpu, cpu);
+		unsigned long n = 0;
+
+		while (r == 0 && !__atomic_load_n(&ap_up[cpu], __ATOMIC_ACQUIRE) && ++n < 2000000000ul)
+			cpu_relax();
+		if (r || !ap_up[cpu]) {
+			hv_log("CPU %u (APIC ID %u) did not start: %d", cpu, cpu, r);
+			hvsim_panic("cannot start every CPU QEMU has (-smp)");
+		}
+	}
+	hv_log("SMP: %u CPUs, VP i on CPU i; VTL0 gets an x2APIC with a filtered ICR", p->nr_vps);
+}
+
 void image_main(const struct boot_handoff *h)
 {
 	struct hv_partition *p = hvp;
@@ -622,7 +797,7 @@ void image_main(const struct boot_handoff *h)
 		*(volatile uint64_t *)0xffffc7fffffff000UL = 1; /* unmapped: #PF */
 	}
 	ram_end = guest_ram_end(h);
-	svm_init();
+	svm_init(0);
 	if (!fwcfg_present())
 		hvsim_panic("QEMU fw_cfg not found");
 	p->ram_pa = GUEST_RAM_PA;
@@ -681,18 +856,23 @@ void image_main(const struct boot_handoff *h)
 		if (vp_init(p, &p->vps[i], i))
 			hvsim_panic("out of hvsim memory (VPs)");
 	}
-	fpu_init(p);
+	if (!p->linux)
+		fpu_init(p); /* VPs time-share CPU 0 only for ELF guests */
 	/* arch enabled SSE in XCR0 for itself; VPs start with the reset value
 	 * (x87 only), as on a freshly started processor. */
 	if (read_cr4() & X86_CR4_OSXSAVE)
 		xsetbv(0, 1);
 	load_guests(p, p->nr_vps);
 	p->vps[0].started = true;
+	if (p->linux) {
+		smp_start(p);
+		run_cpu(p, &p->vps[0]);
+	}
 
 	struct hv_vp *vp = &p->vps[0];
 	vp_on_cpu = vp;
 	p->xcr0_of = xcr0_of;
-	const uint64_t host_vmsave_pa = hv_virt_to_phys(host_save[1]);
+	const uint64_t host_vmsave_pa = hv_virt_to_phys(host_save[0][1]);
 	while (!p->stop) {
 		struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
 		vp_prepare_entry(p, vp);

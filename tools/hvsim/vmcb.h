@@ -129,6 +129,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "vmcb");
 #define VMCB_I1_LDTR_WRITE  (1u << 12)
 #define VMCB_I1_TR_WRITE    (1u << 13)
 #define VMCB_I1_CPUID       (1u << 18)
+#define VMCB_I1_IRET        (1u << 20)
 #define VMCB_I1_INVD        (1u << 22)
 #define VMCB_I1_PAUSE       (1u << 23)
 #define VMCB_I1_HLT         (1u << 24)
@@ -154,6 +155,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "vmcb");
 #define SVM_EXIT_EXC_BASE    0x040
 #define SVM_EXIT_INTR        0x060
 #define SVM_EXIT_NMI         0x061
+#define SVM_EXIT_IRET        0x074
 #define SVM_EXIT_VINTR       0x064
 #define SVM_EXIT_IDTR_WRITE  0x06A
 #define SVM_EXIT_GDTR_WRITE  0x06B
@@ -179,6 +181,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "vmcb");
 #define SVM_EVTINJ_EV        (1ull << 11)
 #define SVM_EVTINJ_TYPE_EXC  (3ull << 8)
 #define SVM_EVTINJ_TYPE_INTR (0ull << 8)
+#define SVM_EVTINJ_TYPE_NMI  (2ull << 8)
 
 /* int_ctl */
 #define VMCB_V_IRQ           (1ull << 8)

@@ -60,6 +60,10 @@ int vp_init(struct hv_partition *p, struct hv_vp *vp, unsigned int index)
 		c->misc_enable = 1; /* fast strings, as QEMU's default */
 		/* xAPIC at the architectural base, enabled; BSP flag on VP0 */
 		c->apic_base = 0xFEE00000ull | (1ull << 11) | (index == 0 ? 1ull << 8 : 0);
+		/* a real kernel's APIC is x2APIC, enabled "by the firmware"
+		 * (x2apic.c): its xAPIC MMIO page is not in the GPA map */
+		if (p->linux && vtl == 0)
+			c->apic_base |= 1ull << 10;
 		vp_setup_vmcb(p, vp, vtl);
 	}
 	vp->vtl[0].enabled = true;
@@ -74,7 +78,7 @@ void vp_setup_vmcb(struct hv_partition *p, struct hv_vp *vp, int vtl)
 				 VMCB_I1_INVD | VMCB_I1_HLT | VMCB_I1_IOIO | VMCB_I1_MSR |
 				 VMCB_I1_SHUTDOWN;
 	/* VPs share one physical CPU: a spinning VP yields on PAUSE */
-	if (p->nr_vps > 1)
+	if (p->nr_vps > 1 && !p->linux) /* Linux mode: each VP has its own CPU */
 		v->ctl.intercept_misc1 |= VMCB_I1_PAUSE;
 	v->ctl.intercept_misc2 = VMCB_I2_VMRUN | VMCB_I2_VMMCALL | VMCB_I2_VMLOAD |
 				 VMCB_I2_VMSAVE | VMCB_I2_STGI | VMCB_I2_CLGI | VMCB_I2_SKINIT |
@@ -96,7 +100,10 @@ void vp_setup_vmcb(struct hv_partition *p, struct hv_vp *vp, int vtl)
 			 * IF is 0, so nothing is taken while hvsim or VTL1 runs.
 			 */
 			v->ctl.int_ctl = 0;
-			v->ctl.intercept_misc1 &= ~(VMCB_I1_HLT | VMCB_I1_NMI);
+			v->ctl.intercept_misc1 &= ~VMCB_I1_HLT;
+			/* NMIs still exit: a physical NMI is either hvsim's
+			 * doorbell or an NMI for VTL0, which hvsim injects
+			 * (vp_post_nmi) so none is lost while VTL1 runs. */
 		} else {
 			/* VTL1 keeps VTL0's interrupts pending (host IF = 0);
 			 * INTR exits are a safety net should that ever change. */
@@ -325,12 +332,73 @@ void vtl_switch(struct hv_partition *p, struct hv_vp *vp, int to_vtl, uint32_t r
 	vp->nr_vtl_switches++;
 }
 
+/*
+ * INIT then SIPI: VTL0 of vp starts in real mode at CS = vector << 8, IP 0,
+ * the architectural post-INIT state (APM vol. 2, "Initial processor
+ * state"), with hvsim's EFER.SVME hidden as always.
+ */
+void vp_start_real_mode(struct hv_vp *vp, uint8_t vector)
+{
+	struct vtl_ctx *c = &vp->vtl[0];
+	struct vmcb *v = c->vmcb;
+	const struct vmcb_seg data = { 0, 0x93, 0xFFFF, 0 };
+
+	v->save.cs = (struct vmcb_seg){ (uint16_t)(vector << 8), 0x9B, 0xFFFF, (uint64_t)vector << 12 };
+	v->save.ds = v->save.es = v->save.fs = v->save.gs = v->save.ss = data;
+	v->save.gdtr = v->save.idtr = (struct vmcb_seg){ 0, 0, 0xFFFF, 0 };
+	v->save.ldtr = (struct vmcb_seg){ 0, 0x82, 0xFFFF, 0 };
+	v->save.tr = (struct vmcb_seg){ 0, 0x8B, 0xFFFF, 0 };
+	v->save.rip = 0;
+	v->save.rsp = 0;
+	v->save.rax = 0;
+	v->save.rflags = 2;
+	v->save.cr0 = 0x10; /* ET; caches on (TCG ignores CD/NW anyway) */
+	v->save.cr2 = 0;
+	v->save.cr3 = 0;
+	v->save.cr4 = 0;
+	v->save.dr6 = 0xFFFF0FF0;
+	v->save.dr7 = 0x400;
+	v->save.cpl = 0;
+	c->guest_efer = 0;
+	v->save.efer = EFER_SVME;
+	v->ctl.event_inj = 0;
+	v->ctl.tlb_control = 1;
+	v->ctl.clean = 0;
+	memset(&vp->gprs, 0, sizeof(vp->gprs));
+	vp->active_vtl = 0;
+}
+
+void vp_post_nmi(struct hv_partition *p, struct hv_vp *vp, struct hv_vp *from)
+{
+	__atomic_store_n(&vp->nmi_pending, true, __ATOMIC_RELEASE);
+	if (vp != from && p->doorbell)
+		p->doorbell(p, vp);
+}
+
 void vp_prepare_entry(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
 	uint64_t ev = c->pending_event0;
+	uint8_t bit = (uint8_t)(1u << vp->active_vtl);
 
 	(void)p;
+	/* a protection change on another CPU asked for this ASID's flush */
+	if (__atomic_load_n(&vp->tlb_flush, __ATOMIC_ACQUIRE) & bit) {
+		__atomic_fetch_and(&vp->tlb_flush, (uint8_t)~bit, __ATOMIC_ACQ_REL);
+		c->vmcb->ctl.tlb_control = 3;
+	}
+	/*
+	 * An NMI for VTL0 waits while VTL1 runs and while VTL0 is still in an
+	 * earlier NMI's handler (IRET intercepted until then), then goes in
+	 * ahead of anything but an event already being injected.
+	 */
+	if (vp->active_vtl == 0 && !vp->nmi_in_service && !(c->vmcb->ctl.event_inj & SVM_EVTINJ_VALID) &&
+	    __atomic_exchange_n(&vp->nmi_pending, false, __ATOMIC_ACQ_REL)) {
+		c->vmcb->ctl.event_inj = 2 | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
+		c->vmcb->ctl.intercept_misc1 |= VMCB_I1_IRET;
+		vp->nmi_in_service = true;
+		hv_trace("vp%u: NMI injected into VTL0", vp->index);
+	}
 	if ((ev & HV_X64_PENDING_EXCEPTION_EVENT_EVENT_PENDING_MASK) &&
 	    !(c->vmcb->ctl.event_inj & SVM_EVTINJ_VALID)) {
 		uint64_t type = (ev & HV_X64_PENDING_EXCEPTION_EVENT_EVENT_TYPE_MASK) >>
