@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # suite-linux / run-linux: Debian's stock kernel in VTL0 under hvsim, with
-# vtlguard in VTL1 (tools/hvsim/run --kernel ... --vtl1, one VP).  The
+# vtlguard in VTL1 (tools/hvsim/run --kernel ... --vtl1 --smp 2: one VP per
+# QEMU CPU under multi-threaded TCG).  The
 # initramfs (tests/linux/init.sh) reads and writes vtlguard's memory through
 # /dev/mem; vtlguard must refuse both and log them, and Linux must go on.
 #   tests/linux/run-suite.sh [--demo] [--timeout SECS]
@@ -37,10 +38,11 @@ fi
 [ -r "$kernel" ] || { check linux_kernel_fetch 0 "no bzImage at '$kernel'"; echo "$pass passed, $fail failed"; exit 1; }
 say "building the busybox-static initramfs"
 "$here/tests/linux/mkinitramfs" "$out/initramfs.gz" || { check linux_initramfs 0 "mkinitramfs failed"; echo "$pass passed, $fail failed"; exit 1; }
-say "booting $(basename "$kernel") in VTL0 with vtlguard in VTL1 (1 VP, TCG; about 30 s)"
+smp=${LINUX_SMP:-2}
+say "booting $(basename "$kernel") in VTL0 with vtlguard in VTL1 ($smp VPs, TCG; about 40 s)"
 start=$(date +%s)
 # Progress: hvsim, the boot stage, vtlguard's warnings and the init script.
-"$here/tools/hvsim/run" --timeout "$timeout" --kernel "$kernel" --initrd "$out/initramfs.gz" \
+"$here/tools/hvsim/run" --timeout "$timeout" --smp "$smp" --kernel "$kernel" --initrd "$out/initramfs.gz" \
     --append "iomem=relaxed" --vtl1 "$here/build/vtlguard.elf" >"$log" 2>&1 &
 qpid=$!
 tail -n +1 -F --pid=$qpid "$log" 2>/dev/null | grep -a --line-buffered -E '^\[hvsim\]|^linux-(stage|init)|^vtl1 (WARN|ERROR)|Kernel panic|Oops' | \
@@ -63,6 +65,15 @@ check linux_e820_reserved "$([ "$rpa" != 0 ] && [ -n "$(g "$e820")" ] && echo 1)
     "Linux's e820 shows the VTL1 region $rpa+$rsize as reserved"
 init=$(g '^linux-init: reached init')
 check linux_reached_init "$([ -n "$init" ] && echo 1)" "${init:-Linux never ran /init}"
+online=$(sed -n 's/^linux-init: online CPUs: //p' "$log" | head -1)
+want=$([ "$smp" -gt 1 ] && echo "0-$((smp - 1))" || echo 0)
+check linux_smp_online "$([ "$online" = "$want" ] && [ -n "$(g "^linux-init: reached init: .*, $smp CPU\(s\) online")" ] && [ -n "$(g "^\[hvsim\] SMP: $smp CPUs")$([ "$smp" = 1 ] && echo 1)" ] && echo 1)" \
+    "Linux reached init with CPUs $online online (want $want; hvsim started $smp CPUs, one VP each)"
+# LOC per CPU: at init, 1 s later, after the APIC attack; each must grow
+locs=$(sed -n 's/^linux-init: \(after the APIC attack.*\)\{0,1\}.*LOC per CPU: *//p' "$log")
+locok=$(echo "$locs" | awk -v n="$smp" 'NR == 1 { for (i = 1; i <= NF; i++) a[i] = $i } END { ok = (NR >= 3 && NF == n); for (i = 1; i <= NF; i++) if ($i <= a[i]) ok = 0; print ok }')
+check linux_timer_every_cpu "$([ "$locok" = 1 ] && echo 1)" \
+    "local APIC timer interrupts advance on every CPU: $(echo "$locs" | tr '\n' '|')"
 t=$(sed -n 's/^linux-init: timer interrupts \([0-9]*\) -> \([0-9]*\)/\1 \2/p' "$log" | head -1)
 t3=$(sed -n 's/.*timer interrupts now \([0-9]*\).*/\1/p' "$log" | head -1)
 set -- $t
@@ -79,8 +90,25 @@ check linux_devmem_write_refused "$([ -n "$wr" ] && [ -n "$vw" ] && echo 1)" \
 dev=$(g '^linux-init: devices:')
 check linux_no_pci_no_fwcfg "$([ -n "$(grep -a -E '^linux-init: devices: 0 PCI devices, port 0xCFC reads ffffffff, fw_cfg data port 0x511 reads ffffffff' "$log")" ] && echo 1)" \
     "PCI config and fw_cfg unreachable from VTL0: '${dev#linux-init: devices: }'"
+icr=$(g '^linux-init: LAPIC ICR')
+hi=$(g '^\[hvsim\] refused: vp[0-9]+ VTL0 (wrote|touched) GPA 0xfee003[01]0 .*not RAM and not an allowed MMIO window')
+after=$(g '^linux-init: after the APIC attack: online CPUs')
+check linux_lapic_init_refused "$([ "$icr" = "linux-init: LAPIC ICR write refused" ] && [ -n "$hi" ] && echo "$after" | grep -q "online CPUs $want," && echo 1)" \
+    "an INIT aimed at APIC ID 1 through the xAPIC ICR: '${icr#linux-init: }'; hvsim: '${hi:-no refusal logged}'; '${after#linux-init: }'"
+pw=$(grep -a -c -E '^\[hvsim\] refused: vp[0-9]+ VTL0 out 0xcf[c-f], .*PCI configuration data' "$log")
+fd=$(grep -a -c -E '^\[hvsim\] refused: vp[0-9]+ VTL0 out 0x51[89ab], .*fw_cfg \(DMA interface\)' "$log")
+pr=$(g '^linux-init: PCI config and fw_cfg DMA writes sent')
+check linux_pci_fwcfg_writes_refused "$([ "$pw" -ge 6 ] && [ "$fd" -ge 4 ] && echo "$pr" | grep -q 'reads ffffffff$' && echo 1)" \
+    "BAR5 and bus-master writes through 0xCF8/0xCFC ($pw data byte writes refused) and a fw_cfg DMA address ($fd refused) never reach a device; '${pr#linux-init: }'"
+if [ "$smp" -gt 1 ]; then
+    r1=$(g '^linux-init: read of VTL1 memory refused on CPU 1')
+    w1=$(g '^linux-init: write of VTL1 memory refused on CPU 1')
+    h1=$(g "^\[hvsim\] refused: vp1 VTL0 read GPA $target .*VTL1's protection")
+    check linux_devmem_other_cpu_refused "$([ -n "$r1" ] && [ -n "$w1" ] && [ -n "$h1" ] && echo 1)" \
+        "the same /dev/mem read and write from CPU 1 (no VTL1 there): '${r1#linux-init: }', '${w1#linux-init: }'; hvsim: '${h1:-no refusal logged}'"
+fi
 ecam=$(g '^linux-init: PCIe ECAM')
-hr=$(g '^\[hvsim\] refused: vp0 VTL0 touched GPA 0xb0000000')
+hr=$(g '^\[hvsim\] refused: vp[0-9]+ VTL0 touched GPA 0xb0000000')
 check linux_ecam_refused "$([ "$ecam" = "linux-init: PCIe ECAM read refused" ] && [ -n "$hr" ] && echo 1)" \
     "user space load from PCIe ECAM: '${ecam#linux-init: }'; hvsim: '${hr:-no refusal logged}'"
 acpi=$(g '^linux-init: ACPI tables:')

@@ -368,7 +368,21 @@ static void handle_io(struct hv_partition *p, struct hv_vp *vp)
 			p->uart_lcr = al;
 		else if (port == 0x3F8 && !(p->uart_lcr & 0x80)) /* not the divisor latch */
 			console_out(vp, (char)al);
-		else if (port == HVSIM_EXIT_PORT) {
+		else if (p->linux && vp->active_vtl == 0 &&
+			 ((port >= 0xCFC && port <= 0xCFF) || (port >= 0x510 && port <= 0x51B))) {
+			/* the port allow-list keeps these from the devices
+			 * (gpamap.c): no BAR, command (bus master) or fw_cfg DMA
+			 * write of VTL0 ever reaches QEMU.  Logged: PCI config
+			 * data writes (address writes to 0xCF8 are the kernel's
+			 * bus scan, thousands) and every fw_cfg write. */
+			static unsigned long dev_refused;
+			if (hv_refusal_log_due(&dev_refused))
+				hv_log("refused: vp%u VTL0 out %#x, %#llx: %s, not passed to the device "
+				       "(gpamap.c port allow-list) [%lu]", vp->index, port,
+				       (unsigned long long)(v->save.rax & mask),
+				       port >= 0xCFC ? "PCI configuration data" : "fw_cfg (DMA interface)",
+				       dev_refused);
+		} else if (port == HVSIM_EXIT_PORT) {
 			p->exit_code = al & 0x7F;
 			p->stop = true;
 			hv_trace("vp%u VTL%d requested exit %d", vp->index, vp->active_vtl, al & 0x7F);
