@@ -31,7 +31,7 @@ $(HVSIM_ELF): $(HVSIM_OBJS) linker/image.ld
 	$(Q)tools/check-image $@
 
 ALL_TARGETS += $(HVSIM_ELF)
-HOST_UNIT_SRCS += $(HVSIM_CORE_SRCS) tests/hvsim/test_bench_floor.c tests/hvsim/test_linux_unit.c
+HOST_UNIT_SRCS += $(HVSIM_CORE_SRCS) tests/hvsim/test_bench_floor.c tests/hvsim/test_linux_unit.c tests/hvsim/test_x2apic.c
 
 # In-guest benchmarks: vtlguard's VTL-switch paths timed by the VTL0 test
 # kernel in bench mode, against hvsim's test-only floor hypercall (--bench).

@@ -80,11 +80,16 @@ static void deliver(struct hv_partition *p, struct hv_vp *vp, struct hv_vp *t, u
 	switch (ICR_MODE(lo)) {
 	case MODE_FIXED:
 	case MODE_LOWEST:
+		/* a processor waiting for SIPI takes no interrupt: nothing
+		 * stale is pending when its kernel starts it */
+		if (!__atomic_load_n(&t->started, __ATOMIC_ACQUIRE))
+			break;
 		if (p->send_ipi)
 			p->send_ipi(t->index, vector); /* fixed, physical, no shorthand */
 		break;
 	case MODE_NMI:
-		vp_post_nmi(p, t, vp);
+		if (__atomic_load_n(&t->started, __ATOMIC_ACQUIRE))
+			vp_post_nmi(p, t, vp);
 		break;
 	case MODE_INIT:
 		if (!(lo & ICR_LEVEL_ASSERT))
@@ -158,8 +163,6 @@ static int icr_write(struct hv_partition *p, struct hv_vp *vp, uint64_t val)
 		struct hv_vp *t = &p->vps[i];
 		if ((sh == 1 && t != vp) || (sh == 3 && t == vp))
 			continue;
-		if (mode != MODE_SIPI && mode != MODE_INIT && !t->started)
-			continue; /* a CPU that runs no VP gets no interrupt */
 		deliver(p, vp, t, lo);
 	}
 	return 0;
