@@ -23,6 +23,7 @@ static const struct msr_rule rules[] = {
 	{ 0x00000200, 0x000002FE, MSR_IGNORED, 0, "MTRRs: memory types are the host's" },
 	{ 0x000002FF, 0x000002FF, MSR_PASS, 0, "MTRR_DEF_TYPE: reads pass, writes dropped" },
 	{ 0x00000400, 0x00000427, MSR_IGNORED, 0, "MC0..MC9 banks: none exist" },
+	{ 0x00000800, 0x000008FF, MSR_EMULATED, 0, "x2APIC, Linux mode VTL0: the VP's own xAPIC, ICR filtered (x2apic.c); else #GP" },
 	{ 0x40000000, 0x400000FF, MSR_EMULATED, 0, "Hyper-V synthetic MSRs (synth.c)" },
 	{ 0x40000118, 0x40000118, MSR_EMULATED, 0, "TSC_INVARIANT_CONTROL (synth.c)" },
 	{ 0xC0000080, 0xC0000080, MSR_EMULATED, 0, "EFER: SVME hidden" },
