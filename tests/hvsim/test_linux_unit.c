@@ -61,6 +61,8 @@ TEST(hvsim_npt_set_perm_cannot_touch_mmio)
 		uint64_t before = npt_lookup(n, w[i].gpa);
 
 		CHECK_EQ(before & NPT_ADDR_MASK, w[i].gpa);  /* identity */
+		/* the IOAPIC's stores are hvsim's (ioapic.c): read-only */
+		CHECK_EQ(!!(before & NPT_RW), w[i].gpa != 0xFEC00000ull);
 		CHECK(before & NPT_NX);
 		CHECK(before & NPT_PCD);
 		CHECK_EQ_INT(npt_set_perm(n, w[i].gpa, 0xF), -EINVAL);

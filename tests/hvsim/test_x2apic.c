@@ -201,3 +201,37 @@ TEST(hvsim_x2apic_lvt_no_smi_init)
 	CHECK_EQ_INT(x2apic_msr_read(p, &p->vps[0], 0x80B, &v), -EINVAL); /* EOI write-only */
 	CHECK_EQ_INT(x2apic_msr_write(p, &p->vps[0], 0x80B, 1), -EINVAL); /* EOI must be 0 */
 }
+
+static unsigned int nr_ioapic_writes;
+static uint32_t ioapic_last_off, ioapic_last_val;
+static void fake_ioapic(unsigned int off, uint32_t val)
+{
+	nr_ioapic_writes++;
+	ioapic_last_off = off;
+	ioapic_last_val = val;
+}
+
+/* A redirection entry with SMI or INIT delivery is never programmed: a
+ * device pin would otherwise reset or SMI any physical CPU. */
+TEST(hvsim_ioapic_no_smi_init_routes)
+{
+	struct hv_partition *p = mkx();
+	struct hv_vp *vp = &p->vps[0];
+
+	p->ioapic_write = fake_ioapic;
+	nr_ioapic_writes = 0;
+	CHECK_EQ_INT(ioapic_store(p, vp, 0x00, 0x12), 0);     /* IOREGSEL: RTE 1 low */
+	CHECK_EQ_INT(ioapic_store(p, vp, 0x10, 0x0500), 0);   /* INIT */
+	CHECK_EQ_INT(ioapic_store(p, vp, 0x10, 0x0200), 0);   /* SMI */
+	CHECK_EQ_INT(ioapic_store(p, vp, 0x10, 0x0600), 0);   /* reserved */
+	CHECK_EQ_INT(nr_ioapic_writes, 1);                    /* only IOREGSEL went */
+	CHECK_EQ_INT(ioapic_store(p, vp, 0x10, 0x10031), 0);  /* fixed, masked, vector 0x31 */
+	CHECK(nr_ioapic_writes == 2 && ioapic_last_off == 0x10 && ioapic_last_val == 0x10031);
+	CHECK_EQ_INT(ioapic_store(p, vp, 0x10, 0x0400), 0);   /* NMI: posted by the CPU */
+	CHECK_EQ_INT(ioapic_store(p, vp, 0x00, 0x13), 0);     /* RTE 1 high: destination */
+	CHECK_EQ_INT(ioapic_store(p, vp, 0x10, 0x0500), 0);   /* any value */
+	CHECK_EQ_INT(nr_ioapic_writes, 5);
+	CHECK_EQ_INT(ioapic_store(p, vp, 0x40, 0x31), 0);     /* EOI */
+	CHECK_EQ_INT(ioapic_store(p, vp, 0x20, 0), -EINVAL);  /* no register there */
+	p->ioapic_write = NULL;
+}

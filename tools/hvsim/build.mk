@@ -9,7 +9,7 @@ HVSIM_ELF := $(BUILD)/hvsim.elf
 HVSIM_CORE_SRCS := tools/hvsim/npt.c tools/hvsim/prot.c tools/hvsim/guestmem.c \
 	tools/hvsim/hypercall.c tools/hvsim/regs.c tools/hvsim/vp.c tools/hvsim/synth.c \
 	tools/hvsim/intercept.c tools/hvsim/insn.c \
-	tools/hvsim/gpamap.c tools/hvsim/msrtab.c tools/hvsim/linux.c tools/hvsim/x2apic.c
+	tools/hvsim/gpamap.c tools/hvsim/msrtab.c tools/hvsim/linux.c tools/hvsim/x2apic.c tools/hvsim/ioapic.c
 HVSIM_SRCS := $(HVSIM_CORE_SRCS) tools/hvsim/exit.c tools/hvsim/main.c tools/hvsim/fwcfg.c \
 	tools/hvsim/decode.c
 # Shared with vtlguard and compiled with the same flags: its objects are used.

@@ -541,6 +541,25 @@ static void handle_npf(struct hv_partition *p, struct hv_vp *vp)
 	struct hv_insn in;
 	int n;
 
+	if (p->linux && vp->active_vtl == 0 && (info & NPF_W) && (gpa & ~0xFFFull) == GPAMAP_IOAPIC) {
+		/* the I/O APIC page is read-only: hvsim makes each store
+		 * itself (ioapic.c); only a plain 32-bit MOV is emulated */
+		uint64_t r[16];
+		n = fetch_insn(p, vp, bytes, &in);
+		regs16(vp, v, r);
+		bool ok = n > 0 && in.mem_write && !in.other_prefix && in.opsize == 4 &&
+			  ((in.opcode == 0x89 && in.reg < 16) || (in.opcode == 0xC7 && in.imm_size == 4));
+		uint32_t val = !ok ? 0 : in.opcode == 0x89 ? (uint32_t)r[in.reg] : (uint32_t)in.imm;
+		if (!ok || ioapic_store(p, vp, (uint32_t)(gpa & 0xFFF), val)) {
+			hv_log("refused: vp%u VTL0 store to the IOAPIC at %#llx (rip %#llx): not a 32-bit "
+			       "MOV to IOREGSEL/IOWIN/EOI; #GP", vp->index, (unsigned long long)gpa,
+			       (unsigned long long)v->save.rip);
+			gp0(vp);
+			return;
+		}
+		v->save.rip += in.len;
+		return;
+	}
 	enum gpa_kind kind = gpamap_kind(p->ram_size, p->linux, gpa & ~0xFFFull, 4096);
 	if (p->linux && vp->active_vtl == 0 && kind != GPA_RAM) {
 		/* A real kernel probing a device hvsim does not offer (only

@@ -12,12 +12,14 @@
  * page each, at their ACPI-default bases).  Neither can do DMA.  The local
  * APIC page (0xFEE00000) is deliberately absent: through its ICR a guest
  * would send INIT/SIPI/NMI/SMI to any physical CPU; VTL0 gets an x2APIC
- * instead, whose ICR hvsim filters (x2apic.c).  The PCIe ECAM is deliberately absent: PCI config space
+ * instead, whose ICR hvsim filters (x2apic.c).  The I/O APIC page is mapped
+ * read-only: a redirection entry could send INIT or SMI to any CPU, so
+ * hvsim carries out each store itself and refuses those (ioapic.c).  The PCIe ECAM is deliberately absent: PCI config space
  * reaches VTL0 only through hvsim's filtered port path (no BAR or bus-master
  * write can be made), see docs/hvsim.md "Devices".
  */
 static const struct gpa_window mmio[] = {
-	{ 0xFEC00000ull, 0x1000, "IOAPIC", true },
+	{ GPAMAP_IOAPIC, 0x1000, "IOAPIC", false },
 	{ 0xFED00000ull, 0x1000, "HPET", true },
 };
 

@@ -24,12 +24,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* QEMU q35's I/O APIC: mapped read-only; stores are emulated (ioapic.c) */
+#define GPAMAP_IOAPIC 0xFEC00000ull
+
 enum gpa_kind { GPA_NONE, GPA_RAM, GPA_MMIO, GPA_FIRMWARE };
 
 struct gpa_window {
 	uint64_t gpa, size;
 	const char *name;
-	bool writable;          /* firmware: only the FACS page (see gpamap.c) */
+	bool writable;          /* MMIO: HPET; firmware: only the FACS page (see gpamap.c) */
 };
 
 /* The allow-listed MMIO windows (gpamap.c); n set to their number. */

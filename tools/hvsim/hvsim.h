@@ -128,6 +128,9 @@ struct hv_partition {
 	uint32_t (*lapic_read)(unsigned int off);
 	void (*lapic_write)(unsigned int off, uint32_t val);
 	void (*send_ipi)(uint32_t dest, uint32_t icr_lo);
+	/* the I/O APIC (ioapic.c): a 32-bit store at offset off of its page */
+	void (*ioapic_write)(unsigned int off, uint32_t val);
+	uint32_t ioapic_sel;      /* IOREGSEL as hvsim last wrote it */
 	uint64_t cr4_valid;       /* CR4 bits the CPU supports (CPUID): the rest are reserved */
 	int exit_code;           /* set when a guest asks hvsim to stop */
 	bool stop;
@@ -216,6 +219,11 @@ uint64_t hv_hypercall(struct hv_partition *p, struct hv_vp *vp, uint64_t control
 /* 0, or -EINVAL for a #GP (reserved register, reserved bits, read-only) */
 int x2apic_msr_read(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t *val);
 int x2apic_msr_write(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t val);
+
+/* --- the I/O APIC's stores (ioapic.c) --- */
+/* 0 when carried out or refused with a log line; -EINVAL (#GP) for a
+ * store that is not a 32-bit write of IOREGSEL, IOWIN or EOI */
+int ioapic_store(struct hv_partition *p, struct hv_vp *vp, uint32_t off, uint32_t val);
 
 /* --- synthetic MSRs and CPUID (synth.c) --- */
 int hv_msr_read(struct hv_partition *p, struct hv_vp *vp, uint32_t msr, uint64_t *val);

@@ -17,6 +17,12 @@ struct hv_insn {
 	uint8_t gpr;          /* MOV CR / LLDT / LTR register operand or X86_REG_NONE */
 	bool has_mem;
 	uint64_t ea;          /* linear address of the memory operand */
+	/* for emulating a plain store (MMIO): the one-byte opcode, ModRM.reg
+	 * with REX.R, operand size, immediate and its size, whether it
+	 * writes its memory operand and has a prefix beyond operand size */
+	uint8_t opcode, reg, opsize, imm_size;
+	uint64_t imm;
+	bool mem_write, other_prefix;
 };
 
 /* regs[16] in x86 order rax..r15; rip is the instruction's RIP.  Returns 0

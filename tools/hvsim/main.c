@@ -647,6 +647,11 @@ static void lapic_icr(uint32_t dest, uint32_t lo)
 	lapic[0x300 / 4] = lo;
 }
 
+static void ioapic_write(unsigned int off, uint32_t val)
+{
+	*(volatile uint32_t *)(uintptr_t)(DIRECT_MAP_BASE + GPAMAP_IOAPIC + off) = val;
+}
+
 static void send_ipi(uint32_t dest, uint32_t vector)
 {
 	lapic_icr(dest, vector & 0xFF); /* fixed, physical, edge */
@@ -759,6 +764,9 @@ static void smp_start(struct hv_partition *p)
 	p->lapic_read = lapic_read;
 	p->lapic_write = lapic_write;
 	p->send_ipi = send_ipi;
+	if (mm_map(DIRECT_MAP_BASE + GPAMAP_IOAPIC, GPAMAP_IOAPIC, 4096, MAP_W | MAP_UC))
+		hvsim_panic("cannot map the I/O APIC");
+	p->ioapic_write = ioapic_write;
 	p->xcr0_of = xcr0_of_smp;
 	trap_set_handler(2, host_nmi);
 	if ((lapic[0x20 / 4] >> 24) != 0)

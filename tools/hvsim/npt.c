@@ -70,8 +70,9 @@ struct npt *npt_create(uint64_t ram_pa, uint64_t ram_size, uint8_t perm)
 }
 
 /*
- * Identity-maps the allow-listed MMIO windows (gpamap.c): read/write, never
- * executable, never a RAM page; and the firmware windows read-only.  npt_set_perm() refuses these GPAs, so a
+ * Identity-maps the allow-listed MMIO windows (gpamap.c): uncached, never
+ * executable, never a RAM page, writable as the window says (the IOAPIC's
+ * stores are emulated); and the firmware windows read-only.  npt_set_perm() refuses these GPAs, so a
  * VTL protection change can never turn a device window into RAM (or back).
  */
 int npt_map_mmio(struct npt *n)
@@ -85,8 +86,8 @@ int npt_map_mmio(struct npt *n)
 			if (!slot)
 				return -ENOMEM;
 			/* PCD|PWT: uncacheable, as the host maps device memory */
-			*slot = ((w[i].gpa + off) & NPT_ADDR_MASK) | NPT_P | NPT_RW | NPT_US |
-				NPT_PWT | NPT_PCD | NPT_NX;
+			*slot = ((w[i].gpa + off) & NPT_ADDR_MASK) | NPT_P | NPT_US |
+				NPT_PWT | NPT_PCD | NPT_NX | (w[i].writable ? NPT_RW : 0);
 		}
 	/* The firmware tables: read-only (no RW; the FACS page excepted,
 	 * gpamap.c), never executable.  The F-segment's GPAs replace RAM
