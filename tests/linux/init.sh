@@ -42,6 +42,13 @@ if devmem 0xFEE00310 32 0x01000000 2>/dev/null && devmem 0xFEE00300 32 0x0000450
 else
     echo "linux-init: LAPIC ICR write refused"
 fi
+# The I/O APIC: program pin 8's redirection entry (IOREGSEL 0x20) with
+# INIT delivery, which would reset whatever CPU it names; hvsim emulates the
+# store and refuses it, so the entry reads back unchanged.
+rte0=$(devmem 0xFEC00000 32 0x20 2>&1; devmem 0xFEC00010 32 2>&1)
+devmem 0xFEC00000 32 0x20 2>/dev/null; devmem 0xFEC00010 32 0x00010500 2>/dev/null
+rte1=$(devmem 0xFEC00000 32 0x20 2>&1; devmem 0xFEC00010 32 2>&1)
+echo "linux-init: IOAPIC INIT route: pin 8 entry $rte0 -> $rte1"
 sleep 1
 echo "linux-init: after the APIC attack: online CPUs $(cat /sys/devices/system/cpu/online), LOC per CPU:$(loc)"
 # PCIe ECAM (q35: 0xB0000000) is not one of hvsim's MMIO windows: through it

@@ -95,6 +95,10 @@ hi=$(g '^\[hvsim\] refused: vp[0-9]+ VTL0 (wrote|touched) GPA 0xfee003[01]0 .*no
 after=$(g '^linux-init: after the APIC attack: online CPUs')
 check linux_lapic_init_refused "$([ "$icr" = "linux-init: LAPIC ICR write refused" ] && [ -n "$hi" ] && echo "$after" | grep -q "online CPUs $want," && echo 1)" \
     "an INIT aimed at APIC ID 1 through the xAPIC ICR: '${icr#linux-init: }'; hvsim: '${hi:-no refusal logged}'; '${after#linux-init: }'"
+io=$(g '^linux-init: IOAPIC INIT route')
+hio=$(g '^\[hvsim\] refused: vp[0-9]+ VTL0 IOAPIC redirection entry 8 with INIT delivery')
+check linux_ioapic_init_route_refused "$(echo "$io" | grep -qE 'entry (0x[0-9A-F]+) -> \1$' && [ -n "$hio" ] && echo 1)" \
+    "an IOAPIC redirection entry with INIT delivery: '${io#linux-init: }'; hvsim: '${hio:-no refusal logged}'"
 pw=$(grep -a -c -E '^\[hvsim\] refused: vp[0-9]+ VTL0 out 0xcf[c-f], .*PCI configuration data' "$log")
 fd=$(grep -a -c -E '^\[hvsim\] refused: vp[0-9]+ VTL0 out 0x51[89ab], .*fw_cfg \(DMA interface\)' "$log")
 pr=$(g '^linux-init: PCI config and fw_cfg DMA writes sent')
