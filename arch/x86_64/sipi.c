@@ -63,15 +63,15 @@ static int tramp_init(void)
 	pdpt[0] = virt_to_phys(pd) | 3;
 	pml4[0] = virt_to_phys(pdpt) | 3;
 	memset(tramp, 0, 4096);
-	memcpy(tramp, sipi_tramp_start, (size_t)(sipi_tramp_end - sipi_tramp_start));
+	memcpy(tramp, sipi_tramp_start, (uintptr_t)sipi_tramp_end - (uintptr_t)sipi_tramp_start);
 	put64(SIPI_GDT + 8, 0x00CF9A000000FFFFull);   /* 0x08: code32 */
 	put64(SIPI_GDT + 16, 0x00CF92000000FFFFull);  /* 0x10: data */
 	put64(SIPI_GDT + 24, 0x00AF9A000000FFFFull);  /* 0x18: code64 */
 	memcpy(tramp + SIPI_GDTR, &(uint16_t){ 31 }, 2);
 	put32(SIPI_GDTR + 2, (uint32_t)(tramp_pa + SIPI_GDT));
-	put32(SIPI_FAR32, (uint32_t)(tramp_pa + (uint64_t)(sipi_pm32 - sipi_tramp_start)));
+	put32(SIPI_FAR32, (uint32_t)(tramp_pa + ((uintptr_t)sipi_pm32 - (uintptr_t)sipi_tramp_start)));
 	memcpy(tramp + SIPI_FAR32 + 4, &(uint16_t){ 0x08 }, 2);
-	put32(SIPI_FAR64, (uint32_t)(tramp_pa + (uint64_t)(sipi_pm64 - sipi_tramp_start)));
+	put32(SIPI_FAR64, (uint32_t)(tramp_pa + ((uintptr_t)sipi_pm64 - (uintptr_t)sipi_tramp_start)));
 	memcpy(tramp + SIPI_FAR64 + 4, &(uint16_t){ 0x18 }, 2);
 	put32(SIPI_TCR3, (uint32_t)virt_to_phys(pml4));
 	put64(SIPI_HIGH, (uint64_t)(uintptr_t)sipi_high);

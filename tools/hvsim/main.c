@@ -186,7 +186,7 @@ static void find_facs(uint64_t area, uint64_t size)
 	if (!f || !acpi)
 		return;
 	for (uint32_t off = 0; off + 20 <= 0x10000 && !facs; off += 16) {
-		if (memcmp(f + off, "RSD PTR ", 8))
+		if (memcmp(f + off, "RSD PTR ", 8) != 0)
 			continue;
 		uint64_t rsdt = rd32(f + off + 16);
 		if (rsdt < area || rsdt + 36 > area + size)
@@ -196,7 +196,7 @@ static void find_facs(uint64_t area, uint64_t size)
 			break;
 		for (uint32_t e = 36; e + 4 <= len; e += 4) {
 			uint64_t t = rd32(acpi + (rsdt - area) + e);
-			if (t < area || t + 40 > area + size || memcmp(acpi + (t - area), "FACP", 4))
+			if (t < area || t + 40 > area + size || memcmp(acpi + (t - area), "FACP", 4) != 0)
 				continue;
 			facs = rd32(acpi + (t - area) + 36);
 			break;
