@@ -325,7 +325,7 @@ help:
 	@echo '  make install         install the image, modcheck, its manual, the initramfs hook, docs'
 	@echo '  make installable     build only what make install ships'
 	@echo '  make deb             the Debian package in build/deb/ (dpkg-buildpackage -b, lintian)'
-	@echo '  make run-linux       Debian'"'"'s stock kernel as VTL0 under hvsim beside vtlguard, with a report'
+	@echo '  make run-linux       Debian'"'"'s stock kernel as VTL0 under hvsim beside vtlguard on 2 VPs, with a report'
 	@echo '  make mutants         one mutant vtlguard per defence; the attack suite must kill each (~11 min)'
 	@echo '  make clean           remove build/'
 	@echo '  make help            this text'

@@ -1,5 +1,5 @@
 # tests/linux: a stock Debian Linux kernel in VTL0 under hvsim, next to
-# vtlguard in VTL1 (issue 16, single VP).
+# vtlguard in VTL1 (issue 16), on 2 VPs (LINUX_SMP=N for another count).
 #   make suite-linux   boot, attack the VTL1 region through /dev/mem, check
 #   make run-linux     the same as a readable report for a researcher
 # The kernel and busybox-static come from Debian's archive (apt-get download

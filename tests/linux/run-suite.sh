@@ -129,6 +129,8 @@ if [ -n "$demo" ]; then
     echo
     echo "=== report: a stock Linux kernel beside vtlguard"
     echo "kernel          $(basename "$kernel") ($(g 'Linux version' | sed 's/.*Linux version \([^ ]*\).*/\1/'))"
+    echo "CPUs            $online online; VP i runs on QEMU CPU i, started by hvsim (INIT/SIPI filtered)"
+    echo "firmware        ACPI on: MADT, IOAPIC (stores made by hvsim), HPET, PM timer; tables read-only"
     echo "VTL1 region     $rpa, $((rsize >> 20)) MiB, reserved in Linux's e820"
     echo "run time        ${secs}s wall clock, boot to exit, under TCG (shared machine)"
     echo "MSRs refused    $(grep -ac 'unchecked MSR access' "$log") unchecked MSR faults seen by Linux"
