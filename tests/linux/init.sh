@@ -20,6 +20,13 @@ echo "linux-init: timer interrupts $t1 -> $t2"
 echo "linux-init: LOC per CPU:$(loc)"
 grep -E "timer|LOC:" /proc/interrupts | sed 's/^/linux-init:   /'
 
+# NMIs: SysRq-l makes the kernel send an NMI IPI to every other CPU, which
+# prints its backtrace from the NMI handler; hvsim posts each NMI and injects
+# it into VTL0 (never dropped).
+echo l > /proc/sysrq-trigger 2>/dev/null
+sleep 1
+echo "linux-init: NMI backtraces from CPUs: $(dmesg | sed -n 's/.*NMI backtrace for cpu \([0-9]*\).*/\1/p' | sort -u | tr '\n' ' ')"
+
 # Devices VTL0 must not reach (hvsim traps the ports): PCI configuration
 # (no BAR or bus-master write possible) and QEMU's fw_cfg (with its DMA).
 npci=$(ls /sys/bus/pci/devices 2>/dev/null | wc -l)

@@ -74,6 +74,10 @@ locs=$(sed -n 's/^linux-init: \(after the APIC attack.*\)\{0,1\}.*LOC per CPU: *
 locok=$(echo "$locs" | awk -v n="$smp" 'NR == 1 { for (i = 1; i <= NF; i++) a[i] = $i } END { ok = (NR >= 3 && NF == n); for (i = 1; i <= NF; i++) if ($i <= a[i]) ok = 0; print ok }')
 check linux_timer_every_cpu "$([ "$locok" = 1 ] && echo 1)" \
     "local APIC timer interrupts advance on every CPU: $(echo "$locs" | tr '\n' '|')"
+nmi=$(g '^linux-init: NMI backtraces from CPUs:')
+nmiwant=$(seq 0 $((smp - 1)) | tr '\n' ' ')
+check linux_nmi_delivered "$([ "${nmi#linux-init: NMI backtraces from CPUs: }" = "$nmiwant" ] && [ -z "$(g 'Watchdog detected|timed out waiting')" ] && echo 1)" \
+    "SysRq-l: every CPU printed its backtrace ('${nmi#linux-init: }', want $nmiwant); the CPU that sent them, and the others from the NMI hvsim injected (a line "skipped: idling" is printed by the NMI handler too)"
 t=$(sed -n 's/^linux-init: timer interrupts \([0-9]*\) -> \([0-9]*\)/\1 \2/p' "$log" | head -1)
 t3=$(sed -n 's/.*timer interrupts now \([0-9]*\).*/\1/p' "$log" | head -1)
 set -- $t
