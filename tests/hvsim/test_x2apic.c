@@ -116,6 +116,12 @@ TEST(hvsim_x2apic_init_cannot_reset_vtl1_or_self)
 	CHECK(p->vps[0].started && !p->vps[0].wait_for_sipi);
 	CHECK_EQ_INT(icr(p, 0, 0, 0x4500 | (1u << 18)), 0);    /* self shorthand */
 	CHECK(p->vps[0].started);
+	/* VTL1 enabled on an AP before its VTL0 ever ran (LVBS V1b/V2's
+	 * ENABLE_APS_VTL): the kernel's INIT + SIPI still start its VTL0 */
+	p->vps[2].vtl[1].enabled = true;
+	CHECK_EQ_INT(icr(p, 0, 2, 0x4500), 0);
+	CHECK_EQ_INT(icr(p, 0, 2, 0x0699), 0);
+	CHECK(p->vps[2].started && p->vps[2].active_vtl == 0);
 	CHECK_EQ_INT(nr_ipis, 0);
 }
 

@@ -92,8 +92,9 @@ static void deliver(struct hv_partition *p, struct hv_vp *vp, struct hv_vp *t, u
 			vp_post_nmi(p, t, vp);
 		break;
 	case MODE_INIT:
-		if (!(lo & ICR_LEVEL_ASSERT))
-			break; /* INIT de-assert: nothing to do */
+		if (!(lo & ICR_LEVEL_ASSERT) || t->wait_for_sipi)
+			break; /* INIT de-assert, or already waiting (VTL1 may
+				* have been enabled on it before its VTL0 ran) */
 		if (t == vp || t->vtl[1].enabled) {
 			/* the sender itself, or a VP whose VTL1 runs: a VTL0
 			 * kernel does not get to reset VTL1's processor */
