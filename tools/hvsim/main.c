@@ -48,7 +48,9 @@ static uint8_t host_save[HVSIM_MAX_VPS][2][4096] __attribute__((aligned(4096)));
 /* ------------------------------------------------------------- console */
 void hv_console_write(const char *prefix, const char *s, size_t n)
 {
-	/* hvsim runs on one CPU: the three writes of a line cannot interleave. */
+	/* ELF guests: one CPU.  Linux mode: every caller holds the partition
+	 * lock (exit handling) or runs before the other CPUs start, so the
+	 * three writes of a line cannot interleave. */
 	serial_write(prefix, strlen(prefix));
 	serial_write(s, n);
 	serial_write("\n", 1);
