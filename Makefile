@@ -145,6 +145,14 @@ $(POLICY_ID_H): $(POLICY_DTB)
 		"$$(basename '$(POLICY_SRC)' | tr -c 'A-Za-z0-9._+\n-' '_')" \
 		"$$(sha256sum $< | cut -d' ' -f1)" > $@.tmp && mv $@.tmp $@
 
+# Seconds per fuzz harness: FUZZ_TIME for every fuzz target (make fuzz,
+# make fuzz-modval).  FUZZ_SECONDS, fuzz-modval's old name, still works but
+# warns; it is set here, before the fragments, so both see one value.
+ifneq ($(origin FUZZ_SECONDS),undefined)
+$(warning FUZZ_SECONDS is deprecated: use FUZZ_TIME=$(FUZZ_SECONDS) (seconds per fuzz harness))
+FUZZ_TIME ?= $(FUZZ_SECONDS)
+endif
+
 # ------------------------------------------------------------------ fragments
 FRAGMENTS := $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
 include $(FRAGMENTS)
@@ -338,7 +346,7 @@ help:
 	@echo '  QEMU_ACCEL=auto|kvm|tcg   make qemu: auto tries KVM and falls back to TCG whenever KVM fails (default auto)'
 	@echo '  QEMU_APPEND="words"  make qemu: the image command line'
 	@echo '  VTL0_SMP=N VTL0_TIMEOUT=S VTL0_CMDLINE="words"   make run / suite-vtl0: VPs, timeout, guest words'
-	@echo '  FUZZ_TIME=S          make fuzz: seconds per harness'
+	@echo '  FUZZ_TIME=S          make fuzz, make fuzz-modval: seconds per harness (FUZZ_SECONDS: deprecated alias)'
 	@echo '  CC HOSTCC CLANG      compilers (gcc, gcc, clang)'
 	@echo '  EXTRA_CFLAGS         extra flags for the VTL1 image'
 	@echo '  MODCHECK_CFLAGS MODCHECK_LDFLAGS   extra flags for modcheck (a distribution'"'"'s hardening flags)'
