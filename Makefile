@@ -353,8 +353,11 @@ help:
 
 # make run POLICY=file.dts: the demo with that policy in force, as a deployed
 # image has it: built in, with no loader word from the test VTL0.
+# tests/vtl0/run --builtin-policy: no loader policy word, and the guest is
+# told which classes the policy audits (audited attacks must go through
+# and be recorded as action=audit-allow).
 ifneq ($(POLICY),)
-VTL0_CMDLINE += policy=default
+VTL0_RUN_POLICY := --builtin-policy $(POLICY)
 endif
 
 # ----------------------------------------------------------------- cleaning

@@ -61,16 +61,18 @@ suite-vtl0-report:
 suite-profiles: $(VTL0_DEPS)
 	$(Q)VTL0_TIMEOUT=$(VTL0_TIMEOUT) tests/vtl0/profiles
 suite-vtl0: $(VTL0_DEPS)
-	$(Q)tests/vtl0/run --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT) --cmdline "$(VTL0_CMDLINE)"
+	$(Q)tests/vtl0/run --no-build $(VTL0_RUN_POLICY) --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT) \
+		--cmdline "$(VTL0_CMDLINE)"
 suite-vtl0-trust: $(VTL0_DEPS)
-	$(Q)tests/vtl0/run --trust --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT)
+	$(Q)tests/vtl0/run --no-build --trust --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT)
 # RT6: AP 1 reaches end of boot without LOCK_REGS (attacks_pins.c).
 suite-vtl0-late: $(VTL0_DEPS)
-	$(Q)tests/vtl0/run --smp 2 --timeout $(VTL0_TIMEOUT) --log $(BUILD)/vtl0/late.log \
+	$(Q)tests/vtl0/run --no-build --smp 2 --timeout $(VTL0_TIMEOUT) --log $(BUILD)/vtl0/late.log \
 		--cmdline "late_ap=1 only=late_vp_pinned_at_first_call"
 # RT6: the APs make their first VTL call after end of boot.
 suite-vtl0-late-aps: $(VTL0_DEPS)
-	$(Q)tests/vtl0/run --smp 2 --timeout $(VTL0_TIMEOUT) --log $(BUILD)/vtl0/late-aps.log \
+	$(Q)tests/vtl0/run --no-build --smp 2 --timeout $(VTL0_TIMEOUT) --log $(BUILD)/vtl0/late-aps.log \
 		--cmdline "late_aps only=late_boot_ap_pinned"
 demo-vtl0: $(VTL0_DEPS)
-	$(Q)tests/vtl0/run --demo --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT) --cmdline "$(VTL0_CMDLINE)"
+	$(Q)tests/vtl0/run --no-build $(VTL0_RUN_POLICY) --demo --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT) \
+		--cmdline "$(VTL0_CMDLINE)"

@@ -5,14 +5,24 @@
  * ("PASS name" / "FAIL name: why", then "N passed, N failed"; exit status 0
  * only if nothing failed).
  *
- * Command line (tools/hvsim/run --cmdline "..."), words separated by spaces:
+ * Command line (tools/hvsim/run --cmdline "..."), words separated by spaces.
+ * A word not listed here (or a bad value) is refused: the guest prints
+ * "FAIL cmdline_words: ..." and runs nothing.
  *   only=NAME      run just this case (after the full boot); NAME* a group
  *   skip=STEP      leave out one protection step (protect-text,
  *                  protect-rodata, protect-ro-after-init, protect-data,
  *                  load-kdata, lock-regs): the trust test
  *   flood=N        violations in the flood case (default 100000)
  *   vtl1_mb=N      VTL1 region size in MiB (default 64)
+ *   only=list      print every case's name, phase and description; run nothing
  *   policy=default boot vtlguard without tests/vtl0/suite-policy.dts
+ *   policy=at:OFF  hand vtlguard the policy DTB at byte OFF of the blob
+ *                  instead (tests/vtl0/run --policy FILE appends it there)
+ *   audit=CLASSES  the policy in force audits these classes (comma list of
+ *                  mem, cr, msr, dt; or none): an attack on an audited
+ *                  class passes when it went through and VTL1 recorded it
+ *                  as action=audit-allow (cases.c); tests/vtl0/run derives
+ *                  it from the policy file
  *   late_ap=N      AP N skips LOCK_REGS, so it reaches end of boot unpinned
  *                  (make suite-vtl0-late; attacks_pins.c)
  *   late_aps       ENABLE_APS_VTL/BOOT_APS only after end of boot: the APs'
@@ -69,6 +79,49 @@ static void copy_word(char *dst, size_t cap, const char *s, size_t n)
 	dst[i] = 0;
 }
 
+/* A word the guest does not know: refused, so a typo never runs a
+ * different suite than the one asked for. */
+static void bad_word(const char *w, size_t n)
+{
+	v0.opt.bad_words++;
+	gl_check(false, "cmdline_words", "unknown word or bad value \"%.*s\": nothing runs "
+		 "(the words: docs/testing.md)", (int)n, w);
+	gl_printf("NOTE guest words: only= skip= flood= vtl1_mb= late_ap= lvbs=v2|v3|v4 "
+		  "firstcall= aps=late policy=default|at:OFF audit= late_aps verbose demo bench\n");
+}
+
+/* audit=mem,cr,msr,dt (any subset) or audit=none */
+static bool parse_audit(const char *s, size_t n)
+{
+	unsigned int m = 0;
+
+	if (word_eq(s, n, "none")) {
+		v0.opt.audit = 0;
+		return true;
+	}
+	while (n) {
+		size_t k = 0;
+
+		while (k < n && s[k] != ',')
+			k++;
+		if (word_eq(s, k, "mem"))
+			m |= VTL0_AUDIT_MEM;
+		else if (word_eq(s, k, "cr"))
+			m |= VTL0_AUDIT_CR;
+		else if (word_eq(s, k, "msr"))
+			m |= VTL0_AUDIT_MSR;
+		else if (word_eq(s, k, "dt"))
+			m |= VTL0_AUDIT_DT;
+		else
+			return false;
+		s += k, n -= k;
+		if (n)
+			s++, n--;
+	}
+	v0.opt.audit = m;
+	return true;
+}
+
 static void parse_cmdline(const char *c)
 {
 	v0.opt.flood = 100000;
@@ -88,9 +141,11 @@ static void parse_cmdline(const char *c)
 			size_t k = (size_t)(eq - w), vn = n - k - 1;
 			const char *val = eq + 1;
 
-			if (word_eq(w, k, "only"))
+			if (word_eq(w, k, "only") && word_eq(val, vn, "list"))
+				v0.opt.list = true;
+			else if (word_eq(w, k, "only") && vn < sizeof(v0.opt.only))
 				copy_word(v0.opt.only, sizeof(v0.opt.only), val, vn);
-			else if (word_eq(w, k, "skip"))
+			else if (word_eq(w, k, "skip") && vn < sizeof(v0.opt.skip))
 				copy_word(v0.opt.skip, sizeof(v0.opt.skip), val, vn);
 			else if (word_eq(w, k, "flood"))
 				v0.opt.flood = parse_ul(val, vn);
@@ -102,14 +157,22 @@ static void parse_cmdline(const char *c)
 							 word_eq(val, vn, "v3") ||
 							 word_eq(val, vn, "v4")))
 				v0.opt.lvbs = (unsigned int)(val[1] - '0');
-			else if (word_eq(w, k, "firstcall"))
+			else if (word_eq(w, k, "firstcall") && vn < sizeof(v0.opt.firstcall))
 				copy_word(v0.opt.firstcall, sizeof(v0.opt.firstcall), val, vn);
 			else if (word_eq(w, k, "aps") && word_eq(val, vn, "late"))
 				v0.opt.aps_late = true;
 			else if (word_eq(w, k, "policy") && word_eq(val, vn, "default"))
 				v0.opt.default_policy = true;
+			else if (word_eq(w, k, "policy") && vn > 3 && word_eq(val, 3, "at:") &&
+				 parse_ul(val + 3, vn - 3))
+				v0.opt.policy_at = parse_ul(val + 3, vn - 3);
+			else if (word_eq(w, k, "audit") && parse_audit(val, vn))
+				;
+			else if ((word_eq(w, k, "bench_reps") || word_eq(w, k, "bench_iters")) &&
+				 parse_ul(val, vn))
+				; /* bench.c reads them */
 			else
-				gl_printf("NOTE unknown option %.*s ignored\n", (int)n, w);
+				bad_word(w, n);
 		} else if (n) {
 			if (word_eq(w, n, "demo"))
 				demo = true;
@@ -120,7 +183,7 @@ static void parse_cmdline(const char *c)
 			else if (word_eq(w, n, "verbose"))
 				v0.opt.verbose = true;
 			else
-				gl_printf("NOTE unknown option %.*s ignored\n", (int)n, w);
+				bad_word(w, n);
 		}
 		while (*c == ' ')
 			c++;
@@ -161,14 +224,33 @@ static bool selected(const struct vtl0_case *c)
 	}
 }
 
-static unsigned int count_selected(void)
+/* The first element of only=A,B,... that names no case, or NULL. */
+static const char *only_unmatched(void)
 {
-	unsigned int n = 0;
+	const char *o = v0.opt.only;
 
+	for (;;) {
+		bool hit = false;
+
+		for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]) && !hit; t++)
+			for (const struct vtl0_case *c = tables[t]; c->name && !hit; c++)
+				hit = match_one(o, c->name);
+		if (!hit)
+			return o;
+		while (*o && *o != ',')
+			o++;
+		if (!*o++)
+			return NULL;
+	}
+}
+
+/* only=list: one "LIST name phase: description" line per case */
+static void list_cases(void)
+{
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (const struct vtl0_case *c = tables[t]; c->name; c++)
-			n += selected(c);
-	return n;
+			gl_printf("LIST %s %s: %s\n", c->name,
+				  c->phase == CASE_BOOT ? "boot" : "run", c->what ? c->what : "");
 }
 
 static unsigned int run_phase(int phase, const char *not_run_why)
@@ -199,7 +281,7 @@ static unsigned int run_phase(int phase, const char *not_run_why)
 
 int gl_main(const struct hvsim_boot_info *bi)
 {
-	const char *why = NULL;
+	const char *why = NULL, *o;
 	uint64_t ring_start;
 
 	v0.bi = bi;
@@ -211,6 +293,20 @@ int gl_main(const struct hvsim_boot_info *bi)
 		  (unsigned long long)(bi->ram_size >> 20), bi->cmdline);
 	if (bi->nr_vps > VTL0_MAX_VPS)
 		gl_printf("NOTE only the first %u VPs are used\n", VTL0_MAX_VPS);
+	if (v0.opt.bad_words)
+		return gl_summary(); /* refused: run nothing rather than another suite */
+	if (v0.opt.list) {
+		list_cases();
+		return gl_summary();
+	}
+	if (v0.opt.only[0] && (o = only_unmatched()) != NULL) {
+		size_t n = 0;
+
+		while (o[n] && o[n] != ',')
+			n++;
+		gl_check(false, "only", "no case named \"%.*s\" (only=list lists them)", (int)n, o);
+		return gl_summary();
+	}
 
 	cpu_init_bsp();
 	workload_init();
@@ -252,8 +348,6 @@ int gl_main(const struct hvsim_boot_info *bi)
 	}
 	workload_mark_aps();
 	run_phase(CASE_RUN, why);
-	if (v0.opt.only[0] && !count_selected())
-		gl_check(false, "only", "no case named \"%s\"", v0.opt.only);
 	if (!why)
 		workload_check();
 	if (!why && !bench)
