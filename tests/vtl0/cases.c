@@ -456,11 +456,12 @@ void expect_refused_unchanged(const char *name, int faulted, bool unchanged, con
 			      const char *const *needles)
 {
 	if (audited(needles)) {
-		if (unchanged && !faulted)
+		if (unchanged && !faulted) {
 			gl_check(false, name, "the policy audits this, yet %s did not change: the "
 				 "write neither faulted nor landed", what);
-		else
-			expect_audited(name, faulted, needles);
+			return;
+		}
+		expect_audited(name, faulted, needles);
 		return;
 	}
 	if (!unchanged) {

@@ -19,7 +19,7 @@
  *   policy=at:OFF  hand vtlguard the policy DTB at byte OFF of the blob
  *                  instead (tests/vtl0/run --policy FILE appends it there)
  *   audit=CLASSES  the policy in force audits these classes (comma list of
- *                  mem, cr, msr, dt; or none): an attack on an audited
+ *                  mem, cr, msr, dt; or all, or none): an attack on an audited
  *                  class passes when it went through and VTL1 recorded it
  *                  as action=audit-allow (cases.c); tests/vtl0/run derives
  *                  it from the policy file
@@ -95,8 +95,9 @@ static bool parse_audit(const char *s, size_t n)
 {
 	unsigned int m = 0;
 
-	if (word_eq(s, n, "none")) {
-		v0.opt.audit = 0;
+	if (word_eq(s, n, "none") || word_eq(s, n, "all")) {
+		v0.opt.audit = s[0] == 'a' ? VTL0_AUDIT_MEM | VTL0_AUDIT_CR | VTL0_AUDIT_MSR |
+			       VTL0_AUDIT_DT : 0;
 		return true;
 	}
 	while (n) {
