@@ -85,3 +85,10 @@ suite-vtl0-audit: $(VTL0_DEPS)
 demo-vtl0: $(VTL0_DEPS)
 	$(Q)tests/vtl0/run --no-build $(VTL0_RUN_POLICY) --demo --smp $(VTL0_SMP) --timeout $(VTL0_TIMEOUT) \
 		--cmdline "$(VTL0_CMDLINE)"
+
+# docs/policy.md lists exactly the rule= formats and action= words the code
+# makes (tools/check-policy-doc; a second).
+TEST_SUITES += policy-doc
+.PHONY: suite-policy-doc
+suite-policy-doc:
+	$(Q)tools/check-policy-doc
