@@ -15,7 +15,7 @@ VTL0_SRCS   := tests/vtl0/main.c tests/vtl0/boot.c tests/vtl0/vsm.c tests/vtl0/c
 	tests/vtl0/attacks_regs.c tests/vtl0/attacks_smp.c tests/vtl0/attacks_calls.c \
 	tests/vtl0/attacks_modules.c tests/vtl0/attacks_hvsim.c tests/vtl0/attacks_pins.c tests/vtl0/attacks_patch.c \
 	tests/vtl0/attacks_boot.c tests/vtl0/modules.c tests/vtl0/modload.c \
-	tests/vtl0/positive.c tests/vtl0/bench.c core/errno.c
+	tests/vtl0/positive.c tests/vtl0/bench.c tests/vtl0/describe.c core/errno.c
 VTL0_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(VTL0_SRCS)) $(BUILD)/guest/tests/vtl0/asm.o \
 	$(BUILD)/guest/tests/vtl0/fpu_probe.o \
 	$(BUILD)/guest/tests/vtl0/modblobs.o $(BUILD)/guest/tests/hvsim/probes.o

@@ -51,6 +51,27 @@ static const struct vtl0_case *const tables[] = {
 	vtl0_cases_positive, vtl0_cases_hvsim, vtl0_cases_pins, vtl0_cases_flood, vtl0_cases_boot_gen,
 };
 
+/* Where each table's cases are documented (same order as tables[]). */
+static const char *const table_docs[] = {
+	"docs/vtl-call-abi.md, tests/vtl0/attacks_calls.c",
+	"docs/testing.md \"What a case checks\", tests/vtl0/attacks_mem.c",
+	"docs/threat-model.md, tests/vtl0/attacks_vtl1.c",
+	"docs/policy.md \"pinned\", tests/vtl0/attacks_regs.c",
+	"docs/testing.md, tests/vtl0/attacks_smp.c",
+	"docs/vtl-call-abi.md, tests/vtl0/attacks_calls.c",
+	"docs/vtl-call-abi.md \"PATCH_TEXT\", tests/vtl0/attacks_patch.c",
+	"docs/testing.md \"Module and kexec validation\", tests/vtl0/modules.c",
+	"docs/module-validation.md, tests/vtl0/attacks_modules.c",
+	"docs/testing.md \"What a case checks\", tests/vtl0/positive.c",
+	"docs/hvsim.md, tests/vtl0/attacks_hvsim.c",
+	"docs/policy.md, tests/vtl0/attacks_pins.c",
+	"docs/testing.md \"What a case checks\", tests/vtl0/positive.c",
+	"docs/boot-protocol.md, tests/vtl0/attacks_boot.c",
+};
+_Static_assert(sizeof(table_docs) / sizeof(table_docs[0]) == sizeof(tables) / sizeof(tables[0]),
+	       "one doc pointer per case table");
+
+
 static bool word_eq(const char *w, size_t n, const char *s)
 {
 	size_t i = 0;
@@ -77,6 +98,56 @@ static void copy_word(char *dst, size_t cap, const char *s, size_t n)
 	for (; i < n && i + 1 < cap; i++)
 		dst[i] = s[i];
 	dst[i] = 0;
+}
+
+/* ------------------------------------- every verdict has a description */
+static size_t str_len(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+static char undescribed[4][64];
+static unsigned int nundescribed;
+
+static const struct vtl0_case *case_named(const char *name, const char **doc)
+{
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct vtl0_case *c = tables[t]; c->name; c++)
+			if (word_eq(name, str_len(name), c->name)) {
+				*doc = table_docs[t];
+				return c;
+			}
+	return NULL;
+}
+
+/* gl_check_hook: a verdict whose name is neither a case (with a description)
+ * nor a described sub-check (describe.c) is remembered for the FAIL below. */
+static void check_described(const char *name)
+{
+	const char *doc;
+	const struct vtl0_case *c = case_named(name, &doc);
+
+	if ((c && c->what && c->what[0]) || vtl0_subcheck_desc(name))
+		return;
+	for (unsigned int i = 0; i < nundescribed && i < 4; i++)
+		if (word_eq(name, str_len(name), undescribed[i]))
+			return;
+	if (nundescribed < 4)
+		copy_word(undescribed[nundescribed], sizeof(undescribed[0]), name, str_len(name));
+	nundescribed++;
+}
+
+static void verdict_descriptions(void)
+{
+	gl_check(!nundescribed, "verdict_descriptions",
+		 "%u verdict(s) without a description (%s%s%s%s%s%s%s): add them to "
+		 "tests/vtl0/describe.c or the case table", nundescribed, undescribed[0],
+		 nundescribed > 1 ? ", " : "", undescribed[1], nundescribed > 2 ? ", " : "",
+		 undescribed[2], nundescribed > 3 ? ", " : "", undescribed[3]);
 }
 
 /* A word the guest does not know: refused, so a typo never runs a
@@ -250,8 +321,18 @@ static void list_cases(void)
 {
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (const struct vtl0_case *c = tables[t]; c->name; c++)
-			gl_printf("LIST %s %s: %s\n", c->name,
-				  c->phase == CASE_BOOT ? "boot" : "run", c->what ? c->what : "");
+			gl_printf("LIST %s %s: %s [%s]\n", c->name,
+				  c->phase == CASE_BOOT ? "boot" : "run", c->what ? c->what : "",
+				  table_docs[t]);
+	for (const struct vtl0_desc *d = vtl0_subchecks; d->pattern; d++)
+		gl_printf("LIST %s sub-check: %s [%s]\n", d->pattern, d->what, d->doc);
+}
+
+/* demo: the sub-checks' descriptions, for the report's attack list */
+static void describe_subchecks(void)
+{
+	for (const struct vtl0_desc *d = vtl0_subchecks; d->pattern; d++)
+		gl_printf("DESC %s: %s [%s]\n", d->pattern, d->what, d->doc);
 }
 
 static unsigned int run_phase(int phase, const char *not_run_why)
@@ -268,7 +349,8 @@ static unsigned int run_phase(int phase, const char *not_run_why)
 				continue;
 			}
 			if (demo)
-				gl_printf("CASE %s: %s\n", c->name, c->what);
+				gl_printf("CASE %s: %s [%s]\n", c->name, c->what,
+					  table_docs[t]);
 			/* no retries: verdicts rest on GET_VIOLATIONS, which is exact
 			 * (cases.c); VTL1 must count what the case accounted for */
 			ndl_reset();
@@ -286,6 +368,7 @@ int gl_main(const struct hvsim_boot_info *bi)
 	uint64_t ring_start;
 
 	v0.bi = bi;
+	gl_check_hook = check_described;
 	parse_cmdline(bi->cmdline);
 	v0.nr_vps = bi->nr_vps ? bi->nr_vps : 1;
 	if (v0.nr_vps > VTL0_MAX_VPS)
@@ -296,6 +379,8 @@ int gl_main(const struct hvsim_boot_info *bi)
 		gl_printf("NOTE only the first %u VPs are used\n", VTL0_MAX_VPS);
 	if (v0.opt.bad_words)
 		return gl_summary(); /* refused: run nothing rather than another suite */
+	if (demo)
+		describe_subchecks();
 	if (v0.opt.list) {
 		list_cases();
 		return gl_summary();
@@ -353,6 +438,7 @@ int gl_main(const struct hvsim_boot_info *bi)
 		workload_check();
 	if (!why && !bench)
 		verdict_totals();
+	verdict_descriptions();
 
 	if (demo && !why) {
 		gl_printf("VTL1 LOG (read back from the log ring, violations and all):\n");

@@ -249,6 +249,14 @@ struct vtl0_case {
 	int phase;   /* CASE_BOOT: before end of boot, CASE_RUN: after */
 	const char *what; /* one line for the demo report */
 };
+/* describe.c: descriptions of verdicts that are not cases (sub-checks) */
+struct vtl0_desc {
+	const char *pattern; /* "name", "*_suffix" or "prefix*" */
+	const char *what;
+	const char *doc;
+};
+extern const struct vtl0_desc vtl0_subchecks[];
+const struct vtl0_desc *vtl0_subcheck_desc(const char *name);
 #define CASE_BOOT 1
 #define CASE_RUN 2
 
