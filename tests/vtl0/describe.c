@@ -38,6 +38,8 @@ const struct vtl0_desc vtl0_subchecks[] = {
 	  T_CHECK },
 	{ "measurement_policy_from_loader", "the measurement log names the policy the loader "
 	  "passed (its SHA-256)", "docs/vtl-call-abi.md \"GET_MEASUREMENTS\"" },
+	{ "rt5_boot_aps_*", "aps=late (RT5): a BOOT_APS aimed at protected text, the ring, VTL1 "
+	  "memory or with its mask in VTL1 is refused and the bytes stay unchanged", T_SUITE },
 	/* hvsim isolation cases */
 	{ "*_eob_state_kept", "after the attack on hvsim, end of boot still holds: a boot-only "
 	  "call gets -EPERM", "docs/hvsim.md" },
