@@ -145,6 +145,14 @@ $(POLICY_ID_H): $(POLICY_DTB)
 		"$$(basename '$(POLICY_SRC)' | tr -c 'A-Za-z0-9._+\n-' '_')" \
 		"$$(sha256sum $< | cut -d' ' -f1)" > $@.tmp && mv $@.tmp $@
 
+# Seconds per fuzz harness: FUZZ_TIME for every fuzz target (make fuzz,
+# make fuzz-modval).  FUZZ_SECONDS, fuzz-modval's old name, still works but
+# warns; it is set here, before the fragments, so both see one value.
+ifneq ($(origin FUZZ_SECONDS),undefined)
+$(warning FUZZ_SECONDS is deprecated: use FUZZ_TIME=$(FUZZ_SECONDS) (seconds per fuzz harness))
+FUZZ_TIME ?= $(FUZZ_SECONDS)
+endif
+
 # ------------------------------------------------------------------ fragments
 FRAGMENTS := $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
 include $(FRAGMENTS)
@@ -332,21 +340,26 @@ help:
 	@echo 'Variables (make VAR=value ...):'
 	@echo '  V=1                  show full commands'
 	@echo '  POLICY=file.dts      build this policy into the image instead of vtl_protect/policy/default.dts;'
-	@echo '                       with make run / suite-vtl0 the test VTL0 then passes no vtlguard.policy= word'
+	@echo '                       with make run / suite-vtl0 the test VTL0 then passes no vtlguard.policy= word,'
+	@echo '                       and attacks on the classes it audits must go through and be recorded (audit-allow)'
 	@echo '  DESTDIR, PREFIX      make install: staging root, and prefix of bin/ and share/ (default /usr/local)'
 	@echo '  FIRMWAREDIR DEBUGDIR BINDIR MANDIR DOCDIR INITRAMFS_HOOKDIR   make install directories (docs/install.md)'
 	@echo '  QEMU_ACCEL=auto|kvm|tcg   make qemu: auto tries KVM and falls back to TCG whenever KVM fails (default auto)'
 	@echo '  QEMU_APPEND="words"  make qemu: the image command line'
-	@echo '  VTL0_SMP=N VTL0_TIMEOUT=S VTL0_CMDLINE="words"   make run / suite-vtl0: VPs, timeout, guest words'
-	@echo '  FUZZ_TIME=S          make fuzz: seconds per harness'
+	@echo '  VTL0_SMP=N VTL0_TIMEOUT=S VTL0_CMDLINE="words"   make run / suite-vtl0: VPs, timeout per run (default 300), guest words'
+	@echo '                       (tests/vtl0/run --list lists the cases; docs/testing.md the words)'
+	@echo '  FUZZ_TIME=S          make fuzz, make fuzz-modval: seconds per harness (FUZZ_SECONDS: deprecated alias)'
 	@echo '  CC HOSTCC CLANG      compilers (gcc, gcc, clang)'
 	@echo '  EXTRA_CFLAGS         extra flags for the VTL1 image'
 	@echo '  MODCHECK_CFLAGS MODCHECK_LDFLAGS   extra flags for modcheck (a distribution'"'"'s hardening flags)'
 
 # make run POLICY=file.dts: the demo with that policy in force, as a deployed
 # image has it: built in, with no loader word from the test VTL0.
+# tests/vtl0/run --builtin-policy: no loader policy word, and the guest is
+# told which classes the policy audits (audited attacks must go through
+# and be recorded as action=audit-allow).
 ifneq ($(POLICY),)
-VTL0_CMDLINE += policy=default
+VTL0_RUN_POLICY := --builtin-policy $(POLICY)
 endif
 
 # ----------------------------------------------------------------- cleaning

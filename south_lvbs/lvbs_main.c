@@ -34,13 +34,19 @@ static void sint0_interrupt(struct trap_frame *f)
 	(void)f;
 }
 
-/* Answer every VTL call with an error, forever. */
+/* Answer the pending VTL call with err, and every later one with -ENODEV
+ * (the line says both, so an operator reading a later -19 knows why). */
 static __attribute__((noreturn)) void refuse_forever(int err)
 {
 	struct lvbs_cpu *c = &lvbs_cpus[this_cpu_id()];
 
-	log_error("vtlguard is NOT protecting this system: every VTL call returns %d (%s)", err,
-		  errno_name(err));
+	if (err == -ENODEV)
+		log_error("vtlguard is NOT protecting this system: every VTL call returns %d (%s)",
+			  err, errno_name(err));
+	else
+		log_error("vtlguard is NOT protecting this system: this VTL call returns %d (%s), "
+			  "every later one %d (%s)", err, errno_name(err), -ENODEV,
+			  errno_name(-ENODEV));
 	for (;;) {
 		c->gprs.r8 = (uint64_t)(int64_t)err;
 		if (lvbs_vtl_return(c) == HV_VTL_ENTRY_REASON_RESERVED)

@@ -55,10 +55,14 @@ void gl_printf(const char *fmt, ...)
 	puts_raw(buf);
 }
 
+void (*gl_check_hook)(const char *name);
+
 void gl_check(bool ok, const char *name, const char *fmt, ...)
 {
 	char buf[200];
 	va_list ap;
+	if (gl_check_hook)
+		gl_check_hook(name);
 	va_start(ap, fmt);
 	vsnprintk(buf, sizeof(buf), fmt, ap);
 	va_end(ap);

@@ -22,6 +22,9 @@
 /* ---- console and results ---- */
 void gl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void gl_check(bool ok, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Called with each verdict's name before it is printed (NULL: none); the
+ * VTL0 test kernel checks that every verdict has a description. */
+extern void (*gl_check_hook)(const char *name);
 #define GL_CHECK(cond, name) gl_check((cond), (name), "%s", #cond)
 #define GL_CHECK_EQ(a, b, name)                                                     \
 	do {                                                                        \

@@ -21,8 +21,9 @@ suite-modval: $(BUILD)/host/modcheck $(MODVAL_HARNESS)
 	$(Q)tests/modval/run-suite.sh $(BUILD)/test-modval $(BUILD)/host/modcheck $(MODVAL_HARNESS)
 
 # libFuzzer harness over every modval parser (clang).  Seeds come from the
-# modval suite's work directory; FUZZ_SECONDS bounds the run.
-FUZZ_SECONDS ?= 60
+# modval suite's work directory; FUZZ_TIME (the top-level Makefile's one
+# name for it; FUZZ_SECONDS is a deprecated alias) bounds the run.
+FUZZ_TIME ?= 60
 MODVAL_FUZZER := $(BUILD)/fuzz/modval
 $(MODVAL_FUZZER): tests/modval/fuzz_modval.c $(wildcard vtl_protect/modval/*.c) | $(GEN_HEADERS)
 	$(call msg,CLANG,$@)
@@ -42,7 +43,7 @@ fuzz-modval: $(MODVAL_FUZZER) suite-modval
 		printf '\003' | cat - $(BUILD)/test-modval/mod.o > $(BUILD)/fuzz/modval-seeds/elf; \
 		printf '\005' | cat - $$f > $(BUILD)/fuzz/modval-seeds/pe-$$(basename $$f); \
 	done
-	$(Q)$(MODVAL_FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+	$(Q)$(MODVAL_FUZZER) -max_total_time=$(FUZZ_TIME) -max_len=65536 -print_final_stats=1 \
 		$(BUILD)/fuzz/modval-corpus $(BUILD)/fuzz/modval-seeds
 
 # `make bench-modval`: 1 MiB module validation time next to openssl's

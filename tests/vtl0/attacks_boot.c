@@ -149,7 +149,14 @@ static void fpu_calls(const struct vtl0_case *c, const struct call *calls, unsig
 			 * them for the accounting (cases.c) */
 			refused += r < 0 && r != -E_OPNOTSUPP;
 		} else {
+			uint64_t lstar = gl_rdmsr(0xC0000082u);
+
 			gp += (uint64_t)gl_probe_wrmsr(0xC0000082u, v0.mem.heap_pa); /* LSTAR */
+			if (gl_rdmsr(0xC0000082u) != lstar) {
+				/* an audited write lands (recorded, not refused): undo it */
+				gp++;
+				gl_wrmsr(0xC0000082u, lstar);
+			}
 		}
 		what = fpu_changed(seed, &cr2);
 		if (what) {

@@ -103,6 +103,14 @@ struct __attribute__((packed)) dtr {
 	uint64_t base;
 };
 
+/* A case put a landed descriptor-table load back (audit mode): that load
+ * is itself recorded, since VTL1 records every load after LOCK_REGS. */
+static void dt_put_back_recorded(void)
+{
+	if (v0.opt.audit & VTL0_AUDIT_DT)
+		expect_violations("descriptor-table", 1);
+}
+
 static void dt_case(const struct vtl0_case *c, const char *reg, int faulted, bool unchanged)
 {
 	const char *n[] = { "class=descriptor-table", ndl("reg=%s", reg),
@@ -132,8 +140,10 @@ static void lgdt(const struct vtl0_case *c)
 	ring_mark();
 	f = gl_probe_lgdt(&evil);
 	gl_sgdt(&after);
-	if (after.base != cur.base || after.limit != cur.limit)
+	if (after.base != cur.base || after.limit != cur.limit) {
 		gl_lgdt(&cur);
+		dt_put_back_recorded();
+	}
 	dt_case(c, "GDTR", f, after.base == cur.base && after.limit == cur.limit);
 }
 
@@ -148,8 +158,10 @@ static void lidt(const struct vtl0_case *c)
 	ring_mark();
 	f = gl_probe_lidt(&evil);
 	gl_sidt(&after);
-	if (after.base != cur.base || after.limit != cur.limit)
+	if (after.base != cur.base || after.limit != cur.limit) {
 		gl_lidt(&cur);
+		dt_put_back_recorded();
+	}
 	dt_case(c, "IDTR", f, after.base == cur.base && after.limit == cur.limit);
 }
 
@@ -179,8 +191,10 @@ static void lldt(const struct vtl0_case *c)
 	ring_mark();
 	f = probe_lldt(sel);
 	after = vtl0_sldt();
-	if (after != before)
+	if (after != before) {
 		probe_lldt(before);
+		dt_put_back_recorded();
+	}
 	gdt[sel / 8] = save0;
 	gdt[sel / 8 + 1] = save1;
 	dt_case(c, "LDTR", f, after == before);

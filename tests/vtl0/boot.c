@@ -186,10 +186,28 @@ int vtl0_boot_vtl1(void)
 
 	/* 2. special pages and segments (V4 has no command line: no policy word) */
 	gl_printf("INFO VTL0 generation: lvbs=v%u\n", v0.opt.lvbs);
-	if (!v0.opt.default_policy)
+	if (!v0.opt.default_policy && v0.opt.policy_at) {
+		/* tests/vtl0/run --policy FILE: the DTB follows the ELF in the blob */
+		const uint8_t *d = (const uint8_t *)(uintptr_t)(bi->blob_gpa + v0.opt.policy_at);
+		uint64_t len = 0;
+
+		if (v0.opt.policy_at + 8 <= bi->blob_size && d[0] == 0xd0 && d[1] == 0x0d &&
+		    d[2] == 0xfe && d[3] == 0xed)
+			len = (uint64_t)d[4] << 24 | (uint64_t)d[5] << 16 | (uint64_t)d[6] << 8 | d[7];
+		gl_check(len >= 8 && len <= bi->blob_size - v0.opt.policy_at, "boot_policy_at",
+			 "policy=at:%llu: no device tree of a fitting size there (blob is %llu bytes)",
+			 (unsigned long long)v0.opt.policy_at, (unsigned long long)bi->blob_size);
+		if (len < 8 || len > bi->blob_size - v0.opt.policy_at)
+			return -1;
+		gl_printf("INFO policy: %llu-byte DTB at blob+%llu (tests/vtl0/run --policy)\n",
+			  (unsigned long long)len, (unsigned long long)v0.opt.policy_at);
+		snprintk(extra, sizeof(extra), "vtlguard.policy=%#llx,%llu",
+			 (unsigned long long)pa_of(d), (unsigned long long)len);
+	} else if (!v0.opt.default_policy) {
 		snprintk(extra, sizeof(extra), "vtlguard.policy=%#llx,%llu",
 			    (unsigned long long)pa_of(vtl0_policy_dtb),
 			    (unsigned long long)vtl0_policy_len());
+	}
 	r.cmdline_extra = extra;
 	ret = lvbs_build_special_pages((uint8_t *)(uintptr_t)r.pa, &r, vp_ctx);
 	gl_check(ret == 0, "boot_special_pages", "region %#llx+%#llx refused by the builder",

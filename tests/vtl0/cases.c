@@ -55,6 +55,24 @@ static bool str_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
+static bool starts_with(const char *s, const char *p)
+{
+	while (*p && *s == *p)
+		s++, p++;
+	return !*p;
+}
+
+static bool ends_with(const char *s, const char *p)
+{
+	size_t n = 0, m = 0;
+
+	while (s[n])
+		n++;
+	while (p[m])
+		m++;
+	return n >= m && str_eq(s + n - m, p);
+}
+
 /* Kept for case files written against the retrying harness: always false
  * now (verdicts rest on GET_VIOLATIONS, nothing is retried). */
 bool case_tentative, case_retry;
@@ -171,6 +189,7 @@ struct want {
 	int cls;
 	long vp;              /* -1: any */
 	bool has_addr, has_att, rip_known, need_line;
+	bool audit;           /* the policy audits this: a record with action=audit-allow */
 	uint64_t addr, attempted, rip;
 	const char *rule;
 };
@@ -248,7 +267,7 @@ static bool taken(uint64_t seq)
 
 static bool rec_matches(const struct viol_rec *r, const struct want *w)
 {
-	return (int)r->cls == w->cls && r->denied && !taken(r->seq) &&
+	return (int)r->cls == w->cls && r->denied == !w->audit && !taken(r->seq) &&
 	       (w->vp < 0 || r->vp == (uint32_t)w->vp) && (!w->rip_known || r->rip == w->rip) &&
 	       (!w->has_addr || r->addr == w->addr) &&
 	       (!w->has_att || r->attempted == w->attempted) && (!w->rule || str_eq(r->rule, w->rule));
@@ -318,8 +337,10 @@ static void verdict(const char *name, const char *const *needles, struct want *w
 		char seen[400];
 
 		describe_new(seen, sizeof(seen));
-		gl_check(false, name, "refused, but VTL1 has no record of this attempt (class=%s vp=%ld%s) "
-			 "in GET_VIOLATIONS; new records: %s", vclass[w->cls], w->vp,
+		gl_check(false, name, "%s, but VTL1 has no record of this attempt (class=%s vp=%ld%s%s) "
+			 "in GET_VIOLATIONS; new records: %s",
+			 w->audit ? "audited: it went through" : "refused", vclass[w->cls], w->vp,
+			 w->audit ? " action=audit-allow" : "",
 			 w->rip_known ? ndl(" rip=%#llx", (unsigned long long)w->rip) : "", seen);
 		return;
 	}
@@ -329,6 +350,12 @@ static void verdict(const char *name, const char *const *needles, struct want *w
 		return;
 	}
 	if (ring_find_record(hit->seq, line, sizeof(line))) {
+		if (w->audit && !line_has_field(line, "action=audit-allow")) {
+			gl_check(false, name, "the policy audits %s, but VTL1's line for record #%llu "
+				 "is not action=audit-allow: %s", vclass[w->cls],
+				 (unsigned long long)hit->seq, line);
+			return;
+		}
 		for (const char *const *p = needles; *p; p++)
 			if (!line_has_field(line, *p)) {
 				gl_check(false, name, "VTL1's line for record #%llu lacks the field \"%s\": %s",
@@ -337,7 +364,7 @@ static void verdict(const char *name, const char *const *needles, struct want *w
 			}
 		if (v0.opt.verbose)
 			gl_printf("  recorded: %s\n", line);
-	} else if (w->need_line) {
+	} else if (w->need_line || w->audit) {
 		gl_check(false, name, "record #%llu is not in VTL1's log ring, so its fields "
 			 "cannot be checked (the first refusal per class and address is never "
 			 "rate-limited)", (unsigned long long)hit->seq);
@@ -352,11 +379,103 @@ static void verdict(const char *name, const char *const *needles, struct want *w
 	gl_check(true, name, "%s", "");
 }
 
+/*
+ * Does the policy in force (audit=..., from tests/vtl0/run --policy) audit
+ * what these needles describe?  Only the class's pinned/protected rules
+ * follow the mode: VTL1's own memory, the log ring, pages nobody protected,
+ * registers before LOCK_REGS and unexpected MSRs are refused in every mode
+ * (vtl_protect/lock_regs.c).
+ */
+static bool audited(const char *const *needles)
+{
+	static const unsigned int bit[VTL0_VIOL_CLASSES] = {
+		VTL0_AUDIT_MEM, VTL0_AUDIT_MEM, VTL0_AUDIT_MEM, VTL0_AUDIT_CR, VTL0_AUDIT_MSR,
+		VTL0_AUDIT_DT, 0,
+	};
+	int cls = -1;
+	const char *rule = "";
+
+	if (!v0.opt.audit)
+		return false;
+	for (const char *const *p = needles; *p; p++) {
+		const char *v;
+
+		if ((v = val_of(*p, "class")))
+			cls = viol_class_index(v);
+		else if ((v = val_of(*p, "rule")))
+			rule = v;
+	}
+	if (cls < 0 || !(v0.opt.audit & bit[cls]))
+		return false;
+	if (starts_with(rule, "ring-") ||
+	    starts_with(rule, "vtl1-memory") || starts_with(rule, "unprotected") ||
+	    starts_with(rule, "unexpected-msr") || ends_with(rule, "-before-lock"))
+		return false;
+	return true;
+}
+
+/*
+ * Pages an audited access opened (vtl_protect/lock_regs.c opens the page as
+ * far as the access needs, for good): a later attack on the same page goes
+ * through unrecorded, rightly, so it is a SKIP, not a verdict.
+ */
+static uint64_t opened[64];
+static unsigned int nopened;
+
+static uint64_t needle_page(const char *const *needles, bool *mem)
+{
+	uint64_t pa = 0;
+
+	*mem = false;
+	for (const char *const *p = needles; *p; p++) {
+		const char *v = val_of(*p, "class");
+
+		if (v && (str_eq(v, "mem-read") || str_eq(v, "mem-write") || str_eq(v, "mem-exec")))
+			*mem = true;
+		else if ((v = val_of(*p, "gpa")))
+			parse_num(v, &pa);
+	}
+	return pa & ~(uint64_t)(PAGE_SIZE - 1);
+}
+
+/* Audit mode: the access went through; VTL1 must have recorded it as
+ * action=audit-allow (no fault, so the RIP is not known here). */
+static void expect_audited(const char *name, int faulted, const char *const *needles)
+{
+	struct want w = { 0 };
+	bool mem;
+	uint64_t page = needle_page(needles, &mem);
+	unsigned int failed0 = gl_results.failed;
+
+	if (mem && page) {
+		for (unsigned int i = 0; i < nopened; i++)
+			if (opened[i] == page && !faulted) {
+				case_skip(name, ndl("the policy audits memory and an earlier audited "
+						    "access opened page %#llx for good",
+						    (unsigned long long)page));
+				return;
+			}
+	}
+	if (faulted) {
+		gl_check(false, name, "the policy audits this, yet VTL0 took vector %llu: VTL1 refused "
+			 "instead of recording and allowing", (unsigned long long)gl_last_fault.vector);
+		return;
+	}
+	w.audit = true;
+	verdict(name, needles, &w);
+	if (mem && page && gl_results.failed == failed0 && nopened < sizeof(opened) / sizeof(opened[0]))
+		opened[nopened++] = page;
+}
+
 void expect_refused(const char *name, int faulted, const char *const *needles)
 {
 	struct want w = { 0 };
 	uint64_t vec = gl_last_fault.vector;
 
+	if (audited(needles)) {
+		expect_audited(name, faulted, needles);
+		return;
+	}
 	if (!faulted) {
 		gl_check(false, name, "the attack succeeded: no fault in VTL0 (VTL1 should have refused it)");
 		return;
@@ -374,6 +493,15 @@ void expect_refused(const char *name, int faulted, const char *const *needles)
 void expect_refused_unchanged(const char *name, int faulted, bool unchanged, const char *what,
 			      const char *const *needles)
 {
+	if (audited(needles)) {
+		if (unchanged && !faulted) {
+			gl_check(false, name, "the policy audits this, yet %s did not change: the "
+				 "write neither faulted nor landed", what);
+			return;
+		}
+		expect_audited(name, faulted, needles);
+		return;
+	}
 	if (!unchanged) {
 		gl_check(false, name, "%s changed although the attack %s: VTL1 let the write through",
 			 what, faulted ? "faulted" : "did not fault");

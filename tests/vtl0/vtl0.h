@@ -83,7 +83,15 @@ struct vtl0_opts {
 	bool aps_late;        /* aps=late: PROTECT_MEMORY and the ring before BOOT_APS, and
 			       * the RT5 signal-page attacks on the first BOOT_APS */
 	bool verbose;
+	bool list;            /* only=list: print the case names and descriptions, run nothing */
+	unsigned int bad_words; /* words refused by parse_cmdline(): nothing runs */
+	uint64_t policy_at;   /* policy=at:OFF: the policy DTB sits at blob + OFF (tests/vtl0/run --policy) */
+	unsigned int audit;   /* audit=...: the policy classes that audit (VTL0_AUDIT_*) */
 };
+#define VTL0_AUDIT_MEM 1u
+#define VTL0_AUDIT_CR  2u
+#define VTL0_AUDIT_MSR 4u
+#define VTL0_AUDIT_DT  8u
 
 struct vtl0 {
 	const struct hvsim_boot_info *bi;
@@ -241,6 +249,14 @@ struct vtl0_case {
 	int phase;   /* CASE_BOOT: before end of boot, CASE_RUN: after */
 	const char *what; /* one line for the demo report */
 };
+/* describe.c: descriptions of verdicts that are not cases (sub-checks) */
+struct vtl0_desc {
+	const char *pattern; /* "name", "*_suffix" or "prefix*" */
+	const char *what;
+	const char *doc;
+};
+extern const struct vtl0_desc vtl0_subchecks[];
+const struct vtl0_desc *vtl0_subcheck_desc(const char *name);
 #define CASE_BOOT 1
 #define CASE_RUN 2
 

@@ -9,7 +9,8 @@ HVSIM_ELF := $(BUILD)/hvsim.elf
 HVSIM_CORE_SRCS := tools/hvsim/npt.c tools/hvsim/prot.c tools/hvsim/guestmem.c \
 	tools/hvsim/hypercall.c tools/hvsim/regs.c tools/hvsim/vp.c tools/hvsim/synth.c \
 	tools/hvsim/intercept.c tools/hvsim/insn.c \
-	tools/hvsim/gpamap.c tools/hvsim/msrtab.c tools/hvsim/linux.c tools/hvsim/x2apic.c tools/hvsim/ioapic.c
+	tools/hvsim/gpamap.c tools/hvsim/msrtab.c tools/hvsim/linux.c tools/hvsim/x2apic.c tools/hvsim/ioapic.c \
+	tools/hvsim/tracenames.c
 HVSIM_SRCS := $(HVSIM_CORE_SRCS) tools/hvsim/exit.c tools/hvsim/main.c tools/hvsim/fwcfg.c \
 	tools/hvsim/decode.c
 # Shared with vtlguard and compiled with the same flags: its objects are used.
@@ -31,7 +32,8 @@ $(HVSIM_ELF): $(HVSIM_OBJS) linker/image.ld
 	$(Q)tools/check-image $@
 
 ALL_TARGETS += $(HVSIM_ELF)
-HOST_UNIT_SRCS += $(HVSIM_CORE_SRCS) tests/hvsim/test_bench_floor.c tests/hvsim/test_linux_unit.c tests/hvsim/test_x2apic.c
+HOST_UNIT_SRCS += $(HVSIM_CORE_SRCS) tests/hvsim/test_bench_floor.c tests/hvsim/test_linux_unit.c \
+	tests/hvsim/test_x2apic.c tests/hvsim/test_tracenames.c
 
 # In-guest benchmarks: vtlguard's VTL-switch paths timed by the VTL0 test
 # kernel in bench mode, against hvsim's test-only floor hypercall (--bench).

@@ -402,7 +402,8 @@ static void reg_intercept(struct hv_partition *p, struct hv_vp *vp, uint32_t nam
 	m.register_name = name;
 	m.value.low_part = val[0];
 	m.value.high_part = val[1];
-	hv_trace("vp%u: register intercept %#x value %#llx:%#llx len %u", vp->index, name,
+	hv_trace("vp%u: register intercept %s (%#x) value %#llx:%#llx len %u", vp->index,
+		 hv_trace_reg_name(name), name,
 		 (unsigned long long)val[1], (unsigned long long)val[0], len);
 	to_vtl1(p, vp, HVMSG_X64_REGISTER_INTERCEPT, &m, sizeof(m));
 }

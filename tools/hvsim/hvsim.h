@@ -147,6 +147,11 @@ void hv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hv_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hv_vp_kick(struct hv_vp *vp);        /* an AP became runnable */
 
+/* --- names for --trace lines only (tracenames.c) --- */
+const char *hv_trace_msg_name(uint32_t type);
+const char *hv_trace_reg_name(uint32_t name);
+const char *hv_trace_vtl_call_name(uint64_t rdi);
+
 /* --- guest memory (guestmem.c) --- */
 void *gpa_ptr(struct hv_partition *p, uint64_t gpa, uint64_t len);
 bool hv_refusal_log_due(unsigned long *count); /* rate limit for "refused:" lines */
