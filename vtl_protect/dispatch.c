@@ -153,7 +153,11 @@ int64_t vtlp_protect_memory(uint64_t pa, uint64_t nranges)
 	size_t n;
 	int ret;
 
-	ret = vtlp_read_chain(pa, nranges, &ranges);
+	ret = vtlp_pm_format(pa, nranges);
+	if (ret < 0)
+		return ret;
+	ret = ret == VTLP_PM_FLAT ? vtlp_read_flat(pa, nranges, &ranges) :
+				    vtlp_read_chain(pa, nranges, &ranges);
 	if (ret)
 		return ret;
 	/* The measurement is of the ranges as VTL0 sent them, taken now so
