@@ -72,6 +72,11 @@ uint64_t north_vtl0_phys_end(void)
 	return south_vtl0_phys_end();
 }
 
+bool north_vtl0_map_known(void)
+{
+	return south_vtl0_map_known();
+}
+
 int north_limit_vtl0_ram(const struct south_range *r, size_t n)
 {
 	int ret;

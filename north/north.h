@@ -73,6 +73,8 @@ int north_check_range(uint64_t gpa, uint64_t len);
 bool north_touches_vtl1(uint64_t gpa, uint64_t len);
 /* Exclusive top of VTL0 memory as VTL1 knows it (south_vtl0_phys_end()). */
 uint64_t north_vtl0_phys_end(void);
+/* south_vtl0_map_known(): false when only MAXPHYADDR bounds VTL0 memory. */
+bool north_vtl0_map_known(void);
 /*
  * Narrow VTL0 memory to these ranges (the policy's vtl0-ram): checks they
  * are page aligned, non-empty, sorted and disjoint, then hands them to the

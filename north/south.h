@@ -62,6 +62,14 @@ size_t south_vtl1_ranges(struct south_range *out, size_t max);
  * per-request limits from it and refuses GPAs at or above it.
  */
 uint64_t south_vtl0_phys_end(void);
+/*
+ * True when every GPA below south_vtl0_phys_end() that VTL1 does not own is
+ * VTL0 memory as far as the boot information (or the policy's vtl0-ram)
+ * says; false when phys_end is only the address width (LVBS V4 without
+ * vtl0-ram).  The North layer then never reads an address VTL0 did not name
+ * as one (no speculative reads).
+ */
+bool south_vtl0_map_known(void);
 
 /*
  * Narrow VTL0 memory to the union of `n` ranges [start, end) (the policy's

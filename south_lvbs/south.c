@@ -77,6 +77,11 @@ uint64_t south_vtl0_phys_end(void)
 	return lvbs_boot.ram_end;
 }
 
+bool south_vtl0_map_known(void)
+{
+	return lvbs_boot.gen != BOOT_GEN_V4 || n_vtl0_ram;
+}
+
 int south_limit_vtl0_ram(const struct south_range *r, size_t n)
 {
 	if (n_vtl0_ram)

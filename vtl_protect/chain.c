@@ -256,7 +256,25 @@ static bool chain_shape_ok(uint64_t pa, uint64_t n)
 
 int vtlp_pm_format(uint64_t rsi, uint64_t rdx)
 {
-	bool chain = chain_shape_ok(rsi, rdx), flat = flat_shape_ok(rsi, rdx);
+	bool chain, flat;
+
+	/*
+	 * Without a memory map (V4 without vtl0-ram) RSI << 12 may be no RAM
+	 * at all, and reading it on a guess is not VTL1's to risk: the
+	 * address alone decides (a page-aligned RSI is a chain's PA).  V4 has
+	 * no PROTECT_MEMORY sender of its own, so nothing real is lost.
+	 */
+	if (!north_vtl0_map_known()) {
+		if (IS_ALIGNED(rsi, PAGE_SIZE))
+			return VTLP_PM_CHAIN;
+		log_warn("vtlp: PROTECT_MEMORY(%#llx, %llu): not a page-aligned chain PA, and a "
+			 "V3 page (RSI = PFN) is read only where VTL0's memory map is known (a "
+			 "V2/V3 boot, or vtl0-ram in the policy): refused",
+			 (unsigned long long)rsi, (unsigned long long)rdx);
+		return -EINVAL;
+	}
+	chain = chain_shape_ok(rsi, rdx);
+	flat = flat_shape_ok(rsi, rdx);
 
 	if (chain && flat) {
 		log_warn("vtlp: PROTECT_MEMORY(%#llx, %llu) reads both as a heki_page chain at "

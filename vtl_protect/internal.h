@@ -73,7 +73,9 @@ int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range **out);
  * with `rdx` entries.  vtlp_pm_format() decides from the shape of the data:
  * the one reading that is well formed wins; both -> -EINVAL (ambiguous,
  * logged); neither -> the reading the address allows (a PA is page
- * aligned), so its parser logs why it is refused.  vtlp_read_flat() copies
+ * aligned), so its parser logs why it is refused.  Without a memory map
+ * (north_vtl0_map_known() false: V4 without vtl0-ram) nothing is read on a
+ * guess: a page-aligned RSI is a chain, any other is refused (-EINVAL).  vtlp_read_flat() copies
  * and checks a V3 page like vtlp_read_chain() (entries: end > start, inside
  * VTL0 memory, perm R|W|X only).  Caller holds vtlp.lock.
  */

@@ -79,6 +79,11 @@ uint64_t south_vtl0_phys_end(void)
 	return end;
 }
 
+bool south_vtl0_map_known(void)
+{
+	return !fake_south.map_unknown || fake_south.nlim;
+}
+
 int south_limit_vtl0_ram(const struct south_range *r, size_t n)
 {
 	if (fake_south.nlim)

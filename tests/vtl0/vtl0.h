@@ -172,6 +172,8 @@ int vtl0_boot_aps_vtl1(void);
 /* firstcall=...: the refused-boot contract (boot.c); true when it ran. */
 bool vtl0_refused_boot(void);
 int vtl0_protect_kernel(void);
+/* Entry i of a V3 PROTECT_MEMORY page: {pa >> 12, epa >> 12, perm}. */
+void v3_entry_put(uint8_t *pg, unsigned int i, uint64_t pa, uint64_t epa, uint64_t perm);
 int64_t vtl0_load_kdata(void);
 int vtl0_lock_and_end_boot(void);
 void *scratch_page(unsigned int idx);           /* page idx of the scratch area */

@@ -141,6 +141,28 @@ TEST(vtlp_protect_format_decided_by_shape)
 	CHECK_EQ_INT(vt_call(PM, rsi, 1, 0), -EINVAL);
 	CHECK_EQ(vt_lines("ambiguous, refused"), 1);
 	CHECK_EQ(fake_south.prot_calls, 0);
+	/* No memory map (V4): RSI << 12 is never read for a well-formed chain,
+	 * so the same request is a chain. */
+	vt_setup();
+	fake_south.map_unknown = true;
+	memcpy(fake_ram(rsi), &h, sizeof(h));
+	memcpy(fake_ram(rsi + sizeof(h)), &c, sizeof(c));
+	v3_clear(flat_pa);
+	v3_put(flat_pa, 0, T_RODATA, T_RODATA + 0x1000, R);
+	CHECK_EQ_INT(vt_call(PM, rsi, 1, 0), 0);
+	CHECK_EQ(fake_perm(T_TEXT), SOUTH_PROT_R | SOUTH_PROT_KX | SOUTH_PROT_UX);
+	CHECK_EQ(fake_perm(T_RODATA), SOUTH_PROT_ALL);
+	CHECK_EQ(vt_lines("ambiguous"), 0);
+	/* and a V3 page is not read at all there: refused */
+	v3_clear(T_CHAIN);
+	v3_put(T_CHAIN, 0, T_DATA, T_DATA + 0x1000, R);
+	CHECK_EQ_INT(vt_call(PM, V3_PFN, 1, 0), -EINVAL);
+	CHECK_EQ(vt_lines("memory map is known"), 1);
+	vt_setup();
+	memcpy(fake_ram(rsi), &h, sizeof(h));
+	memcpy(fake_ram(rsi + sizeof(h)), &c, sizeof(c));
+	v3_clear(flat_pa);
+	v3_put(flat_pa, 0, T_RODATA, T_RODATA + 0x1000, R);
 	/* A non-zero byte after the last entry: not a page V3 built -> chain. */
 	fake_ram(flat_pa)[4095] = 1;
 	CHECK_EQ_INT(vt_call(PM, rsi, 1, 0), 0);
