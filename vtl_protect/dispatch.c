@@ -48,6 +48,14 @@ int vtlp_init(const void *policy_fdt, size_t policy_len)
 		log_error("vtlp: the VTL1 memory map is unusable: %s", errno_name(ret));
 		return ret;
 	}
+	if (pol.n_vtl0_ram) {
+		ret = north_limit_vtl0_ram(pol.vtl0_ram, pol.n_vtl0_ram);
+		if (ret) {
+			log_error("vtlp: the policy's vtl0-ram cannot be applied: vtlguard refuses "
+				  "to start; fix vtl0-ram (docs/policy.md)");
+			return ret;
+		}
+	}
 	vtlp_measure(VTLP_MEASURE_POLICY, policy_fdt ? 1 : 0, len, blob, len);
 	vtlp.initialised = true;
 	log_info("vtlp: policy engine ready (%s policy, %u CPUs)",

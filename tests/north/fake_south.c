@@ -101,7 +101,8 @@ static bool in_limits(uint64_t gpa, uint64_t len)
 	if (!fake_south.nlim)
 		return true;
 	for (size_t i = 0; i < fake_south.nlim; i++)
-		if (gpa >= fake_south.lim[i].start && len <= fake_south.lim[i].end - gpa)
+		if (gpa >= fake_south.lim[i].start && gpa < fake_south.lim[i].end &&
+		    len <= fake_south.lim[i].end - gpa)
 			return true;
 	return false;
 }
