@@ -40,7 +40,11 @@ struct vtlp_state {
 	bool initialised;
 	bool end_of_boot;
 	struct vtlp_policy policy;
-	struct vtlp_vp_state vp[VTLP_MAX_VPS];
+	/* One entry per VP the boot information names (north_cpu_count(),
+	 * 1..VTLP_MAX_VPS), from the VTL1 heap at vtlp_init(): VTL1 pays for
+	 * the VPs the partition has, not for the largest partition. */
+	struct vtlp_vp_state *vp;
+	unsigned int nvps;
 	/* The first VP whose LOCK_REGS succeeded: VPs that first show up after
 	 * end of boot are pinned from its snapshot (lock_regs.c). */
 	bool have_boot_pins;
@@ -50,6 +54,12 @@ struct vtlp_state {
 };
 
 extern struct vtlp_state vtlp;
+
+/* VP vp's state, or NULL when the partition has no such VP. */
+static inline struct vtlp_vp_state *vtlp_vp(unsigned int vp)
+{
+	return vp < vtlp.nvps ? &vtlp.vp[vp] : NULL;
+}
 
 /* A VTL0 range list flattened into VTL1 memory. */
 struct vtlp_range {

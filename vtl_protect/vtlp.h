@@ -79,7 +79,7 @@ struct heki_protect_memory {
 #define VTLP_MAX_RANGES      (1u << 18) /* ranges per call: 262,144 */
 #define VTLP_MAX_CHAIN_PAGES 4096       /* pages in one range chain (2x a full 127-per-page chain) */
 #define VTLP_MAX_PROTS       (1u << 19) /* distinct protected extents */
-#define VTLP_MAX_VPS         1024
+#define VTLP_MAX_VPS         1024       /* ceiling; per-VP state is sized to the partition */
 
 /* Violation classes (counters, records, policy modes). */
 enum vtlp_class {
