@@ -248,6 +248,21 @@ static void pm_v3_entry_over_vtl1(const struct vtl0_case *c)
 	expect_refused(c->name, probe_load8((const volatile void *)(uintptr_t)pa, &b), n);
 }
 
+/*
+ * A range running past the end of VTL0 memory (the e820 top): refused
+ * before anything is applied (-EFAULT).  V4 passes no memory map, so there
+ * only MAXPHYADDR bounds it (docs/compatibility.md, vtl0-ram).
+ */
+static void pm_range_past_ram(const struct vtl0_case *c)
+{
+	if (v0.opt.lvbs == 4) {
+		case_skip(c->name, "V4 passes no memory map: VTL0 memory ends at MAXPHYADDR");
+		return;
+	}
+	pm_one(c, victim(0), (v0.bi->ram_size + 64 * MIB) & ~(PAGE_SIZE - 1), ATTR_R | ATTR_W,
+	       E_FAULT);
+}
+
 static void pm_overlap(const struct vtl0_case *c)
 {
 	uint8_t *p = cpg(0);
@@ -714,6 +729,8 @@ const struct vtl0_case vtl0_cases_boot_calls[] = {
 	{ "pm_reversed_range", pm_reversed, CASE_BOOT, "PROTECT_MEMORY range with pa > epa" },
 	{ "pm_wrapping_range", pm_wrap, CASE_BOOT, "PROTECT_MEMORY range wrapping around 2^64" },
 	{ "pm_overlapping_ranges", pm_overlap, CASE_BOOT, "PROTECT_MEMORY with overlapping ranges" },
+	{ "pm_range_past_ram", pm_range_past_ram, CASE_BOOT,
+	  "PROTECT_MEMORY range running past the end of VTL0 memory" },
 	{ "pm_zero_count", pm_zero_count, CASE_BOOT, "PROTECT_MEMORY with nranges 0" },
 	{ "pm_huge_count", pm_huge_count, CASE_BOOT, "PROTECT_MEMORY with nranges 2^40" },
 	{ "pm_page_count_too_big", pm_page_count_too_big, CASE_BOOT, "a chain page claiming 100000 ranges" },
