@@ -25,11 +25,17 @@ static uint8_t *cpg(unsigned int i)
 
 /*
  * lvbs=v4 passes no memory map, so vtlguard reads no V3 page (RSI = PFN)
- * there unless the policy has vtl0-ram: every V3-format request is -EINVAL.
+ * there unless the policy has vtl0-ram (vtl0_ram=known): every V3-format
+ * request is -EINVAL then, and a range past RAM is not refused by vtlguard.
  */
+static bool no_memory_map(void)
+{
+	return v0.opt.lvbs == 4 && !v0.opt.vtl0_ram_known;
+}
+
 static int v3_err(int err)
 {
-	return v0.opt.lvbs == 4 ? E_INVAL : err;
+	return no_memory_map() ? E_INVAL : err;
 }
 
 static void hdr(uint8_t *pg, uint64_t next_pa, uint64_t n)
@@ -205,7 +211,7 @@ static void pm_v3_wx_granted_rw_nx(const struct vtl0_case *c)
 	int f;
 
 	v3_entry_put(p, 0, pa, pa + PAGE_SIZE, ATTR_R | ATTR_W | ATTR_X);
-	if (v0.opt.lvbs == 4) {
+	if (no_memory_map()) {
 		pm3(c, pa_of(p) >> 12, 1, E_INVAL);
 		return;
 	}
@@ -235,7 +241,7 @@ static void pm_v3_entry_over_vtl1(const struct vtl0_case *c)
 	int64_t r;
 
 	v3_entry_put(p, 0, pa, pa + PAGE_SIZE, ATTR_R | ATTR_W);
-	if (v0.opt.lvbs == 4) {
+	if (no_memory_map()) {
 		pm3(c, pa_of(p) >> 12, 1, E_INVAL);
 		return;
 	}
@@ -255,7 +261,7 @@ static void pm_v3_entry_over_vtl1(const struct vtl0_case *c)
  */
 static void pm_range_past_ram(const struct vtl0_case *c)
 {
-	if (v0.opt.lvbs == 4) {
+	if (no_memory_map()) {
 		case_skip(c->name, "V4 passes no memory map: VTL0 memory ends at MAXPHYADDR");
 		return;
 	}

@@ -108,6 +108,8 @@ static void parse_cmdline(const char *c)
 				v0.opt.aps_late = true;
 			else if (word_eq(w, k, "policy") && word_eq(val, vn, "default"))
 				v0.opt.default_policy = true;
+			else if (word_eq(w, k, "vtl0_ram") && word_eq(val, vn, "known"))
+				v0.opt.vtl0_ram_known = true;
 			else
 				gl_printf("NOTE unknown option %.*s ignored\n", (int)n, w);
 		} else if (n) {

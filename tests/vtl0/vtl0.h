@@ -82,6 +82,8 @@ struct vtl0_opts {
 			       * must refuse with an error in R8 (then -ENODEV), never hang */
 	bool aps_late;        /* aps=late: PROTECT_MEMORY and the ring before BOOT_APS, and
 			       * the RT5 signal-page attacks on the first BOOT_APS */
+	bool vtl0_ram_known;  /* vtl0_ram=known: vtlguard's built-in policy names VTL0's
+			       * RAM (vtl0-ram), so even lvbs=v4 has a memory map */
 	bool verbose;
 };
 
