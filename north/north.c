@@ -67,6 +67,39 @@ bool north_touches_vtl1(uint64_t gpa, uint64_t len)
 	return false;
 }
 
+uint64_t north_vtl0_phys_end(void)
+{
+	return south_vtl0_phys_end();
+}
+
+bool north_vtl0_map_known(void)
+{
+	return south_vtl0_map_known();
+}
+
+int north_limit_vtl0_ram(const struct south_range *r, size_t n)
+{
+	int ret;
+
+	if (n == 0 || n > SOUTH_MAX_VTL0_RAM) {
+		log_error("north: %zu VTL0 RAM ranges (1..%u allowed)", n, SOUTH_MAX_VTL0_RAM);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!IS_ALIGNED(r[i].start, PAGE_SIZE) || !IS_ALIGNED(r[i].end, PAGE_SIZE) ||
+		    r[i].end <= r[i].start || (i && r[i].start < r[i - 1].end)) {
+			log_error("north: VTL0 RAM range %zu [%#llx, %#llx) is not page aligned, "
+				  "is empty, or is not above the one before it", i,
+				  (unsigned long long)r[i].start, (unsigned long long)r[i].end);
+			return -EINVAL;
+		}
+	}
+	ret = south_limit_vtl0_ram(r, n);
+	if (ret)
+		log_error("north: the South refused the VTL0 RAM ranges: %s", errno_name(ret));
+	return ret;
+}
+
 int north_check_range(uint64_t gpa, uint64_t len)
 {
 	uint64_t end;

@@ -71,6 +71,16 @@ unsigned int north_current_cpu(void);
 int north_check_range(uint64_t gpa, uint64_t len);
 /* True when [gpa, gpa+len) touches VTL1 memory or wraps. */
 bool north_touches_vtl1(uint64_t gpa, uint64_t len);
+/* Exclusive top of VTL0 memory as VTL1 knows it (south_vtl0_phys_end()). */
+uint64_t north_vtl0_phys_end(void);
+/* south_vtl0_map_known(): false when only MAXPHYADDR bounds VTL0 memory. */
+bool north_vtl0_map_known(void);
+/*
+ * Narrow VTL0 memory to these ranges (the policy's vtl0-ram): checks they
+ * are page aligned, non-empty, sorted and disjoint, then hands them to the
+ * South.  -EINVAL (logged) otherwise.
+ */
+int north_limit_vtl0_ram(const struct south_range *r, size_t n);
 
 /*
  * Copy from VTL0 into VTL1 (copy_in) or back (copy_out).  -E2BIG for

@@ -52,6 +52,37 @@ struct south_range {
 };
 size_t south_vtl1_ranges(struct south_range *out, size_t max);
 
+/* ----------------------------------------------------- VTL0 memory extent */
+
+/*
+ * Exclusive top of the VTL0 guest-physical memory VTL1 knows: the top of
+ * the partition's memory map where the boot information carries one (LVBS
+ * V2/V3 e820), 1 << MAXPHYADDR where it does not (V4), lowered by
+ * south_limit_vtl0_ram().  Page aligned, > 0.  The North layer sizes
+ * per-request limits from it and refuses GPAs at or above it.
+ */
+uint64_t south_vtl0_phys_end(void);
+/*
+ * True when every GPA below south_vtl0_phys_end() that VTL1 does not own is
+ * VTL0 memory as far as the boot information (or the policy's vtl0-ram)
+ * says; false when phys_end is only the address width (LVBS V4 without
+ * vtl0-ram).  The North layer then never reads an address VTL0 did not name
+ * as one (no speculative reads).
+ */
+bool south_vtl0_map_known(void);
+
+/*
+ * Narrow VTL0 memory to the union of `n` ranges [start, end) (the policy's
+ * vtl0-ram, docs/policy.md): from now on the South refuses every GPA outside
+ * them (copies and protections, -EFAULT / -EINVAL) and south_vtl0_phys_end()
+ * is at most the highest end.  It only ever narrows what the boot
+ * information said.  Ranges are page aligned, non-empty and sorted without
+ * overlap (the North layer checks); n <= SOUTH_MAX_VTL0_RAM.  Returns 0 or
+ * -EINVAL; once set it cannot be changed (-EPERM).
+ */
+#define SOUTH_MAX_VTL0_RAM 16
+int south_limit_vtl0_ram(const struct south_range *r, size_t n);
+
 /* -------------------------------------------------------- VTL0 memory I/O */
 
 /*

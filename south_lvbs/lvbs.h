@@ -27,6 +27,10 @@ struct lvbs_cpu {
 extern struct boot_info lvbs_boot;
 extern struct lvbs_cpu lvbs_cpus[];
 
+/* The page is VTL0 memory: below ram_end, not VTL1's, inside the policy's
+ * vtl0-ram when it has one (south.c). */
+bool lvbs_vtl0_page_ok(uint64_t page);
+
 /* VTL0 memory windows (window.c). */
 int lvbs_window_copy(uint64_t gpa, void *buf, size_t len, bool write);
 

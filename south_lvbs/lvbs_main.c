@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/panic.h"
 #include "hv/hv.h"
+#include "north/south.h"
 #include "south_lvbs/lvbs.h"
 #include "south_lvbs/smoke.h"
 #include "vtl_protect/modval/hooks.h"
@@ -163,6 +164,10 @@ void lvbs_main(const struct boot_handoff *h)
 		log_error("policy engine refused to start: %d", r);
 		refuse_forever(r);
 	}
+	if (!south_vtl0_map_known())
+		log_warn("boot: V4 passes no memory map and the policy has no vtl0-ram: VTL0 "
+			 "addresses are bounded only by MAXPHYADDR (%#lx); name VTL0's RAM with "
+			 "vtl0-ram in the policy (docs/policy.md)", lvbs_boot.ram_end);
 	__atomic_store_n(&lvbs_cpus[0].online, true, __ATOMIC_RELEASE);
 	log_info("vtlguard ready on CPU 0; returning to VTL0");
 	lvbs_cpus[0].gprs.r8 = 0;

@@ -65,6 +65,53 @@ size_t south_vtl1_ranges(struct south_range *out, size_t max)
 	return 1;
 }
 
+/*
+ * The policy's vtl0-ram (docs/policy.md): V4 passes no memory map, so the
+ * operator may name VTL0's RAM.  Empty: only ram_end bounds VTL0 GPAs.
+ */
+static struct south_range vtl0_ram[SOUTH_MAX_VTL0_RAM];
+static size_t n_vtl0_ram;
+
+uint64_t south_vtl0_phys_end(void)
+{
+	return lvbs_boot.ram_end;
+}
+
+bool south_vtl0_map_known(void)
+{
+	return lvbs_boot.gen != BOOT_GEN_V4 || n_vtl0_ram;
+}
+
+int south_limit_vtl0_ram(const struct south_range *r, size_t n)
+{
+	if (n_vtl0_ram)
+		return -EPERM;
+	if (n == 0 || n > SOUTH_MAX_VTL0_RAM)
+		return -EINVAL;
+	memcpy(vtl0_ram, r, n * sizeof(*r));
+	n_vtl0_ram = n;
+	/* Only ever lower the top: the boot information still bounds it. */
+	if (r[n - 1].end < lvbs_boot.ram_end)
+		lvbs_boot.ram_end = r[n - 1].end;
+	log_info("VTL0 memory limited to %zu range(s) from the policy (vtl0-ram), top %#lx", n,
+		 lvbs_boot.ram_end);
+	return 0;
+}
+
+bool lvbs_vtl0_page_ok(uint64_t page)
+{
+	if (page >= lvbs_boot.ram_end)
+		return false;
+	if (page >= lvbs_boot.vtl1_start && page < lvbs_boot.vtl1_end)
+		return false;
+	if (!n_vtl0_ram)
+		return true;
+	for (size_t i = 0; i < n_vtl0_ram; i++)
+		if (page >= vtl0_ram[i].start && page < vtl0_ram[i].end)
+			return true;
+	return false;
+}
+
 int south_vtl0_read(uint64_t gpa, void *dst, size_t len)
 {
 	return lvbs_window_copy(gpa, dst, len, false);
@@ -85,8 +132,7 @@ int south_set_vtl0_protection(uint32_t perms, const uint64_t *gpfns, size_t coun
 	for (size_t i = 0; i < count; i++) {
 		uint64_t pa = gpfns[i] << PAGE_SHIFT;
 
-		if (gpfns[i] >> (64 - PAGE_SHIFT) || pa >= lvbs_boot.ram_end ||
-		    (pa >= lvbs_boot.vtl1_start && pa < lvbs_boot.vtl1_end))
+		if (gpfns[i] >> (64 - PAGE_SHIFT) || !lvbs_vtl0_page_ok(pa))
 			return -EINVAL;
 	}
 	/* SOUTH_PROT_* equal the HV_MAP_GPA_* flags (north/south.h). */

@@ -20,15 +20,6 @@ static uint64_t window_va(void)
 	return WINDOWS_VBASE + (uint64_t)this_cpu_id() * 2 * PAGE_SIZE;
 }
 
-/* The page must be partition memory and not VTL1's own. */
-static bool gpa_page_ok(uint64_t page)
-{
-	if (page >= lvbs_boot.ram_end)
-		return false;
-	if (page >= lvbs_boot.vtl1_start && page < lvbs_boot.vtl1_end)
-		return false;
-	return true;
-}
 
 int lvbs_window_copy(uint64_t gpa, void *buf, size_t len, bool write)
 {
@@ -40,7 +31,7 @@ int lvbs_window_copy(uint64_t gpa, void *buf, size_t len, bool write)
 		size_t off = gpa - page, n = MIN(len, PAGE_SIZE - off);
 		int r;
 
-		if (!gpa_page_ok(page)) {
+		if (!lvbs_vtl0_page_ok(page)) {
 			log_warn("VTL0 memory access refused: GPA %#lx is not VTL0 RAM", gpa);
 			return -EFAULT;
 		}

@@ -168,3 +168,163 @@ int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range **out)
 	*out = r;
 	return 0;
 }
+
+/*
+ * V3 flat page (struct heki_protect_memory, vtlp.h).  VTL0 zeroes the page
+ * before filling it, so a real one has exactly `n` entries and zeros after.
+ */
+static int flat_copy(uint64_t pfn, uint64_t n, struct heki_protect_memory *pg, bool quiet)
+{
+	uint64_t top = north_vtl0_phys_end() >> PAGE_SHIFT;
+	int ret;
+
+	if (n == 0 || n > HEKI_FLAT_PER_PAGE) {
+		if (!quiet)
+			log_warn("vtlp: V3 PROTECT_MEMORY page at PFN %#llx claims %llu entries "
+				 "(1..%zu fit a page)", (unsigned long long)pfn,
+				 (unsigned long long)n, HEKI_FLAT_PER_PAGE);
+		return n ? -E2BIG : -EINVAL;
+	}
+	if (pfn == 0 || pfn >= top) {
+		if (!quiet)
+			log_warn("vtlp: V3 PROTECT_MEMORY page PFN %#llx is not a VTL0 page "
+				 "(VTL0 memory ends at PFN %#llx)", (unsigned long long)pfn,
+				 (unsigned long long)top);
+		return -EFAULT;
+	}
+	if (quiet && north_touches_vtl1(pfn << PAGE_SHIFT, PAGE_SIZE))
+		return -EFAULT;
+	ret = north_copy_in(pg, pfn << PAGE_SHIFT, PAGE_SIZE);
+	if (ret && !quiet)
+		log_warn("vtlp: V3 PROTECT_MEMORY page PFN %#llx cannot be read: %s",
+			 (unsigned long long)pfn, errno_name(ret));
+	return ret;
+}
+
+/* Entry i of a V3 page is well formed (quiet); *why says what is not. */
+static bool flat_entry_ok(const struct heki_protect_memory *e, uint64_t top, const char **why)
+{
+	if (e->perm & ~(uint64_t)HEKI_FLAT_PERM_MASK)
+		*why = "perm has bits other than R|W|X";
+	else if (e->end_pfn <= e->start_pfn)
+		*why = "end_pfn is not above start_pfn";
+	else if (e->end_pfn > top)
+		*why = "end_pfn is past the end of VTL0 memory";
+	else
+		return true;
+	return false;
+}
+
+static struct heki_protect_memory flat_page[HEKI_FLAT_PER_PAGE + 1];
+
+/* Shape test only (no log): could (pfn, n) be V3's flat page? */
+static bool flat_shape_ok(uint64_t pfn, uint64_t n)
+{
+	uint64_t top = north_vtl0_phys_end() >> PAGE_SHIFT;
+	const uint8_t *tail;
+	const char *why;
+
+	if (flat_copy(pfn, n, flat_page, true))
+		return false;
+	for (uint64_t i = 0; i < n; i++)
+		if (!flat_entry_ok(&flat_page[i], top, &why))
+			return false;
+	/* Everything after the n entries, the 16-byte page tail included,
+	 * is zero in a page V3 built. */
+	tail = (const uint8_t *)&flat_page[n];
+	for (size_t k = 0; k < PAGE_SIZE - n * sizeof(flat_page[0]); k++)
+		if (tail[k])
+			return false;
+	return true;
+}
+
+/* Shape test only (no log): could (pa, n) be a heki_page chain? */
+static bool chain_shape_ok(uint64_t pa, uint64_t n)
+{
+	struct heki_page_hdr hdr;
+
+	if (!IS_ALIGNED(pa, PAGE_SIZE) || pa == 0 || n == 0 ||
+	    pa >= north_vtl0_phys_end() || north_touches_vtl1(pa, PAGE_SIZE) ||
+	    north_copy_in(&hdr, pa, sizeof(hdr)))
+		return false;
+	if (hdr.nranges == 0 || hdr.nranges > HEKI_RANGES_PER_PAGE || hdr.nranges > n)
+		return false;
+	if (hdr.nranges < n && (hdr.next_pa == 0 || !IS_ALIGNED(hdr.next_pa, PAGE_SIZE)))
+		return false;
+	return true;
+}
+
+int vtlp_pm_format(uint64_t rsi, uint64_t rdx)
+{
+	bool chain, flat;
+
+	/*
+	 * Without a memory map (V4 without vtl0-ram) RSI << 12 may be no RAM
+	 * at all, and reading it on a guess is not VTL1's to risk: the
+	 * address alone decides (a page-aligned RSI is a chain's PA).  V4 has
+	 * no PROTECT_MEMORY sender of its own, so nothing real is lost.
+	 */
+	if (!north_vtl0_map_known()) {
+		if (IS_ALIGNED(rsi, PAGE_SIZE))
+			return VTLP_PM_CHAIN;
+		log_warn("vtlp: PROTECT_MEMORY(%#llx, %llu): not a page-aligned chain PA, and a "
+			 "V3 page (RSI = PFN) is read only where VTL0's memory map is known (a "
+			 "V2/V3 boot, or vtl0-ram in the policy): refused",
+			 (unsigned long long)rsi, (unsigned long long)rdx);
+		return -EINVAL;
+	}
+	chain = chain_shape_ok(rsi, rdx);
+	flat = flat_shape_ok(rsi, rdx);
+
+	if (chain && flat) {
+		log_warn("vtlp: PROTECT_MEMORY(%#llx, %llu) reads both as a heki_page chain at "
+			 "PA %#llx and as a V3 page at PFN %#llx: ambiguous, refused; send one "
+			 "format unmistakably (docs/compatibility.md)", (unsigned long long)rsi,
+			 (unsigned long long)rdx, (unsigned long long)rsi,
+			 (unsigned long long)rsi);
+		return -EINVAL;
+	}
+	if (flat)
+		return VTLP_PM_FLAT;
+	if (chain)
+		return VTLP_PM_CHAIN;
+	/* Neither: the full parser of the likelier reading says why.  Only a
+	 * PFN can be unaligned as a PA. */
+	return IS_ALIGNED(rsi, PAGE_SIZE) ? VTLP_PM_CHAIN : VTLP_PM_FLAT;
+}
+
+int vtlp_read_flat(uint64_t pfn, uint64_t n, struct vtlp_range **out)
+{
+	uint64_t top = north_vtl0_phys_end() >> PAGE_SHIFT;
+	struct vtlp_range *r;
+	void *mem;
+	int ret;
+
+	*out = NULL;
+	ret = flat_copy(pfn, n, flat_page, false);
+	if (ret)
+		return ret;
+	ret = vtlp_table_alloc(&mem, (size_t)n, sizeof(*r), "V3 range copy");
+	if (ret)
+		return ret;
+	r = mem;
+	for (uint64_t i = 0; i < n; i++) {
+		const struct heki_protect_memory *e = &flat_page[i];
+		const char *why = "";
+
+		if (!flat_entry_ok(e, top, &why)) {
+			log_warn("vtlp: V3 PROTECT_MEMORY entry %llu {start_pfn %#llx, end_pfn "
+				 "%#llx, perm %#llx}: %s: refused", (unsigned long long)i,
+				 (unsigned long long)e->start_pfn, (unsigned long long)e->end_pfn,
+				 (unsigned long long)e->perm, why);
+			kfree(r);
+			return -EINVAL;
+		}
+		r[i].va = 0;
+		r[i].pa = e->start_pfn << PAGE_SHIFT;
+		r[i].epa = e->end_pfn << PAGE_SHIFT;
+		r[i].attr = e->perm;
+	}
+	*out = r;
+	return 0;
+}

@@ -19,6 +19,28 @@ void vtlp_register_modval(const struct vtlp_modval_hooks *hooks)
 	__atomic_store_n(&modval, hooks, __ATOMIC_RELEASE);
 }
 
+/*
+ * Per-VP state for the n VPs the boot information names, from the VTL1
+ * heap.  vtlp_init() runs once per boot (host tests reset the heap before
+ * each run, so nothing is freed).  VTLP_MAX_VPS is the hard ceiling.
+ */
+static int vp_alloc(unsigned int n)
+{
+	if (n == 0 || n > VTLP_MAX_VPS) {
+		log_error("vtlp: the partition has %u VPs; vtlguard serves 1..%u", n,
+			  VTLP_MAX_VPS);
+		return -E2BIG;
+	}
+	vtlp.vp = kzalloc((size_t)n * sizeof(*vtlp.vp));
+	if (!vtlp.vp) {
+		log_error("vtlp: no VTL1 memory for the state of %u VPs (%zu bytes)", n,
+			  (size_t)n * sizeof(*vtlp.vp));
+		return -ENOMEM;
+	}
+	vtlp.nvps = n;
+	return 0;
+}
+
 int vtlp_init(const void *policy_fdt, size_t policy_len)
 {
 	struct vtlp_policy pol;
@@ -47,6 +69,17 @@ int vtlp_init(const void *policy_fdt, size_t policy_len)
 	if (ret) {
 		log_error("vtlp: the VTL1 memory map is unusable: %s", errno_name(ret));
 		return ret;
+	}
+	ret = vp_alloc(north_cpu_count());
+	if (ret)
+		return ret;
+	if (pol.n_vtl0_ram) {
+		ret = north_limit_vtl0_ram(pol.vtl0_ram, pol.n_vtl0_ram);
+		if (ret) {
+			log_error("vtlp: the policy's vtl0-ram cannot be applied: vtlguard refuses "
+				  "to start; fix vtl0-ram (docs/policy.md)");
+			return ret;
+		}
 	}
 	vtlp_measure(VTLP_MEASURE_POLICY, policy_fdt ? 1 : 0, len, blob, len);
 	vtlp.initialised = true;
@@ -153,7 +186,11 @@ int64_t vtlp_protect_memory(uint64_t pa, uint64_t nranges)
 	size_t n;
 	int ret;
 
-	ret = vtlp_read_chain(pa, nranges, &ranges);
+	ret = vtlp_pm_format(pa, nranges);
+	if (ret < 0)
+		return ret;
+	ret = ret == VTLP_PM_FLAT ? vtlp_read_flat(pa, nranges, &ranges) :
+				    vtlp_read_chain(pa, nranges, &ranges);
 	if (ret)
 		return ret;
 	/* The measurement is of the ranges as VTL0 sent them, taken now so
@@ -254,7 +291,7 @@ static int64_t end_of_boot(unsigned int vp)
 
 	if (vtlp.end_of_boot)
 		return 0;
-	for (unsigned int i = 0; i < n && i < VTLP_MAX_VPS; i++)
+	for (unsigned int i = 0; i < n && i < vtlp.nvps; i++)
 		if (!vtlp.vp[i].locked)
 			log_warn("vtlp: end of boot: VP %u never called LOCK_REGS; %s", i,
 				 vtlp.have_boot_pins ?

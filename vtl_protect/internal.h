@@ -40,7 +40,11 @@ struct vtlp_state {
 	bool initialised;
 	bool end_of_boot;
 	struct vtlp_policy policy;
-	struct vtlp_vp_state vp[VTLP_MAX_VPS];
+	/* One entry per VP the boot information names (north_cpu_count(),
+	 * 1..VTLP_MAX_VPS), from the VTL1 heap at vtlp_init(): VTL1 pays for
+	 * the VPs the partition has, not for the largest partition. */
+	struct vtlp_vp_state *vp;
+	unsigned int nvps;
 	/* The first VP whose LOCK_REGS succeeded: VPs that first show up after
 	 * end of boot are pinned from its snapshot (lock_regs.c). */
 	bool have_boot_pins;
@@ -50,6 +54,12 @@ struct vtlp_state {
 };
 
 extern struct vtlp_state vtlp;
+
+/* VP vp's state, or NULL when the partition has no such VP. */
+static inline struct vtlp_vp_state *vtlp_vp(unsigned int vp)
+{
+	return vp < vtlp.nvps ? &vtlp.vp[vp] : NULL;
+}
 
 /* A VTL0 range list flattened into VTL1 memory. */
 struct vtlp_range {
@@ -68,6 +78,23 @@ struct vtlp_range {
 int vtlp_read_chain(uint64_t pa, uint64_t nranges, struct vtlp_range **out);
 
 /*
+ * PROTECT_MEMORY's two formats (docs/compatibility.md): a heki_page chain at
+ * PA `rsi` with `rdx` ranges (CBL / V2), or V3's flat page at PFN `rsi`
+ * with `rdx` entries.  vtlp_pm_format() decides from the shape of the data:
+ * the one reading that is well formed wins; both -> -EINVAL (ambiguous,
+ * logged); neither -> the reading the address allows (a PA is page
+ * aligned), so its parser logs why it is refused.  Without a memory map
+ * (north_vtl0_map_known() false: V4 without vtl0-ram) nothing is read on a
+ * guess: a page-aligned RSI is a chain, any other is refused (-EINVAL).  vtlp_read_flat() copies
+ * and checks a V3 page like vtlp_read_chain() (entries: end > start, inside
+ * VTL0 memory, perm R|W|X only).  Caller holds vtlp.lock.
+ */
+#define VTLP_PM_CHAIN 0
+#define VTLP_PM_FLAT  1
+int vtlp_pm_format(uint64_t rsi, uint64_t rdx);
+int vtlp_read_flat(uint64_t pfn, uint64_t n, struct vtlp_range **out);
+
+/*
  * The engine's big tables (range copies, the protection table, the patch
  * table, kernel data) are sized to what VTL0 sends and come from the VTL1
  * heap.  One table may take at most 1/VTLP_TABLE_SHARE of the pages VTL1's
@@ -82,6 +109,13 @@ int vtlp_table_alloc(void **out, size_t n, size_t size, const char *what);
 const struct vtlp_prot *vtlp_prot_find(uint64_t gpa);
 int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool force);
 bool vtlp_prot_overlaps(uint64_t start, uint64_t end);
+/*
+ * Pages one request may change: every page of VTL0 memory as VTL1 knows it
+ * (north_vtl0_phys_end(): the e820 top, or the policy's vtl0-ram, or
+ * 1 << MAXPHYADDR).  Derived, not a constant, because the CBL call side
+ * sends all of RAM above the kernel image in one range.
+ */
+uint64_t vtlp_max_request_pages(void);
 void vtlp_prot_reset(void);
 
 /* Violations (violation.c). */

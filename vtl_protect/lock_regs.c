@@ -41,9 +41,9 @@ int64_t vtlp_lock_regs(unsigned int vp)
 	uint64_t classes = pol->pinned_regs;
 	int ret;
 
-	if (vp >= VTLP_MAX_VPS || vp >= north_cpu_count())
+	s = vtlp_vp(vp);
+	if (!s)
 		return -EINVAL;
-	s = &vtlp.vp[vp];
 	if (s->locked) {
 		/* The pins are recorded once; a repeat must not replace them. */
 		log_warn("vtlp: LOCK_REGS: VP %u is already pinned; the first snapshot stays", vp);
@@ -127,9 +127,9 @@ int vtlp_pin_late_vp(unsigned int vp)
 	unsigned int forced = 0;
 	int ret = 0;
 
-	if (vp >= VTLP_MAX_VPS || vp >= north_cpu_count())
+	s = vtlp_vp(vp);
+	if (!s)
 		return -EINVAL;
-	s = &vtlp.vp[vp];
 	if (s->locked)
 		return 0;
 	if (!vtlp.have_boot_pins) {
@@ -201,7 +201,7 @@ int vtlp_vp_entered(unsigned int vp)
 {
 	int ret = 0;
 
-	if (!vtlp_end_of_boot_done() || vp >= VTLP_MAX_VPS)
+	if (!vtlp_end_of_boot_done() || !vtlp_vp(vp))
 		return 0;
 	if (__atomic_load_n(&vtlp.vp[vp].locked, __ATOMIC_ACQUIRE))
 		return 0;
@@ -225,7 +225,7 @@ static enum north_decision judge(unsigned int vp, enum north_reg reg, bool msr,
 	enum vtlp_pclass pc;
 	uint64_t pinned, mask;
 
-	if (reg == NORTH_REG_NONE || vp >= VTLP_MAX_VPS) {
+	if (reg == NORTH_REG_NONE || !vtlp_vp(vp)) {
 		/* Nothing here asked for this intercept: refuse, loudly. */
 		v.cls = VTLP_CLASS_MSR;
 		v.addr = msr_nr;

@@ -221,10 +221,57 @@ static int parse_pinned(const void *fdt, int node, struct vtlp_policy *pol)
 	return 0;
 }
 
+static uint64_t be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/*
+ * vtl0-ram = /bits/ 64 <base size ...>: VTL0's RAM, for a VTL0 that passes
+ * no memory map (LVBS V4).  Optional; 1..SOUTH_MAX_VTL0_RAM pairs, each page
+ * aligned, non-empty, not wrapping, above the one before.
+ */
+static int parse_vtl0_ram(const void *fdt, struct vtlp_policy *pol)
+{
+	int len;
+	const uint8_t *p = fdt_getprop(fdt, 0, "vtl0-ram", &len);
+	size_t n;
+
+	pol->n_vtl0_ram = 0;
+	if (!p)
+		return len == -FDT_ERR_NOTFOUND ? 0 : -EINVAL;
+	if (len <= 0 || len % 16 || (size_t)len / 16 > SOUTH_MAX_VTL0_RAM) {
+		log_error("policy: vtl0-ram must be 1..%u pairs of 64-bit <base size> "
+			  "(/bits/ 64), not %d bytes", SOUTH_MAX_VTL0_RAM, len);
+		return -EINVAL;
+	}
+	n = (size_t)len / 16;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t base = be64(p + 16 * i), size = be64(p + 16 * i + 8), end;
+
+		if (!IS_ALIGNED(base, PAGE_SIZE) || !IS_ALIGNED(size, PAGE_SIZE) || size == 0 ||
+		    add_overflows_u64(base, size, &end) ||
+		    (i && base < pol->vtl0_ram[i - 1].end)) {
+			log_error("policy: vtl0-ram pair %zu <%#llx %#llx> must be page aligned, "
+				  "non-empty, not wrap, and lie above the pair before it", i,
+				  (unsigned long long)base, (unsigned long long)size);
+			return -EINVAL;
+		}
+		pol->vtl0_ram[i].start = base;
+		pol->vtl0_ram[i].end = end;
+	}
+	pol->n_vtl0_ram = n;
+	return 0;
+}
+
 static int parse(const void *fdt, struct vtlp_policy *pol)
 {
 	static const char *const root_props[] = { "compatible", "violation-action",
-						  "report-rate" };
+						  "report-rate", "vtl0-ram" };
 	static const char *const root_subs[] = { "classes", "pinned" };
 	const char *action;
 	const uint8_t *rate;
@@ -266,6 +313,9 @@ static int parse(const void *fdt, struct vtlp_policy *pol)
 		}
 	}
 
+	ret = parse_vtl0_ram(fdt, pol);
+	if (ret)
+		return ret;
 	node = fdt_subnode_offset(fdt, 0, "classes");
 	if (node < 0) {
 		log_error("policy: required node /classes is missing");

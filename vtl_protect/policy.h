@@ -26,6 +26,10 @@ struct vtlp_policy {
 	uint32_t report_rate;  /* console reports per second per class */
 	uint64_t pinned_regs;  /* NORTH_ICPT() bits of pinned CRs/MSRs */
 	uint64_t mask[NORTH_REG_COUNT]; /* pinned bits per register */
+	/* vtl0-ram: VTL0's RAM as the operator states it (V4 passes no memory
+	 * map); n_vtl0_ram 0 = not given.  Sorted, disjoint, page aligned. */
+	struct south_range vtl0_ram[SOUTH_MAX_VTL0_RAM];
+	size_t n_vtl0_ram;
 };
 
 #define VTLP_CR0_PIN_DEFAULT 0x80010001ull          /* PG | WP | PE */

@@ -52,6 +52,11 @@ bool vtlp_prot_overlaps(uint64_t start, uint64_t end)
 	return false;
 }
 
+uint64_t vtlp_max_request_pages(void)
+{
+	return north_vtl0_phys_end() >> PAGE_SHIFT;
+}
+
 static uint32_t attr_to_perms(uint32_t attr)
 {
 	uint32_t p = 0;
@@ -111,6 +116,12 @@ static int check_one(const struct vtlp_range *r, uint32_t owner, bool force, boo
 	ret = north_check_range(r->pa, r->epa - r->pa);
 	if (ret)
 		return ret;
+	if (r->epa > north_vtl0_phys_end()) {
+		log_warn("vtlp: range [%#llx, %#llx) runs past the end of VTL0 memory (%#llx): "
+			 "refused", (unsigned long long)r->pa, (unsigned long long)r->epa,
+			 (unsigned long long)north_vtl0_phys_end());
+		return -EFAULT;
+	}
 	if (owner != VTLP_OWNER_RING && vtlp_ring_contains(r->pa, r->epa - r->pa)) {
 		log_warn("vtlp: range [%#llx, %#llx) overlaps the log ring: refused",
 			 (unsigned long long)r->pa, (unsigned long long)r->epa);
@@ -242,6 +253,10 @@ int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool f
 	size_t ns = 0, np = 0, nout = 0, j = 0, i, k, nwx = 0;
 	uint64_t pages = 0;
 	int ret, refused = 0;
+	/* The ranges of one request are disjoint (checked below), so they can
+	 * name at most every page of VTL0 memory: a real kernel's direct map
+	 * is all of it, however large the guest. */
+	const uint64_t max_pages = vtlp_max_request_pages();
 
 	if (n > VTLP_MAX_RANGES)
 		return -E2BIG;
@@ -266,9 +281,9 @@ int vtlp_prot_apply(const struct vtlp_range *r, size_t n, uint32_t owner, bool f
 			continue; /* empty: nothing to do */
 		/* Bound the work one request can make VTL1 do under the lock. */
 		pages += (r[i].epa - r[i].pa) >> PAGE_SHIFT;
-		if (pages > VTLP_MAX_PAGES) {
-			log_warn("vtlp: request changes more than %llu pages: refused",
-				 (unsigned long long)VTLP_MAX_PAGES);
+		if (pages > max_pages) {
+			log_warn("vtlp: request changes more than %llu pages, the whole of VTL0 "
+				 "memory: refused", (unsigned long long)max_pages);
 			ret = -E2BIG;
 			goto out;
 		}

@@ -55,6 +55,22 @@ struct heki_page_hdr {
 #define HEKI_RANGES_PER_PAGE ((4096 - sizeof(struct heki_page_hdr)) / sizeof(struct heki_range))
 
 /*
+ * V3's PROTECT_MEMORY (LinuxVBS/linux virt/heki/main.c
+ * heki_establish_initial_memory_protection, drivers/hv/hv_vsm.c
+ * hv_vsm_protect_memory): RSI is the PFN of one page VTL0 zeroed and then
+ * filled with `RDX` of these, at most 170; perm holds R|W|X only.
+ * vtlp_protect_memory() tells this "flat page" from a heki_page chain by the
+ * shape of the data (docs/compatibility.md, "PROTECT_MEMORY format").
+ */
+struct heki_protect_memory {
+	uint64_t start_pfn;
+	uint64_t end_pfn; /* exclusive */
+	uint64_t perm;    /* HEKI_ATTR_MEM_R|W|X */
+};
+#define HEKI_FLAT_PER_PAGE  (4096 / sizeof(struct heki_protect_memory)) /* 170 */
+#define HEKI_FLAT_PERM_MASK 0x7u
+
+/*
  * Engine limits (VTL0 requests beyond them get -E2BIG).  The tables behind
  * them are allocated at need from the VTL1 heap, each bounded by a quarter
  * of it (vtlp_table_alloc), so these are ceilings, not reservations.  They
@@ -63,8 +79,7 @@ struct heki_page_hdr {
 #define VTLP_MAX_RANGES      (1u << 18) /* ranges per call: 262,144 */
 #define VTLP_MAX_CHAIN_PAGES 4096       /* pages in one range chain (2x a full 127-per-page chain) */
 #define VTLP_MAX_PROTS       (1u << 19) /* distinct protected extents */
-#define VTLP_MAX_VPS         1024
-#define VTLP_MAX_PAGES       (1ull << 22) /* pages one request may change (16 GiB) */
+#define VTLP_MAX_VPS         1024       /* ceiling; per-VP state is sized to the partition */
 
 /* Violation classes (counters, records, policy modes). */
 enum vtlp_class {

@@ -836,6 +836,19 @@ TEST(hvsim_cr_values_checked)
  * VsmVpStatus.ActiveMbecEnabled after each first call: it turns on once VTL1
  * set MbecEnabled in that VP's VsmVpSecureConfigVtl0.
  */
+/* VsmCapabilities.MbecVtlMask names VTL1, as the MBEC status hvsim reports. */
+TEST(hvsim_vsm_capabilities_mbec_mask)
+{
+	struct hv_partition *p = mk(1);
+	uint64_t v = 0;
+
+	CHECK_EQ(ST(get_reg(p, 0, 0, HV_REGISTER_VSM_CAPABILITIES, &v)), 0);
+	CHECK_EQ((v & HV_REGISTER_VSM_CAPABILITIES_MBEC_VTL_MASK_MASK) >>
+			 HV_REGISTER_VSM_CAPABILITIES_MBEC_VTL_MASK_SHIFT,
+		 2); /* VTL1 */
+	CHECK_EQ(v & HV_REGISTER_VSM_CAPABILITIES_DR6_SHARED_MASK, 0);
+}
+
 TEST(hvsim_vsm_status_mbec)
 {
 	struct hv_partition *p = mk(1);

@@ -27,6 +27,7 @@ void fake_reset(void)
 	fake_south.ncpus = 2;
 	fake_south.nvtl1 = 1;
 	fake_south.now = 1000;
+	fake_south.phys_end = 1ull << 46; /* a MAXPHYADDR: nothing tighter known */
 	for (unsigned int i = 0; i < FAKE_MAX_VPS; i++) {
 		fake_south.vp[i].regs[NORTH_REG_CR0].value = 0x80050033;
 		fake_south.vp[i].regs[NORTH_REG_CR4].value = 0x3606f0; /* SMEP|SMAP|PGE.. */
@@ -69,9 +70,46 @@ size_t south_vtl1_ranges(struct south_range *out, size_t max)
 	return fake_south.nvtl1;
 }
 
+uint64_t south_vtl0_phys_end(void)
+{
+	uint64_t end = fake_south.phys_end;
+
+	if (fake_south.nlim && fake_south.lim[fake_south.nlim - 1].end < end)
+		end = fake_south.lim[fake_south.nlim - 1].end;
+	return end;
+}
+
+bool south_vtl0_map_known(void)
+{
+	return !fake_south.map_unknown || fake_south.nlim;
+}
+
+int south_limit_vtl0_ram(const struct south_range *r, size_t n)
+{
+	if (fake_south.nlim)
+		return -EPERM;
+	if (n == 0 || n > SOUTH_MAX_VTL0_RAM)
+		return -EINVAL;
+	memcpy(fake_south.lim, r, n * sizeof(*r));
+	fake_south.nlim = n;
+	return 0;
+}
+
+/* Inside the policy's vtl0-ram ranges (when set), like the LVBS South. */
+static bool in_limits(uint64_t gpa, uint64_t len)
+{
+	if (!fake_south.nlim)
+		return true;
+	for (size_t i = 0; i < fake_south.nlim; i++)
+		if (gpa >= fake_south.lim[i].start && gpa < fake_south.lim[i].end &&
+		    len <= fake_south.lim[i].end - gpa)
+			return true;
+	return false;
+}
+
 static bool in_ram(uint64_t gpa, size_t len)
 {
-	return gpa <= FAKE_RAM_SIZE && len <= FAKE_RAM_SIZE - gpa;
+	return gpa <= FAKE_RAM_SIZE && len <= FAKE_RAM_SIZE - gpa && in_limits(gpa, len);
 }
 
 /* The real South never maps VTL1 memory for VTL0 copies: model that too. */
@@ -108,7 +146,7 @@ int south_set_vtl0_protection(uint32_t perms, const uint64_t *gpfns, size_t coun
 	if (count > fake_south.max_gpfns_seen)
 		fake_south.max_gpfns_seen = count;
 	for (size_t i = 0; i < count; i++) {
-		if (gpfns[i] >= (FAKE_RAM_SIZE >> 12))
+		if (gpfns[i] >= (FAKE_RAM_SIZE >> 12) || !in_limits(gpfns[i] << 12, 4096))
 			return -EINVAL;
 		fake_south.perms[gpfns[i]] = (uint8_t)perms;
 		fake_south.prot_pages++;

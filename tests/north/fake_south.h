@@ -58,6 +58,10 @@ struct fake_south {
 	int aps_ret;
 	unsigned int enable_aps_calls, boot_aps_calls;
 	unsigned int reads, writes;
+	uint64_t phys_end;            /* south_vtl0_phys_end() (default 2^46) */
+	struct south_range lim[SOUTH_MAX_VTL0_RAM]; /* south_limit_vtl0_ram() */
+	size_t nlim;                  /* 0: not limited */
+	bool map_unknown;             /* south_vtl0_map_known() false (V4) */
 };
 
 extern struct fake_south fake_south;

@@ -23,6 +23,21 @@ static uint8_t *cpg(unsigned int i)
 	return p;
 }
 
+/*
+ * lvbs=v4 passes no memory map, so vtlguard reads no V3 page (RSI = PFN)
+ * there unless the policy has vtl0-ram (vtl0_ram=known): every V3-format
+ * request is -EINVAL then, and a range past RAM is not refused by vtlguard.
+ */
+static bool no_memory_map(void)
+{
+	return v0.opt.lvbs == 4 && !v0.opt.vtl0_ram_known;
+}
+
+static int v3_err(int err)
+{
+	return no_memory_map() ? E_INVAL : err;
+}
+
 static void hdr(uint8_t *pg, uint64_t next_pa, uint64_t n)
 {
 	lvbs_put64(pg, next_pa);
@@ -75,13 +90,183 @@ static void pm_ring_same_attr(const struct vtl0_case *c)
 {
 	pm_one(c, v0.mem.ring_pa, v0.mem.ring_pa + PAGE_SIZE, ATTR_R | ATTR_IMMUTABLE, E_ACCES);
 }
+/*
+ * The IMMUTABLE extent to attack: ro_after_init, which the boot protected
+ * R|IMMUTABLE, except under lvbs=v3, whose flat format has no IMMUTABLE (it
+ * sent ro_after_init as plain R): there the case first declares a victim
+ * page R|IMMUTABLE through a chain, as any VTL0 may before end of boot.
+ */
+static void immutable_target(const struct vtl0_case *c, uint64_t *pa, uint64_t *epa)
+{
+	uint8_t *p;
+	int64_t r;
+
+	*pa = pa_of(__vtl0_roai_start);
+	*epa = pa_of(__vtl0_roai_end);
+	if (v0.opt.lvbs != 3)
+		return;
+	*pa = victim(12);
+	*epa = victim(13);
+	p = cpg(1);
+	hdr(p, 0, 1);
+	rng(p, 0, *pa, *epa, ATTR_R | ATTR_IMMUTABLE);
+	r = vtl_call(VSM_PROTECT_MEMORY, pa_of(p), 1, 0);
+	gl_check(r == 0, ndl("%s_setup", c->name), "PROTECT_MEMORY(victim R|IMMUTABLE): R8=%lld (%s)",
+		 (long long)r, errname(r));
+}
+
 static void pm_relax_immutable(const struct vtl0_case *c)
 {
-	pm_one(c, pa_of(__vtl0_roai_start), pa_of(__vtl0_roai_end), ATTR_R | ATTR_W, E_ACCES);
+	uint64_t pa, epa;
+
+	immutable_target(c, &pa, &epa);
+	pm_one(c, pa, epa, ATTR_R | ATTR_W, E_ACCES);
 }
 static void pm_relax_immutable_exec(const struct vtl0_case *c)
 {
-	pm_one(c, pa_of(__vtl0_roai_start), pa_of(__vtl0_roai_end), ATTR_R | ATTR_X, E_ACCES);
+	uint64_t pa, epa;
+
+	immutable_target(c, &pa, &epa);
+	pm_one(c, pa, epa, ATTR_R | ATTR_X, E_ACCES);
+}
+
+/*
+ * V3's own PROTECT_MEMORY format (LinuxVBS/linux virt/heki/main.c): RSI =
+ * PFN of one zeroed page of {start_pfn, end_pfn, perm}, RDX = entries
+ * (<= 170).  vtlguard tells it from a chain by its shape, so every profile
+ * may send it; these are the hostile variants.  The page is cpg(2): its PFN
+ * is not a page-aligned PA, so it can only be read as V3's.
+ */
+static uint8_t *v3pg(void)
+{
+	return cpg(2);
+}
+
+static void pm3(const struct vtl0_case *c, uint64_t pfn, uint64_t n, int err)
+{
+	ring_mark();
+	expect_call_err(c->name, (int32_t)vtl_call(VSM_PROTECT_MEMORY, pfn, n, 0), v3_err(err),
+			VSM_PROTECT_MEMORY);
+}
+
+static void pm_v3_pfn_in_vtl1(const struct vtl0_case *c)
+{
+	pm3(c, (v0.mem.region_pa + 2 * MIB + PAGE_SIZE) >> 12, 1, E_FAULT);
+}
+
+/* A PFN past any physical address (PA 2^56): no VTL0 page. */
+static void pm_v3_pfn_past_phys(const struct vtl0_case *c)
+{
+	pm3(c, (1ull << 44) | 1, 1, E_FAULT);
+}
+
+static void pm_v3_count_too_big(const struct vtl0_case *c)
+{
+	uint8_t *p = v3pg();
+
+	v3_entry_put(p, 0, victim(0), victim(1), ATTR_R);
+	pm3(c, pa_of(p) >> 12, 171, E_2BIG);
+}
+
+static void pm_v3_zero_count(const struct vtl0_case *c)
+{
+	uint8_t *p = v3pg();
+
+	v3_entry_put(p, 0, victim(0), victim(1), ATTR_R);
+	pm3(c, pa_of(p) >> 12, 0, E_INVAL);
+}
+
+static void pm_v3_end_before_start(const struct vtl0_case *c)
+{
+	uint8_t *p = v3pg();
+
+	v3_entry_put(p, 0, victim(0), victim(1), ATTR_R);
+	v3_entry_put(p, 1, victim(3), victim(2), ATTR_R);
+	pm3(c, pa_of(p) >> 12, 2, E_INVAL);
+}
+
+static void pm_v3_bad_perm(const struct vtl0_case *c)
+{
+	uint8_t *p = v3pg();
+
+	v3_entry_put(p, 0, victim(0), victim(1), ATTR_R | 0x10);
+	pm3(c, pa_of(p) >> 12, 1, E_INVAL);
+}
+
+/* An entry ending past the e820 top (V2/V3 know it; V4 passes no map). */
+static void pm_v3_entry_past_ram(const struct vtl0_case *c)
+{
+	uint8_t *p = v3pg();
+
+	v3_entry_put(p, 0, victim(0), (v0.bi->ram_size + 64 * MIB) & ~(PAGE_SIZE - 1), ATTR_R);
+	pm3(c, pa_of(p) >> 12, 1, E_INVAL);
+}
+
+/* W+X in a V3 entry: granted R|W, never executable (as for a chain). */
+static void pm_v3_wx_granted_rw_nx(const struct vtl0_case *c)
+{
+	uint64_t pa = victim(9);
+	uint8_t *p = v3pg();
+	int64_t r;
+	int f;
+
+	v3_entry_put(p, 0, pa, pa + PAGE_SIZE, ATTR_R | ATTR_W | ATTR_X);
+	if (no_memory_map()) {
+		pm3(c, pa_of(p) >> 12, 1, E_INVAL);
+		return;
+	}
+	r = (int32_t)vtl_call(VSM_PROTECT_MEMORY, pa_of(p) >> 12, 1, 0);
+	gl_check(r == 0, ndl("%s_call", c->name), "PROTECT_MEMORY(V3 R|W|X entry): R8=%lld (%s)",
+		 (long long)r, errname(r));
+	f = gl_probe_write8((volatile uint8_t *)(uintptr_t)pa, 0xC3); /* writes pa + 8 */
+	gl_check(!f, ndl("%s_writable", c->name), "the page stays writable: fault %d", f);
+	ring_mark();
+	{
+		const char *n[] = { "class=mem-exec", ndl("gpa=%#llx", (unsigned long long)(pa + 8)),
+				    NULL };
+
+		expect_refused(c->name, probe_call(pa + 8), n);
+	}
+}
+
+/* A V3 entry over VTL1's region: those pages are left out and stay VTL1's. */
+static void pm_v3_entry_over_vtl1(const struct vtl0_case *c)
+{
+	uint64_t pa = v0.mem.region_pa + 2 * MIB;
+	uint8_t *p = v3pg(), b = 0;
+	const char *n[] = { "class=mem-read", ndl("gpa=%#llx", (unsigned long long)pa),
+			    "rule=vtl1-memory-read", NULL };
+	const char *logn[] = { "cover VTL1's own memory", NULL };
+	char line[200];
+	int64_t r;
+
+	v3_entry_put(p, 0, pa, pa + PAGE_SIZE, ATTR_R | ATTR_W);
+	if (no_memory_map()) {
+		pm3(c, pa_of(p) >> 12, 1, E_INVAL);
+		return;
+	}
+	ring_mark();
+	r = (int32_t)vtl_call(VSM_PROTECT_MEMORY, pa_of(p) >> 12, 1, 0);
+	gl_check(r == 0 && ring_find_line(line, sizeof(line), logn), ndl("%s_call", c->name),
+		 "PROTECT_MEMORY(V3 entry over a VTL1 page): R8=%lld (%s), VTL1 logged it left out",
+		 (long long)r, errname(r));
+	ring_mark();
+	expect_refused(c->name, probe_load8((const volatile void *)(uintptr_t)pa, &b), n);
+}
+
+/*
+ * A range running past the end of VTL0 memory (the e820 top): refused
+ * before anything is applied (-EFAULT).  V4 passes no memory map, so there
+ * only MAXPHYADDR bounds it (docs/compatibility.md, vtl0-ram).
+ */
+static void pm_range_past_ram(const struct vtl0_case *c)
+{
+	if (no_memory_map()) {
+		case_skip(c->name, "V4 passes no memory map: VTL0 memory ends at MAXPHYADDR");
+		return;
+	}
+	pm_one(c, victim(0), (v0.bi->ram_size + 64 * MIB) & ~(PAGE_SIZE - 1), ATTR_R | ATTR_W,
+	       E_FAULT);
 }
 
 static void pm_overlap(const struct vtl0_case *c)
@@ -165,9 +350,11 @@ static void pm_next_in_vtl1(const struct vtl0_case *c)
 	pm(c, pa_of(a), 2, E_FAULT);
 }
 
+/* An unaligned RSI is no chain page PA; read as V3's PFN (the only format
+ * it can be), its page is no VTL0 memory: -EFAULT. */
 static void pm_chain_unaligned(const struct vtl0_case *c)
 {
-	pm(c, pa_of(cpg(0)) + 8, 1, E_INVAL);
+	pm(c, pa_of(cpg(0)) + 8, 1, v3_err(E_FAULT));
 }
 
 static void kd(const struct vtl0_case *c, uint64_t pa, uint64_t epa, uint64_t type, int err)
@@ -548,6 +735,8 @@ const struct vtl0_case vtl0_cases_boot_calls[] = {
 	{ "pm_reversed_range", pm_reversed, CASE_BOOT, "PROTECT_MEMORY range with pa > epa" },
 	{ "pm_wrapping_range", pm_wrap, CASE_BOOT, "PROTECT_MEMORY range wrapping around 2^64" },
 	{ "pm_overlapping_ranges", pm_overlap, CASE_BOOT, "PROTECT_MEMORY with overlapping ranges" },
+	{ "pm_range_past_ram", pm_range_past_ram, CASE_BOOT,
+	  "PROTECT_MEMORY range running past the end of VTL0 memory" },
 	{ "pm_zero_count", pm_zero_count, CASE_BOOT, "PROTECT_MEMORY with nranges 0" },
 	{ "pm_huge_count", pm_huge_count, CASE_BOOT, "PROTECT_MEMORY with nranges 2^40" },
 	{ "pm_page_count_too_big", pm_page_count_too_big, CASE_BOOT, "a chain page claiming 100000 ranges" },
@@ -562,6 +751,20 @@ const struct vtl0_case vtl0_cases_boot_calls[] = {
 	  "claim the log ring with its own attributes (R|IMMUTABLE)" },
 	{ "pm_relax_immutable_rw", pm_relax_immutable, CASE_BOOT, "make ro_after_init (IMMUTABLE) writable" },
 	{ "pm_relax_immutable_x", pm_relax_immutable_exec, CASE_BOOT, "make ro_after_init (IMMUTABLE) executable" },
+	{ "pm_v3_pfn_in_vtl1", pm_v3_pfn_in_vtl1, CASE_BOOT, "V3 PROTECT_MEMORY page PFN in VTL1" },
+	{ "pm_v3_pfn_past_phys", pm_v3_pfn_past_phys, CASE_BOOT,
+	  "V3 PROTECT_MEMORY page PFN past every physical address" },
+	{ "pm_v3_count_too_big", pm_v3_count_too_big, CASE_BOOT, "V3 PROTECT_MEMORY with 171 entries" },
+	{ "pm_v3_zero_count", pm_v3_zero_count, CASE_BOOT, "V3 PROTECT_MEMORY with 0 entries" },
+	{ "pm_v3_end_before_start", pm_v3_end_before_start, CASE_BOOT,
+	  "V3 PROTECT_MEMORY entry with end_pfn < start_pfn" },
+	{ "pm_v3_bad_perm", pm_v3_bad_perm, CASE_BOOT, "V3 PROTECT_MEMORY entry with perm bit 0x10" },
+	{ "pm_v3_entry_past_ram", pm_v3_entry_past_ram, CASE_BOOT,
+	  "V3 PROTECT_MEMORY entry ending past the memory map" },
+	{ "pm_v3_wx_granted_rw_nx", pm_v3_wx_granted_rw_nx, CASE_BOOT,
+	  "V3 PROTECT_MEMORY entry R|W|X: granted R|W, never executable" },
+	{ "pm_v3_entry_over_vtl1", pm_v3_entry_over_vtl1, CASE_BOOT,
+	  "V3 PROTECT_MEMORY entry over a VTL1 page: left out, stays VTL1's" },
 	{ "kdata_unknown_type", kd_bad_type, CASE_BOOT, "LOAD_KDATA with type 99" },
 	{ "kdata_over_limit", kd_too_big, CASE_BOOT, "LOAD_KDATA KernelInfo over its 4 KiB limit" },
 	{ "kdata_reversed_range", kd_reversed, CASE_BOOT, "LOAD_KDATA range with pa > epa" },

@@ -117,11 +117,18 @@ static void rodata_write(const struct vtl0_case *c)
 	store64_case(c, p, p, pa_of(p), "protected-write");
 }
 
+/* ro_after_init is R|IMMUTABLE, or plain R under lvbs=v3 (V3's flat
+ * PROTECT_MEMORY has no IMMUTABLE): the rule VTL1 names differs. */
+static const char *roai_rule(void)
+{
+	return v0.opt.lvbs == 3 ? "protected-write" : "immutable-write";
+}
+
 static void roai_write(const struct vtl0_case *c)
 {
 	volatile uint64_t *p = workload_roai();
 
-	store64_case(c, p, p, pa_of(p), "immutable-write");
+	store64_case(c, p, p, pa_of(p), roai_rule());
 }
 
 static void roai_alias_write(const struct vtl0_case *c)
@@ -129,7 +136,7 @@ static void roai_alias_write(const struct vtl0_case *c)
 	volatile uint64_t *p = workload_roai();
 	uint64_t pa = pa_of(p);
 
-	store64_case(c, (volatile uint64_t *)(uintptr_t)cpu_alias_map(pa), p, pa, "immutable-write");
+	store64_case(c, (volatile uint64_t *)(uintptr_t)cpu_alias_map(pa), p, pa, roai_rule());
 }
 
 static void ring_write(const struct vtl0_case *c)

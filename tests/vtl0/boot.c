@@ -538,6 +538,49 @@ int64_t vtl0_load_kdata(void)
 	return vtl_call(VSM_LOAD_KDATA, pa_of(kd), n, 0);
 }
 
+/* One V3 entry {start_pfn, end_pfn, perm} (LinuxVBS virt/heki/main.c). */
+void v3_entry_put(uint8_t *pg, unsigned int i, uint64_t pa, uint64_t epa, uint64_t perm)
+{
+	uint8_t *e = pg + 24 * (size_t)i;
+
+	lvbs_put64(e, pa >> 12);
+	lvbs_put64(e + 8, epa >> 12);
+	lvbs_put64(e + 16, perm);
+}
+
+/*
+ * lvbs=v3: heki_establish_initial_memory_protection() as V3 sends it: one
+ * zeroed page of flat entries, RSI = its PFN, RDX = the count, the result
+ * read as an int.  V3 has no IMMUTABLE: ro_after_init is plain R.
+ */
+static int64_t protect_kernel_v3(void)
+{
+	uint8_t *p = scratch_page(4);
+	unsigned int n = 0;
+	int64_t r;
+
+	gl_memset(p, 0, 4096);
+	if (!skipped("protect-text"))
+		v3_entry_put(p, n++, pa_of(__vtl0_text_start), pa_of(__vtl0_text_end), ATTR_R | ATTR_X);
+	if (!skipped("protect-rodata"))
+		v3_entry_put(p, n++, pa_of(__vtl0_rodata_start), pa_of(__vtl0_rodata_end), ATTR_R);
+	if (!skipped("protect-ro-after-init"))
+		v3_entry_put(p, n++, pa_of(__vtl0_roai_start), pa_of(__vtl0_roai_end), ATTR_R);
+	if (!skipped("protect-data")) {
+		v3_entry_put(p, n++, pa_of(__vtl0_data_start), pa_of(__vtl0_data_end),
+			     ATTR_R | ATTR_W);
+		v3_entry_put(p, n++, v0.mem.heap_pa, v0.mem.heap_pa + v0.mem.heap_size,
+			     ATTR_R | ATTR_W);
+	}
+	v3_entry_put(p, n++, v0.mem.mod_pa, v0.mem.mod_pa + v0.mem.mod_size, ATTR_R | ATTR_W);
+	r = (int32_t)vtl_call(VSM_PROTECT_MEMORY, pa_of(p) >> 12, n, 0);
+	gl_check(r == 0, "boot_protect_memory",
+		 "PROTECT_MEMORY, V3 flat page (text R|X, rodata R, ro_after_init R, "
+		 "data+heap+modules R|W; %u entries at PFN %#llx): R8=%lld (%s)", n,
+		 (unsigned long long)(pa_of(p) >> 12), (long long)r, errname(r));
+	return r;
+}
+
 int vtl0_protect_kernel(void)
 {
 	uint8_t *p1 = scratch_page(4), *p2 = scratch_page(5);
@@ -554,6 +597,10 @@ int vtl0_protect_kernel(void)
 	if (r == 0)
 		ring_setup();
 
+	if (v0.opt.lvbs == 3) {
+		r = protect_kernel_v3();
+		goto protected;
+	}
 	if (!skipped("protect-text"))
 		range_put(p1, n1++, pa_of(__vtl0_text_start), pa_of(__vtl0_text_end), ATTR_R | ATTR_X);
 	if (!skipped("protect-rodata"))
@@ -581,14 +628,16 @@ int vtl0_protect_kernel(void)
 	gl_check(r == 0, "boot_protect_memory",
 		 "PROTECT_MEMORY(text R|X, rodata R, ro_after_init R|IMMUTABLE, data+heap+modules R|W; "
 		 "%u ranges on 2 chained pages): R8=%lld (%s)", n1 + n2, (long long)r, errname(r));
+protected:
 	v0.protected_mem = r == 0;
 	gl_printf("INFO protected: text %#llx-%#llx R|X, rodata %#llx-%#llx R, ro_after_init "
-		  "%#llx-%#llx R|IMMUTABLE, data %#llx-%#llx R|W, heap %#llx-%#llx R|W, "
+		  "%#llx-%#llx %s, data %#llx-%#llx R|W, heap %#llx-%#llx R|W, "
 		  "modules %#llx-%#llx R|W\n",
 		  (unsigned long long)pa_of(__vtl0_text_start), (unsigned long long)pa_of(__vtl0_text_end),
 		  (unsigned long long)pa_of(__vtl0_rodata_start),
 		  (unsigned long long)pa_of(__vtl0_rodata_end),
 		  (unsigned long long)pa_of(__vtl0_roai_start), (unsigned long long)pa_of(__vtl0_roai_end),
+		  v0.opt.lvbs == 3 ? "R" : "R|IMMUTABLE",
 		  (unsigned long long)pa_of(__vtl0_data_start), (unsigned long long)pa_of(__vtl0_data_end),
 		  (unsigned long long)v0.mem.heap_pa,
 		  (unsigned long long)(v0.mem.heap_pa + v0.mem.heap_size),

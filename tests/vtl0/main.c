@@ -243,6 +243,8 @@ static void parse_cmdline(const char *c)
 			else if ((word_eq(w, k, "bench_reps") || word_eq(w, k, "bench_iters")) &&
 				 parse_ul(val, vn))
 				; /* bench.c reads them */
+			else if (word_eq(w, k, "vtl0_ram") && word_eq(val, vn, "known"))
+				v0.opt.vtl0_ram_known = true;
 			else
 				bad_word(w, n);
 		} else if (n) {

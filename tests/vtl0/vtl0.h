@@ -82,6 +82,8 @@ struct vtl0_opts {
 			       * must refuse with an error in R8 (then -ENODEV), never hang */
 	bool aps_late;        /* aps=late: PROTECT_MEMORY and the ring before BOOT_APS, and
 			       * the RT5 signal-page attacks on the first BOOT_APS */
+	bool vtl0_ram_known;  /* vtl0_ram=known: vtlguard's built-in policy names VTL0's
+			       * RAM (vtl0-ram), so even lvbs=v4 has a memory map */
 	bool verbose;
 	bool list;            /* only=list: print the case names and descriptions, run nothing */
 	unsigned int bad_words; /* words refused by parse_cmdline(): nothing runs */
@@ -180,6 +182,8 @@ int vtl0_boot_aps_vtl1(void);
 /* firstcall=...: the refused-boot contract (boot.c); true when it ran. */
 bool vtl0_refused_boot(void);
 int vtl0_protect_kernel(void);
+/* Entry i of a V3 PROTECT_MEMORY page: {pa >> 12, epa >> 12, perm}. */
+void v3_entry_put(uint8_t *pg, unsigned int i, uint64_t pa, uint64_t epa, uint64_t perm);
 int64_t vtl0_load_kdata(void);
 int vtl0_lock_and_end_boot(void);
 void *scratch_page(unsigned int idx);           /* page idx of the scratch area */

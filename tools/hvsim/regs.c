@@ -245,9 +245,9 @@ int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t 
 			 ((uint64_t)(HVSIM_NUM_VTLS - 1) << HV_REGISTER_VSM_PARTITION_STATUS_MAXIMUM_VTL_SHIFT);
 		return 0;
 	case HV_REGISTER_VSM_CAPABILITIES:
-		/* DR6 not shared, MbecVtlMask 0: hvsim has no separate user
-		 * execute control (KX governs execution, docs/hvsim.md). */
-		val[0] = 0;
+		/* DR6 not shared; MbecVtlMask = VTL1, matching the MBEC status
+		 * hvsim reports (KX/UX as modelled in docs/hvsim.md). */
+		val[0] = 2ull << HV_REGISTER_VSM_CAPABILITIES_MBEC_VTL_MASK_SHIFT;
 		return 0;
 	case HV_REGISTER_VSM_PARTITION_CONFIG: /* VTL1 only: vp_register_access() */
 		val[0] = p->vsm_partition_config;
