@@ -22,8 +22,6 @@ void vtlp_register_modval(const struct vtlp_modval_hooks *hooks)
 int vtlp_init(const void *policy_fdt, size_t policy_len)
 {
 	struct vtlp_policy pol;
-	const void *blob = policy_fdt;
-	size_t len = policy_len;
 	int ret;
 
 	ret = vtlp_policy_parse(policy_fdt, policy_len, &pol);
@@ -32,11 +30,19 @@ int vtlp_init(const void *policy_fdt, size_t policy_len)
 			  "to start; fix the policy or boot without one for the default");
 		return ret;
 	}
+	memset(&vtlp, 0, sizeof(vtlp));
+	return vtlp_start(&pol, policy_fdt, policy_len);
+}
+
+int vtlp_start(const struct vtlp_policy *pol, const void *policy_fdt, size_t policy_len)
+{
+	const void *blob = policy_fdt;
+	size_t len = policy_len;
+	int ret;
+
 	if (!blob)
 		blob = vtlp_policy_default_blob(&len);
-
-	memset(&vtlp, 0, sizeof(vtlp));
-	vtlp.policy = pol;
+	vtlp.policy = *pol;
 	vtlp_prot_reset();
 	vtlp_violation_reset();
 	vtlp_kdata_reset();
