@@ -209,6 +209,22 @@ $(BUILD)/vtlguard.stripped.elf: $(BUILD)/vtlguard.elf
 
 ALL_TARGETS += $(BUILD)/vtlguard.elf $(BUILD)/vtlguard.stripped.elf
 
+# The test image: the release objects, except dispatch.c built with the
+# test-only calls (VTLGUARD_TEST_CALLS: the no-op call `make bench` times,
+# vtl_protect/vtlp.h).  Never installed; the release image has no such call
+# (tests/vtl0 case bad_call_id_test_nop).
+VTL1_TEST_OBJS := $(filter-out $(BUILD)/vtl1/vtl_protect/dispatch.o,$(VTL1_OBJS)) \
+	$(BUILD)/vtl1-test/vtl_protect/dispatch.o
+$(BUILD)/vtl1-test/%.o: %.c | $(GEN_HEADERS)
+	$(call msg,CC,$< [test])
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(VTL1_CFLAGS) -DVTLGUARD_TEST_CALLS=1 -c $< -o $@
+
+$(BUILD)/vtlguard-test.elf: $(VTL1_TEST_OBJS) $(VTL1_EXTRA_OBJS) linker/image.ld
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(IMAGE_LDFLAGS) -o $@ $(VTL1_TEST_OBJS) $(VTL1_EXTRA_OBJS) $(IMAGE_LIBS)
+	$(Q)tools/check-image $@
+
 # -------------------------------------------------- stock QEMU smoke boot
 QEMU       ?= qemu-system-x86_64
 QEMU_ACCEL ?= auto
