@@ -338,6 +338,8 @@ help:
 	@echo '  make lint            cppcheck, clang-tidy, gcc -fanalyzer'
 	@echo '  make fuzz            every libFuzzer harness (FUZZ_TIME seconds each)'
 	@echo '  make bench           benchmarks, as ratios to floors measured in the same run'
+	@echo '  make bench-linux     Linux boot/syscall/fork figures: direct TCG, hvsim, hvsim+vtlguard'
+	@echo '                       (part of make bench unless BENCH_LINUX=0)'
 	@echo '  make install         install the image, modcheck, its manual, the initramfs hook, docs'
 	@echo '  make installable     build only what make install ships'
 	@echo '  make deb             the Debian package in build/deb/ (dpkg-buildpackage -b, lintian)'
