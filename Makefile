@@ -217,6 +217,22 @@ $(BUILD)/vtlguard.stripped.elf: $(BUILD)/vtlguard.elf
 
 ALL_TARGETS += $(BUILD)/vtlguard.elf $(BUILD)/vtlguard.stripped.elf
 
+# The test image: the release objects, except dispatch.c built with the
+# test-only calls (VTLGUARD_TEST_CALLS: the no-op call `make bench` times,
+# vtl_protect/vtlp.h).  Never installed; the release image has no such call
+# (tests/vtl0 case bad_call_id_test_nop).
+VTL1_TEST_OBJS := $(filter-out $(BUILD)/vtl1/vtl_protect/dispatch.o,$(VTL1_OBJS)) \
+	$(BUILD)/vtl1-test/vtl_protect/dispatch.o
+$(BUILD)/vtl1-test/%.o: %.c | $(GEN_HEADERS)
+	$(call msg,CC,$< [test])
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(VTL1_CFLAGS) -DVTLGUARD_TEST_CALLS=1 -c $< -o $@
+
+$(BUILD)/vtlguard-test.elf: $(VTL1_TEST_OBJS) $(VTL1_EXTRA_OBJS) linker/image.ld
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(IMAGE_LDFLAGS) -o $@ $(VTL1_TEST_OBJS) $(VTL1_EXTRA_OBJS) $(IMAGE_LIBS)
+	$(Q)tools/check-image $@
+
 # -------------------------------------------------- stock QEMU smoke boot
 QEMU       ?= qemu-system-x86_64
 QEMU_ACCEL ?= auto
@@ -330,6 +346,8 @@ help:
 	@echo '  make lint            cppcheck, clang-tidy, gcc -fanalyzer'
 	@echo '  make fuzz            every libFuzzer harness (FUZZ_TIME seconds each)'
 	@echo '  make bench           benchmarks, as ratios to floors measured in the same run'
+	@echo '  make bench-linux     Linux boot/syscall/fork figures: direct TCG, hvsim, hvsim+vtlguard'
+	@echo '                       (part of make bench unless BENCH_LINUX=0)'
 	@echo '  make install         install the image, modcheck, its manual, the initramfs hook, docs'
 	@echo '  make installable     build only what make install ships'
 	@echo '  make deb             the Debian package in build/deb/ (dpkg-buildpackage -b, lintian)'

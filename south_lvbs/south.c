@@ -292,9 +292,10 @@ uint32_t lvbs_vtl_return(struct lvbs_cpu *c)
 {
 	uint32_t reason;
 
+	/* Restores VTL0's vector state if VTL1 used (and so saved) it and
+	 * arms the lazy save for the next entry (arch/x86_64/fpu.h). */
 	fpu_restore_guest();
 	reason = hv_vtl_return(&c->gprs);
-	fpu_save_guest();
 	return reason;
 }
 

@@ -26,6 +26,13 @@ void vtlp_register_modval(const struct vtlp_modval_hooks *hooks)
  */
 static int vp_alloc(unsigned int n)
 {
+	/*
+	 * vtlp_init() zeroed vtlp, so this is only true for a caller that
+	 * restarts the engine and keeps the array (the fuzz harnesses' cheap
+	 * restart zeroes the entries itself, tests/fuzz/fuzz_support.c).
+	 */
+	if (vtlp.vp && vtlp.nvps == n)
+		return 0;
 	if (n == 0 || n > VTLP_MAX_VPS) {
 		log_error("vtlp: the partition has %u VPs; vtlguard serves 1..%u", n,
 			  VTLP_MAX_VPS);
@@ -44,8 +51,6 @@ static int vp_alloc(unsigned int n)
 int vtlp_init(const void *policy_fdt, size_t policy_len)
 {
 	struct vtlp_policy pol;
-	const void *blob = policy_fdt;
-	size_t len = policy_len;
 	int ret;
 
 	ret = vtlp_policy_parse(policy_fdt, policy_len, &pol);
@@ -54,11 +59,19 @@ int vtlp_init(const void *policy_fdt, size_t policy_len)
 			  "to start; fix the policy or boot without one for the default");
 		return ret;
 	}
+	memset(&vtlp, 0, sizeof(vtlp));
+	return vtlp_start(&pol, policy_fdt, policy_len);
+}
+
+int vtlp_start(const struct vtlp_policy *pol, const void *policy_fdt, size_t policy_len)
+{
+	const void *blob = policy_fdt;
+	size_t len = policy_len;
+	int ret;
+
 	if (!blob)
 		blob = vtlp_policy_default_blob(&len);
-
-	memset(&vtlp, 0, sizeof(vtlp));
-	vtlp.policy = pol;
+	vtlp.policy = *pol;
 	vtlp_prot_reset();
 	vtlp_violation_reset();
 	vtlp_kdata_reset();
@@ -73,8 +86,8 @@ int vtlp_init(const void *policy_fdt, size_t policy_len)
 	ret = vp_alloc(north_cpu_count());
 	if (ret)
 		return ret;
-	if (pol.n_vtl0_ram) {
-		ret = north_limit_vtl0_ram(pol.vtl0_ram, pol.n_vtl0_ram);
+	if (pol->n_vtl0_ram) {
+		ret = north_limit_vtl0_ram(pol->vtl0_ram, pol->n_vtl0_ram);
 		if (ret) {
 			log_error("vtlp: the policy's vtl0-ram cannot be applied: vtlguard refuses "
 				  "to start; fix vtl0-ram (docs/policy.md)");
@@ -426,6 +439,11 @@ int64_t vtlp_vtl_call(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, ui
 		ret = dispatch_locked(vp, id, a0, a1);
 		north_unlock(&vtlp.lock);
 		break;
+#ifdef VTLGUARD_TEST_CALLS
+	case VTLGUARD_CALL_TEST_NOP:
+		ret = 0; /* test image only (vtlp.h): times the dispatch itself */
+		break;
+#endif
 	default:
 		log_warn("vtlp: unknown VTL call id %#llx from VP %u: -EINVAL",
 			 (unsigned long long)id, vp);

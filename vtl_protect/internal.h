@@ -61,6 +61,15 @@ static inline struct vtlp_vp_state *vtlp_vp(unsigned int vp)
 	return vp < vtlp.nvps ? &vtlp.vp[vp] : NULL;
 }
 
+/*
+ * vtlp_init() after the parse: start the engine with `pol` (parsed from
+ * `policy_fdt`, NULL = the built-in default, whose blob is measured) on a
+ * `vtlp` that is all zero.  vtlp_init() zeroes it; the fuzz harnesses
+ * (tests/fuzz/fuzz_support.c) zero only what an input can have touched and
+ * keep the parsed default policy, so a reset costs microseconds.
+ */
+int vtlp_start(const struct vtlp_policy *pol, const void *policy_fdt, size_t policy_len);
+
 /* A VTL0 range list flattened into VTL1 memory. */
 struct vtlp_range {
 	uint64_t va;

@@ -215,6 +215,11 @@ void vtlp_violation(const struct vtlp_violation *in)
 	if (dropped)
 		log_warn("vtlp: %llu %s violation reports were rate-limited",
 			 (unsigned long long)dropped, vtlp_class_name(v.cls));
+	/* A refusal VTL0 repeats in a loop is neither reported nor logged at
+	 * the default level: do not format a line nobody will see (it was a
+	 * good part of a refused intercept's time in VTL1). */
+	if (!report && log_get_level() < LOG_DEBUG)
+		return;
 	format(&v, line, sizeof(line));
 	if (report)
 		log_warn("%s", line);

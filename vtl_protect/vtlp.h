@@ -32,6 +32,13 @@
 /* vtlguard's own calls, outside the LVBS range (docs/vtl-call-abi.md). */
 #define VTLGUARD_CALL_GET_MEASUREMENTS                 0x2FFE0
 #define VTLGUARD_CALL_GET_VIOLATIONS                   0x2FFE1
+/*
+ * Test builds only (VTLGUARD_TEST_CALLS, build/vtlguard-test.elf): a call
+ * that does nothing and returns 0, so benchmarks can time the bare VTL-call
+ * dispatch.  The release image does not have it: there the id is unknown
+ * (-EINVAL and a bad-call record), which the VTL0 suite checks.
+ */
+#define VTLGUARD_CALL_TEST_NOP                         0x2FFF0
 
 /* Range attributes (struct heki_range.attributes for PROTECT_MEMORY). */
 #define HEKI_ATTR_MEM_R         0x1u

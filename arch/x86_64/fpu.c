@@ -5,17 +5,30 @@
 #include "arch/x86_64/features.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/traps.h"
 #include "core/compiler.h"
 #include "core/errno.h"
 #include "core/page_alloc.h"
 #include "core/panic.h"
 
 #define VTL1_XCR0 (XCR0_X87 | XCR0_SSE)
+#define VEC_NM    7 /* device not available: x87/SSE/AVX with CR0.TS set */
 
+/*
+ * Lazy saving.  Almost no VTL1 entry runs vector code (our own code is
+ * built -mgeneral-regs-only; only the Debian libraries, BearSSL hashing and
+ * libfdt, may use SSE), so VTL1 runs with its own CR0.TS set while the lower
+ * VTL's state is still in the registers: the first x87/SSE/AVX instruction
+ * VTL1 executes raises #NM, and only then is that state saved (fpu_nm()).
+ * The hardware, not a list of call paths, decides when to save.  CR0 is
+ * private to each VTL, so VTL0 never sees VTL1's TS.
+ */
 struct fpu_cpu {
 	void *area;          /* 64-byte aligned (page aligned here) */
 	uint64_t guest_xcr0; /* XCR0 as the lower VTL had it */
 	bool saved;
+	bool ts;             /* our CR0.TS is set: the lower VTL's state is live */
+	unsigned long lazy_saves; /* entries that did need a save (#NM) */
 };
 
 static struct fpu_cpu fpu[MAX_CPUS];
@@ -30,7 +43,10 @@ int fpu_init_cpu(void)
 	if (cpu_features.xsave)
 		size = cpuid(0xD, 0).ecx; /* all features the CPU supports */
 	f->area = page_alloc_contig(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
-	return f->area ? 0 : -ENOMEM;
+	if (!f->area)
+		return -ENOMEM;
+	trap_set_handler(VEC_NM, fpu_nm);
+	return 0;
 }
 
 void fpu_save_guest(void)
@@ -38,6 +54,11 @@ void fpu_save_guest(void)
 	struct fpu_cpu *f = &fpu[this_cpu_id()];
 
 	BUG_ON(!f->area || f->saved);
+	if (f->ts) {
+		/* clts: XSAVE and our vector code must run without #NM */
+		write_cr0(read_cr0() & ~X86_CR0_TS);
+		f->ts = false;
+	}
 	if (cpu_features.xsave) {
 		f->guest_xcr0 = xgetbv(0);
 		__asm__ __volatile__("xsave64 (%0)" ::"r"(f->area), "a"(~0u), "d"(~0u) : "memory");
@@ -59,7 +80,7 @@ int fpu_set_guest_xcr0(uint64_t xcr0)
 
 	if (!cpu_features.xsave)
 		return -EOPNOTSUPP;
-	if (!f->saved)
+	if (!f->saved && !f->ts)
 		return -EINVAL;
 	d = cpuid(0xD, 0);
 	supported = ((uint64_t)d.edx << 32) | d.eax;
@@ -70,6 +91,9 @@ int fpu_set_guest_xcr0(uint64_t xcr0)
 	    ((xcr0 & 0x18) && (xcr0 & 0x18) != 0x18) || /* MPX BNDREGS/BNDCSR */
 	    ((xcr0 & amx) && (xcr0 & amx) != amx))
 		return -EINVAL;
+	/* Still lazy: save now, so the exit path restores and sets XCR0. */
+	if (!f->saved)
+		fpu_save_guest();
 	f->guest_xcr0 = xcr0;
 	return 0;
 }
@@ -78,13 +102,38 @@ void fpu_restore_guest(void)
 {
 	struct fpu_cpu *f = &fpu[this_cpu_id()];
 
-	BUG_ON(!f->saved);
-	if (cpu_features.xsave) {
-		if (xgetbv(0) != f->guest_xcr0)
-			xsetbv(0, f->guest_xcr0);
-		__asm__ __volatile__("xrstor64 (%0)" ::"r"(f->area), "a"(~0u), "d"(~0u) : "memory");
-	} else {
-		__asm__ __volatile__("fxrstor64 (%0)" ::"r"(f->area) : "memory");
+	BUG_ON(!f->saved && !f->ts);
+	if (f->saved) {
+		if (cpu_features.xsave) {
+			if (xgetbv(0) != f->guest_xcr0)
+				xsetbv(0, f->guest_xcr0);
+			__asm__ __volatile__("xrstor64 (%0)" ::"r"(f->area), "a"(~0u), "d"(~0u)
+					     : "memory");
+		} else {
+			__asm__ __volatile__("fxrstor64 (%0)" ::"r"(f->area) : "memory");
+		}
+		f->saved = false;
 	}
-	f->saved = false;
+	if (!f->ts) {
+		write_cr0(read_cr0() | X86_CR0_TS);
+		f->ts = true;
+	}
+}
+
+void fpu_nm(struct trap_frame *tf)
+{
+	struct fpu_cpu *f = &fpu[this_cpu_id()];
+
+	/* #NM with TS clear, or before a save area exists, is a real fault */
+	if (!f->ts || f->saved || !f->area) {
+		trap_dump(tf);
+		panic("CPU %u: #NM at RIP %#lx with no lazily kept state", this_cpu_id(), tf->rip);
+	}
+	fpu_save_guest();
+	f->lazy_saves++;
+}
+
+unsigned long fpu_lazy_saves(void)
+{
+	return fpu[this_cpu_id()].lazy_saves;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Freestanding string functions.  Byte loops on purpose: they are short,
- * obviously correct, and the hot copies (page-sized) go through memcpy which
- * copies 8 bytes at a time when both pointers allow it.
+ * Freestanding string functions.  Byte loops on purpose: they are short and
+ * obviously correct; only the hot ones, memcpy (page-sized copies) and
+ * memset (every VTL entry), go 8 bytes at a time when the pointers allow it.
  */
 #include <stdint.h>
 #include "core/libc/libc.h"
@@ -44,6 +44,15 @@ void *LIBC(memset)(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 
+	/* 8 bytes at a time when aligned: every VTL entry clears its event
+	 * and every hypercall its input, and a byte loop was a visible part of
+	 * a VTL call's own instructions. */
+	if (((uintptr_t)d & 7) == 0) {
+		uint64_t w = 0x0101010101010101ull * (unsigned char)c;
+
+		for (; n >= 8; n -= 8, d += 8)
+			*(uint64_t *)(void *)d = w;
+	}
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;

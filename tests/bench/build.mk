@@ -30,10 +30,21 @@ bench-host: $(BENCH_BIN)
 
 # BENCH_GUEST=1 (default) first runs `make bench-guest` (tools/hvsim's
 # in-guest figures, build/bench-guest.json) and merges it; BENCH_GUEST=0
-# gives the host-side figures only.
+# gives the host-side figures only.  BENCH_LINUX=1 (default) also runs
+# `make bench-linux` (Debian's kernel booted directly under TCG, under hvsim
+# and under hvsim with vtlguard; a syscall and a fork/exec loop in each;
+# several minutes under TCG); BENCH_LINUX=0 leaves it out.
 BENCH_GUEST ?= 1
+BENCH_LINUX ?= 1
+BENCH_LINUX_RUNS ?= 1
 bench: $(BENCH_BIN) $(BUILD)/vtlguard.elf
 	$(Q)if [ "$(BENCH_GUEST)" = 1 ]; then $(MAKE) --no-print-directory bench-guest; fi
+	$(Q)if [ "$(BENCH_LINUX)" = 1 ]; then $(MAKE) --no-print-directory bench-linux; fi
 	$(Q)$(PYTHON) tests/bench/run.py $(BENCH_BIN) $(BUILD)/vtlguard.elf $(BENCH_DIR)/work \
 		$(BUILD)/bench.json --reps $(BENCH_REPS) \
-		$(if $(filter 1,$(BENCH_GUEST)),--guest $(BUILD)/bench-guest.json)
+		$(if $(filter 1,$(BENCH_GUEST)),--guest $(BUILD)/bench-guest.json) \
+		$(if $(filter 1,$(BENCH_LINUX)),--linux $(BUILD)/bench-linux.json)
+
+.PHONY: bench-linux
+bench-linux: $(BUILD)/vtlguard.elf $(BUILD)/hvsim.elf
+	$(Q)tests/bench/linux-bench --runs $(BENCH_LINUX_RUNS) --out $(BUILD)/bench-linux.json

@@ -150,6 +150,13 @@ def main():
             guest = json.load(open(sys.argv[sys.argv.index("--guest") + 1]))
         except (OSError, ValueError, IndexError):
             guest = None
+    linux = None
+    if "--linux" in sys.argv:
+        try:
+            linux = json.load(open(sys.argv[sys.argv.index("--linux") + 1]))
+        except (OSError, ValueError, IndexError):
+            linux = None
+    result["linux"] = linux or "not measured (BENCH_LINUX=0, or make bench-linux failed)"
     if guest:
         # From `make bench-guest` (tests/vtl0/bench-run): TSC cycles in VTL0
         # under hvsim, each with its ratio to the model's bare world switch.
@@ -172,6 +179,8 @@ def main():
         print(f"  {k:15} {v}")
     print()
     print(f"{'figure':58} {'value':>14} {'floor':>10} {'ratio':>7}")
+    print("  (ratio = value / floor, both medians of this run; > 1: slower or bigger than the floor;"
+          " docs/performance.md)")
     print("-" * 92)
     for p in result["protect"]:
         name = f"protect {p['pages']} pages, {p['layout']}: South calls"
@@ -194,16 +203,35 @@ def main():
     if guest:
         ge = guest.get("environment", {})
         print(f"in guest (hvsim, accelerator {ge.get('accelerator', '?')}, "
-              f"{ge.get('vps', '?')} VP): TSC cycles per operation, median")
+              f"{ge.get('vps', '?')} VP): TSC cycles per operation, median; floor: "
+              f"{guest.get('floor', '?')}")
+        fl = next((f for f in guest.get("figures", []) if f.get("name") == guest.get("floor")), {})
         for f in guest.get("figures", []):
             ratio = f.get("ratio_median")
-            rs = f"{ratio:>7.2f}" if isinstance(ratio, (int, float)) else f"{'floor':>7}"
-            print(f"{'  ' + f['name']:58} {f.get('median', '?'):>14} {'':>10} {rs}")
+            if f is fl:
+                rs, fs = f"{1:>7.2f}", f"{'(floor)':>10}"
+            else:
+                rs = f"{ratio:>7.2f}" if isinstance(ratio, (int, float)) else f"{'-':>7}"
+                fs = f"{fl.get('median', '?'):>10}"
+            print(f"{'  ' + f['name']:58} {f.get('median', '?'):>14} {fs} {rs}")
         b = guest.get("vtl1_boot_to_ready_cycles") or {}
         print(f"{'  VTL1 boot to ready (cycles, median of boots)':58} {b.get('median', '?'):>14}")
     else:
         for k in result["in_guest"]:
             print(f"{k.replace('_', ' '):58} {NOT_YET} (make bench-guest)")
+    if linux:
+        print(f"Linux in VTL0 (tests/bench/linux-bench, {linux.get('runs')} run(s), 1 VP, TCG): "
+              f"seconds, median")
+        for f in linux.get("figures", []):
+            for who, floor, key in (("hvsim alone", "tcg", "ratio_hvsim_to_tcg"),
+                                    ("hvsim+vtlguard", "tcg", "ratio_vtlguard_to_tcg"),
+                                    ("hvsim+vtlguard", "hvsim", "ratio_vtlguard_to_hvsim")):
+                val = f.get("hvsim" if who == "hvsim alone" else "vtlguard")
+                fv, r = f.get(floor), f.get(key)
+                name = f"  {f['name']}: {who} vs {'direct TCG' if floor == 'tcg' else 'hvsim alone'}"
+                print(f"{name:58} {val if val is None else format(val, '.2f'):>14} "
+                      f"{fv if fv is None else format(fv, '.2f'):>10} "
+                      f"{r if r is None else format(r, '.2f'):>7}")
     print(f"\nwrote {json_out}")
     bad = [p for p in result["protect"] if p["layout"] == "contiguous" and p["south_calls"] != p["floor"]]
     if bad:

@@ -57,6 +57,8 @@ $(FUZZ_SUPPORT_OBJS): FUZZ_CFLAGS := $(subst fuzzer-no-link$(FUZZ_COMMA),,$(FUZZ
 # it stays under ASan/UBSan.
 FUZZ_QUIET_OBJS := $(FUZZ_DIR)/obj/core/fmt.o $(FUZZ_DIR)/obj/core/log.o
 $(FUZZ_QUIET_OBJS): FUZZ_CFLAGS := $(subst fuzzer-no-link$(FUZZ_COMMA),,$(FUZZ_CFLAGS))
+$(FUZZ_DIR)/obj/north/north.o: FUZZ_CFLAGS += -fsanitize-coverage-ignorelist=tests/fuzz/cov-ignore.txt
+$(FUZZ_DIR)/obj/north/north.o: tests/fuzz/cov-ignore.txt
 $(FUZZ_DIR)/obj/tests/fuzz/fuzz_bootinfo.o $(FUZZ_DIR)/obj/tests/fuzz/fuzz_synic.o \
 	$(FUZZ_DIR)/obj/tests/fuzz/fuzz_policy.o: FUZZ_CFLAGS += -Werror
 

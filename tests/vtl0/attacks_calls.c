@@ -431,6 +431,8 @@ static void bad_id_below(const struct vtl0_case *c) { bad_id(c, 0x1FFDF); }
 static void bad_id_above(const struct vtl0_case *c) { bad_id(c, 0x1FFED); }
 static void bad_id_high_bits(const struct vtl0_case *c) { bad_id(c, 0xFFFFFFFF0001FFE4ull); }
 static void bad_id_vtlguard_range(const struct vtl0_case *c) { bad_id(c, 0x2FFEF); }
+/* The suite runs the release image: its test-only no-op must not exist. */
+static void bad_id_test_nop(const struct vtl0_case *c) { bad_id(c, VTLG_TEST_NOP); }
 
 static void patch(const struct vtl0_case *c, uint64_t site, uint8_t size, const uint8_t *code,
 		  int err)
@@ -781,6 +783,8 @@ const struct vtl0_case vtl0_cases_calls[] = {
 	{ "bad_call_id_above", bad_id_above, CASE_RUN, "VTL call id 0x1FFED" },
 	{ "bad_call_id_high_bits", bad_id_high_bits, CASE_RUN, "PROTECT_MEMORY's id with high bits set" },
 	{ "bad_call_id_vtlguard", bad_id_vtlguard_range, CASE_RUN, "unknown id in vtlguard's range" },
+	{ "bad_call_id_test_nop", bad_id_test_nop, CASE_RUN,
+	  "the test image's no-op call (0x2FFF0) is absent from the release image" },
 	{ "patch_text_arbitrary_bytes", patch_arbitrary_bytes, CASE_RUN, "PATCH_TEXT writing INT3+NOPs" },
 	{ "patch_text_other_jump", patch_other_jump, CASE_RUN, "PATCH_TEXT with a jump elsewhere" },
 	{ "patch_text_not_a_site", patch_not_a_site, CASE_RUN, "PATCH_TEXT where no jump label is" },

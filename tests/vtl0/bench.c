@@ -74,6 +74,13 @@ static int op_vtl_call(unsigned int i)
 	return vtl_call(VTLG_GET_MEASUREMENTS, pa_of(scratch_page(MEAS_SCRATCH)), MEAS_BYTES, 0) <= 0;
 }
 
+/* The test image's no-op call (vtl_protect/vtlp.h): the bare dispatch. */
+static int op_vtl_call_nop(unsigned int i)
+{
+	(void)i;
+	return vtl_call(VTLG_TEST_NOP, 0, 0, 0) != 0;
+}
+
 static int op_mem_refused(unsigned int i)
 {
 	(void)i;
@@ -115,6 +122,8 @@ static const struct figure figures[] = {
 	  "hvsim test-only hypercall 0xFFF0: VTL0->VTL1->VTL0, VMRUN of VTL1's VMCB, no VTL1 code" },
 	{ "hypercall_get_vp_register", op_hypercall, 1,
 	  "GetVpRegisters of one register (VsmVpStatus), answered by the model" },
+	{ "vtl_call_nop", op_vtl_call_nop, 1,
+	  "VTL call TEST_NOP (0x2FFF0, test image only): vtlguard's dispatch with no work" },
 	{ "vtl_call_get_measurements", op_vtl_call, 1,
 	  "VTL call GET_MEASUREMENTS (0x2FFE0) with a 64 KiB buffer: vtlguard's cheapest call that succeeds" },
 	{ "mem_intercept_refused", op_mem_refused, 2,

@@ -35,6 +35,7 @@
 #define VSM_ALLOC_RINGBUFFER     0x1FFECull
 #define VTLG_GET_MEASUREMENTS    0x2FFE0ull
 #define VTLG_GET_VIOLATIONS      0x2FFE1ull
+#define VTLG_TEST_NOP            0x2FFF0ull /* test image only (vtl_protect/vtlp.h) */
 
 #define ATTR_R 1ull
 #define ATTR_W 2ull

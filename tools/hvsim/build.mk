@@ -42,13 +42,13 @@ HOST_UNIT_SRCS += $(HVSIM_CORE_SRCS) tests/hvsim/test_bench_floor.c tests/hvsim/
 BENCH_GUEST_REPS ?= 20
 BENCH_GUEST_ITERS ?= 1000
 .PHONY: bench-guest
-bench-guest: $(BUILD)/vtl0/vtl0-kernel.elf $(BUILD)/vtlguard.elf $(HVSIM_ELF)
+bench-guest: $(BUILD)/vtl0/vtl0-kernel.elf $(BUILD)/vtlguard.elf $(BUILD)/vtlguard-test.elf $(HVSIM_ELF)
 	$(Q)tests/vtl0/bench-run --reps $(BENCH_GUEST_REPS) --iters $(BENCH_GUEST_ITERS)
 
 # make test: a short bench-guest run (a few seconds of figures) checks that
 # the floor hypercall and the guest's bench mode still work end to end.
 TEST_SUITES += bench-guest
 .PHONY: suite-bench-guest
-suite-bench-guest: $(BUILD)/vtl0/vtl0-kernel.elf $(BUILD)/vtlguard.elf $(HVSIM_ELF)
+suite-bench-guest: $(BUILD)/vtl0/vtl0-kernel.elf $(BUILD)/vtlguard.elf $(BUILD)/vtlguard-test.elf $(HVSIM_ELF)
 	$(Q)tests/vtl0/bench-run --reps 2 --iters 20 --boots 1 --out $(BUILD)/bench-guest-smoke.json \
 		--log $(BUILD)/vtl0/bench-smoke.log
