@@ -26,13 +26,6 @@ void vtlp_register_modval(const struct vtlp_modval_hooks *hooks)
  */
 static int vp_alloc(unsigned int n)
 {
-	/*
-	 * vtlp_init() zeroed vtlp, so this is only true for a caller that
-	 * restarts the engine and keeps the array (the fuzz harnesses' cheap
-	 * restart zeroes the entries itself, tests/fuzz/fuzz_support.c).
-	 */
-	if (vtlp.vp && vtlp.nvps == n)
-		return 0;
 	if (n == 0 || n > VTLP_MAX_VPS) {
 		log_error("vtlp: the partition has %u VPs; vtlguard serves 1..%u", n,
 			  VTLP_MAX_VPS);
