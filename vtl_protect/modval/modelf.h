@@ -85,6 +85,7 @@ struct modelf_refusal {
 	char section[64];                 /* ELF section name ("" if none) */
 	uint64_t offset;                  /* offset of the first bad byte in it */
 	const char *site;                 /* site kind, or "none" outside any site */
+	const char *reason;               /* the rule that failed (added for the site rule) */
 	unsigned int len;                 /* bytes shown (<= MODELF_REFUSAL_BYTES) */
 	uint8_t expected[MODELF_REFUSAL_BYTES], found[MODELF_REFUSAL_BYTES];
 };
@@ -97,6 +98,10 @@ struct modelf_input {
 	void *resolve_ctx;
 	const struct modelf_kernel *kernel;  /* trusted targets; NULL = none known */
 	struct modelf_refusal *refusal;      /* filled on -EKEYREJECTED; may be NULL */
+	/* Offline only (modtruth dumps are taken after init freed the init
+	 * regions): bit (1 << type) = the caller has no bytes of that region,
+	 * which is then not checked.  VTL1 leaves it 0. */
+	unsigned int absent;
 	uint8_t *scratch;       /* >= modelf_scratch_needed() bytes */
 	size_t scratch_len;
 };
