@@ -22,7 +22,9 @@
  * offset, site kind, rule and the bytes expected and found.  Exit status 0
  * when every module passed, 1 if not, 2 on usage errors.  --free-byte prints
  * an offset in SECTION that no site covers (the suite flips it to show a
- * refusal).
+ * refusal); --site KIND SECTION prints every site of KIND in SECTION
+ * ("site KIND SECTION OFFSET LEN AUX_SECTION AUX_OFFSET PV_TYPE") for the
+ * same use.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,12 +32,14 @@
 #include <sys/stat.h>
 
 #include "core/errno.h"
+#include "core/log.h"
 #include "vtl_protect/modval/kelf.h"
 #include "vtl_protect/modval/modelf.h"
 #include "vtl_protect/modval/modsites.h"
 
 static int verbose, quiet;
 static const char *free_byte_sec;   /* --free-byte SECTION: see main() */
+static const char *site_kind;       /* --site KIND: see main() */
 
 
 static uint8_t *slurp(const char *path, size_t *len)
@@ -180,11 +184,20 @@ static void free_byte(const struct kelf *k, const uint8_t *bin, uint64_t len)
 		return;
 	}
 	qsort(v, n, sizeof(*v), cmpsite);
-	for (uint64_t o = len / 2; o < len; o++)
+	for (uint64_t o = len / 2; !site_kind && o < len; o++)
 		if (!site_covers(v, n, i, o)) {
 			printf("free-byte %s 0x%llx\n", free_byte_sec, (unsigned long long)o);
 			break;
 		}
+	/* --site KIND: every such site in SECTION (entry's target/replacement too) */
+	for (size_t j = 0; site_kind && j < n; j++) {
+		if (v[j].shndx != i || strcmp(ksite_name(v[j].kind), site_kind))
+			continue;
+		printf("site %s %s 0x%llx %u %s 0x%llx %u\n", site_kind, free_byte_sec,
+		       (unsigned long long)v[j].off, v[j].len,
+		       v[j].aux_shndx ? kelf_secname(k, v[j].aux_shndx) : "-",
+		       (unsigned long long)v[j].aux_off, v[j].pv_type);
+	}
 	free(v);
 }
 
@@ -372,6 +385,13 @@ out:
 	return rc;
 }
 
+/* VTL1's log lines (modelf_check() says why it refused), shown as VTL1 would. */
+static void log_sink(enum log_level lvl, const char *line, size_t len)
+{
+	(void)lvl;
+	printf("  log: %.*s\n", (int)len, line);
+}
+
 int main(int argc, char **argv)
 {
 	int bad = 0, nmod = 0, nbad = 0;
@@ -383,11 +403,16 @@ int main(int argc, char **argv)
 			quiet = 1;
 		else if (!strcmp(argv[i], "--free-byte") && i + 1 < argc)
 			free_byte_sec = argv[++i];
+		else if (!strcmp(argv[i], "--site") && i + 2 < argc) {
+			site_kind = argv[++i];
+			free_byte_sec = argv[++i];
+		}
 		else {
 			fprintf(stderr, "usage: modtruth-check [-v] [-q] DIR...\n");
 			return 2;
 		}
 	}
+	log_add_sink(log_sink);
 	if (i == argc) {
 		fprintf(stderr, "usage: modtruth-check [-v] [-q] DIR...\n");
 		return 2;

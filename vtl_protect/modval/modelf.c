@@ -59,7 +59,6 @@ struct chk {
 	unsigned int percpu;        /* index of .data..percpu, 0 if none */
 	bool percpu_known;
 	uint64_t percpu_base;       /* VTL0's per-CPU base, solved (see solve_percpu) */
-	uint8_t pv_form[256];       /* paravirt: form id + 1 accepted per patch type */
 	unsigned int type;          /* region being checked */
 };
 
@@ -488,7 +487,7 @@ static int site_one(void *vw, const struct ksite *s)
 	struct ksite_view v;
 	const char *why = NULL;
 	uint64_t off;
-	int form, err;
+	int err;
 
 	if (s->shndx >= lay->shnum || lay->type[s->shndx] != c->type)
 		return 0;
@@ -518,16 +517,7 @@ static int site_one(void *vw, const struct ksite *s)
 			v.repl_va = v.target_va;
 		}
 	}
-	err = ksite_form_ok(&v, c->in->kernel, &form, &why);
-	if (!err && form >= 0) {
-		/* every paravirt site of one patch type gets the same native */
-		if (!c->pv_form[s->pv_type])
-			c->pv_form[s->pv_type] = (uint8_t)(form + 1);
-		else if (c->pv_form[s->pv_type] != form + 1) {
-			why = "paravirt site patched differently from other sites of its type";
-			err = -EKEYREJECTED;
-		}
-	}
+	err = ksite_form_ok(&v, c->in->kernel, &why);
 	if (w->lookup) {
 		w->kind = ksite_name(s->kind);
 		w->reason = err ? why : "site accepted; a byte around it differs";

@@ -327,10 +327,6 @@ bool ksite_fill_ok(const uint8_t *b, size_t n)
 	}
 	while (i < n) {
 		size_t l;
-		if (b[i] == 0xcc) {
-			i++;
-			continue;
-		}
 		for (l = n - i < 8 ? n - i : 8; l > 0; l--)
 			if (is_nop(b + i, l))
 				break;
@@ -339,6 +335,15 @@ bool ksite_fill_ok(const uint8_t *b, size_t n)
 		i += l;
 	}
 	return true;
+}
+
+/* Padding after a jmp/ret Linux wrote: INT3s (straight-line speculation), then NOPs. */
+static bool pad_ok(const uint8_t *b, size_t n)
+{
+	size_t i = 0;
+	while (i < n && b[i] == 0xcc)
+		i++;
+	return ksite_fill_ok(b + i, n - i);
 }
 
 static bool all_int3(const uint8_t *b, size_t n)
@@ -353,7 +358,7 @@ static bool all_int3(const uint8_t *b, size_t n)
 static bool branch_to(const uint8_t *got, size_t n, uint64_t va, uint8_t op, uint64_t target)
 {
 	return target && n >= 5 && got[0] == op && rel32_target(va + 1, got + 1) == target &&
-	       ksite_fill_ok(got + 5, n - 5);
+	       pad_ok(got + 5, n - 5);
 }
 
 /* Where the rel32 of the ELF's branch at a return/retpoline site sits. */
@@ -409,7 +414,7 @@ static bool indirect_ok(const uint8_t *g, size_t n, unsigned int reg, bool call)
 	/* retpoline,lfence: "lfence; call *%reg" */
 	if (n >= 3 + l && g[0] == 0x0f && g[1] == 0xae && g[2] == 0xe8)
 		i = 3;
-	return n >= i + l && !memcmp(g + i, want, l) && ksite_fill_ok(g + i + l, n - i - l);
+	return n >= i + l && !memcmp(g + i, want, l) && pad_ok(g + i + l, n - i - l);
 }
 
 static int retpoline_form(const struct ksite_view *v, const struct modelf_kernel *kern,
@@ -433,7 +438,7 @@ static int retpoline_form(const struct ksite_view *v, const struct modelf_kernel
 	if (kern->its_thunk_array) {
 		uint64_t its = kern->its_thunk_array + (uint64_t)reg * 64;
 		if (!memcmp(g, e, d) && rel32_target(v->va + d, g + d) == its &&
-		    ksite_fill_ok(g + d + 4, n - d - 4))
+		    pad_ok(g + d + 4, n - d - 4))
 			return 0;
 		if (d == 2 && !jcc && branch_to(g + 1, n - 1, v->va + 1, e[1], its))
 			return 0;
@@ -446,7 +451,7 @@ static int retpoline_form(const struct ksite_view *v, const struct modelf_kernel
 			return -EKEYREJECTED;
 		uint8_t want[4];
 		size_t l = indirect(want, reg, false);
-		if (g[1] < l || memcmp(g + 2, want, l) || !ksite_fill_ok(g + 2 + l, n - 2 - l))
+		if (g[1] < l || memcmp(g + 2, want, l) || !pad_ok(g + 2 + l, n - 2 - l))
 			return -EKEYREJECTED;
 		return 0;
 	}
@@ -499,52 +504,28 @@ static int jump_label_form(const struct ksite_view *v, const char **why)
 	return -EKEYREJECTED;
 }
 
-/* The native instructions paravirt_patch() writes on x86_64 (6.1, 6.6). */
-static const struct {
-	uint8_t len, b[3];
-} natives[] = {
-	{ 1, { 0xfa } },             /* cli */
-	{ 1, { 0xfb } },             /* sti */
-	{ 2, { 0x9c, 0x58 } },       /* pushf; pop %rax */
-	{ 2, { 0x57, 0x9d } },       /* push %rdi; popf */
-	{ 3, { 0x0f, 0x20, 0xd0 } }, /* mov %cr2, %rax */
-	{ 3, { 0x0f, 0x20, 0xd8 } }, /* mov %cr3, %rax */
-	{ 3, { 0x0f, 0x22, 0xdf } }, /* mov %rdi, %cr3 */
-	{ 2, { 0x0f, 0x09 } },       /* wbinvd */
-	{ 3, { 0xc6, 0x07, 0x00 } }, /* movb $0, (%rdi) */
-	{ 2, { 0x31, 0xc0 } },       /* xor %eax, %eax */
-	{ 3, { 0x48, 0x89, 0xf8 } }, /* mov %rdi, %rax */
-};
-#define NNATIVES ((int)(sizeof(natives) / sizeof(natives[0])))
-#define FORM_PV_NOP  (NNATIVES)
-#define FORM_PV_CALL (NNATIVES + 1)
-
+/*
+ * apply_paravirt() (6.1, 6.6: paravirt_patch()) writes a direct call to the
+ * op's function (its pv_ops slot, a kernel function), a call to BUG_func for
+ * an empty slot, or only NOPs for _paravirt_nop, padded with NOPs.  The
+ * native instructions (cli, sti, pushf; pop, ...) come from ALTERNATIVE
+ * entries on the same bytes, whose replacements the signed ELF carries: the
+ * alternative check, which runs after this one, judges those.
+ */
 static int paravirt_form(const struct ksite_view *v, const struct modelf_kernel *kern,
-			 int *form, const char **why)
+			 const char **why)
 {
 	const uint8_t *g = v->got;
 	size_t n = v->s->len;
 
-	for (int i = 0; i < NNATIVES; i++) {
-		if (n >= natives[i].len && !memcmp(g, natives[i].b, natives[i].len) &&
-		    ksite_fill_ok(g + natives[i].len, n - natives[i].len)) {
-			*form = i;
-			return 0;
-		}
-	}
-	if (ksite_fill_ok(g, n)) {        /* _paravirt_nop: nothing to call */
-		*form = FORM_PV_NOP;
+	if (ksite_fill_ok(g, n))
 		return 0;
-	}
-	if (n >= 5 && g[0] == 0xe8) {
+	if (n >= 5 && g[0] == 0xe8 && kern) {
 		uint64_t t = rel32_target(v->va + 1, g + 1);
-		if (kern && (t == kern->pv_nop || t == kern->pv_bug || call_target_ok(v, t)) && t &&
-		    ksite_fill_ok(g + 5, n - 5)) {
-			*form = FORM_PV_CALL;
+		if (t && (t == kern->pv_bug || call_target_ok(v, t)) && ksite_fill_ok(g + 5, n - 5))
 			return 0;
-		}
 	}
-	*why = "paravirt site is neither a native instruction nor a call to trusted kernel text";
+	*why = "paravirt site is neither NOPs nor a call to trusted kernel text";
 	return -EKEYREJECTED;
 }
 
@@ -622,13 +603,11 @@ static int alternative_form(const struct ksite_view *v, const char **why)
 	return -EKEYREJECTED;
 }
 
-int ksite_form_ok(const struct ksite_view *v, const struct modelf_kernel *kern, int *form,
-		  const char **why)
+int ksite_form_ok(const struct ksite_view *v, const struct modelf_kernel *kern, const char **why)
 {
 	const uint8_t *e = v->exp, *g = v->got;
 	size_t n = v->s->len;
 
-	*form = -1;
 	if (!memcmp(e, g, n))
 		return 0;
 	switch (v->s->kind) {
@@ -645,10 +624,9 @@ int ksite_form_ok(const struct ksite_view *v, const struct modelf_kernel *kern, 
 		*why = "lock prefix site is neither f0 nor 3e";
 		return -EKEYREJECTED;
 	case KSITE_ENDBR_SEAL:
-		/* apply_seal_endbr(): endbr64 becomes a 4-byte NOP-like poison */
-		if (!memcmp(e, "\xf3\x0f\x1e\xfa", 4) &&
-		    (!memcmp(g, "\x66\x0f\x1f\x00", 4) || !memcmp(g, "\x0f\x1f\x40\xd6", 4) ||
-		     is_nop(g, 4)))
+		/* apply_seal_endbr(): endbr64 becomes "osp nopl (%rax)", a NOP
+		 * unique to sealed ENDBRs (seen on Debian's 6.12) */
+		if (!memcmp(e, "\xf3\x0f\x1e\xfa", 4) && !memcmp(g, "\x66\x0f\x1f\x00", 4))
 			return 0;
 		*why = "sealed endbr64 is not the 4-byte poison";
 		return -EKEYREJECTED;
@@ -670,7 +648,7 @@ int ksite_form_ok(const struct ksite_view *v, const struct modelf_kernel *kern, 
 	case KSITE_JUMP_LABEL:
 		return jump_label_form(v, why);
 	case KSITE_PARAVIRT:
-		return paravirt_form(v, kern, form, why);
+		return paravirt_form(v, kern, why);
 	case KSITE_ALTERNATIVE:
 		return alternative_form(v, why);
 	default:

@@ -96,14 +96,13 @@ struct ksite_view {
  * Do the loaded bytes at a site match a form Linux produces for that kind
  * (including "unchanged")?  Branch targets come from kernel only (NULL: no
  * target is trusted).  Returns 0, or -EKEYREJECTED with *why saying which
- * rule failed.  *form receives an id of the accepted form (paravirt: the
- * native template, so all sites of one type can be required to agree).
+ * rule failed.
  */
 int ksite_form_ok(const struct ksite_view *v, const struct modelf_kernel *kernel,
-		  int *form, const char **why);
+		  const char **why);
 
-/* A run of n bytes that Linux writes as padding: NOPs, INT3s, or a short
- * jmp over INT3s (add_nop() of 6.2+). */
+/* A run of n bytes that Linux writes as padding: its NOPs, or a short jmp
+ * over INT3s (add_nop() of 6.2+). */
 bool ksite_fill_ok(const uint8_t *b, size_t n);
 
 #endif
