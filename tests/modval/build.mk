@@ -2,7 +2,7 @@
 # `modval` suite (keys, certificates and modules generated at test time with
 # openssl and gcc, checked with modcheck and the modelf harness).
 HOST_UNIT_SRCS += tests/modval/test_der.c tests/modval/test_modval.c tests/modval/test_hooks.c \
-	tests/modval/test_ksym.c
+	tests/modval/test_ksym.c tests/modval/test_modsites.c
 HOST_UNIT_LIBS += -lbearssl
 
 # Fragments are read in path order: tools/ and vtl_protect/ come later, so

@@ -543,6 +543,14 @@ static bool alt_match(const uint8_t *g, size_t n, uint64_t va, const uint8_t *c,
 {
 	size_t i = 0;
 
+	/* A replacement that starts with call/jmp rel32 always has it
+	 * re-targeted (6.1 recompute_jump()/call fix-up, 6.5+
+	 * apply_relocation()): a verbatim copy would branch elsewhere. */
+	if (delta && clen >= 5 && n >= 5 && (c[0] == 0xe8 || c[0] == 0xe9) && g[0] == c[0]) {
+		if ((uint32_t)s32at(g + 1) != (uint32_t)((uint64_t)(uint32_t)s32at(c + 1) + delta))
+			return false;
+		i = 5;
+	}
 	while (i < n) {
 		if (i >= clen)
 			return ksite_fill_ok(g + i, n - i);
