@@ -24,7 +24,8 @@
  * an offset in SECTION that no site covers (the suite flips it to show a
  * refusal); --site KIND SECTION prints every site of KIND in SECTION
  * ("site KIND SECTION OFFSET LEN AUX_SECTION AUX_OFFSET PV_TYPE") for the
- * same use.
+ * same use.  --static KO... runs only the part of the rule that needs no
+ * loaded bytes on .ko files (tools/modtruth/census).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,6 +386,62 @@ out:
 	return rc;
 }
 
+/*
+ * --static KO...: the part of the rule that needs no loaded bytes (for the
+ * census): Linux's layout computes, the version is pinned when the module has
+ * site tables, every table parses, every relocation of a checked region has
+ * a type modelf applies against a symbol it can place.
+ */
+static const char *static_check(const uint8_t *ko, size_t len)
+{
+	static struct modelf_layout lay;
+	static struct ksite sites[1 << 20];
+	struct kelf k;
+	struct ksites_ver ver;
+	const char *why = NULL;
+	size_t n;
+
+	if (kelf_open(&k, ko, len, &why) || modelf_layout(ko, len, &lay, &why))
+		return why ? why : "ELF malformed";
+	if (ksites_has_tables(&k)) {
+		if (ksites_version(kelf_modinfo(&k, "vermagic"), &ver))
+			return "kernel version not pinned";
+		if (ksites_collect(&k, &ver, sites, sizeof(sites) / sizeof(sites[0]), &n, &why))
+			return why ? why : "site table malformed";
+	}
+	unsigned int pcpu = 0;
+	for (unsigned int i = 1; i < k.shnum; i++)
+		if (!strcmp(kelf_secname(&k, i), ".data..percpu"))
+			pcpu = i;
+	for (unsigned int i = 1; i < k.shnum; i++) {
+		struct kelf_shdr rs;
+		kelf_shdr(&k, i, &rs);
+		if (rs.type != KELF_SHT_RELA || rs.info >= k.shnum)
+			continue;
+		unsigned int t = lay.type[rs.info];
+		if (t == MODELF_NOT_LOADED || !(modelf_region_checked(t) || t == MODVAL_MOD_RO_AFTER_INIT))
+			continue;
+		for (uint64_t o = 0; o + 24 <= rs.size; o += 24) {
+			const uint8_t *p = ko + rs.offset + o;
+			uint64_t info = 0;
+			for (int b = 7; b >= 0; b--)
+				info = info << 8 | p[8 + b];
+			uint32_t type = (uint32_t)info;
+			struct kelf_sym sym;
+			if (type != KELF_R_NONE && type != KELF_R_64 && type != KELF_R_PC32 &&
+			    type != KELF_R_PLT32 && type != KELF_R_32 && type != KELF_R_32S &&
+			    type != KELF_R_PC64)
+				return "relocation type not supported";
+			if (kelf_sym(&k, info >> 32, &sym))
+				return "relocation symbol out of range";
+			if (sym.shndx != KELF_SHN_UNDEF && sym.shndx != KELF_SHN_ABS && sym.shndx != pcpu &&
+			    (sym.shndx >= k.shnum || lay.type[sym.shndx] == MODELF_NOT_LOADED) && info >> 32)
+				return "relocation against an unloaded section";
+		}
+	}
+	return NULL;
+}
+
 /* VTL1's log lines (modelf_check() says why it refused), shown as VTL1 would. */
 static void log_sink(enum log_level lvl, const char *line, size_t len)
 {
@@ -403,7 +460,19 @@ int main(int argc, char **argv)
 			quiet = 1;
 		else if (!strcmp(argv[i], "--free-byte") && i + 1 < argc)
 			free_byte_sec = argv[++i];
-		else if (!strcmp(argv[i], "--site") && i + 2 < argc) {
+		else if (!strcmp(argv[i], "--static")) {
+			int bad = 0;
+			for (i++; i < argc; i++) {
+				size_t len = 0;
+				uint8_t *b = slurp(argv[i], &len);
+				const char *why = b ? static_check(b, len) : "cannot read";
+				printf("static %s %s%s%s\n", why ? "refused" : "ok", argv[i],
+				       why ? ": " : "", why ? why : "");
+				bad += why != NULL;
+				free(b);
+			}
+			return bad ? 1 : 0;
+		} else if (!strcmp(argv[i], "--site") && i + 2 < argc) {
 			site_kind = argv[++i];
 			free_byte_sec = argv[++i];
 		}
