@@ -107,6 +107,19 @@ TEST(modsites_return_forms)
 	CHECK_EQ_INT(form(KSITE_RETURN, e, (const uint8_t *)"\xc3\xcc\xcc\xcc\xcc", 5), 0);
 	br(g, 0xe9, SITE, ITSRET);
 	CHECK_EQ_INT(form(KSITE_RETURN, e, g, 5), 0);
+	/* ITS thunk only in the lower half of a 64-byte line (SITE + 0x20: upper) */
+	{
+		struct ksite s = { 1, 5, 0x1020, KSITE_RETURN, 0, 0, 0, 0 };
+		uint8_t e2[5], g2[5];
+		const char *why;
+
+		br(e2, 0xe9, SITE + 0x20, RET);
+		br(g2, 0xe9, SITE + 0x20, ITSRET);
+		struct ksite_view v = { &s, e2, g2, SITE + 0x20, NULL, 0, 0, call_ok, NULL };
+		CHECK_EQ_INT(ksite_form_ok(&v, &kern, &why), -EKEYREJECTED);
+		br(g2, 0xe9, SITE + 0x20, RET);
+		CHECK_EQ_INT(ksite_form_ok(&v, &kern, &why), 0);
+	}
 	/* not a trusted thunk, or no kernel data at all: refused */
 	br(g, 0xe9, SITE, RET + 1);
 	CHECK_EQ_INT(form(KSITE_RETURN, e, g, 5), -EKEYREJECTED);

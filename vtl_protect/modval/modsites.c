@@ -382,9 +382,12 @@ static int ret_form(const struct ksite_view *v, const struct modelf_kernel *kern
 	if (jcc && n == 6 && g[0] == (0x70 | ((e[1] & 0x0f) ^ 1)) && g[1] == 1 && g[2] == 0xc3 &&
 	    all_int3(g + 3, n - 3))
 		return 0;
-	/* jmp to the return thunk the kernel selected, or the ITS one */
+	/* jmp to the return thunk the kernel selected, or on an ITS-affected
+	 * CPU to its_return_thunk, which Linux uses only for a return in the
+	 * lower half of a 64-byte line (address bit 5 clear; the other half
+	 * gets "ret; int3": seen at every site of Debian 6.1 on Icelake) */
 	if (!jcc && kern && (branch_to(g, n, v->va, 0xe9, kern->return_thunk) ||
-			     branch_to(g, n, v->va, 0xe9, kern->its_return_thunk)))
+			     (!(v->va & 0x20) && branch_to(g, n, v->va, 0xe9, kern->its_return_thunk))))
 		return 0;
 	if (jcc && kern && g[0] == 0x0f && g[1] == e[1] &&
 	    (rel32_target(v->va + 2, g + 2) == kern->return_thunk ||
