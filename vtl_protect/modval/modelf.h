@@ -7,12 +7,18 @@
  * loaded there and the VTL0 virtual address it loaded them at.  We recompute
  * where Linux (6.4+ layout_sections()) places each SHF_ALLOC section inside
  * those memory regions, rebuild the expected bytes of every region that must
- * not change (Text, RoData, InitText, InitRoData) by copying the ELF's section
- * bytes and applying its RELA relocations against the reported addresses, and
- * require the loaded bytes to be exactly that.  Relocation types are limited
- * to what x86_64 Linux's apply_relocate_add() accepts; anything else refuses
- * the module.  Writable regions (Data, RoAfterInit, InitData) hold state the
- * loader and the module change, so they are not compared.
+ * not change (Text, RoData, InitText, InitRoData, and RoAfterInit when its
+ * bytes are sent) by copying the ELF's section bytes and applying its RELA
+ * relocations against the reported addresses.  Where the loaded bytes
+ * differ, every differing byte must lie in a patch site the module's own
+ * tables list and match a form Linux writes for that kind of site, with
+ * branch targets only from trusted kernel data (struct modelf_kernel;
+ * modsites.h); tables Linux re-sorts must be its sort of the same entries;
+ * per-CPU references must agree on one base.  Everything else must be
+ * equal (docs/module-validation.md, "The site-aware rule").  Relocation
+ * types are limited to what x86_64 Linux's apply_relocate_add() accepts.
+ * Data and InitData hold state the loader and the module change, so they are
+ * not compared.
  */
 #ifndef VTL_PROTECT_MODVAL_MODELF_H
 #define VTL_PROTECT_MODVAL_MODELF_H

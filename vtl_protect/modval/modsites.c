@@ -59,11 +59,11 @@ const char *ksite_name(unsigned int kind)
 
 /*
  * Pinned versions.  6.1: Debian 12's kernel.  6.12: Debian's
- * linux-source-6.12.  6.6: the base of the LVBS call side (its module hooks
- * use the mod_mem_type regions of 6.4+; the LVBS kernel trees build on
- * 6.6): struct alt_instr took its 14-byte form in 6.3, and
- * .parainstructions exists until 6.8, so 6.6 has 6.12's alternatives and
- * 6.1's paravirt table.
+ * linux-source-6.12.  6.6: the LVBS sources (heki-linux/lvbs-linux's module
+ * loader with the heki hooks is a 6.4+ tree; 6.6 is the LTS of the 6.3-6.7
+ * kernels that share these layouts): struct alt_instr took its 14-byte form
+ * in 6.3, and .parainstructions exists until 6.8, so 6.6 has 6.12's
+ * alternatives and 6.1's paravirt table.
  */
 static const struct {
 	const char *prefix;
