@@ -395,7 +395,6 @@ out:
 static const char *static_check(const uint8_t *ko, size_t len)
 {
 	static struct modelf_layout lay;
-	static struct ksite sites[1 << 20];
 	struct kelf k;
 	struct ksites_ver ver;
 	const char *why = NULL;
@@ -404,6 +403,8 @@ static const char *static_check(const uint8_t *ko, size_t len)
 	if (kelf_open(&k, ko, len, &why) || modelf_layout(ko, len, &lay, &why))
 		return why ? why : "ELF malformed";
 	if (ksites_has_tables(&k)) {
+		static struct ksite sites[1 << 20];
+
 		if (ksites_version(kelf_modinfo(&k, "vermagic"), &ver))
 			return "kernel version not pinned";
 		if (ksites_collect(&k, &ver, sites, sizeof(sites) / sizeof(sites[0]), &n, &why))
@@ -461,17 +462,17 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--free-byte") && i + 1 < argc)
 			free_byte_sec = argv[++i];
 		else if (!strcmp(argv[i], "--static")) {
-			int bad = 0;
+			int nref = 0;
 			for (i++; i < argc; i++) {
 				size_t len = 0;
 				uint8_t *b = slurp(argv[i], &len);
 				const char *why = b ? static_check(b, len) : "cannot read";
 				printf("static %s %s%s%s\n", why ? "refused" : "ok", argv[i],
 				       why ? ": " : "", why ? why : "");
-				bad += why != NULL;
+				nref += why != NULL;
 				free(b);
 			}
-			return bad ? 1 : 0;
+			return nref ? 1 : 0;
 		} else if (!strcmp(argv[i], "--site") && i + 2 < argc) {
 			site_kind = argv[++i];
 			free_byte_sec = argv[++i];

@@ -970,7 +970,6 @@ static int check_region(struct chk *c, unsigned int type, const char **why)
 	}
 	if (size && memcmp(in->scratch, rg->bytes, size) != 0) {
 		struct site_walk w = { c, in->scratch, rg->bytes, size, false, 0, NULL, NULL };
-		size_t at = 0;
 
 		if (type == MODVAL_MOD_RO_AFTER_INIT) {
 			/* .data..ro_after_init is the module's data, written by its
@@ -991,6 +990,8 @@ static int check_region(struct chk *c, unsigned int type, const char **why)
 		}
 		accept_sorted(c, in->scratch, rg->bytes);
 		if (memcmp(in->scratch, rg->bytes, size) != 0) {
+			size_t at = 0;
+
 			while (in->scratch[at] == rg->bytes[at])
 				at++;
 			note_refusal(c, &w, at, size);

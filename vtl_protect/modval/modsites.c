@@ -454,7 +454,7 @@ static int retpoline_form(const struct ksite_view *v, const struct modelf_kernel
 			return -EKEYREJECTED;
 		uint8_t want[4];
 		size_t l = indirect(want, reg, false);
-		if (g[1] < l || memcmp(g + 2, want, l) || !pad_ok(g + 2 + l, n - 2 - l))
+		if (g[1] < l || memcmp(g + 2, want, l) != 0 || !pad_ok(g + 2 + l, n - 2 - l))
 			return -EKEYREJECTED;
 		return 0;
 	}
@@ -583,7 +583,7 @@ static bool alt_match(const uint8_t *g, size_t n, uint64_t va, const uint8_t *c,
 				uint8_t p = c[j - 1];
 				bool field = p == 0xe8 || p == 0xe9 || (p & 0xc7) == 0x05 ||
 					     (j >= 2 && c[j - 2] == 0x0f && (p & 0xf0) == 0x80);
-				if (!field || j + 4 > clen || j + 4 > n || memcmp(g + j, c + j, i - j))
+				if (!field || j + 4 > clen || j + 4 > n || memcmp(g + j, c + j, i - j) != 0)
 					continue;
 				if ((uint32_t)s32at(g + j) == (uint32_t)((uint64_t)(uint32_t)s32at(c + j) + delta)) {
 					i = j + 4;
