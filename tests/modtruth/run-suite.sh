@@ -93,7 +93,7 @@ MUT=$T/mutate
 neg() { # NAME 'EXPECTED REGEX' COMMAND...: mutate a copy of $base, expect that refusal
 	local name=$1 want=$2; shift 2
 	local d=$W/neg-$name
-	rm -rf "$d"; cp -r "$base" "$d"
+	rm -rf "$d"; cp -r "${NEG_BASE:-$base}" "$d"
 	( cd "$d" && "$@" ) || { bad "negative $name: could not build the variant"; return; }
 	if "$CHECK" "$d" >"$d.log" 2>&1; then
 		bad "negative $name: accepted"; cat "$d.log"
@@ -139,6 +139,12 @@ if [ -d "$base" ]; then
 	neg mcount-entry-changed '__mcount_loc is not the kernel.s sort' flip __mcount_loc.bin 0x8
 	neg orc-entry-changed '\.orc_unwind_ip is not the kernel.s sort' flip .orc_unwind.bin 0x2
 	neg extable-entry-changed '__ex_table is not the kernel.s sort' flip __ex_table.bin 0x4
+	# a per-CPU reference that disagrees with the base the first one gives
+	if [ -d "$W/${list[0]}/zsmalloc" ]; then
+		NEG_BASE=$W/${list[0]}/zsmalloc neg percpu-base-disagrees '\.text\+0x[0-9a-f]+ site=none' "$MUT" percpu .
+	else
+		bad "negative percpu-base-disagrees: no zsmalloc dump in ${list[0]}"
+	fi
 	neg missing-text-bin '\.text\.bin missing' rm .text.bin
 	neg truncated-rodata 'rodata\.bin has the wrong size' truncate -s -1 .rodata.bin
 	neg wrong-section-address 'is not where Linux.s layout puts it' sed -i 's/^\(\.rodata \)0x\(.*\)0$/\10x\21/' sections.txt
