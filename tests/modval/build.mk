@@ -2,7 +2,7 @@
 # `modval` suite (keys, certificates and modules generated at test time with
 # openssl and gcc, checked with modcheck and the modelf harness).
 HOST_UNIT_SRCS += tests/modval/test_der.c tests/modval/test_modval.c tests/modval/test_hooks.c \
-	tests/modval/test_ksym.c
+	tests/modval/test_ksym.c tests/modval/test_modsites.c
 HOST_UNIT_LIBS += -lbearssl
 
 # Fragments are read in path order: tools/ and vtl_protect/ come later, so
@@ -43,7 +43,12 @@ fuzz-modval: $(MODVAL_FUZZER) suite-modval
 		printf '\003' | cat - $(BUILD)/test-modval/mod.o > $(BUILD)/fuzz/modval-seeds/elf; \
 		printf '\005' | cat - $$f > $(BUILD)/fuzz/modval-seeds/pe-$$(basename $$f); \
 	done
-	$(Q)$(MODVAL_FUZZER) -max_total_time=$(FUZZ_TIME) -max_len=65536 -print_final_stats=1 \
+	$(Q)# real Debian modules (site tables, sorted tables) when suite-modtruth left dumps
+	$(Q)for m in minix virtio crc32c_generic; do \
+		f=$(BUILD)/test-modtruth/max/$$m/module.ko; \
+		[ -f $$f ] && printf '\003' | cat - $$f > $(BUILD)/fuzz/modval-seeds/ko-$$m || true; \
+	done
+	$(Q)$(MODVAL_FUZZER) -max_total_time=$(FUZZ_TIME) -max_len=131072 -print_final_stats=1 \
 		$(BUILD)/fuzz/modval-corpus $(BUILD)/fuzz/modval-seeds
 
 # `make bench-modval`: 1 MiB module validation time next to openssl's

@@ -58,6 +58,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	case 3:
 	case 4: {
+		/* trusted targets and a refusal record, so the site rule's
+		 * per-kind form checks and refusal lookup run too */
+		static const struct modelf_kernel kern = {
+			.return_thunk = 0xffffffff82003000ULL,
+			.its_return_thunk = 0xffffffff82003040ULL,
+			.indirect_thunk_array = 0xffffffff82001000ULL,
+			.its_thunk_array = 0xffffffff82002000ULL,
+			.call_depth_thunks = { 0xffffffff82004000ULL, 0xffffffff82005000ULL },
+		};
+		struct modelf_refusal ref;
 		struct modelf_input in;
 
 		if (modelf_layout(data, size, &lay, &why))
@@ -71,6 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			in.mem[t].len = lay.size[t] <= sizeof(zeros) ? lay.size[t] : 0;
 		}
 		in.resolve = resolve_any;
+		in.kernel = &kern;
+		in.refusal = &ref;
 		in.scratch = scratch;
 		in.scratch_len = sizeof(scratch);
 		modelf_check(&in, &lay, &why);

@@ -1,8 +1,9 @@
 # tools/modtruth: ground truth from Debian's own kernels (issue 15 step 5).
-# modtruth-check is the host oracle over the dumps `tools/modtruth/modtruth`
-# writes; kelf.c and sites.c are portable C meant to be shared with VTL1.
+# modtruth-check runs VTL1's module rule (modelf_check() and the site tables
+# of vtl_protect/modval/) over the dumps `tools/modtruth/modtruth` writes.
 MODTRUTH_CHECK := $(BUILD)/host/modtruth-check
-MODTRUTH_CHECK_SRCS := tools/modtruth/check.c tools/modtruth/kelf.c tools/modtruth/sites.c
+MODTRUTH_CHECK_SRCS := tools/modtruth/check.c vtl_protect/modval/modelf.c \
+	vtl_protect/modval/kelf.c vtl_protect/modval/modsites.c core/fmt.c core/log.c core/errno.c
 HOST_TOOLS += $(MODTRUTH_CHECK)
 
 $(MODTRUTH_CHECK): $(patsubst %.c,$(BUILD)/host/%.o,$(MODTRUTH_CHECK_SRCS))

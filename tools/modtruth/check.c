@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * modtruth-check: the oracle for the site-aware module rule (issue 15).
+ * modtruth-check: VTL1's module rule (modelf_check(), vtl_protect/modval/)
+ * run over real module dumps (issue 15).
  *
  *   modtruth-check [-v] [-q] [--free-byte SECTION] DIR...
  *
@@ -10,41 +11,37 @@
  *
  * For every module it checks that the dump is complete (every SHF_ALLOC
  * section of the .ko is listed, every listed section that stays loaded has a
- * .bin of the ELF's size) and that every byte of a checked section (read-only
- * ones, plus __jump_table and .data..ro_after_init) that differs from the
- * ELF's bytes relocated at the real load addresses lies inside a site named
- * by one of the module's own tables (sites.c), or belongs to a table the
- * kernel re-sorts at load (ORC, __ex_table, __mcount_loc, __jump_table) whose
- * loaded entries decode to the same multiset as the ELF's.  Differences in
- * .data..ro_after_init are reported apart: the dump is taken after the
- * module's init ran, which may write there (VALIDATE_MODULE sees it before).
+ * .bin of the ELF's size), rebuilds the LVBS memory regions (Text, RoData,
+ * RoAfterInit, ...) from the listed addresses and Linux's layout
+ * (modelf_layout(): each section's address must agree with it), builds the
+ * trusted targets (struct modelf_kernel) from the dump's kallsyms, and runs
+ * exactly VTL1's modelf_check() on it.  The init regions were freed before
+ * the dump and are reported as not checked.
  *
- * Output: one line per module ("ok" or "FAIL"), a per-kind count of differing
- * bytes, and for each refused byte: section, offset, site kind (or "none"),
- * expected and found byte.  Exit status 0 when every module passed, 1 if not,
- * 2 on usage or I/O errors.  --free-byte prints an offset in SECTION that no
- * site covers (the suite flips it to show a refusal).
+ * Output: one line per module ("ok" or "FAIL"); for a refusal the section,
+ * offset, site kind, rule and the bytes expected and found.  Exit status 0
+ * when every module passed, 1 if not, 2 on usage errors.  --free-byte prints
+ * an offset in SECTION that no site covers (the suite flips it to show a
+ * refusal); --site KIND SECTION prints every site of KIND in SECTION
+ * ("site KIND SECTION OFFSET LEN AUX_SECTION AUX_OFFSET PV_TYPE") for the
+ * same use.  --static KO... runs only the part of the rule that needs no
+ * loaded bytes on .ko files (tools/modtruth/census).
  */
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "tools/modtruth/kelf.h"
-#include "tools/modtruth/sites.h"
+#include "core/errno.h"
+#include "core/log.h"
+#include "vtl_protect/modval/kelf.h"
+#include "vtl_protect/modval/modelf.h"
+#include "vtl_protect/modval/modsites.h"
 
 static int verbose, quiet;
 static const char *free_byte_sec;   /* --free-byte SECTION: see main() */
+static const char *site_kind;       /* --site KIND: see main() */
 
-/* Extra "kinds" for bytes that are not at a listed site. */
-enum { K_NONE = KSITE_NKINDS, K_SORTED, K_INIT_WRITTEN, K_ALL };
-static const char *kind_name(unsigned int k)
-{
-	return k < KSITE_NKINDS ? ksite_name(k) : k == K_SORTED ? "sorted-table" :
-	       k == K_INIT_WRITTEN ? "ro-after-init-written" : "none";
-}
 
 static uint8_t *slurp(const char *path, size_t *len)
 {
@@ -139,141 +136,25 @@ static int resolve(void *ctx, const char *name, uint64_t *addr)
 	return 0;
 }
 
-struct module {
-	const char *dir;
-	struct kelf k;
-	uint8_t *ko;
-	size_t kolen;
-	uint64_t *addr;
-	uint8_t *known;
-	uint8_t **bin;
-	size_t *binlen;
-	struct syms syms;
-	struct ksite *sites;
-	size_t nsites;
-	unsigned long long count[K_ALL];
-	unsigned int refused, checked;
-};
 
 static int is_init(const char *name)
 {
 	return !strncmp(name, ".init", 5);
 }
 
-/* Sections Linux keeps R/O or R/O-after-init: those VTL1 validates. */
-static int is_checked(const struct kelf *k, unsigned int i)
+static uint64_t sym_addr(const struct syms *s, const char *name)
 {
-	struct kelf_shdr s;
-	const char *n = kelf_secname(k, i);
-	kelf_shdr(k, i, &s);
-	if (!(s.flags & KELF_SHF_ALLOC) || s.type == KELF_SHT_NOBITS)
-		return 0;
-	return !(s.flags & KELF_SHF_WRITE) || !strcmp(n, "__jump_table") ||
-	       !strcmp(n, ".data..ro_after_init");
+	uint64_t a = 0;
+	return resolve((void *)s, name, &a) ? 0 : a;
 }
 
-static void refuse(struct module *m, unsigned int sec, uint64_t off, unsigned int kind,
-		   uint8_t exp, uint8_t got)
+/* Kernel text from kallsyms' bounds: what a static call may target offline. */
+static bool kernel_text(void *ctx, uint64_t va)
 {
-	m->refused++;
-	if (m->refused <= 40 || verbose)
-		printf("  REFUSED %s %s+0x%llx kind=%s expected %02x found %02x\n", m->dir,
-		       kelf_secname(&m->k, sec), (unsigned long long)off, kind_name(kind), exp, got);
+	const struct syms *s = ctx;
+	uint64_t lo = sym_addr(s, "_stext"), hi = sym_addr(s, "_etext");
+	return lo && va >= lo && va < hi;
 }
-
-/* ---- re-sorted tables: compare the decoded entries as multisets ---- */
-struct ent {
-	uint64_t a, b, c;
-};
-
-static int cmpent(const void *x, const void *y)
-{
-	const struct ent *p = x, *q = y;
-	if (p->a != q->a)
-		return p->a < q->a ? -1 : 1;
-	if (p->b != q->b)
-		return p->b < q->b ? -1 : 1;
-	return p->c < q->c ? -1 : p->c > q->c;
-}
-
-static int64_t s32(const uint8_t *p)
-{
-	return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-}
-
-static uint64_t u64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/* Decode table bytes b (at address va) into entries; 0 if the name is not a sorted table. */
-static size_t decode(const char *name, const uint8_t *b, size_t len, uint64_t va,
-		     const uint8_t *orc, struct ent **out)
-{
-	size_t es, n;
-	if (!strcmp(name, "__mcount_loc"))
-		es = 8;
-	else if (!strcmp(name, "__ex_table"))
-		es = 12;
-	else if (!strcmp(name, "__jump_table"))
-		es = 16;
-	else if (!strcmp(name, ".orc_unwind_ip"))
-		es = 4;
-	else
-		return 0;
-	n = len / es;
-	*out = calloc(n ? n : 1, sizeof(**out));
-	for (size_t i = 0; i < n; i++) {
-		const uint8_t *p = b + i * es;
-		uint64_t at = va + i * es;
-		struct ent *e = &(*out)[i];
-		if (es == 8) {
-			e->a = u64(p);
-		} else if (es == 12) {
-			e->a = at + (uint64_t)s32(p);
-			e->b = at + 4 + (uint64_t)s32(p + 4);
-			e->c = (uint32_t)s32(p + 8);
-		} else if (es == 16) {
-			/* key bit 1 = "init", set by jump_label_add_module() */
-			e->a = at + (uint64_t)s32(p);
-			e->b = at + 4 + (uint64_t)s32(p + 4);
-			e->c = (at + 8 + u64(p + 8)) & ~2ULL;
-		} else {
-			e->a = at + (uint64_t)s32(p);
-			e->b = orc ? (u64(orc + i * 6) & 0xffffffffffffULL) : 0;
-		}
-	}
-	qsort(*out, n, sizeof(**out), cmpent);
-	return n ? n : 1;
-}
-
-/* ORC: .orc_unwind_ip and .orc_unwind are sorted together. */
-static int same_sorted(struct module *m, unsigned int sec, const uint8_t *exp, const uint8_t *got,
-		       size_t len)
-{
-	const char *name = kelf_secname(&m->k, sec);
-	const uint8_t *eorc = NULL, *gorc = NULL;
-	uint64_t orcsize = 0;
-	if (!strcmp(name, ".orc_unwind_ip")) {
-		unsigned int oi = kelf_find(&m->k, ".orc_unwind");
-		if (!oi || !m->bin[oi] || m->binlen[oi] != len / 4 * 6)
-			return 0;
-		eorc = kelf_secdata(&m->k, oi, &orcsize);   /* no relocations in .orc_unwind */
-		gorc = m->bin[oi];
-	}
-	struct ent *e = NULL, *g = NULL;
-	size_t ne = decode(name, exp, len, m->addr[sec], eorc, &e);
-	size_t ng = decode(name, got, len, m->addr[sec], gorc, &g);
-	int same = ne && ne == ng && !memcmp(e, g, ne * sizeof(*e));
-	free(e);
-	free(g);
-	return same;
-}
-
-static int solve_percpu(struct module *m, const char **why);
 
 static int cmpsite(const void *x, const void *y)
 {
@@ -283,65 +164,83 @@ static int cmpsite(const void *x, const void *y)
 	return p->off < q->off ? -1 : p->off > q->off;
 }
 
-/* Kind of a site covering section sec at offset o (sites sorted), else K_NONE. */
-static unsigned int site_at(const struct module *m, unsigned int sec, uint64_t o)
+/* Does any site cover section sec at offset o (sites sorted)? */
+static int site_covers(const struct ksite *v, size_t n, unsigned int sec, uint64_t o)
 {
-	size_t lo = 0, hi = m->nsites;
-	while (lo < hi) {   /* first site at or after (sec, o + 1) */
-		size_t mid = lo + (hi - lo) / 2;
-		const struct ksite *s = &m->sites[mid];
-		if (s->shndx < sec || (s->shndx == sec && s->off <= o))
-			lo = mid + 1;
-		else
-			hi = mid;
+	for (size_t j = 0; j < n; j++)
+		if (v[j].shndx == sec && o >= v[j].off && o - v[j].off < v[j].len)
+			return 1;
+	return 0;
+}
+
+static void free_byte(const struct kelf *k, const uint8_t *bin, uint64_t len)
+{
+	struct ksites_ver ver;
+	const char *why, *vm = kelf_modinfo(k, "vermagic");
+	size_t n = 0, max = 1 << 20;
+	struct ksite *v = calloc(max, sizeof(*v));
+	unsigned int i = kelf_find(k, free_byte_sec);
+	if (!v || !i || !bin || ksites_version(vm, &ver) || ksites_collect(k, &ver, v, max, &n, &why)) {
+		free(v);
+		return;
 	}
-	/* sites are at most 255 bytes long: look back that far */
-	for (size_t j = lo; j-- > 0;) {
-		const struct ksite *s = &m->sites[j];
-		if (s->shndx != sec || o - s->off >= 256)
+	qsort(v, n, sizeof(*v), cmpsite);
+	for (uint64_t o = len / 2; !site_kind && o < len; o++)
+		if (!site_covers(v, n, i, o)) {
+			printf("free-byte %s 0x%llx\n", free_byte_sec, (unsigned long long)o);
 			break;
-		if (o - s->off < s->len)
-			return s->kind;
+		}
+	/* --site KIND: every such site in SECTION (entry's target/replacement too) */
+	for (size_t j = 0; site_kind && j < n; j++) {
+		if (v[j].shndx != i || strcmp(ksite_name(v[j].kind), site_kind))
+			continue;
+		printf("site %s %s 0x%llx %u %s 0x%llx %u\n", site_kind, free_byte_sec,
+		       (unsigned long long)v[j].off, v[j].len,
+		       v[j].aux_shndx ? kelf_secname(k, v[j].aux_shndx) : "-",
+		       (unsigned long long)v[j].aux_off, v[j].pv_type);
 	}
-	return K_NONE;
+	free(v);
 }
 
 static int check_module(const char *dir)
 {
-	struct module m;
+	static struct modelf_layout lay;
+	struct kelf k;
+	struct syms syms = { NULL, 0 };
 	char path[4096];
 	const char *why = NULL;
-	int rc = 1;
-	memset(&m, 0, sizeof(m));
-	m.dir = dir;
+	size_t kolen = 0;
+	uint8_t *ko, *scratch = NULL, *regbuf[MODELF_NREGIONS] = { NULL };
+	uint64_t *addr = NULL;
+	uint8_t *known = NULL;
+	int rc = 1, problems = 0;
+
 	snprintf(path, sizeof(path), "%s/module.ko", dir);
-	m.ko = slurp(path, &m.kolen);
-	if (!m.ko) {
+	ko = slurp(path, &kolen);
+	if (!ko) {
 		printf("FAIL %s: no module.ko\n", dir);
 		return 1;
 	}
-	if (kelf_open(&m.k, m.ko, m.kolen, &why)) {
+	if (kelf_open(&k, ko, kolen, &why) || modelf_layout(ko, kolen, &lay, &why)) {
 		printf("FAIL %s: module.ko: %s\n", dir, why);
-		free(m.ko);
+		free(ko);
 		return 1;
 	}
-	unsigned int n = m.k.shnum;
-	m.addr = calloc(n, sizeof(*m.addr));
-	m.known = calloc(n, 1);
-	m.bin = calloc(n, sizeof(*m.bin));
-	m.binlen = calloc(n, sizeof(*m.binlen));
-	unsigned int problems = 0;
-	m.sites = calloc(1 << 20, sizeof(*m.sites));
-	if (!m.addr || !m.known || !m.bin || !m.binlen || !m.sites) {
-		printf("FAIL %s: out of memory\n", dir);
+	unsigned int n = k.shnum;
+	addr = calloc(n, sizeof(*addr));
+	known = calloc(n, 1);
+	if (!addr || !known)
 		goto out;
-	}
 
 	/* sections.txt: where Linux put each section */
 	snprintf(path, sizeof(path), "%s/sections.txt", dir);
 	FILE *f = fopen(path, "r");
 	char line[600];
-	while (f && fgets(line, sizeof(line), f)) {
+	if (!f) {
+		printf("FAIL %s: no sections.txt\n", dir);
+		goto out;
+	}
+	while (fgets(line, sizeof(line), f)) {
 		char name[512], *end;
 		int used = 0;
 		if (sscanf(line, "%511s %n", name, &used) != 1 || !used)
@@ -351,206 +250,204 @@ static int check_module(const char *dir)
 			continue;
 		unsigned int i;
 		for (i = 1; i < n; i++)
-			if (!m.known[i] && !strcmp(kelf_secname(&m.k, i), name))
+			if (!known[i] && !strcmp(kelf_secname(&k, i), name))
 				break;
 		if (i == n) {
 			printf("  %s: sections.txt names %s, which module.ko lacks\n", dir, name);
 			problems++;
 			continue;
 		}
-		m.addr[i] = a;
-		m.known[i] = 1;
-	}
-	if (!f) {
-		printf("FAIL %s: no sections.txt\n", dir);
-		goto out;
+		addr[i] = a;
+		known[i] = 1;
 	}
 	fclose(f);
 
-	/* completeness: every loaded section listed, with bytes of the ELF's size */
+	/* Region VAs: every listed section must sit where Linux's layout puts it. */
+	struct modelf_input in;
+	struct modelf_refusal ref;
+	uint8_t have_va[MODELF_NREGIONS] = { 0 };
+	memset(&in, 0, sizeof(in));
 	for (unsigned int i = 1; i < n; i++) {
 		struct kelf_shdr s;
-		const char *name = kelf_secname(&m.k, i);
-		kelf_shdr(&m.k, i, &s);
-		/* the loader drops ALLOC from these before /sys/module sees them */
-		if (!(s.flags & KELF_SHF_ALLOC) || !s.size || !strcmp(name, ".modinfo") ||
-		    !strcmp(name, "__versions") || !strcmp(name, ".data..percpu"))
+		const char *name = kelf_secname(&k, i);
+		unsigned int t = lay.type[i];
+		kelf_shdr(&k, i, &s);
+		if (t == MODELF_NOT_LOADED || !s.size)
 			continue;
-		if (!m.known[i]) {
+		if (!known[i]) {
 			printf("  %s: section %s (%llu bytes) missing from sections.txt\n", dir, name,
 			       (unsigned long long)s.size);
 			problems++;
 			continue;
 		}
-		if (s.type == KELF_SHT_NOBITS || is_init(name))
+		uint64_t va = addr[i] - lay.offset[i];
+		if (!have_va[t]) {
+			in.mem[t].va = va;
+			have_va[t] = 1;
+		} else if (in.mem[t].va != va) {
+			printf("  %s: %s at %#llx is not where Linux's layout puts it in region %u "
+			       "(%#llx)\n", dir, name, (unsigned long long)addr[i], t,
+			       (unsigned long long)(in.mem[t].va + lay.offset[i]));
+			problems++;
+		}
+	}
+	/* Region bytes from the .bin files; init regions were freed (absent). */
+	for (unsigned int t = 0; t < MODELF_NREGIONS; t++) {
+		if (!lay.size[t])
+			continue;
+		regbuf[t] = calloc(1, lay.size[t]);
+		if (!regbuf[t])
+			goto out;
+		in.mem[t].bytes = regbuf[t];
+		in.mem[t].len = lay.size[t];
+		if (t == MODVAL_MOD_INIT_TEXT || t == MODVAL_MOD_INIT_RODATA || t == MODVAL_MOD_INIT_DATA)
+			in.absent |= 1u << t;
+	}
+	for (unsigned int i = 1; i < n; i++) {
+		struct kelf_shdr s;
+		const char *name = kelf_secname(&k, i);
+		unsigned int t = lay.type[i];
+		size_t blen = 0;
+		kelf_shdr(&k, i, &s);
+		if (t == MODELF_NOT_LOADED || !s.size || s.type == KELF_SHT_NOBITS || is_init(name) ||
+		    !known[i])
 			continue;
 		snprintf(path, sizeof(path), "%s/%s.bin", dir, name);
-		m.bin[i] = slurp(path, &m.binlen[i]);
-		if (!m.bin[i] || m.binlen[i] != s.size) {
+		uint8_t *b = slurp(path, &blen);
+		if (!b || blen != s.size) {
 			printf("  %s: %s.bin %s (ELF size %llu, dump %zu)\n", dir, name,
-			       m.bin[i] ? "has the wrong size" : "missing", (unsigned long long)s.size,
-			       m.binlen[i]);
+			       b ? "has the wrong size" : "missing", (unsigned long long)s.size, blen);
 			problems++;
-			free(m.bin[i]);
-			m.bin[i] = NULL;
+		} else {
+			memcpy(regbuf[t] + lay.offset[i], b, blen);
 		}
+		if (!strcmp(name, free_byte_sec ? free_byte_sec : "") && b && blen == s.size)
+			free_byte(&k, b, blen);
+		free(b);
 	}
 
 	snprintf(path, sizeof(path), "%s/kallsyms", dir);
-	if (load_syms(path, &m.syms)) {
+	if (load_syms(path, &syms)) {
 		printf("FAIL %s: no kallsyms\n", dir);
 		goto out;
 	}
-	if (solve_percpu(&m, &why)) {
-		printf("  %s: per-CPU base: %s\n", dir, why);
-		problems++;
-	}
-	const char *vermagic = kelf_modinfo(&m.k, "vermagic");
-	if (ksites_collect(&m.k, vermagic ? vermagic : "", m.sites, 1 << 20, &m.nsites, &why)) {
-		printf("FAIL %s: site tables: %s\n", dir, why);
-		goto out;
-	}
-	qsort(m.sites, m.nsites, sizeof(*m.sites), cmpsite);
+	/* Trusted targets, as VTL1 gets them from KernelInfo: here from kallsyms. */
+	struct modelf_kernel kern;
+	memset(&kern, 0, sizeof(kern));
+	kern.return_thunk = sym_addr(&syms, "__x86_return_thunk");
+	kern.its_return_thunk = sym_addr(&syms, "its_return_thunk");
+	kern.indirect_thunk_array = sym_addr(&syms, "__x86_indirect_thunk_array");
+	kern.its_thunk_array = sym_addr(&syms, "__x86_indirect_its_thunk_array");
+	kern.pv_nop = sym_addr(&syms, "_paravirt_nop");
+	kern.pv_bug = sym_addr(&syms, "paravirt_BUG");
+	kern.is_kernel_text = kernel_text;
+	kern.ctx = &syms;
 
-	struct kelf_addrs a = { m.addr, m.known, resolve, &m.syms };
-	/* .orc_unwind is judged together with .orc_unwind_ip (sorted as pairs) */
-	int orc_ok = 0;
-	unsigned int ip = kelf_find(&m.k, ".orc_unwind_ip");
-	if (ip && m.bin[ip]) {
-		uint8_t *e = malloc(m.binlen[ip] ? m.binlen[ip] : 1);
-		orc_ok = e && !kelf_relocate(&m.k, ip, &a, e, &why) &&
-			 same_sorted(&m, ip, e, m.bin[ip], m.binlen[ip]) > 0;
-		free(e);
+	scratch = malloc(modelf_scratch_needed(&lay) + 1);
+	if (!scratch)
+		goto out;
+	in.elf = ko;
+	in.elf_len = kolen;
+	in.resolve = resolve;
+	in.resolve_ctx = &syms;
+	in.kernel = &kern;
+	in.refusal = &ref;
+	in.scratch = scratch;
+	in.scratch_len = modelf_scratch_needed(&lay);
+	memset(&ref, 0, sizeof(ref));
+	int err = problems ? 0 : modelf_check(&in, &lay, &why);
+	rc = problems || err;
+	if (err == -EKEYREJECTED) {
+		printf("  REFUSED %s %s+0x%llx site=%s: %s\n    expected", dir, ref.section,
+		       (unsigned long long)ref.offset, ref.site, ref.reason ? ref.reason : why);
+		for (unsigned int i = 0; i < ref.len; i++)
+			printf(" %02x", ref.expected[i]);
+		printf("\n    found   ");
+		for (unsigned int i = 0; i < ref.len; i++)
+			printf(" %02x", ref.found[i]);
+		printf("\n");
+	} else if (err) {
+		printf("  REFUSED %s: %s (%s)%s%s\n", dir, why, errno_name(err),
+		       err == -ENOENT ? ": " : "", err == -ENOENT ? missing_sym : "");
 	}
-	for (unsigned int i = 1; i < n; i++) {
-		if (!m.bin[i] || !is_checked(&m.k, i))
-			continue;
-		const char *name = kelf_secname(&m.k, i);
-		uint8_t *exp = malloc(m.binlen[i] ? m.binlen[i] : 1);
-		if (!exp || kelf_relocate(&m.k, i, &a, exp, &why)) {
-			printf("  %s: cannot relocate %s: %s (%s)\n", dir, name, why, missing_sym);
-			problems++;
-			free(exp);
-			continue;
-		}
-		m.checked++;
-		if (!memcmp(exp, m.bin[i], m.binlen[i])) {
-			free(exp);
-			continue;
-		}
-		int sorted = !strcmp(name, ".orc_unwind") ? orc_ok :
-			     same_sorted(&m, i, exp, m.bin[i], m.binlen[i]);
-		int initw = !strcmp(name, ".data..ro_after_init");
-		for (uint64_t o = 0; o < m.binlen[i]; o++) {
-			if (exp[o] == m.bin[i][o])
-				continue;
-			unsigned int kind = K_NONE;
-			if (sorted > 0)
-				kind = K_SORTED;
-			else if (initw)
-				kind = K_INIT_WRITTEN;
-			else if (sorted == 0)
-				kind = site_at(&m, i, o);
-			m.count[kind]++;
-			if (kind == K_NONE)
-				refuse(&m, i, o, kind, exp[o], m.bin[i][o]);
-		}
-		free(exp);
-	}
-	if (free_byte_sec) {
-		/* for negative tests: a byte of SECTION covered by no site, from its middle on */
-		unsigned int i = kelf_find(&m.k, free_byte_sec);
-		for (uint64_t o = i && m.bin[i] ? m.binlen[i] / 2 : 0; i && m.bin[i] && o < m.binlen[i]; o++)
-			if (site_at(&m, i, o) == K_NONE) {
-				printf("free-byte %s 0x%llx\n", free_byte_sec, (unsigned long long)o);
-				break;
-			}
-	}
-	rc = problems || m.refused;
-	if (!quiet || rc) {
-		printf("%s %s: %u sections checked, differing bytes:", rc ? "FAIL" : "ok", dir, m.checked);
-		for (unsigned int k = 0; k < K_ALL; k++)
-			if (m.count[k])
-				printf(" %s=%llu", kind_name(k), m.count[k]);
-		printf("%s\n", problems ? " (dump incomplete or inconsistent, see above)" : "");
-	}
+	if (!quiet || rc)
+		printf("%s %s%s\n", rc ? "FAIL" : "ok", dir,
+		       problems ? " (dump incomplete or inconsistent, see above)" : "");
 out:
-	for (unsigned int i = 0; m.bin && i < n; i++)
-		free(m.bin[i]);
-	for (size_t i = 0; i < m.syms.n; i++)
-		free(m.syms.v[i].name);
-	free(m.syms.v);
-	free(m.sites);
-	free(m.bin);
-	free(m.binlen);
-	free(m.addr);
-	free(m.known);
-	free(m.ko);
+	for (unsigned int t = 0; t < MODELF_NREGIONS; t++)
+		free(regbuf[t]);
+	for (size_t i = 0; i < syms.n; i++)
+		free(syms.v[i].name);
+	free(syms.v);
+	free(scratch);
+	free(addr);
+	free(known);
+	free(ko);
 	return rc;
 }
 
 /*
- * Per-CPU variables live outside the module's memory, at a base the dump does
- * not list; empty sections are not listed either.  Solve such a section's
- * address from the first relocation against it in a dumped, checked section;
- * every other such relocation must then agree, which the byte comparison
- * checks (a wrong solution can only make the check fail, never pass).
+ * --static KO...: the part of the rule that needs no loaded bytes (for the
+ * census): Linux's layout computes, the version is pinned when the module has
+ * site tables, every table parses, every relocation of a checked region has
+ * a type modelf applies against a symbol it can place.
  */
-struct pcpu_ctx {
-	struct module *m;
-	unsigned int target, pcpu;
-	int found;
-	uint64_t base;
-};
-
-static int pcpu_one(void *vc, const struct kelf_rela *r)
+static const char *static_check(const uint8_t *ko, size_t len)
 {
-	struct pcpu_ctx *c = vc;
-	struct kelf_sym s;
-	uint32_t type = (uint32_t)r->info;
-	if (c->found || kelf_sym(&c->m->k, r->info >> 32, &s) || s.shndx != c->pcpu)
-		return 0;
-	const uint8_t *b = c->m->bin[c->target];
-	if (r->offset + 8 > c->m->binlen[c->target])
-		return 0;
-	uint64_t v = type == KELF_R_64 ? u64(b + r->offset) : (uint64_t)s32(b + r->offset);
-	if (type == KELF_R_PC32 || type == KELF_R_PLT32)
-		v += c->m->addr[c->target] + r->offset;
-	else if (type != KELF_R_64 && type != KELF_R_32S)
-		return 0;
-	c->base = v - s.value - (uint64_t)r->addend;
-	c->found = 1;
-	return 0;
-}
+	static struct modelf_layout lay;
+	struct kelf k;
+	struct ksites_ver ver;
+	const char *why = NULL;
+	size_t n;
 
-static int solve_percpu(struct module *m, const char **why)
-{
-	int rc = 0;
-	for (unsigned int sec = 1; sec < m->k.shnum; sec++) {
-		struct kelf_shdr sh;
-		kelf_shdr(&m->k, sec, &sh);
-		const char *name = kelf_secname(&m->k, sec);
-		/* .data..percpu, and empty sections (sysfs lists only non-empty ones) */
-		if (m->known[sec] || !((sh.flags & KELF_SHF_ALLOC) || !strcmp(name, ".data..percpu")))
+	if (kelf_open(&k, ko, len, &why) || modelf_layout(ko, len, &lay, &why))
+		return why ? why : "ELF malformed";
+	if (ksites_has_tables(&k)) {
+		static struct ksite sites[1 << 20];
+
+		if (ksites_version(kelf_modinfo(&k, "vermagic"), &ver))
+			return "kernel version not pinned";
+		if (ksites_collect(&k, &ver, sites, sizeof(sites) / sizeof(sites[0]), &n, &why))
+			return why ? why : "site table malformed";
+	}
+	unsigned int pcpu = 0;
+	for (unsigned int i = 1; i < k.shnum; i++)
+		if (!strcmp(kelf_secname(&k, i), ".data..percpu"))
+			pcpu = i;
+	for (unsigned int i = 1; i < k.shnum; i++) {
+		struct kelf_shdr rs;
+		kelf_shdr(&k, i, &rs);
+		if (rs.type != KELF_SHT_RELA || rs.info >= k.shnum)
 			continue;
-		int found = 0;
-		for (unsigned int i = 1; i < m->k.shnum && !found; i++) {
-			if (!m->bin[i] || !is_checked(&m->k, i))
-				continue;
-			struct pcpu_ctx c = { m, i, sec, 0, 0 };
-			kelf_for_each_rela(&m->k, i, pcpu_one, &c);
-			if (c.found) {
-				m->addr[sec] = c.base;
-				m->known[sec] = 1;
-				found = 1;
-			}
-		}
-		if (!found && !strcmp(name, ".data..percpu")) {
-			*why = "no relocation against .data..percpu in a dumped section";
-			rc = -1;
+		unsigned int t = lay.type[rs.info];
+		if (t == MODELF_NOT_LOADED || !(modelf_region_checked(t) || t == MODVAL_MOD_RO_AFTER_INIT))
+			continue;
+		for (uint64_t o = 0; o + 24 <= rs.size; o += 24) {
+			const uint8_t *p = ko + rs.offset + o;
+			uint64_t info = 0;
+			for (int b = 7; b >= 0; b--)
+				info = info << 8 | p[8 + b];
+			uint32_t type = (uint32_t)info;
+			struct kelf_sym sym;
+			if (type != KELF_R_NONE && type != KELF_R_64 && type != KELF_R_PC32 &&
+			    type != KELF_R_PLT32 && type != KELF_R_32 && type != KELF_R_32S &&
+			    type != KELF_R_PC64)
+				return "relocation type not supported";
+			if (kelf_sym(&k, info >> 32, &sym))
+				return "relocation symbol out of range";
+			if (sym.shndx != KELF_SHN_UNDEF && sym.shndx != KELF_SHN_ABS && sym.shndx != pcpu &&
+			    (sym.shndx >= k.shnum || lay.type[sym.shndx] == MODELF_NOT_LOADED) && info >> 32)
+				return "relocation against an unloaded section";
 		}
 	}
-	return rc;
+	return NULL;
+}
+
+/* VTL1's log lines (modelf_check() says why it refused), shown as VTL1 would. */
+static void log_sink(enum log_level lvl, const char *line, size_t len)
+{
+	(void)lvl;
+	printf("  log: %.*s\n", (int)len, line);
 }
 
 int main(int argc, char **argv)
@@ -564,11 +461,28 @@ int main(int argc, char **argv)
 			quiet = 1;
 		else if (!strcmp(argv[i], "--free-byte") && i + 1 < argc)
 			free_byte_sec = argv[++i];
+		else if (!strcmp(argv[i], "--static")) {
+			int nref = 0;
+			for (i++; i < argc; i++) {
+				size_t len = 0;
+				uint8_t *b = slurp(argv[i], &len);
+				const char *why = b ? static_check(b, len) : "cannot read";
+				printf("static %s %s%s%s\n", why ? "refused" : "ok", argv[i],
+				       why ? ": " : "", why ? why : "");
+				nref += why != NULL;
+				free(b);
+			}
+			return nref ? 1 : 0;
+		} else if (!strcmp(argv[i], "--site") && i + 2 < argc) {
+			site_kind = argv[++i];
+			free_byte_sec = argv[++i];
+		}
 		else {
 			fprintf(stderr, "usage: modtruth-check [-v] [-q] DIR...\n");
 			return 2;
 		}
 	}
+	log_add_sink(log_sink);
 	if (i == argc) {
 		fprintf(stderr, "usage: modtruth-check [-v] [-q] DIR...\n");
 		return 2;

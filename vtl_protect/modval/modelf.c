@@ -9,7 +9,9 @@
 #include "core/compiler.h"
 #include "core/errno.h"
 #include "core/log.h"
+#include "vtl_protect/modval/kelf.h"
 #include "vtl_protect/modval/modelf.h"
+#include "vtl_protect/modval/modsites.h"
 
 #define SHT_PROGBITS 1
 #define SHT_SYMTAB   2
@@ -44,6 +46,20 @@
 struct shdr {
 	uint32_t name, type, link, info;
 	uint64_t flags, offset, size, align, entsize;
+};
+
+/* One modelf_check() run: the input plus what the site rule derived. */
+struct chk {
+	const struct modelf_input *in;
+	const struct modelf_layout *lay;
+	uint64_t shoff;
+	struct kelf k;
+	bool sites;                 /* the module has version-dependent tables */
+	struct ksites_ver ver;
+	unsigned int percpu;        /* index of .data..percpu, 0 if none */
+	bool percpu_known;
+	uint64_t percpu_base;       /* VTL0's per-CPU base, solved (see solve_percpu) */
+	unsigned int type;          /* region being checked */
 };
 
 static uint16_t rd16(const uint8_t *p)
@@ -239,16 +255,17 @@ size_t modelf_scratch_needed(const struct modelf_layout *lay)
 	size_t n = 0;
 
 	for (unsigned int t = 0; t < MODELF_NREGIONS; t++)
-		if (modelf_region_checked(t))
+		if (modelf_region_checked(t) || t == MODVAL_MOD_RO_AFTER_INIT)
 			n = MAX(n, lay->size[t]);
 	return n;
 }
 
 /* Value of symbol `idx` for relocation (Linux's simplify_symbols()). */
-static int sym_value(const struct modelf_input *in, const struct modelf_layout *lay,
-		     const struct shdr *symtab, const struct shdr *strtab,
+static int sym_value(const struct chk *c, const struct shdr *symtab, const struct shdr *strtab,
 		     uint64_t idx, uint64_t *val, const char **why)
 {
+	const struct modelf_input *in = c->in;
+	const struct modelf_layout *lay = c->lay;
 	const uint8_t *e = in->elf, *sym;
 	uint16_t shndx;
 
@@ -285,6 +302,15 @@ static int sym_value(const struct modelf_input *in, const struct modelf_layout *
 		*val = rd64(sym + 8);
 		return 0;
 	}
+	if (c->percpu && shndx == c->percpu) {
+		if (!c->percpu_known) {
+			*why = "per-CPU base cannot be solved: no relocation against .data..percpu "
+			       "in a checked region";
+			return -EOPNOTSUPP;
+		}
+		*val = c->percpu_base + rd64(sym + 8);
+		return 0;
+	}
 	/* shnum <= MODELF_MAX_SECTIONS < SHN_LORESERVE, so this also refuses
 	 * SHN_COMMON, SHN_XINDEX and the other reserved indices. */
 	if (shndx >= lay->shnum || lay->type[shndx] == MODELF_NOT_LOADED) {
@@ -296,9 +322,11 @@ static int sym_value(const struct modelf_input *in, const struct modelf_layout *
 }
 
 /* Apply the RELA section `rs` (targeting a section in region `type`) into buf. */
-static int apply_rela(const struct modelf_input *in, const struct modelf_layout *lay,
-		      uint64_t shoff, const struct shdr *rs, uint8_t *buf, const char **why)
+static int apply_rela(const struct chk *c, const struct shdr *rs, uint8_t *buf, const char **why)
 {
+	const struct modelf_input *in = c->in;
+	const struct modelf_layout *lay = c->lay;
+	uint64_t shoff = c->shoff;
 	const uint8_t *e = in->elf;
 	struct shdr tgt, symtab, strtab;
 	uint64_t base;
@@ -348,7 +376,7 @@ static int apply_rela(const struct modelf_input *in, const struct modelf_layout 
 			*why = "relocation outside its target section";
 			return -EBADMSG;
 		}
-		err = sym_value(in, lay, &symtab, &strtab, info >> 32, &s, why);
+		err = sym_value(c, &symtab, &strtab, info >> 32, &s, why);
 		if (err)
 			return err;
 		v = s + (uint64_t)addend;
@@ -391,57 +419,510 @@ overflow:
 	return 0;
 }
 
-/*
- * Record a refusal at region offset `at` for the log and modcheck: the
- * section that holds it and the bytes around it.  Best effort: a name that
- * cannot be read stays "".
- */
-static void note_refusal(const struct modelf_input *in, const struct modelf_layout *lay,
-			 uint64_t shoff, unsigned int type, size_t at, size_t size)
+/* Index of the section called name (any flags), 0 if none. */
+static unsigned int find_section(const struct chk *c, const char *name)
 {
-	struct modelf_refusal *r = in->refusal;
-	uint64_t shstrndx = rd16(in->elf + 62);
-	struct shdr strtab;
+	for (unsigned int i = 1; i < c->k.shnum; i++)
+		if (!strcmp(kelf_secname(&c->k, i), name))
+			return i;
+	return 0;
+}
+
+/* Section of region type `type` holding region offset `at`, 0 if none. */
+static unsigned int section_at(const struct chk *c, unsigned int type, uint64_t at)
+{
+	for (unsigned int i = 1; i < c->lay->shnum; i++) {
+		struct shdr s;
+
+		get_shdr(c->in->elf, c->shoff, i, &s);
+		if (c->lay->type[i] == type && at >= c->lay->offset[i] &&
+		    at - c->lay->offset[i] < s.size)
+			return i;
+	}
+	return 0;
+}
+
+/* Does the caller hold the loaded bytes of region type t? */
+static bool region_present(const struct chk *c, unsigned int t)
+{
+	return t < MODELF_NREGIONS && !(c->in->absent & (1u << t)) && c->in->mem[t].bytes &&
+	       c->in->mem[t].len >= c->lay->size[t];
+}
+
+/* --------------------------------------------------------------- sites */
+
+struct site_walk {
+	struct chk *c;
+	uint8_t *exp;               /* expected bytes of the region (scratch) */
+	const uint8_t *got;
+	size_t size;
+	/* refusal lookup: the site covering region offset `at` and its verdict */
+	bool lookup;
+	uint64_t at;
+	const char *kind, *reason;
+};
+
+/* Static-call and paravirt targets: validated kernel text or this module's text. */
+static bool call_target_ok(void *ctx, uint64_t va)
+{
+	const struct chk *c = ctx;
+	const struct modelf_kernel *kern = c->in->kernel;
+	static const unsigned int text[] = { MODVAL_MOD_TEXT, MODVAL_MOD_INIT_TEXT };
+
+	for (unsigned int i = 0; i < 2; i++) {
+		const struct modelf_region *rg = &c->in->mem[text[i]];
+		uint64_t size = c->lay->size[text[i]];
+
+		if (size && va >= rg->va && va - rg->va < size)
+			return true;
+	}
+	return kern && kern->is_kernel_text && kern->is_kernel_text(kern->ctx, va);
+}
+
+static int site_one(void *vw, const struct ksite *s)
+{
+	struct site_walk *w = vw;
+	struct chk *c = w->c;
+	const struct modelf_layout *lay = c->lay;
+	struct ksite_view v;
+	const char *why = NULL;
+	uint64_t off;
+	int err;
+
+	if (s->shndx >= lay->shnum || lay->type[s->shndx] != c->type)
+		return 0;
+	off = lay->offset[s->shndx] + s->off;
+	if (off > w->size || s->len > w->size - off)
+		return 0;   /* cannot happen for a consistent layout; refused by memcmp */
+	if (w->lookup && (w->at < off || w->at - off >= s->len))
+		return 0;
+	memset(&v, 0, sizeof(v));
+	v.s = s;
+	v.exp = w->exp + off;
+	v.got = w->got + off;
+	v.va = c->in->mem[c->type].va + off;
+	v.call_target_ok = call_target_ok;
+	v.ctx = c;
+	if (s->aux_shndx && s->aux_shndx < lay->shnum && lay->type[s->aux_shndx] != MODELF_NOT_LOADED) {
+		unsigned int rt = lay->type[s->aux_shndx];
+		struct shdr as;
+		uint64_t aoff = lay->offset[s->aux_shndx] + s->aux_off;
+
+		get_shdr(c->in->elf, c->shoff, s->aux_shndx, &as);
+		v.target_va = c->in->mem[rt].va + aoff;
+		if (s->kind == KSITE_ALTERNATIVE && region_present(c, rt) &&
+		    modelf_region_checked(rt) && s->aux_off <= as.size &&
+		    s->aux_len <= as.size - s->aux_off) {
+			v.repl = c->in->mem[rt].bytes + aoff;
+			v.repl_va = v.target_va;
+		}
+	}
+	err = ksite_form_ok(&v, c->in->kernel, &why);
+	if (w->lookup) {
+		w->kind = ksite_name(s->kind);
+		w->reason = err ? why : "site accepted; a byte around it differs";
+		return 1;   /* found: stop the walk */
+	}
+	if (!err)
+		memcpy(w->exp + off, w->got + off, s->len);   /* this site is verified */
+	return 0;
+}
+
+/*
+ * Kinds in the order their checks must run: sites nested inside others
+ * (return and retpoline sites inside an alternative's original, lock
+ * prefixes inside either) are accepted first, so the outer site is judged
+ * against what Linux started from.
+ */
+static const unsigned int site_order[] = {
+	KSITE_LOCK, KSITE_FTRACE, KSITE_ENDBR_SEAL, KSITE_RETURN, KSITE_RETPOLINE,
+	KSITE_CALL_DEPTH, KSITE_STATIC_CALL, KSITE_SCT_TRAMP, KSITE_JUMP_LABEL, KSITE_PARAVIRT,
+	KSITE_ALTERNATIVE,
+};
+
+static int walk_sites(struct site_walk *w, const char **why)
+{
+	for (size_t i = 0; i < sizeof(site_order) / sizeof(site_order[0]); i++) {
+		int err = ksites_for_each(&w->c->k, &w->c->ver, site_order[i], site_one, w, why);
+
+		if (err == 1)
+			return 0;
+		if (err) {
+			log_warn("modval: module site table %s is malformed (%s): refused",
+				 ksite_table(site_order[i]), *why ? *why : "?");
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------- re-sorted tables */
+
+enum { ST_MCOUNT, ST_EXTAB, ST_JUMP, ST_ORC };
+
+struct ent {
+	uint64_t a, b, c;
+};
+
+struct stab {
+	unsigned int kind, es;
+	uint64_t va;      /* table VA */
 	size_t n;
+	uint8_t *orc;     /* ORC: the parallel .orc_unwind (6 bytes per entry) */
+};
 
-	if (!r)
-		return;
-	memset(r, 0, sizeof(*r));
-	r->region = type;
-	r->offset = at;
-	r->site = "none";
-	if (shstrndx < lay->shnum) {
-		get_shdr(in->elf, shoff, (unsigned int)shstrndx, &strtab);
-		for (unsigned int i = 1; i < lay->shnum; i++) {
-			struct shdr s;
-			const char *name;
+static int64_t s32v(const uint8_t *p)
+{
+	return (int32_t)rd32(p);
+}
 
-			get_shdr(in->elf, shoff, i, &s);
-			if (lay->type[i] != type || at < lay->offset[i] ||
-			    at - lay->offset[i] >= s.size)
+/* Entry i decoded to absolute values (what the kernel's sort compares). */
+static struct ent st_get(const struct stab *t, const uint8_t *b, const uint8_t *orc, size_t i)
+{
+	const uint8_t *p = b + i * t->es;
+	uint64_t at = t->va + i * t->es;
+	struct ent e = { 0, 0, 0 };
+
+	switch (t->kind) {
+	case ST_MCOUNT:
+		e.a = rd64(p);
+		break;
+	case ST_EXTAB:
+		e.a = at + (uint64_t)s32v(p);
+		e.b = at + 4 + (uint64_t)s32v(p + 4);
+		e.c = rd32(p + 8);
+		break;
+	case ST_JUMP:
+		/* jump_label_cmp(): by key (type bits masked), then code */
+		e.a = at + 8 + rd64(p + 8);
+		e.b = at + (uint64_t)s32v(p);
+		e.c = at + 4 + (uint64_t)s32v(p + 4);
+		break;
+	default:
+		e.a = at + (uint64_t)s32v(p);
+		e.b = (uint64_t)rd32(orc + i * 6) | (uint64_t)rd16(orc + i * 6 + 4) << 32;
+		break;
+	}
+	return e;
+}
+
+static void wr32(uint8_t *p, uint64_t v)
+{
+	wr_le(p, v, 4);
+}
+
+static void st_put(const struct stab *t, uint8_t *b, uint8_t *orc, size_t i, const struct ent *e)
+{
+	uint8_t *p = b + i * t->es;
+	uint64_t at = t->va + i * t->es;
+
+	switch (t->kind) {
+	case ST_MCOUNT:
+		wr_le(p, e->a, 8);
+		break;
+	case ST_EXTAB:
+		wr32(p, e->a - at);
+		wr32(p + 4, e->b - at - 4);
+		wr32(p + 8, e->c);
+		break;
+	case ST_JUMP:
+		wr32(p, e->b - at);
+		wr32(p + 4, e->c - at - 4);
+		wr_le(p + 8, e->a - at - 8, 8);
+		break;
+	default:
+		wr32(p, e->a - at);
+		wr_le(orc + i * 6, e->b, 6);
+		break;
+	}
+}
+
+/* The kernel's sort key: -1/0/1. */
+static int st_primary(const struct stab *t, const struct ent *x, const struct ent *y)
+{
+	uint64_t xa = t->kind == ST_JUMP ? x->a & ~3ULL : x->a;
+	uint64_t ya = t->kind == ST_JUMP ? y->a & ~3ULL : y->a;
+
+	if (xa != ya)
+		return xa < ya ? -1 : 1;
+	if (t->kind == ST_JUMP && x->b != y->b)
+		return x->b < y->b ? -1 : 1;
+	return 0;
+}
+
+/*
+ * The primary key, then every field.  A jump entry's key bit 1 is Linux's
+ * "init" flag, which the loader rewrites (jump_entry_set_init()): it is not
+ * compared, so an entry may carry either value of it.
+ */
+static int st_full(const struct stab *t, const struct ent *x, const struct ent *y)
+{
+	uint64_t m = t->kind == ST_JUMP ? ~2ULL : ~0ULL;
+	int r = st_primary(t, x, y);
+
+	if (r)
+		return r;
+	if ((x->a & m) != (y->a & m))
+		return (x->a & m) < (y->a & m) ? -1 : 1;
+	if (x->b != y->b)
+		return x->b < y->b ? -1 : 1;
+	return x->c < y->c ? -1 : x->c > y->c;
+}
+
+static void st_swap(const struct stab *t, uint8_t *b, uint8_t *orc, size_t i, size_t j)
+{
+	struct ent x = st_get(t, b, orc, i), y = st_get(t, b, orc, j);
+
+	st_put(t, b, orc, i, &y);
+	st_put(t, b, orc, j, &x);
+}
+
+static void st_sift(const struct stab *t, uint8_t *b, uint8_t *orc, size_t root, size_t n)
+{
+	for (;;) {
+		size_t child = 2 * root + 1;
+		struct ent r, ch;
+
+		if (child >= n)
+			return;
+		ch = st_get(t, b, orc, child);
+		if (child + 1 < n) {
+			struct ent c2 = st_get(t, b, orc, child + 1);
+
+			if (st_full(t, &ch, &c2) < 0) {
+				child++;
+				ch = c2;
+			}
+		}
+		r = st_get(t, b, orc, root);
+		if (st_full(t, &r, &ch) >= 0)
+			return;
+		st_swap(t, b, orc, root, child);
+		root = child;
+	}
+}
+
+/* In-place heapsort (no memory beyond the table: VTL1 has no spare heap here). */
+static void st_sort(const struct stab *t, uint8_t *b, uint8_t *orc)
+{
+	for (size_t i = t->n / 2; i-- > 0;)
+		st_sift(t, b, orc, i, t->n);
+	for (size_t end = t->n; end-- > 1;) {
+		st_swap(t, b, orc, 0, end);
+		st_sift(t, b, orc, 0, end);
+	}
+}
+
+static size_t st_count(const struct stab *t, const uint8_t *b, const uint8_t *orc, size_t lo,
+		       size_t hi, const struct ent *e)
+{
+	size_t n = 0;
+
+	for (size_t i = lo; i < hi; i++) {
+		struct ent x = st_get(t, b, orc, i);
+
+		n += !st_full(t, &x, e);
+	}
+	return n;
+}
+
+/*
+ * Is got the kernel's sort of the entries in exp?  exp (the expected bytes,
+ * in the scratch buffer) is sorted in place; then got must be in the
+ * kernel's order and hold, run by run of equal keys, the same entries.
+ */
+static bool st_same(const struct stab *t, uint8_t *exp, uint8_t *eorc, const uint8_t *got,
+		    const uint8_t *gorc)
+{
+	size_t lo = 0;
+
+	st_sort(t, exp, eorc);
+	while (lo < t->n) {
+		struct ent g0 = st_get(t, got, gorc, lo), e0 = st_get(t, exp, eorc, lo);
+		size_t hi = lo + 1;
+
+		if (st_primary(t, &g0, &e0))
+			return false;
+		for (; hi < t->n; hi++) {
+			struct ent g = st_get(t, got, gorc, hi), e = st_get(t, exp, eorc, hi);
+
+			if (st_primary(t, &g, &g0) < 0)
+				return false;      /* not in the kernel's order */
+			if (st_primary(t, &g, &g0) || st_primary(t, &e, &e0))
+				break;
+		}
+		for (size_t i = lo; i < hi; i++) {
+			struct ent g = st_get(t, got, gorc, i);
+
+			if (st_primary(t, &g, &g0) ||
+			    st_count(t, got, gorc, lo, hi, &g) != st_count(t, exp, eorc, lo, hi, &g))
+				return false;
+		}
+		lo = hi;
+	}
+	return true;
+}
+
+/* The tables Linux re-sorts at load: accept them as the kernel's sort of the ELF's entries. */
+static void accept_sorted(struct chk *c, uint8_t *exp, const uint8_t *got)
+{
+	static const struct {
+		const char *name;
+		unsigned int kind, es;
+	} sorted[] = {
+		{ "__mcount_loc", ST_MCOUNT, 8 },
+		{ "__ex_table", ST_EXTAB, 12 },
+		{ "__jump_table", ST_JUMP, 16 },
+		{ ".orc_unwind_ip", ST_ORC, 4 },
+	};
+	const struct modelf_layout *lay = c->lay;
+
+	for (size_t i = 0; i < sizeof(sorted) / sizeof(sorted[0]); i++) {
+		unsigned int si = find_section(c, sorted[i].name), oi = 0;
+		uint64_t off, ooff = 0;
+		struct shdr s, os;
+		struct stab t;
+
+		if (!si || lay->type[si] != c->type)
+			continue;
+		get_shdr(c->in->elf, c->shoff, si, &s);
+		off = lay->offset[si];
+		if (s.size % sorted[i].es || !s.size || !memcmp(exp + off, got + off, s.size))
+			continue;
+		t.kind = sorted[i].kind;
+		t.es = sorted[i].es;
+		t.va = c->in->mem[c->type].va + off;
+		t.n = s.size / t.es;
+		t.orc = NULL;
+		if (t.kind == ST_ORC) {
+			/* .orc_unwind is sorted together with .orc_unwind_ip */
+			oi = find_section(c, ".orc_unwind");
+			if (!oi || lay->type[oi] != c->type)
 				continue;
-			name = str_at(in->elf, in->elf_len, &strtab, s.name);
-			/* Portable bounded copy (host tools have no strlcpy). */
-			for (size_t c = 0; name && name[c] && c + 1 < sizeof(r->section); c++)
-				r->section[c] = name[c];
-			r->offset = at - lay->offset[i];
+			get_shdr(c->in->elf, c->shoff, oi, &os);
+			if (os.size != t.n * 6)
+				continue;
+			ooff = lay->offset[oi];
+		}
+		if (!st_same(&t, exp + off, oi ? exp + ooff : NULL, got + off, oi ? got + ooff : NULL)) {
+			log_warn("modval: loaded %s is not the kernel's sort of the signed ELF's "
+				 "entries", sorted[i].name);
+			continue;   /* the memcmp refuses it, naming the section */
+		}
+		memcpy(exp + off, got + off, s.size);
+		if (oi)
+			memcpy(exp + ooff, got + ooff, t.n * 6);
+	}
+}
+
+/* ------------------------------------------------------------ per-CPU data */
+
+/*
+ * Per-CPU data lives outside the module's regions, at a base VTL0 picked
+ * and that no trusted data gives (struct modelf_kernel has no field for
+ * it).  Solve it from the first relocation against .data..percpu in a
+ * checked region; every other such relocation is then compared with it like
+ * any relocated byte, so a wrong or inconsistent base is refused.
+ */
+static void solve_percpu(struct chk *c)
+{
+	const struct modelf_layout *lay = c->lay;
+
+	c->percpu = find_section(c, ".data..percpu");
+	if (!c->percpu)
+		return;
+	for (unsigned int i = 1; i < lay->shnum && !c->percpu_known; i++) {
+		struct kelf_shdr rs;
+		unsigned int t;
+
+		kelf_shdr(&c->k, i, &rs);
+		if (rs.type != KELF_SHT_RELA || rs.info >= lay->shnum || rs.link != c->k.symtab ||
+		    rs.entsize != 24)
+			continue;
+		t = lay->type[rs.info];
+		if (t == MODELF_NOT_LOADED || !modelf_region_checked(t) || !region_present(c, t))
+			continue;
+		for (uint64_t r = 0; r + 24 <= rs.size; r += 24) {
+			const uint8_t *p = c->in->elf + rs.offset + r;
+			uint64_t off = rd64(p), info = rd64(p + 8), at, v;
+			int64_t addend = (int64_t)rd64(p + 16);
+			uint32_t type = (uint32_t)info;
+			struct kelf_sym s;
+
+			if (kelf_sym(&c->k, info >> 32, &s) || s.shndx != c->percpu)
+				continue;
+			at = lay->offset[rs.info] + off;
+			if (at > lay->size[t] || lay->size[t] - at < 8)
+				continue;
+			if (type == R_X86_64_64)
+				v = rd64(c->in->mem[t].bytes + at);
+			else if (type == R_X86_64_32S)
+				v = (uint64_t)s32v(c->in->mem[t].bytes + at);
+			else if (type == R_X86_64_PC32 || type == R_X86_64_PLT32)
+				v = (uint64_t)s32v(c->in->mem[t].bytes + at) + c->in->mem[t].va + at;
+			else
+				continue;
+			c->percpu_base = v - s.value - (uint64_t)addend;
+			c->percpu_known = true;
 			break;
 		}
 	}
-	n = size - at < MODELF_REFUSAL_BYTES ? size - at : MODELF_REFUSAL_BYTES;
-	r->len = (unsigned int)n;
-	memcpy(r->expected, in->scratch + at, n);
-	memcpy(r->found, in->mem[type].bytes + at, n);
 }
 
-static int check_region(const struct modelf_input *in, const struct modelf_layout *lay,
-			uint64_t shoff, unsigned int type, const char **why)
+/* ----------------------------------------------------------------- check */
+
+/*
+ * Record a refusal at region offset `at` for the log and modcheck: the
+ * section that holds it, the site (if any) and the bytes around it.  Best
+ * effort: a name that cannot be read stays "".
+ */
+static void note_refusal(struct chk *c, struct site_walk *w, size_t at, size_t size)
 {
+	const struct modelf_input *in = c->in;
+	struct modelf_refusal *r = in->refusal;
+	unsigned int sec = section_at(c, c->type, at);
+	const char *why = NULL, *name = sec ? kelf_secname(&c->k, sec) : "";
+	size_t n;
+
+	w->lookup = true;
+	w->at = at;
+	w->kind = "none";
+	w->reason = "byte outside every site differs from ELF+RELA";
+	if (c->sites)
+		(void)walk_sites(w, &why);
+	log_warn("modval: loaded module differs from the signed ELF in %s+%#llx (region %u, "
+		 "VA %#llx), site %s: %s; expected %02x, found %02x", name[0] ? name : "?",
+		 (unsigned long long)(sec ? at - c->lay->offset[sec] : at), c->type,
+		 (unsigned long long)(in->mem[c->type].va + at), w->kind, w->reason,
+		 w->exp[at], w->got[at]);
+	if (!r)
+		return;
+	memset(r, 0, sizeof(*r));
+	r->region = c->type;
+	r->offset = sec ? at - c->lay->offset[sec] : at;
+	r->site = w->kind;
+	r->reason = w->reason;
+	/* Portable bounded copy (host tools have no strlcpy). */
+	for (size_t i = 0; name[i] && i + 1 < sizeof(r->section); i++)
+		r->section[i] = name[i];
+	n = size - at < MODELF_REFUSAL_BYTES ? size - at : MODELF_REFUSAL_BYTES;
+	r->len = (unsigned int)n;
+	/* The ELF's bytes as relocated: accepted sites elsewhere are shown as loaded. */
+	memcpy(r->expected, w->exp + at, n);
+	memcpy(r->found, w->got + at, n);
+}
+
+static int check_region(struct chk *c, unsigned int type, const char **why)
+{
+	const struct modelf_input *in = c->in;
+	const struct modelf_layout *lay = c->lay;
 	const struct modelf_region *rg = &in->mem[type];
 	size_t size = lay->size[type];
 	const uint8_t *e = in->elf;
+	uint64_t shoff = c->shoff;
 	int err;
 
+	c->type = type;
 	if (rg->len < size || (rg->len && !rg->bytes)) {
 		*why = "loaded module region smaller than the ELF's sections";
 		return -EINVAL;
@@ -483,22 +964,40 @@ static int check_region(const struct modelf_input *in, const struct modelf_layou
 			*why = "REL relocations are not supported on x86_64";
 			return -EOPNOTSUPP;
 		}
-		err = apply_rela(in, lay, shoff, &rs, in->scratch, why);
+		err = apply_rela(c, &rs, in->scratch, why);
 		if (err)
 			return err;
 	}
 	if (size && memcmp(in->scratch, rg->bytes, size) != 0) {
-		size_t at = 0;
+		struct site_walk w = { c, in->scratch, rg->bytes, size, false, 0, NULL, NULL };
 
-		while (in->scratch[at] == rg->bytes[at])
-			at++;
-		/* Say where, so an operator can map it to a section/patch site. */
-		log_warn("modval: loaded module region type %u differs from the signed ELF "
-			 "at offset %#zx (VA %#llx): expected %02x, found %02x", type, at,
-			 (unsigned long long)(rg->va + at), in->scratch[at], rg->bytes[at]);
-		note_refusal(in, lay, shoff, type, at, size);
-		*why = "loaded module bytes differ from the signed ELF";
-		return -EKEYREJECTED;
+		if (type == MODVAL_MOD_RO_AFTER_INIT) {
+			/* .data..ro_after_init is the module's data, written by its
+			 * init until Linux seals it: its content is not code and
+			 * not verified (docs/module-validation.md). */
+			unsigned int d = find_section(c, ".data..ro_after_init");
+			struct shdr s;
+
+			if (d && lay->type[d] == type) {
+				get_shdr(e, shoff, d, &s);
+				memcpy(in->scratch + lay->offset[d], rg->bytes + lay->offset[d], s.size);
+			}
+		}
+		if (c->sites) {
+			err = walk_sites(&w, why);
+			if (err)
+				return err;
+		}
+		accept_sorted(c, in->scratch, rg->bytes);
+		if (memcmp(in->scratch, rg->bytes, size) != 0) {
+			size_t at = 0;
+
+			while (in->scratch[at] == rg->bytes[at])
+				at++;
+			note_refusal(c, &w, at, size);
+			*why = "loaded module bytes differ from the signed ELF";
+			return -EKEYREJECTED;
+		}
 	}
 	/*
 	 * Everything past the sections (the caller passes whole pages, up to
@@ -522,25 +1021,50 @@ static int check_region(const struct modelf_input *in, const struct modelf_layou
 int modelf_check(const struct modelf_input *in, const struct modelf_layout *lay,
 		 const char **why)
 {
-	uint64_t shoff;
+	struct chk chk;
+	struct chk *c = &chk;
 	unsigned int shnum, shstrndx;
 	int err;
 
-	err = elf_header(in->elf, in->elf_len, &shoff, &shnum, &shstrndx, why);
+	memset(c, 0, sizeof(*c));
+	c->in = in;
+	c->lay = lay;
+	err = elf_header(in->elf, in->elf_len, &c->shoff, &shnum, &shstrndx, why);
 	if (err)
 		return err;
 	if (shnum != lay->shnum) {
 		*why = "layout was computed for a different ELF";
 		return -EINVAL;
 	}
+	err = kelf_open(&c->k, in->elf, in->elf_len, why);
+	if (err)
+		return err;
+	c->sites = ksites_has_tables(&c->k);
+	if (c->sites) {
+		const char *vm = kelf_modinfo(&c->k, "vermagic");
+
+		if (ksites_version(vm, &c->ver)) {
+			log_warn("modval: module built for kernel \"%.40s\": its patch-site table "
+				 "layouts are pinned only for Linux 6.1, 6.6 and 6.12, so its "
+				 "patched bytes cannot be checked: refused", vm ? vm : "(no vermagic)");
+			*why = "module's kernel version has no pinned site-table layout";
+			return -EOPNOTSUPP;
+		}
+	}
 	for (unsigned int t = 0; t < MODELF_NREGIONS; t++) {
 		if (in->mem[t].len > MODELF_MAX_REGION) {
 			*why = "loaded module region larger than 64 MiB";
 			return -E2BIG;
 		}
-		if (!modelf_region_checked(t))
+	}
+	solve_percpu(c);
+	for (unsigned int t = 0; t < MODELF_NREGIONS; t++) {
+		/* RoAfterInit (__jump_table) is checked when the caller sends it */
+		bool ro_ai = t == MODVAL_MOD_RO_AFTER_INIT && in->mem[t].len;
+
+		if ((!modelf_region_checked(t) && !ro_ai) || (in->absent & (1u << t)))
 			continue;
-		err = check_region(in, lay, shoff, t, why);
+		err = check_region(c, t, why);
 		if (err)
 			return err;
 	}

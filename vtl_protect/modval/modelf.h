@@ -7,12 +7,18 @@
  * loaded there and the VTL0 virtual address it loaded them at.  We recompute
  * where Linux (6.4+ layout_sections()) places each SHF_ALLOC section inside
  * those memory regions, rebuild the expected bytes of every region that must
- * not change (Text, RoData, InitText, InitRoData) by copying the ELF's section
- * bytes and applying its RELA relocations against the reported addresses, and
- * require the loaded bytes to be exactly that.  Relocation types are limited
- * to what x86_64 Linux's apply_relocate_add() accepts; anything else refuses
- * the module.  Writable regions (Data, RoAfterInit, InitData) hold state the
- * loader and the module change, so they are not compared.
+ * not change (Text, RoData, InitText, InitRoData, and RoAfterInit when its
+ * bytes are sent) by copying the ELF's section bytes and applying its RELA
+ * relocations against the reported addresses.  Where the loaded bytes
+ * differ, every differing byte must lie in a patch site the module's own
+ * tables list and match a form Linux writes for that kind of site, with
+ * branch targets only from trusted kernel data (struct modelf_kernel;
+ * modsites.h); tables Linux re-sorts must be its sort of the same entries;
+ * per-CPU references must agree on one base.  Everything else must be
+ * equal (docs/module-validation.md, "The site-aware rule").  Relocation
+ * types are limited to what x86_64 Linux's apply_relocate_add() accepts.
+ * Data and InitData hold state the loader and the module change, so they are
+ * not compared.
  */
 #ifndef VTL_PROTECT_MODVAL_MODELF_H
 #define VTL_PROTECT_MODVAL_MODELF_H
@@ -85,6 +91,7 @@ struct modelf_refusal {
 	char section[64];                 /* ELF section name ("" if none) */
 	uint64_t offset;                  /* offset of the first bad byte in it */
 	const char *site;                 /* site kind, or "none" outside any site */
+	const char *reason;               /* the rule that failed (added for the site rule) */
 	unsigned int len;                 /* bytes shown (<= MODELF_REFUSAL_BYTES) */
 	uint8_t expected[MODELF_REFUSAL_BYTES], found[MODELF_REFUSAL_BYTES];
 };
@@ -97,6 +104,10 @@ struct modelf_input {
 	void *resolve_ctx;
 	const struct modelf_kernel *kernel;  /* trusted targets; NULL = none known */
 	struct modelf_refusal *refusal;      /* filled on -EKEYREJECTED; may be NULL */
+	/* Offline only (modtruth dumps are taken after init freed the init
+	 * regions): bit (1 << type) = the caller has no bytes of that region,
+	 * which is then not checked.  VTL1 leaves it 0. */
+	unsigned int absent;
 	uint8_t *scratch;       /* >= modelf_scratch_needed() bytes */
 	size_t scratch_len;
 };

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "core/errno.h"
-#include "tools/modtruth/kelf.h"
+#include "vtl_protect/modval/kelf.h"
 
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16; }
@@ -171,6 +171,34 @@ int kelf_for_each_rela(const struct kelf *k, unsigned int target, kelf_rela_fn f
 		}
 	}
 	return 0;
+}
+
+int kelf_rela_at(const struct kelf *k, unsigned int target, uint64_t off, struct kelf_rela *out)
+{
+	for (unsigned int i = 1; i < k->shnum; i++) {
+		struct kelf_shdr s;
+		kelf_shdr(k, i, &s);
+		if (s.type != KELF_SHT_RELA || s.info != target)
+			continue;
+		if (s.entsize != 24 || s.size % 24 || s.link != k->symtab)
+			return -ENOENT;
+		size_t lo = 0, hi = s.size / 24;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const uint8_t *p = k->b + s.offset + mid * 24;
+			uint64_t o = rd64(p);
+			if (o == off) {
+				*out = (struct kelf_rela){ o, rd64(p + 8), (int64_t)rd64(p + 16) };
+				return 0;
+			}
+			if (o < off)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return -ENOENT;
+	}
+	return -ENOENT;
 }
 
 int kelf_sym_value(const struct kelf *k, const struct kelf_addrs *a, uint64_t symidx,

@@ -2,13 +2,14 @@
 /*
  * kelf: a bounded reader for x86_64 Linux module ELF files (ET_REL), and the
  * RELA arithmetic of Linux's apply_relocate_add(), at caller-given section
- * addresses.  Portable C (<stdint.h>, <stddef.h>, <string.h> only) so that
- * the modtruth checker and, later, VTL1's site-aware module rule share it.
+ * addresses.  Portable C (<stdint.h>, <stddef.h>, <string.h> only): VTL1's
+ * site-aware module rule (modelf.c, modsites.c), modcheck and the modtruth
+ * checker share it.
  * Every offset and index read from the file is checked before use: the ELF
  * comes from VTL0 there.
  */
-#ifndef TOOLS_MODTRUTH_KELF_H
-#define TOOLS_MODTRUTH_KELF_H
+#ifndef VTL_PROTECT_MODVAL_KELF_H
+#define VTL_PROTECT_MODVAL_KELF_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -82,6 +83,14 @@ const char *kelf_symname(const struct kelf *k, const struct kelf_sym *s);
 /* Visit every relocation that applies to section target. */
 typedef int (*kelf_rela_fn)(void *ctx, const struct kelf_rela *r);
 int kelf_for_each_rela(const struct kelf *k, unsigned int target, kelf_rela_fn fn, void *ctx);
+
+/*
+ * The relocation at byte `off` of section target, found by binary search in
+ * the first RELA section for target (assemblers emit them in offset order;
+ * one out of order is simply not found, which refuses the site that needed
+ * it).  0 or -ENOENT.
+ */
+int kelf_rela_at(const struct kelf *k, unsigned int target, uint64_t off, struct kelf_rela *out);
 
 /*
  * Where symbols are: secaddr[i] is section i's load address (valid when
