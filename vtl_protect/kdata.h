@@ -45,6 +45,12 @@ enum vtlp_kdata_type {
 int vtlp_kdata_get(enum vtlp_kdata_type type, const uint8_t **data, size_t *len);
 /* VTL0 virtual address of a loaded type's first byte (from its ranges). */
 int vtlp_kdata_va(enum vtlp_kdata_type type, uint64_t *va);
+/*
+ * ... and its physical address.  For KernelData (the kernel image's rodata)
+ * va - pa is the kernel image's VA-to-PA offset, which the module validator
+ * uses to find kernel text's pages from a VA (modval/hooks.c).
+ */
+int vtlp_kdata_pa(enum vtlp_kdata_type type, uint64_t *pa);
 
 /*
  * KernelInfo (struct heki_kinfo) as parsed by VTL1: the ksymtab bounds at

@@ -27,6 +27,7 @@
 #include "north/north.h"
 #include "vtl_protect/kdata.h"
 #include "vtl_protect/modval/hooks.h"
+#include "vtl_protect/modval/kfill.h"
 #include "vtl_protect/modval/ksym.h"
 #include "vtl_protect/modval/modval.h"
 #include "vtl_protect/modval/selftest.h"
@@ -34,8 +35,22 @@
 #include "vtl_protect/vtlp.h"
 
 #define MV_MAX_RANGES  VTLP_MAX_RANGES
-#define MV_MAX_MODULES 64
-#define MV_MAX_EXTENTS 256               /* merged page extents per module */
+/*
+ * Scale (issue 15): a distribution loads 100-200 modules (Debian 12 ships
+ * 4,023; all of them at once still fit), and one large module's regions
+ * span thousands of pages (amdgpu: ~2,700 text pages).  Both tables live on
+ * the VTL1 heap and grow as needed up to these limits; a request past one
+ * fails with -ENOSPC and a log line, a short heap with -ENOMEM.
+ *   MV_MAX_MODULES  validated modules at once (pointer table, 8 bytes each)
+ *   MV_MAX_EXTENTS  page extents per module or kexec slot: every page of the
+ *                   largest Text, RoData, InitText, InitRoData and
+ *                   RoAfterInit regions modelf accepts (64 MiB each) may be
+ *                   an extent of its own, so a well-formed module never hits
+ *                   it; 24 bytes each, allocated as the list grows.
+ * docs/module-validation.md "Limits" states them.
+ */
+#define MV_MAX_MODULES 4096u
+#define MV_MAX_EXTENTS (5u * (unsigned int)(MODELF_MAX_REGION / PAGE_SIZE))
 #define MV_MAX_ELF     (16UL << 20)      /* ElfBuffer bytes */
 #define MV_MAX_BLOB    (64UL << 20)      /* kexec kernel blob bytes */
 
@@ -54,13 +69,14 @@ struct mv_extent {
 };
 
 struct mv_extents {
-	unsigned int n;
-	struct mv_extent e[MV_MAX_EXTENTS];
+	unsigned int n, cap;
+	struct mv_extent *e;     /* heap, cap entries */
 };
 
 struct mv_module {
 	int64_t token;
 	bool init_freed;
+	uint64_t text_va, text_len; /* validated Text: a static-call target */
 	struct mv_extents ext;
 };
 
@@ -71,12 +87,15 @@ static struct {
 	bool trust_sealed;
 	struct modval_trust trust;
 	struct modval_cert saved[MODVAL_MAX_SECONDARY];
-	struct mv_module *mods[MV_MAX_MODULES];
+	struct mv_module **mods;             /* heap, nmods slots (NULL = free) */
+	unsigned int nmods;
+	unsigned int max_modules, max_extents; /* MV_MAX_*; tests lower them */
 	int64_t next_token;
 	struct mv_extents kexec[2];          /* [0] kexec, [1] crash kexec */
 	struct modval_ksyms ksyms;           /* kernel exports, when known */
 	uint64_t kdata_va;                   /* VA of KernelData[0]; 0: unknown */
-} mv = { .lock = NORTH_LOCK_INIT, .next_token = 1 };
+} mv = { .lock = NORTH_LOCK_INIT, .next_token = 1, .max_modules = MV_MAX_MODULES,
+	.max_extents = MV_MAX_EXTENTS };
 
 void modval_set_kernel_data_va(uint64_t va)
 {
@@ -186,8 +205,20 @@ static int extent_add(struct mv_extents *x, uint64_t pa, uint64_t epa, uint8_t t
 		last->epa = epa;
 		return 0;
 	}
-	if (x->n >= MV_MAX_EXTENTS)
+	if (x->n >= mv.max_extents)
 		return -ENOSPC;
+	if (x->n == x->cap) {
+		unsigned int cap = x->cap ? MIN(2 * x->cap, mv.max_extents) : MIN(16u, mv.max_extents);
+		struct mv_extent *e = kmalloc((size_t)cap * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		if (x->n)
+			memcpy(e, x->e, (size_t)x->n * sizeof(*e));
+		kfree(x->e);
+		x->e = e;
+		x->cap = cap;
+	}
 	x->e[x->n].pa = pa;
 	x->e[x->n].epa = epa;
 	x->e[x->n].type = type;
@@ -287,7 +318,7 @@ static int extents_claimable(const struct mv_extents *x, const struct mv_extents
 	for (unsigned int i = 0; i < x->n; i++) {
 		const struct mv_extent *e = &x->e[i];
 
-		for (int m = 0; m < MV_MAX_MODULES; m++)
+		for (unsigned int m = 0; m < mv.nmods; m++)
 			if (mv.mods[m] && extent_overlaps(&mv.mods[m]->ext, e->pa, e->epa))
 				goto busy;
 		for (int k = 0; k < 2; k++)
@@ -431,11 +462,12 @@ static int job_scan(struct mv_job *j)
 					 (unsigned long long)ALIGN_DOWN(r->pa, PAGE_SIZE));
 				return -EINVAL;
 			}
-			if (err) {
-				log_warn("modval: module has more than %u physical extents",
-					 MV_MAX_EXTENTS);
-				return -E2BIG;
-			}
+			if (err == -ENOSPC)
+				log_warn("modval: VALIDATE_MODULE range %llu: the module has more "
+					 "than %u physical page extents (the limit): refused",
+					 (unsigned long long)i, mv.max_extents);
+			if (err)
+				return err;
 		}
 	}
 	if (!j->elf_len) {
@@ -502,9 +534,98 @@ static int job_copy(struct mv_job *j)
 	return 0;
 }
 
+/*
+ * Static-call targets and thunks (struct modelf_kernel) may only be kernel
+ * text VTL1 protected executable at boot, the text of a module VTL1 already
+ * validated, or the Text of the module being checked (it is verified by the
+ * same check, and refused whole if it fails).
+ *
+ * Kernel text from a VA: LVBS sends no text bounds, but KernelData is the
+ * image's [__start_rodata, __end_rodata) with its VA and PA, and the kernel
+ * image is mapped linearly (__START_KERNEL_map), so text lies below that VA,
+ * within the 1 GiB image window, at PA = VA - (rodata VA - rodata PA).  The
+ * page there must be one VTL1 protects executable (PROTECT_MEMORY's X at
+ * boot, or a validated module's text, which is validated code either way).
+ */
+struct mv_text_ctx {
+	bool have_kernel;
+	uint64_t rodata_va, delta;   /* delta = VA - PA of the kernel image */
+	uint64_t self_va, self_len;  /* the module being validated */
+};
+
+static bool mv_is_kernel_text(void *ctx, uint64_t va)
+{
+	const struct mv_text_ctx *c = ctx;
+
+	if (c->have_kernel && va < c->rodata_va && c->rodata_va - va <= (1ull << 30) &&
+	    va >= c->delta) {
+		uint32_t attr;
+
+		if (vtlp_protection_of(va - c->delta, &attr) == 0 && (attr & HEKI_ATTR_MEM_X))
+			return true;
+	}
+	if (va - c->self_va < c->self_len)
+		return true;
+	for (unsigned int i = 0; i < mv.nmods; i++)
+		if (mv.mods[i] && va - mv.mods[i]->text_va < mv.mods[i]->text_len)
+			return true;
+	return false;
+}
+
+/*
+ * struct modelf_kernel from trusted data only: the kernel's own ksymtab
+ * (inside KernelData) for the exported thunks, then KernelInfo's values,
+ * which win (they are what the kernel patched its own sites with); every
+ * target is then vetted against kernel text.
+ */
+static void kernel_fill(struct modelf_kernel *k, struct mv_text_ctx *c, const struct mv_job *j)
+{
+	struct vtlp_kinfo ki;
+	uint64_t pa = 0;
+
+	memset(k, 0, sizeof(*k));
+	memset(c, 0, sizeof(*c));
+	if (!vtlp_kdata_va(VTLP_KDATA_KERNEL_DATA, &c->rodata_va) &&
+	    !vtlp_kdata_pa(VTLP_KDATA_KERNEL_DATA, &pa) && c->rodata_va > pa) {
+		c->delta = c->rodata_va - pa;
+		c->have_kernel = true;
+	}
+	c->self_va = j->va[MODVAL_MOD_TEXT];
+	c->self_len = j->len[MODVAL_MOD_TEXT];
+	k->is_kernel_text = mv_is_kernel_text;
+	k->ctx = c;
+	if (mv.ksyms.data)
+		(void)modval_kernel_fill(k, modval_ksyms_resolve, &mv.ksyms);
+	if (vtlp_kinfo_get(&ki) == 0 && ki.has_arch) {
+		if (ki.return_thunk)
+			k->return_thunk = ki.return_thunk;
+		if (ki.indirect_thunk_array)
+			k->indirect_thunk_array = ki.indirect_thunk_array;
+		if (ki.pv_nop)
+			k->pv_nop = ki.pv_nop;
+		if (ki.pv_bug)
+			k->pv_bug = ki.pv_bug;
+	}
+	(void)modval_kernel_vet(k);
+}
+
+void modval_hooks_kernel_targets(struct modelf_kernel *k)
+{
+	static struct mv_text_ctx c;
+	struct mv_job j;
+
+	memset(&j, 0, sizeof(j));
+	north_lock(&mv.lock);
+	ksyms_sync();
+	kernel_fill(k, &c, &j);
+	north_unlock(&mv.lock);
+}
+
 static int job_verify(struct mv_job *j, struct modsig_result *res)
 {
 	struct modval_module_input in;
+	struct modelf_kernel kernel;
+	struct mv_text_ctx tctx;
 	size_t need = 0;
 
 	for (unsigned int t = 0; t < MODELF_NREGIONS; t++)
@@ -524,6 +645,9 @@ static int job_verify(struct mv_job *j, struct modsig_result *res)
 	}
 	in.resolve = resolve_kernel;
 	in.resolve_ctx = &mv.ksyms;
+	kernel_fill(&kernel, &tctx, j);
+	in.kernel = &kernel;
+	in.refusal = NULL; /* modval_validate_module() logs it */
 	in.layout = j->lay;
 	in.scratch = j->scratch;
 	in.scratch_len = need;
@@ -541,6 +665,48 @@ static void job_free(struct mv_job *j)
 	kfree(j->patch);
 }
 
+static void module_free(struct mv_module *m)
+{
+	if (m)
+		kfree(m->ext.e);
+	kfree(m);
+}
+
+/*
+ * A free slot in the module table, growing it (doubling, on the heap) up to
+ * mv.max_modules.  -1 with *err = -ENOSPC (logged) or -ENOMEM.
+ */
+static int module_slot(int *err)
+{
+	struct mv_module **t;
+	unsigned int n;
+
+	for (unsigned int i = 0; i < mv.nmods; i++)
+		if (!mv.mods[i])
+			return (int)i;
+	if (mv.nmods >= mv.max_modules) {
+		log_warn("modval: %u modules are validated, the most VTL1 keeps "
+			 "(docs/module-validation.md, Limits); unload one first: refused",
+			 mv.nmods);
+		*err = -ENOSPC;
+		return -1;
+	}
+	n = mv.nmods ? MIN(2 * mv.nmods, mv.max_modules) : MIN(64u, mv.max_modules);
+	t = kmalloc((size_t)n * sizeof(*t));
+	if (!t) {
+		*err = -ENOMEM;
+		return -1;
+	}
+	memset(t, 0, (size_t)n * sizeof(*t));
+	if (mv.nmods)
+		memcpy(t, mv.mods, (size_t)mv.nmods * sizeof(*t));
+	kfree(mv.mods);
+	mv.mods = t;
+	n = mv.nmods;
+	mv.nmods = (unsigned int)(n ? MIN(2 * n, mv.max_modules) : MIN(64u, mv.max_modules));
+	return (int)n;
+}
+
 static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges, uint64_t flags)
 {
 	struct mv_job j;
@@ -555,15 +721,9 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 	err = trust_sync();
 	if (err)
 		goto out;
-	for (int i = 0; i < MV_MAX_MODULES && slot < 0; i++)
-		if (!mv.mods[i])
-			slot = i;
-	if (slot < 0) {
-		log_warn("modval: %d modules are already validated; unload one first",
-			 MV_MAX_MODULES);
-		err = -ENOSPC;
+	slot = module_slot(&err);
+	if (slot < 0)
 		goto out;
-	}
 	/* V1-V3 read the result as a 32-bit int; tokens are never reused, so
 	 * once they would not fit, no more modules are accepted. */
 	if (mv.next_token > INT32_MAX) {
@@ -606,6 +766,8 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 		goto out;
 
 	j.m->token = mv.next_token++;
+	j.m->text_va = j.va[MODVAL_MOD_TEXT];
+	j.m->text_len = j.len[MODVAL_MOD_TEXT];
 	mv.mods[slot] = j.m;
 	vtlp_measure(VTLP_MEASURE_MODULE, (uint64_t)j.m->token, res.content_len,
 		     res.content_sha256, sizeof(res.content_sha256));
@@ -620,7 +782,7 @@ out:
 		extents_restore(&j.m->ext, checked_rw);
 	log_warn("modval: VP %u: VALIDATE_MODULE refused (%d); nothing became executable",
 		 vp, err);
-	kfree(j.m);
+	module_free(j.m);
 	job_free(&j);
 	north_unlock(&mv.lock);
 	return err;
@@ -628,7 +790,7 @@ out:
 
 static struct mv_module **find_module(uint64_t token)
 {
-	for (int i = 0; i < MV_MAX_MODULES; i++)
+	for (unsigned int i = 0; i < mv.nmods; i++)
 		if (mv.mods[i] && (uint64_t)mv.mods[i]->token == token)
 			return &mv.mods[i];
 	return NULL;
@@ -702,7 +864,7 @@ static int64_t mv_unload_module(unsigned int vp, uint64_t token)
 	}
 	extents_restore(&(*mp)->ext, all_rw);
 	vtlp_patch_drop_module((*mp)->token, false);
-	kfree(*mp);
+	module_free(*mp);
 	*mp = NULL;
 	north_unlock(&mv.lock);
 	log_info("modval: VP %u: module token %llu unloaded", vp, (unsigned long long)token);
@@ -1088,7 +1250,7 @@ static int64_t mv_kexec_validate(unsigned int vp, uint64_t pa, uint64_t nranges,
 				log_warn("modval: KEXEC_VALIDATE range %llu names page %#llx twice",
 					 (unsigned long long)i,
 					 (unsigned long long)ALIGN_DOWN(r[i].pa, PAGE_SIZE));
-			err = err == -EEXIST ? -EINVAL : err ? -E2BIG : 0;
+			err = err == -EEXIST ? -EINVAL : err == -ENOSPC ? -E2BIG : err;
 		}
 	}
 	if (!err && !blob_len)
@@ -1149,18 +1311,27 @@ void modval_hooks_install(void)
 void modval_hooks_reset(void)
 {
 	north_lock(&mv.lock);
-	for (int i = 0; i < MV_MAX_MODULES; i++) {
-		kfree(mv.mods[i]);
-		mv.mods[i] = NULL;
-	}
-	mv.kexec[0].n = 0;
-	mv.kexec[1].n = 0;
+	/* Dropped, not freed: host tests reset the allocator before this, so
+	 * the old pointers may be stale (as vtlp_patch_reset()). */
+	mv.mods = NULL;
+	mv.nmods = 0;
+	mv.max_modules = MV_MAX_MODULES;
+	mv.max_extents = MV_MAX_EXTENTS;
+	memset(mv.kexec, 0, sizeof(mv.kexec));
 	mv.trust_sealed = false;
 	mv.selftest_done = false;
 	mv.next_token = 1;
 	mv.kdata_va = 0;
 	memset(&mv.ksyms, 0, sizeof(mv.ksyms));
 	modval_trust_init(&mv.trust);
+	north_unlock(&mv.lock);
+}
+
+void modval_hooks_set_limits(unsigned int max_modules, unsigned int max_extents)
+{
+	north_lock(&mv.lock);
+	mv.max_modules = max_modules ? MIN(max_modules, MV_MAX_MODULES) : MV_MAX_MODULES;
+	mv.max_extents = max_extents ? MIN(max_extents, MV_MAX_EXTENTS) : MV_MAX_EXTENTS;
 	north_unlock(&mv.lock);
 }
 
