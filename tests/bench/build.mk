@@ -32,8 +32,9 @@ bench-host: $(BENCH_BIN)
 # in-guest figures, build/bench-guest.json) and merges it; BENCH_GUEST=0
 # gives the host-side figures only.
 BENCH_GUEST ?= 1
-bench: $(BENCH_BIN) $(BUILD)/vtlguard.elf
+bench: $(BENCH_BIN) $(BUILD)/vtlguard.elf $(BUILD)/host/tests/modval/bench_loaded
 	$(Q)if [ "$(BENCH_GUEST)" = 1 ]; then $(MAKE) --no-print-directory bench-guest; fi
 	$(Q)$(PYTHON) tests/bench/run.py $(BENCH_BIN) $(BUILD)/vtlguard.elf $(BENCH_DIR)/work \
 		$(BUILD)/bench.json --reps $(BENCH_REPS) \
+		--loaded $(BUILD)/host/tests/modval/bench_loaded $(BUILD)/test-modtruth \
 		$(if $(filter 1,$(BENCH_GUEST)),--guest $(BUILD)/bench-guest.json)
