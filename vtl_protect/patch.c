@@ -591,6 +591,19 @@ static bool in_protected_text(uint64_t pa, size_t n)
 	return p && (p->attr & HEKI_ATTR_MEM_X) && pa + n <= p->end;
 }
 
+/* May VTL0 write every target byte of request p itself (no protection, or
+ * a protection that keeps W)? */
+static bool vtl0_may_write(const struct vtlp_patch *p)
+{
+	for (size_t i = 0; i < p->size; i++) {
+		const struct vtlp_prot *r = vtlp_prot_find(byte_pa(p, i));
+
+		if (r && !(r->attr & HEKI_ATTR_MEM_W))
+			return false;
+	}
+	return true;
+}
+
 /* Read (write) bytes [k, k + n) of site s from (to) VTL0 memory. */
 static int site_io(const struct site *s, size_t k, size_t n, uint8_t *buf, bool write)
 {
@@ -632,8 +645,23 @@ int64_t vtlp_patch_text(uint64_t pa0, uint64_t pa1)
 		if (byte_pa(&s->p, k + i) != byte_pa(&req, i))
 			s = NULL; /* same first byte, other continuation page */
 	if (!s) {
-		log_warn("vtlp: PATCH_TEXT at %#llx (%u bytes): no jump-label site covers "
-			 "exactly these bytes: refused", (unsigned long long)req.pa[0], req.size);
+		/*
+		 * Unknown site.  LVBS reads -ENOENT as "write it yourself"
+		 * (__text_poke), anything else as fatal (BUG()).  VTL0's own write
+		 * is harmless only where VTL1 lets it write: there -ENOENT.  Into
+		 * memory VTL1 write-protects it would fault anyway (a violation and
+		 * a #GP in the middle of text_poke), so say so now: -EACCES.
+		 */
+		if (!vtl0_may_write(&req)) {
+			log_warn("vtlp: PATCH_TEXT at %#llx (%u bytes): no site VTL1 knows covers "
+				 "these bytes and VTL1 write-protects them, so VTL0 cannot write "
+				 "them itself either: refused (-EACCES)",
+				 (unsigned long long)req.pa[0], req.size);
+			return -EACCES;
+		}
+		log_warn("vtlp: PATCH_TEXT at %#llx (%u bytes): no site VTL1 knows covers "
+			 "exactly these bytes; they are not write-protected: VTL0 writes them "
+			 "itself (-ENOENT)", (unsigned long long)req.pa[0], req.size);
 		return -ENOENT;
 	}
 	n0 = first_page_bytes(&s->p);

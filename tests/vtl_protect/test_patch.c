@@ -140,8 +140,11 @@ TEST(vtlp_patch_text_refuses_vtl0_chosen_bytes)
 	CHECK_EQ_INT(request(mk(T0, 0, evil, 5)), -EACCES);
 	CHECK_MEM(fake_ram(T0), nop5, 5);
 	CHECK_EQ_INT(request(mk(T0 + 1, 0, &int3, 1)), -EACCES);   /* INT3 only at byte 0 */
-	CHECK_EQ_INT(request(mk(T0 + 1, 0, nop5, 5)), -ENOENT);      /* runs past the site */
-	CHECK_EQ_INT(request(mk(T0 + 0x40, 0, jmp, 5)), -ENOENT);   /* nothing there */
+	/* No site there, and VTL0 could not write protected text itself:
+	 * -EACCES (LVBS would fault in __text_poke after -ENOENT). */
+	CHECK_EQ_INT(request(mk(T0 + 1, 0, nop5, 5)), -EACCES);      /* runs past the site */
+	CHECK_EQ_INT(request(mk(T0 + 0x40, 0, jmp, 5)), -EACCES);   /* nothing there */
+	CHECK(vt_lines("VTL1 write-protects them") >= 2);
 	CHECK_EQ_INT(request(mk(T0, 0, jmp, 0)), -EINVAL);          /* size 0 */
 	CHECK_EQ_INT(request(mk(T0, 0, jmp, 6)), -EINVAL);          /* size > 5 */
 	CHECK_EQ_INT(request(mk(FAKE_VTL1_START, 0, jmp, 5)), -EINVAL);
@@ -295,7 +298,7 @@ TEST(vtlp_patch_text_page_crossing)
 	CHECK_EQ(*fake_ram(TX + 1), nop5[1]);
 	CHECK_MEM(fake_ram(T_PAGE2), nop5 + 2, 3);
 	/* Step 2 with the wrong second page. */
-	CHECK_EQ_INT(request(mk(TX + 1, T_PAGE2 + 0x1000, jmp + 1, 4)), -ENOENT);
+	CHECK_EQ_INT(request(mk(TX + 1, T_PAGE2 + 0x1000, jmp + 1, 4)), -EACCES);
 	CHECK_EQ_INT(request(mk(TX, 0, nop5, 1)), 0);
 	CHECK_MEM(fake_ram(TX), nop5, 2);
 	/* A request straddling two pages of its own, continued at pa1. */
@@ -372,7 +375,7 @@ TEST(vtlp_patchinfo_blocks_across_pages)
 	}
 	/* PatchInfo with no bytes at all: the kernel's sites are gone. */
 	CHECK_EQ_INT(send_pi(0), 0);
-	CHECK_EQ_INT(request(mk(p[0].pa[0], 0, nop5, 5)), -ENOENT);
+	CHECK_EQ_INT(request(mk(p[0].pa[0], 0, nop5, 5)), -EACCES);
 }
 
 /* A refused PatchInfo fails its call and keeps what was loaded before. */
@@ -454,18 +457,18 @@ TEST(vtlp_patch_module_entries)
 	CHECK_EQ_INT(request(mk(T_TEXT + 0x3010, 0, jmp8, 2)), 0);
 	/* FREE_MODULE_INIT drops the init site only. */
 	vtlp_patch_drop_module(7, true);
-	CHECK_EQ_INT(request(mk(T_TEXT + 0x3010, 0, nop2, 2)), -ENOENT);
+	CHECK_EQ_INT(request(mk(T_TEXT + 0x3010, 0, nop2, 2)), -EACCES);
 	CHECK_EQ_INT(request(mk(T_TEXT + 0x3000, 0, nop2, 2)), 0);
 	/* UNLOAD_MODULE drops the rest. */
 	vtlp_patch_drop_module(7, false);
-	CHECK_EQ_INT(request(mk(T_TEXT + 0x3000, 0, jmp8, 2)), -ENOENT);
+	CHECK_EQ_INT(request(mk(T_TEXT + 0x3000, 0, jmp8, 2)), -EACCES);
 	CHECK_EQ_INT(request(mk(T0, 0, jmp, 5)), 0); /* kernel entries stay */
 	/* Malformed or overlapping module sites are refused, all or nothing. */
 	m[1].code[0] = 0x90;
 	CHECK_EQ_INT(vtlp_patch_add_module(8, m, NULL, 2), -EINVAL);
 	m[1] = mk(T0 + 2, 0, jmp8, 2);
 	CHECK_EQ_INT(vtlp_patch_add_module(8, m, NULL, 2), -EINVAL);
-	CHECK_EQ_INT(request(mk(T_TEXT + 0x3000, 0, jmp8, 2)), -ENOENT);
+	CHECK_EQ_INT(request(mk(T_TEXT + 0x3000, 0, jmp8, 2)), -EACCES);
 	/* A precomputed site outside protected text is never written. */
 	m[0] = mk(T_DATA + 0x10, 0, jmp8, 2);
 	CHECK_EQ_INT(vtlp_patch_add_module(9, m, NULL, 1), 0);
@@ -473,4 +476,25 @@ TEST(vtlp_patch_module_entries)
 	CHECK_EQ_INT(vt_protect(T_DATA, T_DATA + 0x1000, HEKI_ATTR_MEM_R), 0);
 	CHECK_EQ_INT(request(mk(T_DATA + 0x10, 0, jmp8, 2)), -EACCES);
 	CHECK_EQ(*fake_ram(T_DATA + 0x10), 0);
+}
+
+/*
+ * An unknown site: -ENOENT ("VTL0 writes it itself") only where VTL1 lets
+ * VTL0 write; in write-protected memory -EACCES with a log line, because
+ * LVBS's own write there would fault in the middle of text_poke.
+ */
+TEST(vtlp_patch_text_unknown_site_result)
+{
+	setup();
+	/* unprotected VTL0 memory: harmless, VTL0 writes itself */
+	CHECK_EQ_INT(request(mk(T_DATA + 0x20, 0, jmp, 5)), -ENOENT);
+	CHECK(vt_lines("VTL0 writes them itself (-ENOENT)") >= 1);
+	/* protected but writable (what module pages go back to): still -ENOENT */
+	CHECK_EQ_INT(vt_protect(T_DATA, T_DATA + 0x1000, HEKI_ATTR_MEM_R | HEKI_ATTR_MEM_W), 0);
+	CHECK_EQ_INT(request(mk(T_DATA + 0x20, 0, jmp, 5)), -ENOENT);
+	/* read-only data or text without a site: -EACCES, nothing written */
+	CHECK_EQ_INT(vt_protect(T_DATA, T_DATA + 0x1000, HEKI_ATTR_MEM_R), 0);
+	CHECK_EQ_INT(request(mk(T_DATA + 0x20, 0, jmp, 5)), -EACCES);
+	CHECK_EQ_INT(request(mk(T0 + 0x80, 0, jmp, 5)), -EACCES);
+	CHECK_EQ(*fake_ram(T_DATA + 0x20), 0);
 }
