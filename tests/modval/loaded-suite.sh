@@ -95,7 +95,15 @@ if [ -n "$base" ]; then
 	neg missing-text-bin rm .text.bin
 	neg truncated-rodata truncate -s -1 .rodata.bin
 	neg wrong-section-address sed -i 's/^\(\.rodata \)0x\(.*\)0$/\10x\21/' sections.txt
-	neg signature-byte python3 -c 'b = bytearray(open("module.ko", "rb").read()); b[-100] ^= 1; open("module.ko", "wb").write(b)'
+	# The oracle does not check signatures: here only modcheck must refuse.
+	d=$W/neg-signature-byte
+	rm -rf "$d"; cp -r "$base" "$d"
+	python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[-100] ^= 1; open(p, "wb").write(b)' "$d/module.ko"
+	if "$MC" --cert "$W/kernel.der" --loaded "$d" --kallsyms "$d/kallsyms" "$d/module.ko" >"$d.modcheck" 2>&1; then
+		bad "negative signature-byte: modcheck --loaded accepted a module whose signature was changed"
+	else
+		ok "negative signature-byte: $(grep -o 'FAIL.*' "$d.modcheck" | head -c 200)"
+	fi
 else
 	bad "no dm_mod dump under $D/max"
 fi

@@ -921,7 +921,10 @@ TEST(modval_hooks_kernel_targets_from_trusted_data)
 	CHECK(vt_lines("kernel target pv_bug") >= 1);
 	CHECK(k.is_kernel_text(k.ctx, KTEXT_VA));
 	CHECK(k.is_kernel_text(k.ctx, KTEXT_VA + PAGE_SIZE - 1));
-	CHECK(!k.is_kernel_text(k.ctx, KTEXT_VA + PAGE_SIZE)); /* not protected X */
+	CHECK(!k.is_kernel_text(k.ctx, KTEXT_VA + PAGE_SIZE)); /* not protected */
+	CHECK_EQ_INT(vtlp_protect_range(G_KTEXT + PAGE_SIZE, G_KTEXT + 2 * PAGE_SIZE,
+					HEKI_ATTR_MEM_R, "test kernel rodata-like page"), 0);
+	CHECK(!k.is_kernel_text(k.ctx, KTEXT_VA + PAGE_SIZE)); /* protected, not X */
 	CHECK(!k.is_kernel_text(k.ctx, KVA + 0x10));           /* rodata */
 	CHECK(!k.is_kernel_text(k.ctx, HOOKS_VA(MODVAL_MOD_TEXT)));
 	teardown();

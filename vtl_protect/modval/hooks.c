@@ -679,7 +679,7 @@ static void module_free(struct mv_module *m)
 static int module_slot(int *err)
 {
 	struct mv_module **t;
-	unsigned int n;
+	unsigned int n, first;
 
 	for (unsigned int i = 0; i < mv.nmods; i++)
 		if (!mv.mods[i])
@@ -702,9 +702,9 @@ static int module_slot(int *err)
 		memcpy(t, mv.mods, (size_t)mv.nmods * sizeof(*t));
 	kfree(mv.mods);
 	mv.mods = t;
-	n = mv.nmods;
-	mv.nmods = (unsigned int)(n ? MIN(2 * n, mv.max_modules) : MIN(64u, mv.max_modules));
-	return (int)n;
+	first = mv.nmods;
+	mv.nmods = n;
+	return (int)first;
 }
 
 static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges, uint64_t flags)
