@@ -10,6 +10,7 @@
 #include "vtl_protect/modval/kfill.h"
 #include "vtl_protect/modval/modsig.h"
 #include "vtl_protect/modval/modval.h"
+#include "vtl_protect/modval/scsites.h"
 
 #define PAGE 4096u
 #define SYMS_MAX  (64u << 20)    /* a whole /proc/kallsyms is ~15 MiB */
@@ -391,6 +392,11 @@ bool loaded_check(const struct modval_trust *t, const uint8_t *ko, size_t len, c
 		goto out;
 	}
 
+	/* What VTL1 registers for PATCH_TEXT once it accepts the module
+	 * (hooks.c job_static_calls()), counted whatever the verdict. */
+	r->static_calls_why = "";
+	r->static_calls = modval_sc_sites(ko, clen, lay, va, NULL, 0, &r->static_calls_why);
+
 	/* The trusted targets, filled by the same code as VTL1's. */
 	ks.self_va = va[MODVAL_MOD_TEXT];
 	ks.self_len = lay->size[MODVAL_MOD_TEXT];
@@ -442,6 +448,7 @@ bool loaded_check(const struct modval_trust *t, const uint8_t *ko, size_t len, c
 	}
 	r->ok = true;
 	r->signer = res.signer ? res.signer->cn : "?";
+
 out:
 	for (unsigned int ty = 0; ty < MODELF_NREGIONS; ty++)
 		free(bytes[ty]);

@@ -38,6 +38,8 @@ struct loaded_result {
 	struct modelf_refusal ref;
 	char not_checked[LOADED_MAX_NOTE]; /* space-separated section names */
 	unsigned int nregions_checked;
+	long static_calls;             /* sites VTL1 would register, or -errno */
+	const char *static_calls_why;
 	struct modelf_kernel kernel;   /* the targets used (for -v) */
 };
 

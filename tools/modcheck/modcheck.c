@@ -541,6 +541,7 @@ static void print_loaded(const char *path, const struct loaded_result *r)
 		}
 		printf(",\"notChecked\":");
 		json_str(r->not_checked);
+		printf(",\"staticCallSites\":%ld", r->static_calls);
 		printf("}\n");
 		return;
 	}
@@ -578,12 +579,12 @@ static bool check_loaded(const char *path)
 	loaded_check(&trust, buf, len, loaded_dir, kallsyms_path, &r);
 	vnote("%s: loaded check against %s with %s: targets return_thunk %#llx "
 	      "its_return_thunk %#llx indirect_thunk_array %#llx pv_nop %#llx pv_bug %#llx; "
-	      "%u regions compared", path, loaded_dir, kallsyms_path,
+	      "%u regions compared; %ld static-call sites (%s)", path, loaded_dir, kallsyms_path,
 	      (unsigned long long)r.kernel.return_thunk,
 	      (unsigned long long)r.kernel.its_return_thunk,
 	      (unsigned long long)r.kernel.indirect_thunk_array,
 	      (unsigned long long)r.kernel.pv_nop, (unsigned long long)r.kernel.pv_bug,
-	      r.nregions_checked);
+	      r.nregions_checked, r.static_calls, r.static_calls_why);
 	print_loaded(path, &r);
 	free(buf);
 	return r.ok;

@@ -28,6 +28,7 @@
 #include "vtl_protect/kdata.h"
 #include "vtl_protect/modval/hooks.h"
 #include "vtl_protect/modval/kfill.h"
+#include "vtl_protect/modval/scsites.h"
 #include "vtl_protect/modval/ksym.h"
 #include "vtl_protect/modval/modval.h"
 #include "vtl_protect/modval/selftest.h"
@@ -654,6 +655,80 @@ static int job_verify(struct mv_job *j, struct modsig_result *res)
 	return modval_validate_module(&mv.trust, &in, res);
 }
 
+/* PA of a VA in the module's Text or InitText ranges. */
+static int text_pa(const struct mv_job *j, uint64_t va, uint64_t *pa)
+{
+	for (uint64_t i = 0; i < j->nranges; i++) {
+		const struct heki_range *r = &j->r[i];
+
+		if (r->attributes != MODVAL_MOD_TEXT && r->attributes != MODVAL_MOD_INIT_TEXT)
+			continue;
+		if (va >= r->va && va - r->va < r->epa - r->pa) {
+			*pa = r->pa + (va - r->va);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+#define MV_MAX_SC_SITES 65536u   /* static-call sites per module */
+
+/*
+ * Static calls (issue 15 section 3): the module's `.static_call_sites` and
+ * `__SCT__` trampolines, from the signed ELF at the validated addresses,
+ * become PATCH_TEXT sites (vtl_protect/patch.c), and its Text a valid
+ * static-call target, until UNLOAD_MODULE.  Call after the bytes verified.
+ */
+static int job_static_calls(struct mv_job *j, size_t content_len, int64_t token)
+{
+	struct modval_sc_site *sc = NULL;
+	struct vtlp_call_site *cs = NULL;
+	const char *why = "?";
+	uint64_t rva, rpa;
+	long n;
+	int err = 0;
+
+	if (!vtlp_kdata_va(VTLP_KDATA_KERNEL_DATA, &rva) &&
+	    !vtlp_kdata_pa(VTLP_KDATA_KERNEL_DATA, &rpa) && rva > rpa)
+		(void)vtlp_patch_set_kernel_map(rva, rva - rpa);
+	n = modval_sc_sites(j->elf, content_len, j->lay, j->va, NULL, 0, &why);
+	if (n > (long)MV_MAX_SC_SITES) {
+		n = -E2BIG;
+		why = "more static-call sites than VTL1 takes per module";
+	}
+	if (n > 0) {
+		sc = kmalloc((size_t)n * sizeof(*sc));
+		cs = kmalloc((size_t)n * sizeof(*cs));
+		if (!sc || !cs)
+			err = -ENOMEM;
+		if (!err)
+			n = modval_sc_sites(j->elf, content_len, j->lay, j->va, sc, (size_t)n, &why);
+	}
+	if (n < 0)
+		err = (int)n;
+	for (long i = 0; !err && i < n; i++) {
+		uint64_t pa0, pa1 = 0;
+		size_t n0;
+
+		err = text_pa(j, sc[i].va, &pa0);
+		n0 = PAGE_SIZE - (size_t)(pa0 & (PAGE_SIZE - 1));
+		if (!err && n0 < 5)
+			err = text_pa(j, sc[i].va + n0, &pa1);
+		if (err)
+			why = "static-call site outside the module's text ranges";
+		cs[i] = (struct vtlp_call_site){ sc[i].va, { pa0, pa1 }, sc[i].kind, sc[i].init };
+	}
+	if (err) {
+		log_warn("modval: module's static-call sites refused: %s (%d)", why, err);
+	} else {
+		err = vtlp_patch_add_calls(token, cs, n > 0 ? (size_t)n : 0, j->va[MODVAL_MOD_TEXT],
+					   j->len[MODVAL_MOD_TEXT]);
+	}
+	kfree(cs);
+	kfree(sc);
+	return err;
+}
+
 static void job_free(struct mv_job *j)
 {
 	for (unsigned int t = 0; t < MODELF_NREGIONS; t++)
@@ -757,6 +832,12 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 	if (!err)
 		err = vtlp_patch_module_info(mv.next_token, j.patch, j.patch_len, j.r, j.nranges,
 					     MODVAL_MOD_TEXT, MODVAL_MOD_INIT_TEXT);
+	/* static calls: the module's own table, signed and relocated */
+	if (!err) {
+		err = job_static_calls(&j, res.content_len, mv.next_token);
+		if (err)
+			vtlp_patch_drop_module(mv.next_token, false);
+	}
 	if (!err) {
 		err = extents_apply(&j.m->ext, final_attr, "validated module");
 		if (err)

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A module's static-call sites, from its signed ELF (issue 15 section 3):
+ * `.static_call_sites` entries {s32 addr; s32 key} whose addr relocation
+ * names the 5-byte call (or, with bit 0 of the key relocation's addend, the
+ * tail-call jmp) in the module's text, and the module's own `__SCT__*`
+ * trampolines (jmp/ret).  Placed at the loaded regions' VAs with Linux's
+ * layout (modelf_layout()).  VTL1 registers them as PATCH_TEXT sites.
+ */
+#ifndef VTL_PROTECT_MODVAL_SCSITES_H
+#define VTL_PROTECT_MODVAL_SCSITES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vtl_protect/modval/modelf.h"
+
+#define MODVAL_SC_CALL 1  /* call site: E8 / NOP5 / xor5rax */
+#define MODVAL_SC_TAIL 2  /* tail-call site or trampoline: E9 / ret */
+
+struct modval_sc_site {
+	uint64_t va;
+	uint8_t kind;
+	bool init;     /* in InitText */
+};
+
+/*
+ * Fill out[] (room for max) from the ELF's content (elf, len: the signed
+ * bytes) placed at va[type].  Returns the count, or -EBADMSG (malformed
+ * table) / -E2BIG (more than max) / -EINVAL (a site outside the module's
+ * Text and InitText) with *why.  With out == NULL it only counts.
+ */
+long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout *lay,
+		     const uint64_t va[MODELF_NREGIONS], struct modval_sc_site *out, size_t max,
+		     const char **why);
+
+#endif
