@@ -111,7 +111,8 @@ int vtlp_patch_module_info(int64_t token, const uint8_t *pi, size_t len,
 int vtlp_patch_set_kernel_map(uint64_t rodata_va, uint64_t delta);
 /*
  * A validated module's static-call sites (kind 1: a call site, E8/NOP5/
- * xor5rax; kind 2: a tail-call site or __SCT__ trampoline, E9/ret), each
+ * xor5rax; kind 2: a tail-call site or __SCT__ trampoline, E9/ret; kind 3:
+ * an ftrace site, E8/NOP5), each
  * 5 bytes at va (pa[1] when it crosses a page), and its Text [text_va,
  * +text_len), which becomes a valid target until UNLOAD_MODULE.  Each site
  * must hold one of its forms now.  All or nothing; call while the module's

@@ -38,6 +38,9 @@
  *   call site:             E8 rel32 (call a target) | NOP5 | 2e 2e 2e 31 c0
  *                          (xor %eax,%eax: __static_call_return0)
  *   tail site, trampoline: E9 rel32 (jmp a target)  | c3 cc cc cc cc (ret)
+ *   ftrace site:           E8 rel32 (call a target) | NOP5
+ *                          (ftrace_replace_code: __fentry__ NOPed, or a call
+ *                          to ftrace_caller / ftrace_regs_caller)
  * where a target must be validated text: kernel text VTL1 protects X, or
  * the text of a module VTL1 validated (text_target_ok()).  The same
  * text_poke_bp steps apply, with "a form" meaning a member of the set and
@@ -53,7 +56,7 @@
 #define PI_HDR_LEN 48u /* struct heki_patch_info before its entries */
 #define PI_TYPE_JUMP_LABEL 0u
 
-enum { SITE_JUMP_LABEL = 0, SITE_SC_CALL = 1, SITE_SC_TAIL = 2 };
+enum { SITE_JUMP_LABEL = 0, SITE_SC_CALL = 1, SITE_SC_TAIL = 2, SITE_FTRACE = 3 };
 
 struct site {
 	struct vtlp_patch p; /* the JMP form (jump labels); pa/size (static calls) */
@@ -607,10 +610,12 @@ static bool text_target_ok(uint64_t t)
 /* Is b (5 bytes) one of static-call site s's forms? */
 static bool call_form_ok(const struct site *s, const uint8_t *b)
 {
-	uint8_t op = s->kind == SITE_SC_CALL ? 0xE8 : 0xE9;
+	uint8_t op = s->kind == SITE_SC_TAIL ? 0xE9 : 0xE8;
 	int32_t rel;
 
-	if (s->kind == SITE_SC_CALL && (!memcmp(b, nop5, 5) || !memcmp(b, xor5rax, 5)))
+	if (s->kind != SITE_SC_TAIL && !memcmp(b, nop5, 5))
+		return true;
+	if (s->kind == SITE_SC_CALL && !memcmp(b, xor5rax, 5))
 		return true;
 	if (s->kind == SITE_SC_TAIL && !memcmp(b, ret5, 5))
 		return true;
@@ -696,7 +701,7 @@ int vtlp_patch_add_calls(int64_t token, const struct vtlp_call_site *cs, size_t 
 	for (size_t i = 0; i < n; i++) {
 		struct vtlp_patch p = { { cs[i].pa[0], cs[i].pa[1] }, 5, { 0 }, { 0 } };
 
-		if (!patch_well_formed(&p) || (cs[i].kind != SITE_SC_CALL && cs[i].kind != SITE_SC_TAIL)) {
+		if (!patch_well_formed(&p) || cs[i].kind < SITE_SC_CALL || cs[i].kind > SITE_FTRACE) {
 			log_warn("vtlp: module static-call site %zu (pa %#llx) is malformed: "
 				 "refused", i, (unsigned long long)cs[i].pa[0]);
 			return -EINVAL;

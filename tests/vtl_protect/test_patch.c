@@ -610,3 +610,30 @@ TEST(vtlp_patch_static_call_registration)
 	cs.kind = 7;
 	CHECK_EQ_INT(vtlp_patch_add_calls(11, &cs, 1, MTEXT_VA, 0x4000), -EINVAL);
 }
+
+/*
+ * ftrace sites (__mcount_loc) of a validated module: NOP5 <-> a call to
+ * validated text (ftrace_caller in kernel text), through the three steps;
+ * a call into unvalidated memory or another form (xor5rax, a jmp) refused.
+ */
+TEST(vtlp_patch_ftrace_sites)
+{
+	struct vtlp_call_site cs = { SC_VA, { SC_PA, 0 }, 3, false };
+	uint8_t caller[5], data[5], jmpk[5];
+
+	setup();
+	memcpy(fake_ram(SC_PA), nop5, 5);
+	CHECK_EQ_INT(vtlp_patch_set_kernel_map(KVA_RO, KDELTA), 0);
+	CHECK_EQ_INT(vtlp_patch_add_calls(12, &cs, 1, MTEXT_VA, 0x4000), 0);
+	call_to(SC_VA, 0xffffffff81000000ull + 0x40, 0xE8, caller); /* kernel text */
+	call_to(SC_VA, 0xffffffff81000000ull + 0x200040, 0xE8, data); /* not X */
+	call_to(SC_VA, 0xffffffff81000000ull + 0x40, 0xE9, jmpk);
+	CHECK_EQ_INT(step3(SC_PA, caller), 0);                       /* enable */
+	CHECK_MEM(fake_ram(SC_PA), caller, 5);
+	CHECK_EQ_INT(step3(SC_PA, nop5), 0);                         /* disable */
+	CHECK_MEM(fake_ram(SC_PA), nop5, 5);
+	CHECK_EQ_INT(request(mk(SC_PA, 0, data, 5)), -EACCES);
+	CHECK_EQ_INT(request(mk(SC_PA, 0, jmpk, 5)), -EACCES);
+	CHECK_EQ_INT(request(mk(SC_PA, 0, (const uint8_t *)"\x2e\x2e\x2e\x31\xc0", 5)), -EACCES);
+	CHECK_MEM(fake_ram(SC_PA), nop5, 5);
+}

@@ -7,6 +7,7 @@
 
 #define SHT_SYMTAB 2
 #define SHT_RELA   4
+#define R_64       1
 #define R_PC32     2
 #define R_PLT32    4
 #define SHN_LORESERVE 0xff00
@@ -78,7 +79,7 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 		     const char **why)
 {
 	struct elf_view v = { elf, len, 0, 0, 0, 0 };
-	unsigned int shstrndx, scs = 0, tramp = 0;
+	unsigned int shstrndx, scs = 0, tramp = 0, mcount = 0;
 	long n = 0;
 
 	if (len < 64) {
@@ -104,6 +105,8 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 			scs = i;
 		if (!strcmp(sec_name(&v, i), ".static_call.text"))
 			tramp = i;
+		if (!strcmp(sec_name(&v, i), "__mcount_loc") && lay->type[i] < MODELF_NREGIONS)
+			mcount = i;
 	}
 
 	for (unsigned int i = 1; i < v.shnum; i++) {
@@ -113,7 +116,8 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 		unsigned int info = (unsigned int)rd(h + 44, 4);
 		uint64_t symoff, symsz, stroff, strsz;
 
-		if ((type != SHT_RELA || !scs || info != scs) && (type != SHT_SYMTAB || !tramp))
+		if ((type != SHT_RELA || ((!scs || info != scs) && (!mcount || info != mcount))) &&
+		    (type != SHT_SYMTAB || !tramp))
 			continue;
 		if (!in_file(&v, off, size) || size % 24) {
 			*why = "module symbol or relocation table out of the file";
@@ -151,7 +155,8 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 			continue;
 		}
 		/* .rela.static_call_sites: addr field (offset % 8 == 0) names the
-		 * site; the key field's addend carries the tail bit */
+		 * site; the key field's addend carries the tail bit.
+		 * .rela__mcount_loc: every entry an R_X86_64_64 to a site. */
 		if (link >= v.shnum)
 			return -EBADMSG;
 		symoff = rd(shdr(&v, link) + 24, 8);
@@ -171,7 +176,8 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 
 			if (roff % 8)
 				continue;    /* a key field */
-			if ((uint32_t)rinfo != R_PC32 && (uint32_t)rinfo != R_PLT32) {
+			if (info == mcount ? (uint32_t)rinfo != R_64 :
+			    (uint32_t)rinfo != R_PC32 && (uint32_t)rinfo != R_PLT32) {
 				*why = "static-call site relocation of an unexpected type";
 				return -EBADMSG;
 			}
@@ -186,6 +192,13 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 				return -EINVAL;
 			}
 			site = sec_va(lay, va, sh, rd(sym + 8, 8) + (uint64_t)add);
+			if (info == mcount) {
+				n = put(out, max, n, site, MODVAL_SC_FTRACE,
+					lay->type[sh] == MODVAL_MOD_INIT_TEXT, why);
+				if (n < 0)
+					return n;
+				continue;
+			}
 			/* the key relocation of the same entry: addend bit 0 = tail */
 			if (k + 24 < size && rd(r + 24, 8) == roff + 4) {
 				tail = rd(r + 24 + 16, 8) & 1;  /* objtool's order */

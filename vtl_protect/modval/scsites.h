@@ -3,8 +3,9 @@
  * A module's static-call sites, from its signed ELF (issue 15 section 3):
  * `.static_call_sites` entries {s32 addr; s32 key} whose addr relocation
  * names the 5-byte call (or, with bit 0 of the key relocation's addend, the
- * tail-call jmp) in the module's text, and the module's own `__SCT__*`
- * trampolines (jmp/ret).  Placed at the loaded regions' VAs with Linux's
+ * tail-call jmp) in the module's text, the module's own `__SCT__*`
+ * trampolines (jmp/ret), and its ftrace sites (`__mcount_loc`: 8-byte
+ * absolute addresses, R_X86_64_64, of each function's `call __fentry__`).  Placed at the loaded regions' VAs with Linux's
  * layout (modelf_layout()).  VTL1 registers them as PATCH_TEXT sites.
  */
 #ifndef VTL_PROTECT_MODVAL_SCSITES_H
@@ -18,6 +19,7 @@
 
 #define MODVAL_SC_CALL 1  /* call site: E8 / NOP5 / xor5rax */
 #define MODVAL_SC_TAIL 2  /* tail-call site or trampoline: E9 / ret */
+#define MODVAL_SC_FTRACE 3 /* ftrace site (__mcount_loc): NOP5 / E8 */
 
 struct modval_sc_site {
 	uint64_t va;
