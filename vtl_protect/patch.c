@@ -38,6 +38,7 @@
  *   call site:             E8 rel32 (call a target) | NOP5 | 2e 2e 2e 31 c0
  *                          (xor %eax,%eax: __static_call_return0)
  *   tail site, trampoline: E9 rel32 (jmp a target)  | c3 cc cc cc cc (ret)
+ *                          | c3 cc 90 90 90 (a NULL trampoline as built)
  *   ftrace site:           E8 rel32 (call a target) | NOP5
  *                          (ftrace_replace_code: __fentry__ NOPed, or a call
  *                          to ftrace_caller / ftrace_regs_caller)
@@ -86,6 +87,8 @@ static const uint8_t nop2[2] = { 0x66, 0x90 };
 static const uint8_t nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 static const uint8_t xor5rax[5] = { 0x2e, 0x2e, 0x2e, 0x31, 0xc0 };
 static const uint8_t ret5[5] = { 0xc3, 0xcc, 0xcc, 0xcc, 0xcc };
+/* a NULL trampoline as built without CONFIG_RETHUNK: ret; int3; nop x3 */
+static const uint8_t ret5_built[5] = { 0xc3, 0xcc, 0x90, 0x90, 0x90 };
 
 /*
  * Validated text, for static-call targets: the kernel image (VA -> PA by
@@ -617,7 +620,7 @@ static bool call_form_ok(const struct site *s, const uint8_t *b)
 		return true;
 	if (s->kind == SITE_SC_CALL && !memcmp(b, xor5rax, 5))
 		return true;
-	if (s->kind == SITE_SC_TAIL && !memcmp(b, ret5, 5))
+	if (s->kind == SITE_SC_TAIL && (!memcmp(b, ret5, 5) || !memcmp(b, ret5_built, 5)))
 		return true;
 	if (b[0] != op)
 		return false;
@@ -631,7 +634,7 @@ static bool call_tail_ok(const struct site *s, const uint8_t *t)
 	static const uint8_t ops[4] = { 0xE8, 0xE9, 0x0f, 0x2e };
 	uint8_t b[5];
 
-	if (s->kind == SITE_SC_TAIL && !memcmp(t, ret5 + 1, 4))
+	if (s->kind == SITE_SC_TAIL && (!memcmp(t, ret5 + 1, 4) || !memcmp(t, ret5_built + 1, 4)))
 		return true;
 	memcpy(b + 1, t, 4);
 	for (int i = 0; i < 4; i++) {

@@ -605,6 +605,12 @@ TEST(vtlp_patch_static_call_registration)
 		CHECK_EQ_INT(request(mk(SC_PA, 0, c, 5)), -EACCES);
 		CHECK_EQ_INT(step3(SC_PA, j), 0);
 		CHECK_MEM(fake_ram(SC_PA), j, 5);
+		/* back to ret, in either of its forms */
+		CHECK_EQ_INT(step3(SC_PA, (const uint8_t *)"\xc3\xcc\x90\x90\x90"), 0);
+		CHECK_EQ_INT(step3(SC_PA, (const uint8_t *)"\xc3\xcc\xcc\xcc\xcc"), 0);
+		/* not a nop-padded call or anything else */
+		CHECK_EQ_INT(request(mk(SC_PA, 0, (const uint8_t *)"\xc3\x90\x90\x90\x90", 5)),
+			     -EACCES);
 	}
 	/* malformed: unknown kind */
 	cs.kind = 7;
