@@ -649,8 +649,6 @@ static bool call_tail_ok(const struct site *s, const uint8_t *t)
 static bool call_step(const struct site *s, const uint8_t *cur, size_t k, size_t n,
 		      const uint8_t *req, uint8_t *next)
 {
-	uint8_t b[5];
-
 	memcpy(next, cur, 5);
 	if (k == 0 && n == 1 && req[0] == INT3) { /* step 1 */
 		if (!call_form_ok(s, cur))
@@ -665,6 +663,8 @@ static bool call_step(const struct site *s, const uint8_t *cur, size_t k, size_t
 		return true;
 	}
 	if (k == 0 && n == 1) { /* step 3 */
+		uint8_t b[5];
+
 		b[0] = req[0];
 		memcpy(b + 1, cur + 1, 4);
 		if (cur[0] != INT3 || !call_form_ok(s, b))

@@ -69,11 +69,17 @@ int main(int argc, char **argv)
 	ns = calloc((size_t)reps, sizeof(*ns));
 	if (!cert || !ko || !ns) {
 		fprintf(stderr, "bench_loaded: cannot read %s or %s\n", argv[1], ko_path);
+		free(ns);
+		free(ko);
+		free(cert);
 		return 2;
 	}
 	modval_trust_init(&trust);
 	if (modval_trust_add_certs(&trust, cert, clen, &why)) {
 		fprintf(stderr, "bench_loaded: certificate refused: %s\n", why);
+		free(ns);
+		free(ko);
+		free(cert);
 		return 2;
 	}
 	modval_trust_seal(&trust);
@@ -81,7 +87,7 @@ int main(int argc, char **argv)
 		struct timespec a, b;
 
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		loaded_check(&trust, ko, klen, argv[2], syms, &r);
+		loaded_check(&trust, ko, klen, argv[2], syms, NULL, &r);
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		ns[i] = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000u + (uint64_t)b.tv_nsec -
 			(uint64_t)a.tv_nsec;

@@ -55,8 +55,8 @@ fi
 # verdict DIR: "accept" or "refuse" from each checker, and the lines to show
 same() { # NAME DIR
 	local name=$1 d=$2 a b
-	"$MC" --cert "$W/kernel.der" --loaded "$d" --kallsyms "$d/kallsyms" "$d/module.ko" \
-		>"$d.modcheck" 2>&1 && a=accept || a=refuse
+	"$MC" --exports --cert "$W/kernel.der" --loaded "$d" --kallsyms "$d/kallsyms" \
+		"$d/module.ko" >"$d.modcheck" 2>&1 && a=accept || a=refuse
 	"$CHECK" -q "$d" >"$d.oracle" 2>&1 && b=accept || b=refuse
 	if [ "$a" = "$b" ]; then
 		ok "$name: both $a"
@@ -76,6 +76,49 @@ for sd in "$D"/*/; do
 	done <"$sd/loaded.txt"
 done
 [ "$nmod" -ge 50 ] && ok "$nmod real dumps compared (at least 50)" || bad "only $nmod real dumps"
+
+# Module-to-module imports: every symbol a module imports from another
+# module (kallsyms "[A]") must be in the exports VTL1 keeps for A (read from
+# A's loaded __ksymtab by the same code, modcheck --exports), at the same
+# address: then VTL1 resolves it as Linux did.
+for sd in "$D"/*/; do
+	[ -f "$sd/loaded.txt" ] || continue
+	s=$(basename "$sd")
+	r=$(python3 - "$sd" <<'PY'
+import os, re, sys
+sd = sys.argv[1]
+mods = [m.strip() for m in open(os.path.join(sd, "loaded.txt")) if m.strip()]
+exp = {}
+for m in mods:
+    p = os.path.join(sd, m.rstrip("/") + ".modcheck")
+    if os.path.exists(p):
+        exp[m] = {l.split()[1]: l.split()[2] for l in open(p) if l.startswith("EXPORT ")}
+n = bad = 0
+for m in mods:
+    ks = os.path.join(sd, m, "kallsyms")
+    if not os.path.exists(ks):
+        continue
+    for l in open(ks):
+        t = re.match(r"([0-9a-f]+) \S (\S+)\s+\[(\S+)\]", l)
+        if not t:
+            continue
+        n += 1
+        a, name, dep = t.groups()
+        if int(exp.get(dep, {}).get(name, "0x0"), 16) != int(a, 16):
+            bad += 1
+            if bad <= 3:
+                print(f"MISS {m} imports {name} from {dep} at {a}: exports say {exp.get(dep, {}).get(name)}")
+print(f"{n} {bad}")
+PY
+)
+	last=$(tail -n 1 <<<"$r")
+	imp=${last% *}; miss=${last#* }
+	if [ "$miss" = 0 ] && [ "$imp" -gt 0 ]; then
+		ok "$s: all $imp module-to-module imports found in the exporting module's kept __ksymtab, same address"
+	else
+		bad "$s: $miss of $imp module-to-module imports not in the exporter's kept exports: $(head -n 3 <<<"$r")"
+	fi
+done
 
 # Negative variants: suite-modtruth's, or made here from dm_mod.
 base=$(ls -d "$D"/max/dm_mod 2>/dev/null)

@@ -8,6 +8,7 @@
 
 #include "tools/modcheck/loaded.h"
 #include "vtl_protect/modval/kfill.h"
+#include "vtl_protect/modval/ksym.h"
 #include "vtl_protect/modval/modsig.h"
 #include "vtl_protect/modval/modval.h"
 #include "vtl_protect/modval/scsites.h"
@@ -64,7 +65,7 @@ static uint8_t *slurp(const char *path, size_t max, size_t *len)
 struct ksym {
 	const char *name;
 	uint64_t addr;
-	char type;
+	char type;       /* "[module]" symbols are taken as upper-case: see below */
 };
 
 struct ksyms {
@@ -107,7 +108,13 @@ static int ksyms_load(struct ksyms *k, const char *path, char *detail, size_t ds
 		if (!type[0] || type[1] != ' ')
 			continue;
 		name = type + 2;
-		name[strcspn(name, " \t\r")] = 0;    /* drop " [module]" */
+		{
+			size_t nl = strcspn(name, " \t\r");
+			bool mod = strchr(name + nl, '[') != NULL;
+
+			name[nl] = 0;    /* drop " [module]" */
+			type[0] = mod ? (char)toupper((unsigned char)type[0]) : type[0];
+		}
 		if (!name[0])
 			continue;
 		if (k->n == cap) {
@@ -140,7 +147,9 @@ static void ksyms_free(struct ksyms *k)
 /*
  * modelf_resolve_fn over kallsyms.  VTL1 binds imports to the kernel's
  * exports; kallsyms marks those (and every other global) upper-case, so only
- * upper-case symbols count.
+ * upper-case symbols count.  A symbol tagged "[module]" is another module's
+ * export the module imports (VTL1 finds it in that module's validated
+ * __ksymtab; `--exports` shows those), whatever its case.
  */
 static int ksyms_resolve(void *ctx, const char *name, uint64_t *addr)
 {
@@ -266,8 +275,48 @@ static bool read_addresses(const char *dir, struct sec *s, unsigned int shnum,
 	return true;
 }
 
+/*
+ * The exports VTL1 keeps for this module once it accepts it (hooks.c
+ * keep_exports(): the same tables, read from the loaded RoData), one
+ * "EXPORT NAME 0xADDRESS" line each.
+ */
+static void print_exports(FILE *out, const uint8_t *ko, size_t clen,
+			  const struct modelf_layout *lay, const uint8_t *ro, size_t ro_len,
+			  uint64_t rva)
+{
+	uint64_t tab[2][2], span[2], start[2], end[2];
+	struct modval_ksyms k;
+	const char *why = "?";
+	int err = modval_export_tables(ko, clen, lay, tab, span, &why);
+
+	if (err == 1)
+		return;
+	if (!err && (!ro || span[1] > ro_len)) {
+		err = -E2BIG;
+		why = "export tables outside the dumped RoData";
+	}
+	for (int i = 0; !err && i < 2; i++) {
+		start[i] = tab[i][0] == tab[i][1] ? rva + span[0] : rva + tab[i][0];
+		end[i] = tab[i][0] == tab[i][1] ? rva + span[0] : rva + tab[i][1];
+	}
+	if (!err)
+		err = modval_ksyms_init_table(&k, ro + span[0], span[1] - span[0], rva + span[0],
+					      start, end, &why);
+	if (err) {
+		fprintf(out, "EXPORTS unreadable: %s\n", why);
+		return;
+	}
+	for (int tt = 0; tt < 2; tt++) {
+		const char *name;
+		uint64_t a;
+
+		for (size_t i = 0; modval_ksyms_entry(&k, tt, i, &name, &a) == 0; i++)
+			fprintf(out, "EXPORT %s 0x%llx\n", name, (unsigned long long)a);
+	}
+}
+
 bool loaded_check(const struct modval_trust *t, const uint8_t *ko, size_t len, const char *dir,
-		  const char *syms, struct loaded_result *r)
+		  const char *syms, FILE *exports, struct loaded_result *r)
 {
 	struct modelf_layout *lay = calloc(1, sizeof(*lay));
 	struct modval_module_input in;
@@ -386,6 +435,10 @@ bool loaded_check(const struct modval_trust *t, const uint8_t *ko, size_t len, c
 			r->nregions_checked++;
 		}
 	}
+	if (exports)
+		print_exports(exports, ko, clen, lay, bytes[MODVAL_MOD_RODATA],
+			      ((size_t)lay->size[MODVAL_MOD_RODATA] + PAGE - 1) / PAGE * PAGE,
+			      va[MODVAL_MOD_RODATA]);
 	scratch = malloc(need ? need : 1);
 	if (!scratch) {
 		fail(r, -ENOMEM, "out of memory");

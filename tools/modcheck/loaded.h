@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "vtl_protect/modval/modelf.h"
 #include "vtl_protect/modval/trust.h"
@@ -46,9 +47,10 @@ struct loaded_result {
 /*
  * Check the signed module `ko` (len bytes, already decompressed) against the
  * dump in `dir` and the symbols in `syms`.  Returns true if VTL1 would
- * accept it; r says why not.
+ * accept it; r says why not.  With `exports`, first print there the exports
+ * VTL1 would keep for modules loaded after it ("EXPORT NAME 0xADDR").
  */
 bool loaded_check(const struct modval_trust *t, const uint8_t *ko, size_t len, const char *dir,
-		  const char *syms, struct loaded_result *r);
+		  const char *syms, FILE *exports, struct loaded_result *r);
 
 #endif

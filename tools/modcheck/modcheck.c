@@ -43,6 +43,7 @@ enum {
 static struct modval_trust trust;
 static bool verbose, json;
 static const char *loaded_dir, *kallsyms_path;   /* --loaded, --kallsyms */
+static bool list_exports;                          /* --exports */
 
 static void stderr_sink(enum log_level lvl, const char *line, size_t len)
 {
@@ -576,7 +577,8 @@ static bool check_loaded(const char *path)
 		printf("%s: FAIL cannot read: %s\n", path, why);
 		return false;
 	}
-	loaded_check(&trust, buf, len, loaded_dir, kallsyms_path, &r);
+	loaded_check(&trust, buf, len, loaded_dir, kallsyms_path, list_exports ? stdout : NULL,
+		     &r);
 	vnote("%s: loaded check against %s with %s: targets return_thunk %#llx "
 	      "its_return_thunk %#llx indirect_thunk_array %#llx pv_nop %#llx pv_bug %#llx; "
 	      "%u regions compared; %ld static-call sites (%s)", path, loaded_dir, kallsyms_path,
@@ -643,6 +645,8 @@ static void help(void)
 	"                    init sections, is reported \"not checked\")\n"
 	"  --kallsyms SYMS   /proc/kallsyms lines for what MODULE imports and the\n"
 	"                    kernel's thunks (needed with --loaded)\n"
+	"  --exports         with --loaded: first list the exports VTL1 keeps for\n"
+	"                    modules loaded after MODULE (EXPORT NAME 0xADDRESS)\n"
 	"Output:\n"
 	"  --json            one JSON object per input on stdout, instead of text\n"
 	"  -v, --verbose     say on stderr what was checked, and the validator's log\n"
@@ -702,6 +706,8 @@ int main(int argc, char **argv)
 			printf("modcheck (vtlguard) %s, revision %s\n", VTLGUARD_VERSION,
 			       VTLGUARD_REVISION);
 			return EXIT_ALL_OK;
+		} else if (!strcmp(a, "--exports")) {
+			list_exports = true;
 		} else if (!strcmp(a, "--json")) {
 			json = true;
 		} else if (!strcmp(a, "--stdin")) {

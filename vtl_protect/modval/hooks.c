@@ -78,6 +78,8 @@ struct mv_module {
 	int64_t token;
 	bool init_freed;
 	uint64_t text_va, text_len; /* validated Text: a static-call target */
+	struct modval_ksyms exp;    /* its exports, for modules loaded after it */
+	uint8_t *exp_buf;           /* copy of the validated RoData they lie in */
 	struct mv_extents ext;
 };
 
@@ -376,18 +378,25 @@ static int range_ok(const struct heki_range *r)
 
 /*
  * Undefined module symbols resolve against the kernel's exports (KernelInfo
- * + KernelData, once the kernel-data layer told us KernelData's VA).
- * Exports of other modules are not searched: such a module is refused.
+ * + KernelData), then against the exports of modules VTL1 validated and
+ * still holds (their __ksymtab, copied from RoData VTL1 verified), as Linux
+ * resolves them.  A module exporting a name the kernel exports does not
+ * override it (Linux refuses such a module at load).
  */
 static int resolve_kernel(void *ctx, const char *name, uint64_t *addr)
 {
 	int err = modval_ksyms_resolve(ctx, name, addr);
 
+	for (unsigned int i = 0; err && i < mv.nmods; i++)
+		if (mv.mods[i] && mv.mods[i]->exp_buf)
+			err = modval_ksyms_resolve(&mv.mods[i]->exp, name, addr);
 	if (err)
-		log_warn("modval: module imports '%s', which is not a kernel export known to "
-			 "VTL1%s", name, mv.ksyms.data ? "" : " (no kernel symbol table loaded)");
+		log_warn("modval: module imports '%s', which is not an export of the kernel or "
+			 "of a module VTL1 validated%s", name,
+			 mv.ksyms.data ? "" : " (no kernel symbol table loaded)");
 	return err;
 }
+
 
 struct mv_job {
 	struct heki_range *r;
@@ -655,6 +664,57 @@ static int job_verify(struct mv_job *j, struct modsig_result *res)
 	return modval_validate_module(&mv.trust, &in, res);
 }
 
+#define MV_MAX_EXPORT_SPAN (8u << 20)  /* bytes of RoData kept per module */
+
+/*
+ * Keep a validated module's exports: the part of its verified RoData copy
+ * holding __ksymtab, __ksymtab_gpl and __ksymtab_strings.  A module whose
+ * tables cannot be read keeps no exports (logged); its dependents then fail
+ * to resolve and are refused.
+ */
+static void keep_exports(struct mv_module *m, const struct mv_job *j, size_t content_len)
+{
+	uint64_t tab[2][2], span[2];
+	const uint8_t *ro = j->bytes[MODVAL_MOD_RODATA];
+	uint64_t rva = j->va[MODVAL_MOD_RODATA];
+	const char *why = "?";
+	int err;
+
+	err = modval_export_tables(j->elf, content_len, j->lay, tab, span, &why);
+	if (err == 1)
+		return;
+	if (!err && (!ro || span[1] > j->len[MODVAL_MOD_RODATA] ||
+		     span[1] - span[0] > MV_MAX_EXPORT_SPAN)) {
+		err = -E2BIG;
+		why = "export tables too large or outside the RoData copy";
+	}
+	if (!err) {
+		m->exp_buf = kmalloc(span[1] - span[0]);
+		if (!m->exp_buf) {
+			err = -ENOMEM;
+			why = "out of memory";
+		}
+	}
+	if (!err) {
+		uint64_t start[2], end[2];
+
+		memcpy(m->exp_buf, ro + span[0], span[1] - span[0]);
+		for (int t = 0; t < 2; t++) {
+			start[t] = tab[t][0] == tab[t][1] ? rva + span[0] : rva + tab[t][0];
+			end[t] = tab[t][0] == tab[t][1] ? rva + span[0] : rva + tab[t][1];
+		}
+		err = modval_ksyms_init_table(&m->exp, m->exp_buf, span[1] - span[0],
+					      rva + span[0], start, end, &why);
+	}
+	if (err) {
+		log_warn("modval: the module's exports are not kept: %s (%d); modules "
+			 "importing from it will be refused", why, err);
+		kfree(m->exp_buf);
+		m->exp_buf = NULL;
+		memset(&m->exp, 0, sizeof(m->exp));
+	}
+}
+
 /* PA of a VA in the module's Text or InitText ranges. */
 static int text_pa(const struct mv_job *j, uint64_t va, uint64_t *pa)
 {
@@ -742,8 +802,10 @@ static void job_free(struct mv_job *j)
 
 static void module_free(struct mv_module *m)
 {
-	if (m)
+	if (m) {
 		kfree(m->ext.e);
+		kfree(m->exp_buf);
+	}
 	kfree(m);
 }
 
@@ -792,6 +854,7 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 
 	(void)flags;
 	memset(&j, 0, sizeof(j));
+	memset(&res, 0, sizeof(res));
 	north_lock(&mv.lock);
 	err = trust_sync();
 	if (err)
@@ -849,6 +912,7 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 	j.m->token = mv.next_token++;
 	j.m->text_va = j.va[MODVAL_MOD_TEXT];
 	j.m->text_len = j.len[MODVAL_MOD_TEXT];
+	keep_exports(j.m, &j, res.content_len);
 	mv.mods[slot] = j.m;
 	vtlp_measure(VTLP_MEASURE_MODULE, (uint64_t)j.m->token, res.content_len,
 		     res.content_sha256, sizeof(res.content_sha256));

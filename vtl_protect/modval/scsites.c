@@ -114,7 +114,7 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 		uint64_t off = rd(h + 24, 8), size = rd(h + 32, 8);
 		unsigned int type = (unsigned int)rd(h + 4, 4), link = (unsigned int)rd(h + 40, 4);
 		unsigned int info = (unsigned int)rd(h + 44, 4);
-		uint64_t symoff, symsz, stroff, strsz;
+		uint64_t symoff, symsz;
 
 		if ((type != SHT_RELA || ((!scs || info != scs) && (!mcount || info != mcount))) &&
 		    (type != SHT_SYMTAB || !tramp))
@@ -126,6 +126,7 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 		if (type == SHT_SYMTAB) {
 			/* the module's own __SCT__ trampolines */
 			unsigned int sl = link;
+			uint64_t stroff, strsz;
 
 			if (sl >= v.shnum)
 				return -EBADMSG;
@@ -214,4 +215,57 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 		}
 	}
 	return n;
+}
+
+int modval_export_tables(const uint8_t *elf, size_t len, const struct modelf_layout *lay,
+			 uint64_t tab[2][2], uint64_t span[2], const char **why)
+{
+	static const char *const names[3] = { "__ksymtab", "__ksymtab_gpl", "__ksymtab_strings" };
+	struct elf_view v = { elf, len, 0, 0, 0, 0 };
+	uint64_t lo = UINT64_MAX, hi = 0;
+	unsigned int shstrndx;
+	bool any = false;
+
+	memset(tab, 0, 2 * sizeof(tab[0]));
+	span[0] = span[1] = 0;
+	if (len < 64)
+		return -EBADMSG;
+	v.shoff = rd(elf + 0x28, 8);
+	v.shnum = (unsigned int)rd(elf + 0x3c, 2);
+	shstrndx = (unsigned int)rd(elf + 0x3e, 2);
+	if (v.shnum != lay->shnum || shstrndx >= v.shnum ||
+	    !in_file(&v, v.shoff, (uint64_t)v.shnum * 64)) {
+		*why = "module ELF section table unreadable";
+		return -EBADMSG;
+	}
+	v.stroff = rd(shdr(&v, shstrndx) + 24, 8);
+	v.strsz = rd(shdr(&v, shstrndx) + 32, 8);
+	if (!in_file(&v, v.stroff, v.strsz) || !v.strsz || elf[v.stroff + v.strsz - 1]) {
+		*why = "module ELF section names unreadable";
+		return -EBADMSG;
+	}
+	for (unsigned int i = 1; i < v.shnum; i++) {
+		uint64_t size = rd(shdr(&v, i) + 32, 8);
+
+		for (unsigned int t = 0; t < 3; t++) {
+			if (strcmp(sec_name(&v, i), names[t]) || !size)
+				continue;
+			if (lay->type[i] != MODVAL_MOD_RODATA) {
+				*why = "module export table outside its RoData";
+				return -EINVAL;
+			}
+			if (t < 2) {
+				tab[t][0] = lay->offset[i];
+				tab[t][1] = lay->offset[i] + size;
+				any = true;
+			}
+			lo = lay->offset[i] < lo ? lay->offset[i] : lo;
+			hi = lay->offset[i] + size > hi ? lay->offset[i] + size : hi;
+		}
+	}
+	if (!any)
+		return 1;
+	span[0] = lo;
+	span[1] = hi;
+	return 0;
 }

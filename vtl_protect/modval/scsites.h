@@ -37,4 +37,15 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 		     const uint64_t va[MODELF_NREGIONS], struct modval_sc_site *out, size_t max,
 		     const char **why);
 
+/*
+ * The module's exports (issue 15, distribution scale: a module may import
+ * from modules validated before it): RoData offsets [start, end) of its
+ * __ksymtab and __ksymtab_gpl (Linux's PREL32 entries, sorted by name, as
+ * the kernel's) and the span [lo, hi) of RoData holding them and
+ * __ksymtab_strings.  Returns 0, 1 when the module exports nothing, or
+ * -EBADMSG / -EINVAL (tables outside RoData) with *why.
+ */
+int modval_export_tables(const uint8_t *elf, size_t len, const struct modelf_layout *lay,
+			 uint64_t tab[2][2], uint64_t span[2], const char **why);
+
 #endif
