@@ -262,13 +262,19 @@ static bool read_addresses(const char *dir, struct sec *s, unsigned int shnum,
 		return fail(r, -ENOENT, "cannot read the dump's sections.txt");
 	}
 	for (line = strtok_r(txt, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char name[256];
+		/* "NAME 0xADDRESS" */
+		char *sp = strchr(line, ' '), *end;
 		unsigned long long a;
 
-		if (sscanf(line, "%255s 0x%llx", name, &a) != 2)
+		if (!sp || strncmp(sp + 1, "0x", 2) != 0)
+			continue;
+		*sp = 0;
+		errno = 0;
+		a = strtoull(sp + 3, &end, 16);
+		if (errno || end == sp + 3 || (*end && *end != '\r' && *end != ' '))
 			continue;
 		for (unsigned int i = 1; i < shnum; i++)
-			if (!strcmp(s[i].name, name))
+			if (!strcmp(s[i].name, line))
 				s[i].addr = a;
 	}
 	free(txt);
@@ -376,7 +382,7 @@ bool loaded_check(const struct modval_trust *t, const uint8_t *ko, size_t len, c
 			snprintf(r->detail, sizeof(r->detail),
 				 "section %s at %#llx, VTL1's layout puts it at %#llx", s[i].name,
 				 (unsigned long long)s[i].addr,
-				 (unsigned long long)(va[ty] + lay->offset[i]));
+				 (unsigned long long)va[ty] + lay->offset[i]);
 			fail(r, -EKEYREJECTED, "sections are not where Linux's layout puts them");
 			goto out;
 		}

@@ -767,7 +767,7 @@ static int job_static_calls(struct mv_job *j, size_t content_len, int64_t token)
 	if (n < 0)
 		err = (int)n;
 	for (long i = 0; !err && i < n; i++) {
-		uint64_t pa0, pa1 = 0;
+		uint64_t pa0 = 0, pa1 = 0;
 		size_t n0;
 
 		err = text_pa(j, sc[i].va, &pa0);
@@ -829,14 +829,15 @@ static int module_slot(int *err)
 		return -1;
 	}
 	n = mv.nmods ? MIN(2 * mv.nmods, mv.max_modules) : MIN(64u, mv.max_modules);
-	t = kmalloc((size_t)n * sizeof(*t));
+	/* an array of pointers: sizeof(*t) is a pointer's size on purpose */
+	t = kmalloc((size_t)n * sizeof(*t)); /* NOLINT(bugprone-sizeof-expression) */
 	if (!t) {
 		*err = -ENOMEM;
 		return -1;
 	}
-	memset(t, 0, (size_t)n * sizeof(*t));
+	memset(t, 0, (size_t)n * sizeof(*t)); /* NOLINT(bugprone-sizeof-expression) */
 	if (mv.nmods)
-		memcpy(t, mv.mods, (size_t)mv.nmods * sizeof(*t));
+		memcpy(t, mv.mods, (size_t)mv.nmods * sizeof(*t)); /* NOLINT(bugprone-sizeof-expression) */
 	kfree(mv.mods);
 	mv.mods = t;
 	first = mv.nmods;

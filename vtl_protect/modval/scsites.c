@@ -248,7 +248,7 @@ int modval_export_tables(const uint8_t *elf, size_t len, const struct modelf_lay
 		uint64_t size = rd(shdr(&v, i) + 32, 8);
 
 		for (unsigned int t = 0; t < 3; t++) {
-			if (strcmp(sec_name(&v, i), names[t]) || !size)
+			if (strcmp(sec_name(&v, i), names[t]) != 0 || !size)
 				continue;
 			if (lay->type[i] != MODVAL_MOD_RODATA) {
 				*why = "module export table outside its RoData";
