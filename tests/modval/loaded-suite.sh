@@ -61,7 +61,7 @@ same() { # NAME DIR
 	if [ "$a" = "$b" ]; then
 		ok "$name: both $a"
 	else
-		bad "$name: modcheck --loaded would $a, modtruth-check would $b: $(head -c 300 "$d.modcheck")"
+		bad "$name: modcheck --loaded would $a, modtruth-check would $b: $(grep -m1 -E ': (FAIL|OK) ' "$d.modcheck" | head -c 300)"
 	fi
 }
 
