@@ -353,7 +353,7 @@ static void patch_module_static_call(const struct vtl0_case *c)
 	uint64_t sc, fa, fb, data;
 	uint8_t ca[5], cb[5], cd[5], cx[5];
 	int64_t tok, r1, r2, r3;
-	int v0, v1;
+	int before, after;
 
 	tok = validate_with_patch(c, NULL, 0);
 	sc = mod_sym(&jl_mod, "testmod_sc");
@@ -370,14 +370,15 @@ static void patch_module_static_call(const struct vtl0_case *c)
 	call_to(sc, data, cd);
 	call_to(sc, pa_of(scratch_page(14)), cx);
 	/* a legal toggle: INT3, b's tail, b's head; then back to a */
-	v0 = mod_call(sc);
+	before = mod_call(sc);
 	r1 = poke_at(sc, 1, &int3);
 	r2 = poke_at(sc + 1, 4, cb + 1);
 	r3 = poke_at(sc, 1, cb);
-	v1 = mod_call(sc);
-	gl_check(v0 == 0xa && r1 == 0 && r2 == 0 && r3 == 0 && v1 == 0xb, ndl("%s_to_b", c->name),
-		 "call a -> call b: %#x, R8 %lld %lld %lld (%s), then %#x", v0, (long long)r1,
-		 (long long)r2, (long long)r3, errname(r2 ? r2 : r3), v1);
+	after = mod_call(sc);
+	gl_check(before == 0xa && r1 == 0 && r2 == 0 && r3 == 0 && after == 0xb,
+		 ndl("%s_to_b", c->name),
+		 "call a -> call b: %#x, R8 %lld %lld %lld (%s), then %#x", before, (long long)r1,
+		 (long long)r2, (long long)r3, errname(r2 ? r2 : r3), after);
 	r1 = poke_at(sc, 1, &int3);
 	r2 = poke_at(sc + 1, 4, ca + 1);
 	r3 = poke_at(sc, 1, ca);
