@@ -873,12 +873,12 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 	}
 	j.nranges = nranges;
 	j.r = read_ranges(pa, nranges, &err);
-	j.m = kmalloc(sizeof(*j.m));
+	/* zeroed before any exit: the error path frees what it points to */
+	j.m = kzalloc(sizeof(*j.m));
 	if (!err && !j.m)
 		err = -ENOMEM;
 	if (err)
 		goto out;
-	memset(j.m, 0, sizeof(*j.m));
 	err = job_scan(&j);
 	if (!err)
 		err = extents_claimable(&j.m->ext, NULL);
