@@ -31,6 +31,7 @@ struct kdata_slot {
 	size_t len;
 	uint8_t digest[32];
 	uint64_t va;    /* VTL0 virtual address of the first byte, from the ranges */
+	uint64_t pa;    /* and its physical address */
 };
 
 static const size_t caps[VTLP_KDATA_COUNT] = {
@@ -72,6 +73,16 @@ int vtlp_kdata_va(enum vtlp_kdata_type type, uint64_t *va)
 	if (!slots[type].len)
 		return -ENODATA;
 	*va = slots[type].va;
+	return 0;
+}
+
+int vtlp_kdata_pa(enum vtlp_kdata_type type, uint64_t *pa)
+{
+	if ((unsigned int)type >= VTLP_KDATA_COUNT)
+		return -EINVAL;
+	if (!slots[type].len)
+		return -ENODATA;
+	*pa = slots[type].pa;
 	return 0;
 }
 
@@ -144,7 +155,7 @@ int vtlp_kinfo_get(struct vtlp_kinfo *out)
 
 /* Check every range and the per-type totals before copying anything. */
 static int check_ranges(const struct vtlp_range *ranges, size_t n, uint32_t *types,
-			uint64_t *total, uint64_t *first_va)
+			uint64_t *total, uint64_t *first_va, uint64_t *first_pa)
 {
 	*types = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -165,8 +176,10 @@ static int check_ranges(const struct vtlp_range *ranges, size_t n, uint32_t *typ
 		ret = north_check_range(r->pa, len);
 		if (ret)
 			return ret;
-		if (!(*types & (1u << r->attr)))
+		if (!(*types & (1u << r->attr))) {
 			first_va[r->attr] = r->va; /* the type's first byte */
+			first_pa[r->attr] = r->pa;
+		}
 		total[r->attr] += len; /* wrap shows as total < len */
 		if (total[r->attr] < len || total[r->attr] > caps[r->attr]) {
 			log_warn("vtlp: LOAD_KDATA type %llu exceeds %zu bytes: refused",
@@ -214,12 +227,13 @@ static int load_staged(const struct vtlp_range *ranges, size_t n)
 	static struct kdata_slot st[VTLP_KDATA_COUNT];
 	br_sha256_context ctx[VTLP_KDATA_COUNT];
 	uint64_t total[VTLP_KDATA_COUNT] = { 0 }, first_va[VTLP_KDATA_COUNT] = { 0 };
+	uint64_t first_pa[VTLP_KDATA_COUNT] = { 0 };
 	struct vtlp_kinfo ki = { 0 };
 	uint32_t types = 0;
 	int ret;
 
 	memset(st, 0, sizeof(st));
-	ret = check_ranges(ranges, n, &types, total, first_va);
+	ret = check_ranges(ranges, n, &types, total, first_va, first_pa);
 	if (ret)
 		return ret;
 	for (unsigned int t = 0; t < VTLP_KDATA_COUNT; t++) {
@@ -257,6 +271,7 @@ static int load_staged(const struct vtlp_range *ranges, size_t n)
 		kfree(slots[t].buf);
 		slots[t] = st[t];
 		slots[t].va = first_va[t];
+		slots[t].pa = first_pa[t];
 		br_sha256_out(&ctx[t], slots[t].digest);
 		vtlp_measure_digest(VTLP_MEASURE_KDATA, t, slots[t].len, slots[t].digest);
 		log_info("vtlp: LOAD_KDATA type %u: %zu bytes%s", t, slots[t].len,

@@ -45,6 +45,12 @@ enum vtlp_kdata_type {
 int vtlp_kdata_get(enum vtlp_kdata_type type, const uint8_t **data, size_t *len);
 /* VTL0 virtual address of a loaded type's first byte (from its ranges). */
 int vtlp_kdata_va(enum vtlp_kdata_type type, uint64_t *va);
+/*
+ * ... and its physical address.  For KernelData (the kernel image's rodata)
+ * va - pa is the kernel image's VA-to-PA offset, which the module validator
+ * uses to find kernel text's pages from a VA (modval/hooks.c).
+ */
+int vtlp_kdata_pa(enum vtlp_kdata_type type, uint64_t *pa);
 
 /*
  * KernelInfo (struct heki_kinfo) as parsed by VTL1: the ksymtab bounds at
@@ -97,6 +103,29 @@ struct heki_range;
 int vtlp_patch_module_info(int64_t token, const uint8_t *pi, size_t len,
 			   const struct heki_range *r, size_t nr, uint64_t text_type,
 			   uint64_t init_type);
+/*
+ * Static calls (issue 15 section 3; patch.c).  The kernel image's linear
+ * map (VA of __start_rodata and VA - PA), so that kernel text is a valid
+ * static-call target: VAs below rodata whose page VTL1 protects X.
+ */
+int vtlp_patch_set_kernel_map(uint64_t rodata_va, uint64_t delta);
+/*
+ * A validated module's static-call sites (kind 1: a call site, E8/NOP5/
+ * xor5rax; kind 2: a tail-call site or __SCT__ trampoline, E9/ret; kind 3:
+ * an ftrace site, E8/NOP5), each
+ * 5 bytes at va (pa[1] when it crosses a page), and its Text [text_va,
+ * +text_len), which becomes a valid target until UNLOAD_MODULE.  Each site
+ * must hold one of its forms now.  All or nothing; call while the module's
+ * text is write-protected and verified.
+ */
+struct vtlp_call_site {
+	uint64_t va;
+	uint64_t pa[2];
+	uint8_t kind;
+	bool init;
+};
+int vtlp_patch_add_calls(int64_t token, const struct vtlp_call_site *cs, size_t n,
+			 uint64_t text_va, uint64_t text_len);
 /* Forget a module's sites: all of them, or only its init ones. */
 void vtlp_patch_drop_module(int64_t token, bool init_only);
 /*

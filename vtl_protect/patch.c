@@ -30,6 +30,22 @@
  * Sites are indexed by the physical bytes they cover (a site crossing a page
  * is two pieces), sorted, so a request is found by binary search whatever
  * the table's size, and overlapping sites are refused when registered.
+ *
+ * Static calls (issue 15 section 3): a validated module's `.static_call_sites`
+ * and its own `__SCT__` trampolines are sites too, registered by the module
+ * validator.  Their forms are not two fixed byte strings but a set, as
+ * arch_static_call_transform() writes them:
+ *   call site:             E8 rel32 (call a target) | NOP5 | 2e 2e 2e 31 c0
+ *                          (xor %eax,%eax: __static_call_return0)
+ *   tail site, trampoline: E9 rel32 (jmp a target)  | c3 cc cc cc cc (ret)
+ *                          | c3 cc 90 90 90 (a NULL trampoline as built)
+ *   ftrace site:           E8 rel32 (call a target) | NOP5
+ *                          (ftrace_replace_code: __fentry__ NOPed, or a call
+ *                          to ftrace_caller / ftrace_regs_caller)
+ * where a target must be validated text: kernel text VTL1 protects X, or
+ * the text of a module VTL1 validated (text_target_ok()).  The same
+ * text_poke_bp steps apply, with "a form" meaning a member of the set and
+ * "a form's tail" the tail of some member: call_step().
  */
 #include <string.h>
 
@@ -41,8 +57,12 @@
 #define PI_HDR_LEN 48u /* struct heki_patch_info before its entries */
 #define PI_TYPE_JUMP_LABEL 0u
 
+enum { SITE_JUMP_LABEL = 0, SITE_SC_CALL = 1, SITE_SC_TAIL = 2, SITE_FTRACE = 3 };
+
 struct site {
-	struct vtlp_patch p; /* the JMP form */
+	struct vtlp_patch p; /* the JMP form (jump labels); pa/size (static calls) */
+	uint64_t va;         /* VTL0 VA of byte 0 (static calls: rel32 base) */
+	uint8_t kind;        /* SITE_* */
 	int64_t owner;       /* 0: the kernel (PatchInfo); else a module token */
 	bool init;           /* in the module's init text */
 	bool dead;           /* dropped; compacted at the next rebuild */
@@ -65,6 +85,23 @@ static size_t npieces;
 
 static const uint8_t nop2[2] = { 0x66, 0x90 };
 static const uint8_t nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+static const uint8_t xor5rax[5] = { 0x2e, 0x2e, 0x2e, 0x31, 0xc0 };
+static const uint8_t ret5[5] = { 0xc3, 0xcc, 0xcc, 0xcc, 0xcc };
+/* a NULL trampoline as built without CONFIG_RETHUNK: ret; int3; nop x3 */
+static const uint8_t ret5_built[5] = { 0xc3, 0xcc, 0x90, 0x90, 0x90 };
+
+/*
+ * Validated text, for static-call targets: the kernel image (VA -> PA by
+ * its linear map, the page protected X) and validated modules' Text.
+ */
+struct text_range {
+	uint64_t va, end;
+	int64_t owner;
+};
+static struct text_range *texts;
+static size_t ntexts;
+static bool ktext_known;
+static uint64_t ktext_rodata_va, ktext_delta;
 
 /* Once per boot (vtlp_init): drop, never free (see prot.c). */
 void vtlp_patch_reset(void)
@@ -73,6 +110,9 @@ void vtlp_patch_reset(void)
 	nsites = 0;
 	pieces = NULL;
 	npieces = 0;
+	texts = NULL;
+	ntexts = 0;
+	ktext_known = false;
 }
 
 static size_t first_page_bytes(const struct vtlp_patch *p)
@@ -469,6 +509,10 @@ void vtlp_patch_drop_module(int64_t token, bool init_only)
 	for (size_t i = 0; i < nsites; i++)
 		if (sites[i].owner == token && token != 0 && (!init_only || sites[i].init))
 			sites[i].dead = true; /* the index skips it; no allocation here */
+	if (!init_only)
+		for (size_t i = 0; i < ntexts; i++)
+			if (texts[i].owner == token)
+				texts[i].end = texts[i].va; /* empty: no target any more */
 	north_unlock(&vtlp.lock);
 }
 
@@ -550,9 +594,185 @@ static bool poke_step(const struct site *s, const uint8_t *cur, size_t k, size_t
 	return false;
 }
 
+/* ------------------------------------------------------- static calls */
+
+static bool text_target_ok(uint64_t t)
+{
+	for (size_t i = 0; i < ntexts; i++)
+		if (t >= texts[i].va && t < texts[i].end)
+			return true;
+	if (ktext_known && t < ktext_rodata_va && ktext_rodata_va - t <= (1ull << 30) &&
+	    t >= ktext_delta) {
+		const struct vtlp_prot *p = vtlp_prot_find(t - ktext_delta);
+
+		return p && (p->attr & HEKI_ATTR_MEM_X);
+	}
+	return false;
+}
+
+/* Is b (5 bytes) one of static-call site s's forms? */
+static bool call_form_ok(const struct site *s, const uint8_t *b)
+{
+	uint8_t op = s->kind == SITE_SC_TAIL ? 0xE9 : 0xE8;
+	int32_t rel;
+
+	if (s->kind != SITE_SC_TAIL && !memcmp(b, nop5, 5))
+		return true;
+	if (s->kind == SITE_SC_CALL && !memcmp(b, xor5rax, 5))
+		return true;
+	if (s->kind == SITE_SC_TAIL && (!memcmp(b, ret5, 5) || !memcmp(b, ret5_built, 5)))
+		return true;
+	if (b[0] != op)
+		return false;
+	memcpy(&rel, b + 1, 4);
+	return text_target_ok(s->va + 5 + (uint64_t)(int64_t)rel);
+}
+
+/* Is t (4 bytes) the tail of one of s's forms? */
+static bool call_tail_ok(const struct site *s, const uint8_t *t)
+{
+	static const uint8_t ops[4] = { 0xE8, 0xE9, 0x0f, 0x2e };
+	uint8_t b[5];
+
+	if (s->kind == SITE_SC_TAIL && (!memcmp(t, ret5 + 1, 4) || !memcmp(t, ret5_built + 1, 4)))
+		return true;
+	memcpy(b + 1, t, 4);
+	for (int i = 0; i < 4; i++) {
+		b[0] = ops[i];
+		if (call_form_ok(s, b))
+			return true;
+	}
+	return false;
+}
+
+/* poke_step() for a static-call site: the same steps, over its form set. */
+static bool call_step(const struct site *s, const uint8_t *cur, size_t k, size_t n,
+		      const uint8_t *req, uint8_t *next)
+{
+	memcpy(next, cur, 5);
+	if (k == 0 && n == 1 && req[0] == INT3) { /* step 1 */
+		if (!call_form_ok(s, cur))
+			return false;
+		next[0] = INT3;
+		return true;
+	}
+	if (k == 1 && n == 4) { /* step 2 */
+		if (cur[0] != INT3 || !call_tail_ok(s, cur + 1) || !call_tail_ok(s, req))
+			return false;
+		memcpy(next + 1, req, 4);
+		return true;
+	}
+	if (k == 0 && n == 1) { /* step 3 */
+		uint8_t b[5];
+
+		b[0] = req[0];
+		memcpy(b + 1, cur + 1, 4);
+		if (cur[0] != INT3 || !call_form_ok(s, b))
+			return false;
+		next[0] = req[0];
+		return true;
+	}
+	if (k == 0 && n == 5) { /* whole */
+		if (!call_form_ok(s, cur) || !call_form_ok(s, req))
+			return false;
+		memcpy(next, req, 5);
+		return true;
+	}
+	return false;
+}
+
+int vtlp_patch_set_kernel_map(uint64_t rodata_va, uint64_t delta)
+{
+	north_lock(&vtlp.lock);
+	ktext_known = rodata_va > delta;
+	ktext_rodata_va = rodata_va;
+	ktext_delta = delta;
+	north_unlock(&vtlp.lock);
+	return 0;
+}
+
+int vtlp_patch_add_calls(int64_t token, const struct vtlp_call_site *cs, size_t n,
+			 uint64_t text_va, uint64_t text_len)
+{
+	struct text_range *nt;
+	struct site *ns;
+	size_t cnt, tcount = 0;
+	int ret;
+
+	if (token <= 0 || text_va + text_len < text_va)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		struct vtlp_patch p = { { cs[i].pa[0], cs[i].pa[1] }, 5, { 0 }, { 0 } };
+
+		if (!patch_well_formed(&p) || cs[i].kind < SITE_SC_CALL || cs[i].kind > SITE_FTRACE) {
+			log_warn("vtlp: module static-call site %zu (pa %#llx) is malformed: "
+				 "refused", i, (unsigned long long)cs[i].pa[0]);
+			return -EINVAL;
+		}
+	}
+	north_lock(&vtlp.lock);
+	/* the module's Text becomes a target first: its own trampolines */
+	for (size_t i = 0; i < ntexts; i++)
+		if (texts[i].end > texts[i].va)
+			tcount++;
+	nt = kmalloc((tcount + 1) * sizeof(*nt));
+	if (!nt) {
+		north_unlock(&vtlp.lock);
+		return -ENOMEM;
+	}
+	tcount = 0;
+	for (size_t i = 0; i < ntexts; i++)
+		if (texts[i].end > texts[i].va)
+			nt[tcount++] = texts[i];
+	nt[tcount++] = (struct text_range){ text_va, text_va + text_len, token };
+	kfree(texts);
+	texts = nt;
+	ntexts = tcount;
+	ret = n ? copy_sites(no_site, NULL, n, &ns, &cnt) : 0;
+	if (!ret && n) {
+		for (size_t i = 0; i < n; i++) {
+			struct site *x = &ns[cnt];
+			uint8_t cur[5];
+
+			memset(x, 0, sizeof(*x));
+			x->p.pa[0] = cs[i].pa[0];
+			x->p.pa[1] = cs[i].pa[1];
+			x->p.size = 5;
+			x->va = cs[i].va;
+			x->kind = cs[i].kind;
+			x->owner = token;
+			x->init = cs[i].init;
+			/* it holds one of its forms now (verified, write-protected) */
+			if (site_io_raw(&x->p, cur) || !call_form_ok(x, cur)) {
+				log_warn("vtlp: module static-call site at VA %#llx (pa %#llx) "
+					 "holds %02x %02x %02x %02x %02x, not a call/jmp to "
+					 "validated text, NOP5 or ret: module refused",
+					 (unsigned long long)cs[i].va,
+					 (unsigned long long)cs[i].pa[0], cur[0], cur[1], cur[2],
+					 cur[3], cur[4]);
+				kfree(ns);
+				ret = -EINVAL;
+				break;
+			}
+			cnt++;
+		}
+		if (!ret)
+			ret = install(ns, cnt);
+	}
+	if (ret)
+		texts[ntexts - 1].end = texts[ntexts - 1].va;
+	north_unlock(&vtlp.lock);
+	if (!ret)
+		log_info("vtlp: module token %lld: %zu static-call sites", (long long)token, n);
+	return ret;
+}
+
 /* A site may hold a form or INT3 + a form's tail; nothing else. */
 static bool site_bytes_valid(const struct site *s, const uint8_t *b)
 {
+	if (s->kind != SITE_JUMP_LABEL)
+		return call_form_ok(s, b) || (b[0] == INT3 && call_tail_ok(s, b + 1));
+
 	const uint8_t *form[2] = { s->p.code, nop_for(s->p.size) };
 
 	for (int f = 0; f < 2; f++)
@@ -589,6 +809,19 @@ static bool in_protected_text(uint64_t pa, size_t n)
 	const struct vtlp_prot *p = vtlp_prot_find(pa);
 
 	return p && (p->attr & HEKI_ATTR_MEM_X) && pa + n <= p->end;
+}
+
+/* May VTL0 write every target byte of request p itself (no protection, or
+ * a protection that keeps W)? */
+static bool vtl0_may_write(const struct vtlp_patch *p)
+{
+	for (size_t i = 0; i < p->size; i++) {
+		const struct vtlp_prot *r = vtlp_prot_find(byte_pa(p, i));
+
+		if (r && !(r->attr & HEKI_ATTR_MEM_W))
+			return false;
+	}
+	return true;
 }
 
 /* Read (write) bytes [k, k + n) of site s from (to) VTL0 memory. */
@@ -632,8 +865,23 @@ int64_t vtlp_patch_text(uint64_t pa0, uint64_t pa1)
 		if (byte_pa(&s->p, k + i) != byte_pa(&req, i))
 			s = NULL; /* same first byte, other continuation page */
 	if (!s) {
-		log_warn("vtlp: PATCH_TEXT at %#llx (%u bytes): no jump-label site covers "
-			 "exactly these bytes: refused", (unsigned long long)req.pa[0], req.size);
+		/*
+		 * Unknown site.  LVBS reads -ENOENT as "write it yourself"
+		 * (__text_poke), anything else as fatal (BUG()).  VTL0's own write
+		 * is harmless only where VTL1 lets it write: there -ENOENT.  Into
+		 * memory VTL1 write-protects it would fault anyway (a violation and
+		 * a #GP in the middle of text_poke), so say so now: -EACCES.
+		 */
+		if (!vtl0_may_write(&req)) {
+			log_warn("vtlp: PATCH_TEXT at %#llx (%u bytes): no site VTL1 knows covers "
+				 "these bytes and VTL1 write-protects them, so VTL0 cannot write "
+				 "them itself either: refused (-EACCES)",
+				 (unsigned long long)req.pa[0], req.size);
+			return -EACCES;
+		}
+		log_warn("vtlp: PATCH_TEXT at %#llx (%u bytes): no site VTL1 knows covers "
+			 "exactly these bytes; they are not write-protected: VTL0 writes them "
+			 "itself (-ENOENT)", (unsigned long long)req.pa[0], req.size);
 		return -ENOENT;
 	}
 	n0 = first_page_bytes(&s->p);
@@ -652,7 +900,8 @@ int64_t vtlp_patch_text(uint64_t pa0, uint64_t pa1)
 			  (unsigned long long)s->p.pa[0], mem[0], mem[1]);
 		return -EACCES;
 	}
-	if (!poke_step(s, mem, k, req.size, req.code, next)) {
+	if (!(s->kind == SITE_JUMP_LABEL ? poke_step(s, mem, k, req.size, req.code, next) :
+	      call_step(s, mem, k, req.size, req.code, next))) {
 		log_warn("vtlp: PATCH_TEXT at %#llx+%zu (%u bytes %02x..): not a text_poke_bp "
 			 "step from the site's bytes %02x %02x..: refused",
 			 (unsigned long long)s->p.pa[0], k, req.size, req.code[0], mem[0],

@@ -37,11 +37,12 @@ bench-host: $(BENCH_BIN)
 BENCH_GUEST ?= 1
 BENCH_LINUX ?= 1
 BENCH_LINUX_RUNS ?= 1
-bench: $(BENCH_BIN) $(BUILD)/vtlguard.elf
+bench: $(BENCH_BIN) $(BUILD)/vtlguard.elf $(BUILD)/host/tests/modval/bench_loaded
 	$(Q)if [ "$(BENCH_GUEST)" = 1 ]; then $(MAKE) --no-print-directory bench-guest; fi
 	$(Q)if [ "$(BENCH_LINUX)" = 1 ]; then $(MAKE) --no-print-directory bench-linux; fi
 	$(Q)$(PYTHON) tests/bench/run.py $(BENCH_BIN) $(BUILD)/vtlguard.elf $(BENCH_DIR)/work \
 		$(BUILD)/bench.json --reps $(BENCH_REPS) \
+		--loaded $(BUILD)/host/tests/modval/bench_loaded $(BUILD)/test-modtruth \
 		$(if $(filter 1,$(BENCH_GUEST)),--guest $(BUILD)/bench-guest.json) \
 		$(if $(filter 1,$(BENCH_LINUX)),--linux $(BUILD)/bench-linux.json)
 

@@ -142,6 +142,19 @@ def main():
         "ratio_median": ours["ns_median"] / omed if omed else None,
         "note": "openssl figure is two process runs (dgst + cms -verify), startup included",
     }
+    # dm-mod's whole validation (signature + loaded-bytes rule) next to
+    # openssl on the same signature: tests/modval/bench-loaded.
+    loaded = None
+    if "--loaded" in sys.argv:
+        i = sys.argv.index("--loaded")
+        r = subprocess.run([os.path.join(os.path.dirname(__file__), "..", "modval", "bench-loaded"),
+                            os.path.join(work, "loaded"), sys.argv[i + 1], sys.argv[i + 2], str(reps)],
+                           stdout=subprocess.PIPE, text=True)
+        try:
+            loaded = json.loads(r.stdout)
+        except ValueError:
+            loaded = {"skipped": "bench-loaded failed (exit %d)" % r.returncode}
+        result["modval_dm_mod"] = loaded
     sizes, file_size = image_sizes(elf)
     result["image"] = dict(sizes, file_bytes=file_size, elf=elf)
     guest = None
@@ -197,6 +210,19 @@ def main():
     print(f"{'  (floor: openssl dgst -sha256 + cms -verify, 2 processes)':58} "
           f"{'min ' + format(ours['ns_min'] / 1000, '.0f'):>14} {'min ' + format(omin / 1000, '.0f'):>10}")
     print(f"{'  modsig_verify cycles min/median':58} {ours['cycles_min']:>7}/{ours['cycles_median']:<7}")
+    if loaded and "skipped" not in loaded:
+        v = loaded["vtlguard"]
+        name = f"dm_mod whole validation ({v['verdict']}): us median"
+        print(f"{name:58} {v['ns_median'] / 1000:>14.0f} {loaded['openssl_ns_median'] / 1000:>10.0f} "
+              f"{loaded['ratio_median']:>7.2f}")
+        print(f"{'  (floor: openssl cms -verify of its PKCS#7, 1 process)':58} "
+              f"{'min ' + format(v['ns_min'] / 1000, '.0f'):>14} "
+              f"{'min ' + format(loaded['openssl_ns_min'] / 1000, '.0f'):>10}")
+        if loaded.get("callgrind_ir_one_validation_process"):
+            print(f"{'  instructions, one validation process (callgrind Ir)':58} "
+                  f"{loaded['callgrind_ir_one_validation_process']:>14}")
+    elif loaded:
+        print(f"{'dm_mod whole validation':58} skipped: {loaded['skipped']}")
     for k in ("text", "rodata", "data", "bss"):
         print(f"{'VTL1 image ' + k + ' (bytes)':58} {sizes[k]:>14}")
     print(f"{'VTL1 image file (bytes)':58} {file_size:>14}")

@@ -63,3 +63,26 @@ $(MODVAL_BENCH): $(patsubst %.c,$(BUILD)/host-tool/%.o,tests/modval/bench_modval
 .PHONY: bench-modval
 bench-modval: $(MODVAL_BENCH)
 	$(Q)tests/modval/bench.sh $(BUILD)/bench-modval $(MODVAL_BENCH)
+
+# `modcheck --loaded` against the ground-truth oracle over real Debian dumps
+# (issue 15 section 4).  Reuses suite-modtruth's dumps when present.
+TEST_SUITES += modcheck-loaded
+.PHONY: suite-modcheck-loaded
+suite-modcheck-loaded: $(BUILD)/host/modcheck $(BUILD)/host/modtruth-check
+	$(Q)tests/modval/loaded-suite.sh $(BUILD)/test-modcheck-loaded $(BUILD)/host/modcheck \
+		$(BUILD)/host/modtruth-check $(BUILD)/test-modtruth
+
+# `make bench` row: dm-mod's whole validation (signature + loaded-bytes rule)
+# in-process, against openssl verifying the same signature (tests/modval/
+# bench-loaded).  Optimised, no sanitizers, like modcheck.
+MODVAL_LOADED_BENCH := $(BUILD)/host/tests/modval/bench_loaded
+$(MODVAL_LOADED_BENCH): $(patsubst %.c,$(BUILD)/host-tool/%.o,tests/modval/bench_loaded.c \
+		tools/modcheck/loaded.c \
+		$(filter-out vtl_protect/modval/hooks.c,$(sort $(wildcard vtl_protect/modval/*.c))) core/fmt.c core/log.c core/errno.c)
+	$(call msg,HOSTLD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -o $@ $^ -lbearssl
+
+.PHONY: bench-loaded
+bench-loaded: $(MODVAL_LOADED_BENCH)
+	$(Q)tests/modval/bench-loaded $(BUILD)/bench-loaded $(MODVAL_LOADED_BENCH) $(BUILD)/test-modtruth

@@ -211,3 +211,49 @@ elif [ $dk -eq 0 ]; then
 else
 	echo "SKIP debian-modules-*: Debian's linux-image-cloud-amd64 could not be fetched with apt-get (offline, or no apt lists)"
 fi
+
+# ----------------------------------------------------- --loaded (issue 15 s4)
+# A --loaded dump of the suite's module as GNU ld placed it where Linux's
+# layout does (linked.elf above): sections.txt from ld's section addresses,
+# NAME.bin from its bytes, kallsyms with the two imports and kernel text.
+check plain-says-signature-only OK "signature only" $M --cert rsa2048.der rsa2048.ko
+check loaded-needs-kallsyms FAIL "--loaded and --kallsyms go together" \
+	$M --cert rsa2048.der --loaded . rsa2048.ko
+mkdir -p dump
+# modelf_harness's script names ld's output section sN after input section N
+readelf -SW rsa2048.ko | sed -n 's/^ *\[ *\([0-9]*\)\] \([^ ]*\) .*/\1 \2/p' >secnames.txt
+readelf -SW linked.elf | sed -n 's/^ *\[ *[0-9]*\] s\([0-9]*\) *[A-Z_]* *\([0-9a-f]\{16\}\) .*/\1 0x\2/p' |
+	while read -r idx addr; do
+		name=$(awk -v i="$idx" '$1 == i { print $2 }' secnames.txt)
+		echo "$name $addr" >>dump/sections.txt
+		objcopy -O binary --only-section="s$idx" linked.elf "dump/$name.bin" 2>/dev/null
+	done
+rm -f dump/.init*.bin   # Linux frees init sections: the dump has none
+printf 'ffffffff81000000 T _stext\nffffffff81e00000 T _etext\nffffffff81234560 T printk\nffffffff81400000 T kmalloc\n' >dump/kallsyms
+check loaded-accepts-genuine OK "OK loaded modval-rsa2048" \
+	$M --cert rsa2048.der --loaded dump --kallsyms dump/kallsyms rsa2048.ko
+check loaded-init-not-checked OK "not checked (no dump): .init.text" \
+	$M --cert rsa2048.der --loaded dump --kallsyms dump/kallsyms rsa2048.ko
+cp -r dump dump-flip
+python3 -c 'p = "dump-flip/.text.bin"; b = bytearray(open(p, "rb").read()); b[3] ^= 0xff; open(p, "wb").write(b)'
+check loaded-flipped-text-named FAIL "section .text offset 0x3 (Text), site none: expected" \
+	$M --cert rsa2048.der --loaded dump-flip --kallsyms dump/kallsyms rsa2048.ko
+check loaded-json-refusal FAIL '"refusal":{"region":"Text","section":".text","offset":3,' \
+	$M --json --cert rsa2048.der --loaded dump-flip --kallsyms dump/kallsyms rsa2048.ko
+printf 'ffffffff81000000 T _stext\nffffffff81e00000 T _etext\nffffffff81234568 T printk\nffffffff81400000 T kmalloc\n' >dump/kallsyms-moved
+check loaded-wrong-symbol FAIL "FAIL loaded: loaded module bytes differ" \
+	$M --cert rsa2048.der --loaded dump --kallsyms dump/kallsyms-moved rsa2048.ko
+printf 'ffffffff81234560 t printk\nffffffff81400000 T kmalloc\n' >dump/kallsyms-local
+check loaded-local-symbol-not-an-export FAIL "does not export" \
+	$M --cert rsa2048.der --loaded dump --kallsyms dump/kallsyms-local rsa2048.ko
+cp -r dump dump-moved
+python3 -c 'import sys
+for l in open("dump/sections.txt"):
+    n, a = l.split()
+    print(n, hex(int(a, 16) + 16) if n == ".rodata" else a)' >dump-moved/sections.txt
+# .rodata is its region's only section: the region moves and .text, which
+# refers to it, no longer matches
+check loaded-rodata-moved FAIL "FAIL loaded: loaded module bytes differ from the signed ELF; section .text" \
+	$M --cert rsa2048.der --loaded dump-moved --kallsyms dump/kallsyms rsa2048.ko
+check loaded-no-dump FAIL "cannot read the dump's sections.txt" \
+	$M --cert rsa2048.der --loaded nodump --kallsyms dump/kallsyms rsa2048.ko

@@ -775,3 +775,177 @@ TEST(modval_hooks_token_state_machine)
 	CHECK_EQ_INT(vt_call(FMI, (uint64_t)tok, 0, 0), -EINVAL);
 	teardown();
 }
+
+/* ------------------------------------------- issue 15: scale and targets */
+
+/*
+ * The module table and the per-module extent list are sized from the heap
+ * up to documented limits; at a limit VALIDATE_MODULE answers -ENOSPC with
+ * a log line, nothing is protected, and freeing a slot makes room again.
+ */
+TEST(modval_hooks_module_table_limit)
+{
+	struct heki_range r[8];
+	size_t n;
+	int64_t tok;
+
+	setup(true);
+	modval_hooks_set_limits(1, 0);
+	n = module_ranges(r);
+	tok = validate(r, n);
+	CHECK(tok > 0);
+	CHECK_EQ_INT(validate(r, n), -ENOSPC);
+	CHECK(vt_lines("modules are validated, the most VTL1 keeps") >= 1);
+	CHECK_EQ_INT(vt_call(UM, (uint64_t)tok, 0, 0), 0);
+	CHECK(validate(r, n) > tok);
+	teardown();
+}
+
+TEST(modval_hooks_extent_limit)
+{
+	struct heki_range r[8];
+	size_t n;
+
+	/* Text, RoData and InitText: three extents.  Two are refused... */
+	setup(true);
+	modval_hooks_set_limits(0, 2);
+	n = module_ranges(r);
+	CHECK_EQ_INT(validate(r, n), -ENOSPC);
+	CHECK(vt_lines("physical page extents (the limit)") >= 1);
+	{
+		uint32_t attr;
+
+		CHECK_EQ_INT(vtlp_protection_of(G_TEXT, &attr), -ENOENT); /* untouched */
+	}
+	teardown();
+	/* ... exactly at the limit it validates. */
+	setup(true);
+	modval_hooks_set_limits(0, 3);
+	n = module_ranges(r);
+	CHECK(validate(r, n) > 0);
+	teardown();
+}
+
+/*
+ * Many modules at once: more than the old fixed table of 64 (each module
+ * on pages of its own, as Linux's vmalloc'd module memory is).
+ */
+TEST(modval_hooks_many_modules)
+{
+	struct heki_range r[8];
+	size_t n;
+	int64_t tok[100] = { 0 };
+
+	setup(true);
+	n = module_ranges(r);
+	for (int i = 0; i < 100; i++) {
+		/* above VTL1's [8, 10) MiB, clear of every other test page */
+		uint64_t base = 0xc00000ull + (uint64_t)i * 3 * PAGE_SIZE;
+		const uint64_t old[3] = { G_TEXT, G_RO, G_INIT };
+
+		for (size_t k = 0; k < n; k++) {
+			for (int o = 0; o < 3; o++) {
+				if (r[k].pa != old[o] && r[k].pa != base - 3 * PAGE_SIZE + (uint64_t)o * PAGE_SIZE)
+					continue;
+				r[k].epa = base + (uint64_t)o * PAGE_SIZE + (r[k].epa - r[k].pa);
+				r[k].pa = base + (uint64_t)o * PAGE_SIZE;
+				memcpy(fake_ram(r[k].pa), fake_ram(old[o]), PAGE_SIZE);
+				break;
+			}
+		}
+		tok[i] = validate(r, n);
+		CHECK(tok[i] > 0);
+		if (tok[i] <= 0)
+			break;
+	}
+	for (int i = 0; i < 100; i++)
+		CHECK_EQ_INT(vt_call(UM, (uint64_t)tok[i], 0, 0), 0);
+	teardown();
+}
+
+/*
+ * The trusted targets of the site-aware rule: exported thunks from the
+ * kernel's own ksymtab, KernelInfo's values over them, and each kept only
+ * when it lies in kernel text VTL1 protects executable (VA -> PA through
+ * KernelData's VA/PA pair).  A thunk pointing into rodata is dropped.
+ */
+#define G_KTEXT 0x580000ull                  /* PA of a kernel text page */
+#define KTEXT_VA (KVA - (G_KD - G_KTEXT))     /* its VA (linear image) */
+
+static void load_kernel_thunks(void)
+{
+	uint8_t *kd = fake_ram(G_KD), *ki = fake_ram(G_KI);
+	static const char *const names[2] = { "__x86_return_thunk", "its_return_thunk" };
+	const uint64_t vals[2] = { KTEXT_VA + 0x40, KVA + 0x300 /* rodata */ };
+	uint64_t e = KVA + 0x100;
+	struct heki_range r[2] = {
+		{ KVA, G_KD, G_KD + 0x400, VTLP_KDATA_KERNEL_DATA },
+		{ 0, G_KI, G_KI + 32 + 16 + 40, VTLP_KDATA_KERNEL_INFO },
+	};
+	uint64_t tab[4] = { e, e + 24, e + 24, e + 24 };
+	/* tail: pv_bug, pv_nop, indirect_thunk_array, return_thunk_init, return_thunk */
+	uint64_t tail[5] = { KVA + 0x380, KTEXT_VA + 0x10, KTEXT_VA + 0x20, 0, 0 };
+
+	memset(kd, 0, 0x400);
+	memset(ki, 0, 32 + 16 + 40);
+	for (int i = 0; i < 2; i++) {
+		uint64_t ent = e + 12 * (uint64_t)i, name = KVA + 0x200 + 0x40 * (uint64_t)i;
+		uint32_t v = (uint32_t)(vals[i] - ent), nm = (uint32_t)(name - (ent + 4));
+
+		memcpy(kd + (ent - KVA), &v, 4);
+		memcpy(kd + (ent - KVA) + 4, &nm, 4);
+		strcpy((char *)kd + (name - KVA), names[i]);
+	}
+	memcpy(ki, tab, sizeof(tab));
+	memcpy(ki + 32 + 16, tail, sizeof(tail));
+	vt_chain(r, 2);
+	CHECK_EQ_INT(vt_call(LK, T_CHAIN, 2, 0), 0);
+	CHECK_EQ_INT(vtlp_protect_range(G_KTEXT, G_KTEXT + PAGE_SIZE,
+					HEKI_ATTR_MEM_R | HEKI_ATTR_MEM_X, "test kernel text"), 0);
+}
+
+TEST(modval_hooks_kernel_targets_from_trusted_data)
+{
+	struct modelf_kernel k;
+
+	setup(true);
+	load_kernel_thunks();
+	modval_hooks_kernel_targets(&k);
+	CHECK_EQ(k.return_thunk, KTEXT_VA + 0x40);        /* ksymtab, in text */
+	CHECK_EQ(k.its_return_thunk, 0);                  /* ksymtab, rodata: dropped */
+	CHECK_EQ(k.indirect_thunk_array, KTEXT_VA + 0x20); /* KernelInfo */
+	CHECK_EQ(k.pv_nop, KTEXT_VA + 0x10);
+	CHECK_EQ(k.pv_bug, 0);                            /* KernelInfo, rodata: dropped */
+	CHECK_EQ(k.its_thunk_array, 0);                   /* nobody sent it */
+	CHECK(vt_lines("kernel target its_return_thunk") >= 1);
+	CHECK(vt_lines("kernel target pv_bug") >= 1);
+	CHECK(k.is_kernel_text(k.ctx, KTEXT_VA));
+	CHECK(k.is_kernel_text(k.ctx, KTEXT_VA + PAGE_SIZE - 1));
+	CHECK(!k.is_kernel_text(k.ctx, KTEXT_VA + PAGE_SIZE)); /* not protected */
+	CHECK_EQ_INT(vtlp_protect_range(G_KTEXT + PAGE_SIZE, G_KTEXT + 2 * PAGE_SIZE,
+					HEKI_ATTR_MEM_R, "test kernel rodata-like page"), 0);
+	CHECK(!k.is_kernel_text(k.ctx, KTEXT_VA + PAGE_SIZE)); /* protected, not X */
+	CHECK(!k.is_kernel_text(k.ctx, KVA + 0x10));           /* rodata */
+	CHECK(!k.is_kernel_text(k.ctx, HOOKS_VA(MODVAL_MOD_TEXT)));
+	teardown();
+
+	/* A validated module's Text becomes a target too, until unloaded. */
+	{
+		struct heki_range r[8];
+		size_t n;
+		int64_t tok;
+
+		setup(true);
+		load_kernel_thunks();
+		n = module_ranges(r);
+		tok = validate(r, n);
+		CHECK(tok > 0);
+		modval_hooks_kernel_targets(&k);
+		CHECK(k.is_kernel_text(k.ctx, HOOKS_VA(MODVAL_MOD_TEXT)));
+		CHECK(!k.is_kernel_text(k.ctx, HOOKS_VA(MODVAL_MOD_RODATA)));
+		CHECK_EQ_INT(vt_call(UM, (uint64_t)tok, 0, 0), 0);
+		modval_hooks_kernel_targets(&k);
+		CHECK(!k.is_kernel_text(k.ctx, HOOKS_VA(MODVAL_MOD_TEXT)));
+		teardown();
+	}
+}

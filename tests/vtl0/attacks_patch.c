@@ -331,6 +331,80 @@ static void patch_module_jump_labels(const struct vtl0_case *c)
  * A module's Patch(8) naming kernel text (already a kernel site) or NOP
  * bytes in the module's own rodata: the module is refused.
  */
+/*
+ * Static calls (issue 15 section 3): the test module's .static_call_sites
+ * entry makes its `call testmod_sc_a` a PATCH_TEXT site once VALIDATE_MODULE
+ * accepted it.  text_poke_bp's three steps move it to another function of
+ * the module and back (the call's result shows it); aimed at the module's
+ * data or at memory no one validated, the step is refused (-EACCES,
+ * recorded) and the site keeps a legal call.  Before the fix VTL1 knew no
+ * such site: every one of these requests failed alike.
+ */
+static void call_to(uint64_t site, uint64_t target, uint8_t out[5])
+{
+	int32_t rel = (int32_t)((int64_t)target - (int64_t)(site + 5));
+
+	out[0] = 0xE8;
+	gl_memcpy(out + 1, &rel, 4);
+}
+
+static void patch_module_static_call(const struct vtl0_case *c)
+{
+	uint64_t sc, fa, fb, data;
+	uint8_t ca[5], cb[5], cd[5], cx[5];
+	int64_t tok, r1, r2, r3;
+	int before, after;
+
+	tok = validate_with_patch(c, NULL, 0);
+	sc = mod_sym(&jl_mod, "testmod_sc");
+	fa = mod_sym(&jl_mod, "testmod_sc_a");
+	fb = mod_sym(&jl_mod, "testmod_sc_b");
+	data = mod_sym(&jl_mod, "testmod_calls");
+	if (tok <= 0 || !sc || !fa || !fb || !data) {
+		gl_check(false, c->name, "VALIDATE_MODULE: %lld (%s); testmod_sc %s",
+			 (long long)tok, errname(tok), sc ? "found" : "missing");
+		return;
+	}
+	call_to(sc, fa, ca);
+	call_to(sc, fb, cb);
+	call_to(sc, data, cd);
+	call_to(sc, pa_of(scratch_page(14)), cx);
+	/* a legal toggle: INT3, b's tail, b's head; then back to a */
+	before = mod_call(sc);
+	r1 = poke_at(sc, 1, &int3);
+	r2 = poke_at(sc + 1, 4, cb + 1);
+	r3 = poke_at(sc, 1, cb);
+	after = mod_call(sc);
+	gl_check(before == 0xa && r1 == 0 && r2 == 0 && r3 == 0 && after == 0xb,
+		 ndl("%s_to_b", c->name),
+		 "call a -> call b: %#x, R8 %lld %lld %lld (%s), then %#x", before, (long long)r1,
+		 (long long)r2, (long long)r3, errname(r2 ? r2 : r3), after);
+	r1 = poke_at(sc, 1, &int3);
+	r2 = poke_at(sc + 1, 4, ca + 1);
+	r3 = poke_at(sc, 1, ca);
+	gl_check(r1 == 0 && r2 == 0 && r3 == 0 && mod_call(sc) == 0xa, ndl("%s_to_a", c->name),
+		 "call b -> call a: R8 %lld %lld %lld", (long long)r1, (long long)r2,
+		 (long long)r3);
+	/* aimed at the module's data: the tail step is refused */
+	r1 = poke_at(sc, 1, &int3);
+	ring_mark();
+	expect_call_err(ndl("%s_data", c->name), poke_at(sc + 1, 4, cd + 1), E_ACCES,
+			VSM_PATCH_TEXT);
+	r2 = poke_at(sc, 1, ca);
+	gl_check(r1 == 0 && r2 == 0 && mod_call(sc) == 0xa, ndl("%s_data_kept", c->name),
+		 "after the refused step the site is INT3 + a's tail, then a again: R8 %lld %lld",
+		 (long long)r1, (long long)r2);
+	/* aimed at memory no one validated, in one write: refused */
+	ring_mark();
+	expect_call_err(ndl("%s_unvalidated", c->name), poke_at(sc, 5, cx), E_ACCES,
+			VSM_PATCH_TEXT);
+	gl_check(mod_call(sc) == 0xa, ndl("%s_unvalidated_kept", c->name),
+		 "the site still calls a");
+	r1 = vtl_call(VSM_UNLOAD_MODULE, (uint64_t)tok, 0, 0);
+	gl_check(r1 == 0, ndl("%s_unload", c->name), "UNLOAD_MODULE: R8=%lld (%s)",
+		 (long long)r1, errname(r1));
+}
+
 static void patch_module_site_outside(const struct vtl0_case *c)
 {
 	uint64_t ent[2][2];
@@ -453,6 +527,8 @@ const struct vtl0_case vtl0_cases_patch[] = {
 	  "PATCH_TEXT: the real 3-step flip, with the NOP's head refused on the JMP's tail" },
 	{ "patch_module_jump_labels", patch_module_jump_labels, CASE_RUN,
 	  "module Patch(8) sites flip through PATCH_TEXT; FREE_MODULE_INIT / UNLOAD retire them" },
+	{ "patch_module_static_call", patch_module_static_call, CASE_RUN,
+	  "module static call: toggled between its functions; aimed at data or elsewhere: refused" },
 	{ "patch_module_site_outside", patch_module_site_outside, CASE_RUN,
 	  "module Patch(8) entry naming kernel text or module rodata: module refused" },
 	{ NULL, NULL, 0, NULL },

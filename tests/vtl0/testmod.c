@@ -70,5 +70,28 @@ __asm__(".text\n"
 	"	ret\n"
 	".text\n");
 
+/*
+ * A static-call site (issue 15 section 3; tests/vtl0/attacks_patch.c): a
+ * 5-byte call listed in .static_call_sites as Linux's objtool lists one
+ * ({s32 site - ., s32 key - .}), so VTL1 registers it at VALIDATE_MODULE.
+ * testmod_sc returns what the function it calls returns: 0xa, 0xb.
+ */
+int testmod_sc_key;
+__asm__(".text\n"
+	".globl testmod_sc, testmod_sc_a, testmod_sc_b\n"
+	"testmod_sc:\n"
+	"1:	call testmod_sc_a\n"
+	"	ret\n"
+	"testmod_sc_a:\n"
+	"	mov $0xa, %eax\n"
+	"	ret\n"
+	"testmod_sc_b:\n"
+	"	mov $0xb, %eax\n"
+	"	ret\n"
+	".section .static_call_sites, \"aw\", @progbits\n"
+	"	.long 1b - .\n"
+	"	.long testmod_sc_key - .\n"
+	".text\n");
+
 /* NOP bytes in .rodata: a Patch(8) entry naming them must refuse the module. */
 const unsigned char testmod_rodata_nop[8] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };

@@ -140,8 +140,11 @@ TEST(vtlp_patch_text_refuses_vtl0_chosen_bytes)
 	CHECK_EQ_INT(request(mk(T0, 0, evil, 5)), -EACCES);
 	CHECK_MEM(fake_ram(T0), nop5, 5);
 	CHECK_EQ_INT(request(mk(T0 + 1, 0, &int3, 1)), -EACCES);   /* INT3 only at byte 0 */
-	CHECK_EQ_INT(request(mk(T0 + 1, 0, nop5, 5)), -ENOENT);      /* runs past the site */
-	CHECK_EQ_INT(request(mk(T0 + 0x40, 0, jmp, 5)), -ENOENT);   /* nothing there */
+	/* No site there, and VTL0 could not write protected text itself:
+	 * -EACCES (LVBS would fault in __text_poke after -ENOENT). */
+	CHECK_EQ_INT(request(mk(T0 + 1, 0, nop5, 5)), -EACCES);      /* runs past the site */
+	CHECK_EQ_INT(request(mk(T0 + 0x40, 0, jmp, 5)), -EACCES);   /* nothing there */
+	CHECK(vt_lines("VTL1 write-protects them") >= 2);
 	CHECK_EQ_INT(request(mk(T0, 0, jmp, 0)), -EINVAL);          /* size 0 */
 	CHECK_EQ_INT(request(mk(T0, 0, jmp, 6)), -EINVAL);          /* size > 5 */
 	CHECK_EQ_INT(request(mk(FAKE_VTL1_START, 0, jmp, 5)), -EINVAL);
@@ -295,7 +298,7 @@ TEST(vtlp_patch_text_page_crossing)
 	CHECK_EQ(*fake_ram(TX + 1), nop5[1]);
 	CHECK_MEM(fake_ram(T_PAGE2), nop5 + 2, 3);
 	/* Step 2 with the wrong second page. */
-	CHECK_EQ_INT(request(mk(TX + 1, T_PAGE2 + 0x1000, jmp + 1, 4)), -ENOENT);
+	CHECK_EQ_INT(request(mk(TX + 1, T_PAGE2 + 0x1000, jmp + 1, 4)), -EACCES);
 	CHECK_EQ_INT(request(mk(TX, 0, nop5, 1)), 0);
 	CHECK_MEM(fake_ram(TX), nop5, 2);
 	/* A request straddling two pages of its own, continued at pa1. */
@@ -372,7 +375,7 @@ TEST(vtlp_patchinfo_blocks_across_pages)
 	}
 	/* PatchInfo with no bytes at all: the kernel's sites are gone. */
 	CHECK_EQ_INT(send_pi(0), 0);
-	CHECK_EQ_INT(request(mk(p[0].pa[0], 0, nop5, 5)), -ENOENT);
+	CHECK_EQ_INT(request(mk(p[0].pa[0], 0, nop5, 5)), -EACCES);
 }
 
 /* A refused PatchInfo fails its call and keeps what was loaded before. */
@@ -454,18 +457,18 @@ TEST(vtlp_patch_module_entries)
 	CHECK_EQ_INT(request(mk(T_TEXT + 0x3010, 0, jmp8, 2)), 0);
 	/* FREE_MODULE_INIT drops the init site only. */
 	vtlp_patch_drop_module(7, true);
-	CHECK_EQ_INT(request(mk(T_TEXT + 0x3010, 0, nop2, 2)), -ENOENT);
+	CHECK_EQ_INT(request(mk(T_TEXT + 0x3010, 0, nop2, 2)), -EACCES);
 	CHECK_EQ_INT(request(mk(T_TEXT + 0x3000, 0, nop2, 2)), 0);
 	/* UNLOAD_MODULE drops the rest. */
 	vtlp_patch_drop_module(7, false);
-	CHECK_EQ_INT(request(mk(T_TEXT + 0x3000, 0, jmp8, 2)), -ENOENT);
+	CHECK_EQ_INT(request(mk(T_TEXT + 0x3000, 0, jmp8, 2)), -EACCES);
 	CHECK_EQ_INT(request(mk(T0, 0, jmp, 5)), 0); /* kernel entries stay */
 	/* Malformed or overlapping module sites are refused, all or nothing. */
 	m[1].code[0] = 0x90;
 	CHECK_EQ_INT(vtlp_patch_add_module(8, m, NULL, 2), -EINVAL);
 	m[1] = mk(T0 + 2, 0, jmp8, 2);
 	CHECK_EQ_INT(vtlp_patch_add_module(8, m, NULL, 2), -EINVAL);
-	CHECK_EQ_INT(request(mk(T_TEXT + 0x3000, 0, jmp8, 2)), -ENOENT);
+	CHECK_EQ_INT(request(mk(T_TEXT + 0x3000, 0, jmp8, 2)), -EACCES);
 	/* A precomputed site outside protected text is never written. */
 	m[0] = mk(T_DATA + 0x10, 0, jmp8, 2);
 	CHECK_EQ_INT(vtlp_patch_add_module(9, m, NULL, 1), 0);
@@ -473,4 +476,170 @@ TEST(vtlp_patch_module_entries)
 	CHECK_EQ_INT(vt_protect(T_DATA, T_DATA + 0x1000, HEKI_ATTR_MEM_R), 0);
 	CHECK_EQ_INT(request(mk(T_DATA + 0x10, 0, jmp8, 2)), -EACCES);
 	CHECK_EQ(*fake_ram(T_DATA + 0x10), 0);
+}
+
+/*
+ * An unknown site: -ENOENT ("VTL0 writes it itself") only where VTL1 lets
+ * VTL0 write; in write-protected memory -EACCES with a log line, because
+ * LVBS's own write there would fault in the middle of text_poke.
+ */
+TEST(vtlp_patch_text_unknown_site_result)
+{
+	setup();
+	/* unprotected VTL0 memory: harmless, VTL0 writes itself */
+	CHECK_EQ_INT(request(mk(T_DATA + 0x20, 0, jmp, 5)), -ENOENT);
+	CHECK(vt_lines("VTL0 writes them itself (-ENOENT)") >= 1);
+	/* protected but writable (what module pages go back to): still -ENOENT */
+	CHECK_EQ_INT(vt_protect(T_DATA, T_DATA + 0x1000, HEKI_ATTR_MEM_R | HEKI_ATTR_MEM_W), 0);
+	CHECK_EQ_INT(request(mk(T_DATA + 0x20, 0, jmp, 5)), -ENOENT);
+	/* read-only data or text without a site: -EACCES, nothing written */
+	CHECK_EQ_INT(vt_protect(T_DATA, T_DATA + 0x1000, HEKI_ATTR_MEM_R), 0);
+	CHECK_EQ_INT(request(mk(T_DATA + 0x20, 0, jmp, 5)), -EACCES);
+	CHECK_EQ_INT(request(mk(T0 + 0x80, 0, jmp, 5)), -EACCES);
+	CHECK_EQ(*fake_ram(T_DATA + 0x20), 0);
+}
+
+/*
+ * Static calls (issue 15 section 3): a module's call site toggles between
+ * legal targets with text_poke_bp's three steps, to NOP5 and back; a target
+ * outside validated text (module data, unprotected memory) is refused at
+ * the step that would introduce it, the site keeps VTL1's bytes.
+ */
+#define SC_PA   (T_TEXT + 0x3100)                 /* the call site */
+#define SC_VA   0xffffffffc0003100ull             /* its VA */
+#define MTEXT_VA 0xffffffffc0000000ull            /* module Text [VA, +16 KiB) */
+#define KVA_RO  0xffffffff82000000ull              /* kernel __start_rodata */
+#define KDELTA  (0xffffffff81000000ull - T_TEXT)   /* kernel VA - PA */
+
+static void call_to(uint64_t site_va, uint64_t target, uint8_t op, uint8_t out[5])
+{
+	int32_t rel = (int32_t)(target - (site_va + 5));
+
+	out[0] = op;
+	memcpy(out + 1, &rel, 4);
+}
+
+static int64_t step3(uint64_t pa, const uint8_t *want)
+{
+	int64_t r = request(mk(pa, 0, &int3, 1));
+
+	if (r)
+		return r;
+	r = request(mk(pa + 1, 0, want + 1, 4));
+	if (r)
+		return r;
+	return request(mk(pa, 0, want, 1));
+}
+
+TEST(vtlp_patch_static_call_sites)
+{
+	struct vtlp_call_site cs = { SC_VA, { SC_PA, 0 }, 1, false };
+	uint8_t a[5], b[5], data[5], kern[5], kdata[5], tail[5];
+
+	setup();
+	call_to(SC_VA, MTEXT_VA + 0x200, 0xE8, a);    /* module's own function */
+	call_to(SC_VA, MTEXT_VA + 0x3f00, 0xE8, b);   /* another one */
+	call_to(SC_VA, MTEXT_VA + 0x8000, 0xE8, data); /* past its Text: data */
+	call_to(SC_VA, 0xffffffff81000000ull + 0x10, 0xE8, kern);   /* kernel text (X) */
+	call_to(SC_VA, 0xffffffff81000000ull + 0x200010, 0xE8, kdata); /* T_DATA: not X */
+	call_to(SC_VA, MTEXT_VA + 0x200, 0xE9, tail); /* a jmp at a call site */
+	memcpy(fake_ram(SC_PA), a, 5);
+	CHECK_EQ_INT(vtlp_patch_add_calls(9, &cs, 1, MTEXT_VA, 0x4000), 0);
+
+	/* toggled between two legal targets, and to NOP5 and back */
+	CHECK_EQ_INT(step3(SC_PA, b), 0);
+	CHECK_MEM(fake_ram(SC_PA), b, 5);
+	CHECK_EQ_INT(step3(SC_PA, nop5), 0);
+	CHECK_MEM(fake_ram(SC_PA), nop5, 5);
+	CHECK_EQ_INT(step3(SC_PA, a), 0);
+	CHECK_MEM(fake_ram(SC_PA), a, 5);
+
+	/* aimed at module data: the tail step is refused, INT3 + a's tail stays */
+	CHECK_EQ_INT(request(mk(SC_PA, 0, &int3, 1)), 0);
+	CHECK_EQ_INT(request(mk(SC_PA + 1, 0, data + 1, 4)), -EACCES);
+	CHECK_EQ_INT(request(mk(SC_PA, 0, data, 5)), -EACCES);
+	CHECK_EQ(*fake_ram(SC_PA), 0xCC);
+	CHECK_MEM(fake_ram(SC_PA + 1), a + 1, 4);
+	CHECK_EQ_INT(request(mk(SC_PA, 0, a, 1)), 0);  /* put back */
+	CHECK_MEM(fake_ram(SC_PA), a, 5);
+	/* a whole write of module data or a jmp at a call site: refused */
+	CHECK_EQ_INT(request(mk(SC_PA, 0, data, 5)), -EACCES);
+	CHECK_EQ_INT(request(mk(SC_PA, 0, tail, 5)), -EACCES);
+	CHECK_MEM(fake_ram(SC_PA), a, 5);
+
+	/* kernel text is a target once VTL1 knows the image's map */
+	CHECK_EQ_INT(step3(SC_PA, kern), -EACCES);
+	CHECK_EQ_INT(request(mk(SC_PA, 0, a, 1)), 0); /* INT3 + a's tail -> a */
+	CHECK_EQ_INT(vtlp_patch_set_kernel_map(KVA_RO, KDELTA), 0);
+	CHECK_EQ_INT(step3(SC_PA, kern), 0);
+	CHECK_MEM(fake_ram(SC_PA), kern, 5);
+	CHECK_EQ_INT(request(mk(SC_PA, 0, kdata, 5)), -EACCES); /* protected? not X */
+	CHECK_EQ_INT(request(mk(SC_PA, 0, a, 5)), 0);
+
+	/* unloaded: the site and the module's text as a target are gone */
+	vtlp_patch_drop_module(9, false);
+	CHECK_EQ_INT(request(mk(SC_PA, 0, b, 5)), -EACCES); /* protected text, no site */
+	CHECK_MEM(fake_ram(SC_PA), a, 5);
+}
+
+TEST(vtlp_patch_static_call_registration)
+{
+	struct vtlp_call_site cs = { SC_VA, { SC_PA, 0 }, 1, false };
+	uint8_t data[5];
+
+	setup();
+	/* a site that does not hold a legal form refuses the module's sites */
+	call_to(SC_VA, MTEXT_VA + 0x8000, 0xE8, data);
+	memcpy(fake_ram(SC_PA), data, 5);
+	CHECK_EQ_INT(vtlp_patch_add_calls(9, &cs, 1, MTEXT_VA, 0x4000), -EINVAL);
+	CHECK(vt_lines("not a call/jmp to validated text") >= 1);
+	/* a tail site / trampoline: jmp or ret, never call */
+	cs.kind = 2;
+	memcpy(fake_ram(SC_PA), "\xc3\xcc\xcc\xcc\xcc", 5);
+	CHECK_EQ_INT(vtlp_patch_add_calls(10, &cs, 1, MTEXT_VA, 0x4000), 0);
+	{
+		uint8_t j[5], c[5];
+
+		call_to(SC_VA, MTEXT_VA + 0x10, 0xE9, j);
+		call_to(SC_VA, MTEXT_VA + 0x10, 0xE8, c);
+		CHECK_EQ_INT(request(mk(SC_PA, 0, c, 5)), -EACCES);
+		CHECK_EQ_INT(step3(SC_PA, j), 0);
+		CHECK_MEM(fake_ram(SC_PA), j, 5);
+		/* back to ret, in either of its forms */
+		CHECK_EQ_INT(step3(SC_PA, (const uint8_t *)"\xc3\xcc\x90\x90\x90"), 0);
+		CHECK_EQ_INT(step3(SC_PA, (const uint8_t *)"\xc3\xcc\xcc\xcc\xcc"), 0);
+		/* not a nop-padded call or anything else */
+		CHECK_EQ_INT(request(mk(SC_PA, 0, (const uint8_t *)"\xc3\x90\x90\x90\x90", 5)),
+			     -EACCES);
+	}
+	/* malformed: unknown kind */
+	cs.kind = 7;
+	CHECK_EQ_INT(vtlp_patch_add_calls(11, &cs, 1, MTEXT_VA, 0x4000), -EINVAL);
+}
+
+/*
+ * ftrace sites (__mcount_loc) of a validated module: NOP5 <-> a call to
+ * validated text (ftrace_caller in kernel text), through the three steps;
+ * a call into unvalidated memory or another form (xor5rax, a jmp) refused.
+ */
+TEST(vtlp_patch_ftrace_sites)
+{
+	struct vtlp_call_site cs = { SC_VA, { SC_PA, 0 }, 3, false };
+	uint8_t caller[5], data[5], jmpk[5];
+
+	setup();
+	memcpy(fake_ram(SC_PA), nop5, 5);
+	CHECK_EQ_INT(vtlp_patch_set_kernel_map(KVA_RO, KDELTA), 0);
+	CHECK_EQ_INT(vtlp_patch_add_calls(12, &cs, 1, MTEXT_VA, 0x4000), 0);
+	call_to(SC_VA, 0xffffffff81000000ull + 0x40, 0xE8, caller); /* kernel text */
+	call_to(SC_VA, 0xffffffff81000000ull + 0x200040, 0xE8, data); /* not X */
+	call_to(SC_VA, 0xffffffff81000000ull + 0x40, 0xE9, jmpk);
+	CHECK_EQ_INT(step3(SC_PA, caller), 0);                       /* enable */
+	CHECK_MEM(fake_ram(SC_PA), caller, 5);
+	CHECK_EQ_INT(step3(SC_PA, nop5), 0);                         /* disable */
+	CHECK_MEM(fake_ram(SC_PA), nop5, 5);
+	CHECK_EQ_INT(request(mk(SC_PA, 0, data, 5)), -EACCES);
+	CHECK_EQ_INT(request(mk(SC_PA, 0, jmpk, 5)), -EACCES);
+	CHECK_EQ_INT(request(mk(SC_PA, 0, (const uint8_t *)"\x2e\x2e\x2e\x31\xc0", 5)), -EACCES);
+	CHECK_MEM(fake_ram(SC_PA), nop5, 5);
 }

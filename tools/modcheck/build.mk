@@ -5,7 +5,8 @@
 MODCHECK := $(BUILD)/host/modcheck
 # The validation code without the VSM-call glue (hooks.c needs the engine).
 MODVAL_PORTABLE_SRCS := $(filter-out vtl_protect/modval/hooks.c,$(sort $(wildcard vtl_protect/modval/*.c)))
-MODCHECK_SRCS := tools/modcheck/modcheck.c tools/modcheck/decompress.c $(MODVAL_PORTABLE_SRCS) \
+MODCHECK_SRCS := tools/modcheck/modcheck.c tools/modcheck/decompress.c tools/modcheck/loaded.c \
+	$(MODVAL_PORTABLE_SRCS) \
 	core/fmt.c core/log.c core/errno.c
 MODCHECK_OBJS := $(patsubst %.c,$(BUILD)/host-tool/%.o,$(MODCHECK_SRCS))
 HOST_TOOLS += $(MODCHECK)

@@ -5,9 +5,11 @@
  * VTL1 runs (vtl_protect/modval/).  The manual is tools/modcheck/modcheck.1;
  * `modcheck --help` summarises it.
  *
- * Only the signature is checked: the signed file against the trust store.
- * VTL1's VALIDATE_MODULE also compares the module as loaded into memory with
- * the signed ELF; modcheck does not, and every OK line says "signature OK".
+ * Without --loaded only the signature is checked: the signed file against
+ * the trust store, and every OK line says "signature OK ... (signature
+ * only)".  VTL1's VALIDATE_MODULE also compares the module as loaded into
+ * memory with the signed ELF; `--loaded DIR --kallsyms SYMS` does that too,
+ * on a dump of the loaded module, with the call VTL1 makes (loaded.c).
  *
  * No input count is fixed: inputs are checked one at a time as the command
  * line (or standard input, with --stdin or "-") names them.  The limits that
@@ -23,6 +25,7 @@
 
 #include "core/log.h"
 #include "tools/modcheck/decompress.h"
+#include "tools/modcheck/loaded.h"
 #include "vtl_protect/modval/authenticode.h"
 #include "vtl_protect/modval/der.h"
 #include "vtl_protect/modval/modsig.h"
@@ -39,6 +42,8 @@ enum {
 
 static struct modval_trust trust;
 static bool verbose, json;
+static const char *loaded_dir, *kallsyms_path;   /* --loaded, --kallsyms */
+static bool list_exports;                          /* --exports */
 
 static void stderr_sink(enum log_level lvl, const char *line, size_t len)
 {
@@ -421,7 +426,8 @@ static void print_result(const struct result *r)
 		return;
 	}
 	if (r->ok) {
-		printf("%s: signature OK %s %s\n", r->path, r->signer, modval_hash_name(r->hash));
+		printf("%s: signature OK %s %s (signature only; the loaded bytes are checked "
+		       "with --loaded)\n", r->path, r->signer, modval_hash_name(r->hash));
 		return;
 	}
 	if (r->read_failed) {
@@ -495,6 +501,97 @@ static bool check_one(const char *path, bool pe)
 	return r.ok;
 }
 
+static const char *region_name(unsigned int t)
+{
+	static const char *const n[] = { "Text", "Data", "RoData", "RoAfterInit", "InitText",
+					 "InitData", "InitRoData" };
+
+	return t < sizeof(n) / sizeof(n[0]) ? n[t] : "?";
+}
+
+static void print_loaded(const char *path, const struct loaded_result *r)
+{
+	char exp[2 * MODELF_REFUSAL_BYTES + 1], got[2 * MODELF_REFUSAL_BYTES + 1];
+
+	hex(exp, sizeof(exp), r->ref.expected, r->ref.len);
+	hex(got, sizeof(got), r->ref.found, r->ref.len);
+	if (json) {
+		printf("{\"file\":");
+		json_str(path);
+		printf(",\"checked\":\"loaded\",\"dump\":");
+		json_str(loaded_dir);
+		printf(",\"result\":\"%s\"", r->ok ? "ok" : "fail");
+		if (r->ok) {
+			printf(",\"signer\":");
+			json_str(r->signer);
+		} else {
+			printf(",\"errno\":%d,\"reason\":", r->err);
+			json_str(r->reason);
+			if (r->detail[0]) {
+				printf(",\"detail\":");
+				json_str(r->detail);
+			}
+		}
+		if (r->have_refusal) {
+			printf(",\"refusal\":{\"region\":\"%s\",\"section\":",
+			       region_name(r->ref.region));
+			json_str(r->ref.section);
+			printf(",\"offset\":%llu,\"site\":", (unsigned long long)r->ref.offset);
+			json_str(r->ref.site ? r->ref.site : "none");
+			printf(",\"expected\":\"%s\",\"found\":\"%s\"}", exp, got);
+		}
+		printf(",\"notChecked\":");
+		json_str(r->not_checked);
+		printf(",\"staticCallSites\":%ld", r->static_calls);
+		printf("}\n");
+		return;
+	}
+	if (r->ok)
+		printf("%s: OK loaded %s (signature and loaded bytes, as VTL1 checks them)", path,
+		       r->signer);
+	else
+		printf("%s: FAIL loaded: %s%s%s", path, r->reason, r->detail[0] ? ": " : "",
+		       r->detail);
+	if (r->have_refusal)
+		printf("; section %s offset %#llx (%s), site %s: expected %s found %s",
+		       r->ref.section[0] ? r->ref.section : "?",
+		       (unsigned long long)r->ref.offset, region_name(r->ref.region),
+		       r->ref.site ? r->ref.site : "none", exp, got);
+	if (r->not_checked[0])
+		printf("; not checked (no dump): %s", r->not_checked);
+	putchar('\n');
+}
+
+/* --loaded: VTL1's whole VALIDATE_MODULE decision on a dumped module. */
+static bool check_loaded(const char *path)
+{
+	enum mc_format fmt;
+	bool io = false;
+	size_t len = 0;
+	const char *why = NULL;
+	struct loaded_result r;
+	uint8_t *buf = mc_read_input(path, MODSIG_MAX_MODULE, &len, &fmt, &why, &io);
+
+	if (!buf) {
+		fprintf(stderr, "modcheck: cannot read %s: %s\n", path, why);
+		printf("%s: FAIL cannot read: %s\n", path, why);
+		return false;
+	}
+	loaded_check(&trust, buf, len, loaded_dir, kallsyms_path, list_exports ? stdout : NULL,
+		     &r);
+	vnote("%s: loaded check against %s with %s: targets return_thunk %#llx "
+	      "its_return_thunk %#llx indirect_thunk_array %#llx pv_nop %#llx pv_bug %#llx; "
+	      "%u regions compared; %ld static-call sites (%s)", path, loaded_dir, kallsyms_path,
+	      (unsigned long long)r.kernel.return_thunk,
+	      (unsigned long long)r.kernel.its_return_thunk,
+	      (unsigned long long)r.kernel.indirect_thunk_array,
+	      (unsigned long long)r.kernel.pv_nop, (unsigned long long)r.kernel.pv_bug,
+	      r.nregions_checked, r.static_calls, r.static_calls_why);
+	print_loaded(path, &r);
+	free(buf);
+	return r.ok;
+}
+
 /* --stdin / "-": one path per line; empty lines are skipped. */
 static int check_stdin(bool pe, int *failed)
 {
@@ -509,7 +606,7 @@ static int check_stdin(bool pe, int *failed)
 		if (!n)
 			continue;
 		count++;
-		if (!check_one(line, pe))
+		if (!(loaded_dir && !pe ? check_loaded(line) : check_one(line, pe)))
 			(*failed)++;
 	}
 	free(line);
@@ -522,10 +619,13 @@ static void help(void)
 	"usage: modcheck [OPTION]... MODULE...\n"
 	"       modcheck [OPTION]... --stdin    (or '-' as a MODULE: paths from stdin)\n"
 	"\n"
+	"       modcheck [OPTION]... --loaded DIR --kallsyms SYMS MODULE\n"
+	"\n"
 	"Checks Linux module signatures (.ko, .ko.xz, .ko.zst, .ko.gz) and, with --kexec,\n"
 	"Authenticode signatures of PE kernel images, offline, with the validation code\n"
-	"vtlguard runs in VTL1.  Only the signature of each file is checked, never a\n"
-	"module as loaded into a kernel's memory (VTL1 checks that at load time).\n"
+	"vtlguard runs in VTL1.  Without --loaded only the signature of each file is\n"
+	"checked (OK lines say \"signature only\"); with --loaded, VTL1's whole\n"
+	"VALIDATE_MODULE decision on the module as a running kernel loaded it.\n"
 	"\n"
 	"Trust store:\n"
 	"  --cert FILE       trust the certificate(s) in FILE (DER, concatenated DER or\n"
@@ -539,6 +639,14 @@ static void help(void)
 	"  MODULE            a signed module, raw or compressed (told by its magic)\n"
 	"  --kexec IMAGE     a signed PE kernel image (Authenticode)\n"
 	"  --stdin, -        read module paths from standard input, one per line\n"
+	"  --loaded DIR      check MODULE as loaded: DIR/sections.txt (NAME 0xADDR per\n"
+	"                    line, as /sys/module/M/sections) and DIR/NAME.bin (each\n"
+	"                    section's loaded bytes; a region with none, like freed\n"
+	"                    init sections, is reported \"not checked\")\n"
+	"  --kallsyms SYMS   /proc/kallsyms lines for what MODULE imports and the\n"
+	"                    kernel's thunks (needed with --loaded)\n"
+	"  --exports         with --loaded: first list the exports VTL1 keeps for\n"
+	"                    modules loaded after MODULE (EXPORT NAME 0xADDRESS)\n"
 	"Output:\n"
 	"  --json            one JSON object per input on stdout, instead of text\n"
 	"  -v, --verbose     say on stderr what was checked, and the validator's log\n"
@@ -546,7 +654,9 @@ static void help(void)
 	"  --version         modcheck's and vtlguard's version\n"
 	"\n"
 	"Each input gives one line on stdout:\n"
-	"  FILE: signature OK SIGNER DIGEST\n"
+	"  FILE: signature OK SIGNER DIGEST (signature only; ...)\n"
+	"  FILE: OK loaded SIGNER (...)  or  FILE: FAIL loaded: REASON; section S offset\n"
+	"        O (REGION), site KIND: expected HEX found HEX      (with --loaded)\n"
 	"  FILE: FAIL REASON   (an untrusted signer is shown by issuer, serial, key id)\n"
 	"Exit status: 0 every signature verified; 1 at least one input failed;\n"
 	"2 bad command line or trust store (nothing was checked).  See modcheck(1).\n");
@@ -562,7 +672,8 @@ static void usage_error(const char *fmt, const char *arg)
 static bool takes_value(const char *a)
 {
 	return !strcmp(a, "--cert") || !strcmp(a, "--revoked") || !strcmp(a, "--blocklist") ||
-	       !strcmp(a, "--kexec") || !strcmp(a, "--secondary");
+	       !strcmp(a, "--kexec") || !strcmp(a, "--secondary") || !strcmp(a, "--loaded") ||
+	       !strcmp(a, "--kallsyms");
 }
 
 int main(int argc, char **argv)
@@ -595,6 +706,8 @@ int main(int argc, char **argv)
 			printf("modcheck (vtlguard) %s, revision %s\n", VTLGUARD_VERSION,
 			       VTLGUARD_REVISION);
 			return EXIT_ALL_OK;
+		} else if (!strcmp(a, "--exports")) {
+			list_exports = true;
 		} else if (!strcmp(a, "--json")) {
 			json = true;
 		} else if (!strcmp(a, "--stdin")) {
@@ -617,6 +730,10 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			if (!strcmp(a, "--kexec"))
 				ninputs++;
+			if (!strcmp(a, "--loaded"))
+				loaded_dir = v;
+			if (!strcmp(a, "--kallsyms"))
+				kallsyms_path = v;
 		} else {
 			usage_error("unknown option '%s'", a);
 			return EXIT_USAGE;
@@ -624,6 +741,10 @@ int main(int argc, char **argv)
 	}
 	if (!ninputs && !want_stdin) {
 		usage_error("%s", "no MODULE given");
+		return EXIT_USAGE;
+	}
+	if (!loaded_dir != !kallsyms_path) {
+		usage_error("%s", "--loaded and --kallsyms go together");
 		return EXIT_USAGE;
 	}
 	if (!trust.ncerts)
@@ -668,7 +789,7 @@ int main(int argc, char **argv)
 		if (!dashdash && a[0] == '-' && a[1])
 			continue;
 		checked++;
-		failed += !check_one(a, false);
+		failed += !(loaded_dir ? check_loaded(a) : check_one(a, false));
 	}
 	vnote("%d inputs checked, %d failed", checked, failed);
 	if (!checked) {

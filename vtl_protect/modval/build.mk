@@ -6,7 +6,8 @@ MODVAL_SRCS := vtl_protect/modval/der.c vtl_protect/modval/crypto.c \
 	vtl_protect/modval/modsig.c vtl_protect/modval/modelf.c \
 	vtl_protect/modval/kelf.c vtl_protect/modval/modsites.c \
 	vtl_protect/modval/authenticode.c vtl_protect/modval/modval.c \
-	vtl_protect/modval/selftest.c vtl_protect/modval/ksym.c vtl_protect/modval/hooks.c
+	vtl_protect/modval/selftest.c vtl_protect/modval/ksym.c vtl_protect/modval/kfill.c vtl_protect/modval/scsites.c \
+	vtl_protect/modval/hooks.c
 VTL1_SRCS += $(MODVAL_SRCS)
 HOST_UNIT_SRCS += $(MODVAL_SRCS)
 HOST_UNIT_LIBS += -lbearssl

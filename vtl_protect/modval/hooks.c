@@ -27,6 +27,8 @@
 #include "north/north.h"
 #include "vtl_protect/kdata.h"
 #include "vtl_protect/modval/hooks.h"
+#include "vtl_protect/modval/kfill.h"
+#include "vtl_protect/modval/scsites.h"
 #include "vtl_protect/modval/ksym.h"
 #include "vtl_protect/modval/modval.h"
 #include "vtl_protect/modval/selftest.h"
@@ -34,8 +36,22 @@
 #include "vtl_protect/vtlp.h"
 
 #define MV_MAX_RANGES  VTLP_MAX_RANGES
-#define MV_MAX_MODULES 64
-#define MV_MAX_EXTENTS 256               /* merged page extents per module */
+/*
+ * Scale (issue 15): a distribution loads 100-200 modules (Debian 12 ships
+ * 4,023; all of them at once still fit), and one large module's regions
+ * span thousands of pages (amdgpu: ~2,700 text pages).  Both tables live on
+ * the VTL1 heap and grow as needed up to these limits; a request past one
+ * fails with -ENOSPC and a log line, a short heap with -ENOMEM.
+ *   MV_MAX_MODULES  validated modules at once (pointer table, 8 bytes each)
+ *   MV_MAX_EXTENTS  page extents per module or kexec slot: every page of the
+ *                   largest Text, RoData, InitText, InitRoData and
+ *                   RoAfterInit regions modelf accepts (64 MiB each) may be
+ *                   an extent of its own, so a well-formed module never hits
+ *                   it; 24 bytes each, allocated as the list grows.
+ * docs/module-validation.md "Limits" states them.
+ */
+#define MV_MAX_MODULES 4096u
+#define MV_MAX_EXTENTS (5u * (unsigned int)(MODELF_MAX_REGION / PAGE_SIZE))
 #define MV_MAX_ELF     (16UL << 20)      /* ElfBuffer bytes */
 #define MV_MAX_BLOB    (64UL << 20)      /* kexec kernel blob bytes */
 
@@ -54,13 +70,16 @@ struct mv_extent {
 };
 
 struct mv_extents {
-	unsigned int n;
-	struct mv_extent e[MV_MAX_EXTENTS];
+	unsigned int n, cap;
+	struct mv_extent *e;     /* heap, cap entries */
 };
 
 struct mv_module {
 	int64_t token;
 	bool init_freed;
+	uint64_t text_va, text_len; /* validated Text: a static-call target */
+	struct modval_ksyms exp;    /* its exports, for modules loaded after it */
+	uint8_t *exp_buf;           /* copy of the validated RoData they lie in */
 	struct mv_extents ext;
 };
 
@@ -71,12 +90,15 @@ static struct {
 	bool trust_sealed;
 	struct modval_trust trust;
 	struct modval_cert saved[MODVAL_MAX_SECONDARY];
-	struct mv_module *mods[MV_MAX_MODULES];
+	struct mv_module **mods;             /* heap, nmods slots (NULL = free) */
+	unsigned int nmods;
+	unsigned int max_modules, max_extents; /* MV_MAX_*; tests lower them */
 	int64_t next_token;
 	struct mv_extents kexec[2];          /* [0] kexec, [1] crash kexec */
 	struct modval_ksyms ksyms;           /* kernel exports, when known */
 	uint64_t kdata_va;                   /* VA of KernelData[0]; 0: unknown */
-} mv = { .lock = NORTH_LOCK_INIT, .next_token = 1 };
+} mv = { .lock = NORTH_LOCK_INIT, .next_token = 1, .max_modules = MV_MAX_MODULES,
+	.max_extents = MV_MAX_EXTENTS };
 
 void modval_set_kernel_data_va(uint64_t va)
 {
@@ -186,8 +208,20 @@ static int extent_add(struct mv_extents *x, uint64_t pa, uint64_t epa, uint8_t t
 		last->epa = epa;
 		return 0;
 	}
-	if (x->n >= MV_MAX_EXTENTS)
+	if (x->n >= mv.max_extents)
 		return -ENOSPC;
+	if (x->n == x->cap) {
+		unsigned int cap = x->cap ? MIN(2 * x->cap, mv.max_extents) : MIN(16u, mv.max_extents);
+		struct mv_extent *e = kmalloc((size_t)cap * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		if (x->n)
+			memcpy(e, x->e, (size_t)x->n * sizeof(*e));
+		kfree(x->e);
+		x->e = e;
+		x->cap = cap;
+	}
 	x->e[x->n].pa = pa;
 	x->e[x->n].epa = epa;
 	x->e[x->n].type = type;
@@ -287,7 +321,7 @@ static int extents_claimable(const struct mv_extents *x, const struct mv_extents
 	for (unsigned int i = 0; i < x->n; i++) {
 		const struct mv_extent *e = &x->e[i];
 
-		for (int m = 0; m < MV_MAX_MODULES; m++)
+		for (unsigned int m = 0; m < mv.nmods; m++)
 			if (mv.mods[m] && extent_overlaps(&mv.mods[m]->ext, e->pa, e->epa))
 				goto busy;
 		for (int k = 0; k < 2; k++)
@@ -344,18 +378,25 @@ static int range_ok(const struct heki_range *r)
 
 /*
  * Undefined module symbols resolve against the kernel's exports (KernelInfo
- * + KernelData, once the kernel-data layer told us KernelData's VA).
- * Exports of other modules are not searched: such a module is refused.
+ * + KernelData), then against the exports of modules VTL1 validated and
+ * still holds (their __ksymtab, copied from RoData VTL1 verified), as Linux
+ * resolves them.  A module exporting a name the kernel exports does not
+ * override it (Linux refuses such a module at load).
  */
 static int resolve_kernel(void *ctx, const char *name, uint64_t *addr)
 {
 	int err = modval_ksyms_resolve(ctx, name, addr);
 
+	for (unsigned int i = 0; err && i < mv.nmods; i++)
+		if (mv.mods[i] && mv.mods[i]->exp_buf)
+			err = modval_ksyms_resolve(&mv.mods[i]->exp, name, addr);
 	if (err)
-		log_warn("modval: module imports '%s', which is not a kernel export known to "
-			 "VTL1%s", name, mv.ksyms.data ? "" : " (no kernel symbol table loaded)");
+		log_warn("modval: module imports '%s', which is not an export of the kernel or "
+			 "of a module VTL1 validated%s", name,
+			 mv.ksyms.data ? "" : " (no kernel symbol table loaded)");
 	return err;
 }
+
 
 struct mv_job {
 	struct heki_range *r;
@@ -431,11 +472,12 @@ static int job_scan(struct mv_job *j)
 					 (unsigned long long)ALIGN_DOWN(r->pa, PAGE_SIZE));
 				return -EINVAL;
 			}
-			if (err) {
-				log_warn("modval: module has more than %u physical extents",
-					 MV_MAX_EXTENTS);
-				return -E2BIG;
-			}
+			if (err == -ENOSPC)
+				log_warn("modval: VALIDATE_MODULE range %llu: the module has more "
+					 "than %u physical page extents (the limit): refused",
+					 (unsigned long long)i, mv.max_extents);
+			if (err)
+				return err;
 		}
 	}
 	if (!j->elf_len) {
@@ -502,9 +544,98 @@ static int job_copy(struct mv_job *j)
 	return 0;
 }
 
+/*
+ * Static-call targets and thunks (struct modelf_kernel) may only be kernel
+ * text VTL1 protected executable at boot, the text of a module VTL1 already
+ * validated, or the Text of the module being checked (it is verified by the
+ * same check, and refused whole if it fails).
+ *
+ * Kernel text from a VA: LVBS sends no text bounds, but KernelData is the
+ * image's [__start_rodata, __end_rodata) with its VA and PA, and the kernel
+ * image is mapped linearly (__START_KERNEL_map), so text lies below that VA,
+ * within the 1 GiB image window, at PA = VA - (rodata VA - rodata PA).  The
+ * page there must be one VTL1 protects executable (PROTECT_MEMORY's X at
+ * boot, or a validated module's text, which is validated code either way).
+ */
+struct mv_text_ctx {
+	bool have_kernel;
+	uint64_t rodata_va, delta;   /* delta = VA - PA of the kernel image */
+	uint64_t self_va, self_len;  /* the module being validated */
+};
+
+static bool mv_is_kernel_text(void *ctx, uint64_t va)
+{
+	const struct mv_text_ctx *c = ctx;
+
+	if (c->have_kernel && va < c->rodata_va && c->rodata_va - va <= (1ull << 30) &&
+	    va >= c->delta) {
+		uint32_t attr;
+
+		if (vtlp_protection_of(va - c->delta, &attr) == 0 && (attr & HEKI_ATTR_MEM_X))
+			return true;
+	}
+	if (va - c->self_va < c->self_len)
+		return true;
+	for (unsigned int i = 0; i < mv.nmods; i++)
+		if (mv.mods[i] && va - mv.mods[i]->text_va < mv.mods[i]->text_len)
+			return true;
+	return false;
+}
+
+/*
+ * struct modelf_kernel from trusted data only: the kernel's own ksymtab
+ * (inside KernelData) for the exported thunks, then KernelInfo's values,
+ * which win (they are what the kernel patched its own sites with); every
+ * target is then vetted against kernel text.
+ */
+static void kernel_fill(struct modelf_kernel *k, struct mv_text_ctx *c, const struct mv_job *j)
+{
+	struct vtlp_kinfo ki;
+	uint64_t pa = 0;
+
+	memset(k, 0, sizeof(*k));
+	memset(c, 0, sizeof(*c));
+	if (!vtlp_kdata_va(VTLP_KDATA_KERNEL_DATA, &c->rodata_va) &&
+	    !vtlp_kdata_pa(VTLP_KDATA_KERNEL_DATA, &pa) && c->rodata_va > pa) {
+		c->delta = c->rodata_va - pa;
+		c->have_kernel = true;
+	}
+	c->self_va = j->va[MODVAL_MOD_TEXT];
+	c->self_len = j->len[MODVAL_MOD_TEXT];
+	k->is_kernel_text = mv_is_kernel_text;
+	k->ctx = c;
+	if (mv.ksyms.data)
+		(void)modval_kernel_fill(k, modval_ksyms_resolve, &mv.ksyms);
+	if (vtlp_kinfo_get(&ki) == 0 && ki.has_arch) {
+		if (ki.return_thunk)
+			k->return_thunk = ki.return_thunk;
+		if (ki.indirect_thunk_array)
+			k->indirect_thunk_array = ki.indirect_thunk_array;
+		if (ki.pv_nop)
+			k->pv_nop = ki.pv_nop;
+		if (ki.pv_bug)
+			k->pv_bug = ki.pv_bug;
+	}
+	(void)modval_kernel_vet(k);
+}
+
+void modval_hooks_kernel_targets(struct modelf_kernel *k)
+{
+	static struct mv_text_ctx c;
+	struct mv_job j;
+
+	memset(&j, 0, sizeof(j));
+	north_lock(&mv.lock);
+	ksyms_sync();
+	kernel_fill(k, &c, &j);
+	north_unlock(&mv.lock);
+}
+
 static int job_verify(struct mv_job *j, struct modsig_result *res)
 {
 	struct modval_module_input in;
+	struct modelf_kernel kernel;
+	struct mv_text_ctx tctx;
 	size_t need = 0;
 
 	for (unsigned int t = 0; t < MODELF_NREGIONS; t++)
@@ -524,10 +655,138 @@ static int job_verify(struct mv_job *j, struct modsig_result *res)
 	}
 	in.resolve = resolve_kernel;
 	in.resolve_ctx = &mv.ksyms;
+	kernel_fill(&kernel, &tctx, j);
+	in.kernel = &kernel;
+	in.refusal = NULL; /* modval_validate_module() logs it */
 	in.layout = j->lay;
 	in.scratch = j->scratch;
 	in.scratch_len = need;
 	return modval_validate_module(&mv.trust, &in, res);
+}
+
+#define MV_MAX_EXPORT_SPAN (8u << 20)  /* bytes of RoData kept per module */
+
+/*
+ * Keep a validated module's exports: the part of its verified RoData copy
+ * holding __ksymtab, __ksymtab_gpl and __ksymtab_strings.  A module whose
+ * tables cannot be read keeps no exports (logged); its dependents then fail
+ * to resolve and are refused.
+ */
+static void keep_exports(struct mv_module *m, const struct mv_job *j, size_t content_len)
+{
+	uint64_t tab[2][2], span[2];
+	const uint8_t *ro = j->bytes[MODVAL_MOD_RODATA];
+	uint64_t rva = j->va[MODVAL_MOD_RODATA];
+	const char *why = "?";
+	int err;
+
+	err = modval_export_tables(j->elf, content_len, j->lay, tab, span, &why);
+	if (err == 1)
+		return;
+	if (!err && (!ro || span[1] > j->len[MODVAL_MOD_RODATA] ||
+		     span[1] - span[0] > MV_MAX_EXPORT_SPAN)) {
+		err = -E2BIG;
+		why = "export tables too large or outside the RoData copy";
+	}
+	if (!err) {
+		m->exp_buf = kmalloc(span[1] - span[0]);
+		if (!m->exp_buf) {
+			err = -ENOMEM;
+			why = "out of memory";
+		}
+	}
+	if (!err) {
+		uint64_t start[2], end[2];
+
+		memcpy(m->exp_buf, ro + span[0], span[1] - span[0]);
+		for (int t = 0; t < 2; t++) {
+			start[t] = tab[t][0] == tab[t][1] ? rva + span[0] : rva + tab[t][0];
+			end[t] = tab[t][0] == tab[t][1] ? rva + span[0] : rva + tab[t][1];
+		}
+		err = modval_ksyms_init_table(&m->exp, m->exp_buf, span[1] - span[0],
+					      rva + span[0], start, end, &why);
+	}
+	if (err) {
+		log_warn("modval: the module's exports are not kept: %s (%d); modules "
+			 "importing from it will be refused", why, err);
+		kfree(m->exp_buf);
+		m->exp_buf = NULL;
+		memset(&m->exp, 0, sizeof(m->exp));
+	}
+}
+
+/* PA of a VA in the module's Text or InitText ranges. */
+static int text_pa(const struct mv_job *j, uint64_t va, uint64_t *pa)
+{
+	for (uint64_t i = 0; i < j->nranges; i++) {
+		const struct heki_range *r = &j->r[i];
+
+		if (r->attributes != MODVAL_MOD_TEXT && r->attributes != MODVAL_MOD_INIT_TEXT)
+			continue;
+		if (va >= r->va && va - r->va < r->epa - r->pa) {
+			*pa = r->pa + (va - r->va);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+#define MV_MAX_SC_SITES 65536u   /* static-call sites per module */
+
+/*
+ * Static calls (issue 15 section 3): the module's `.static_call_sites` and
+ * `__SCT__` trampolines, from the signed ELF at the validated addresses,
+ * become PATCH_TEXT sites (vtl_protect/patch.c), and its Text a valid
+ * static-call target, until UNLOAD_MODULE.  Call after the bytes verified.
+ */
+static int job_static_calls(struct mv_job *j, size_t content_len, int64_t token)
+{
+	struct modval_sc_site *sc = NULL;
+	struct vtlp_call_site *cs = NULL;
+	const char *why = "?";
+	uint64_t rva, rpa;
+	long n;
+	int err = 0;
+
+	if (!vtlp_kdata_va(VTLP_KDATA_KERNEL_DATA, &rva) &&
+	    !vtlp_kdata_pa(VTLP_KDATA_KERNEL_DATA, &rpa) && rva > rpa)
+		(void)vtlp_patch_set_kernel_map(rva, rva - rpa);
+	n = modval_sc_sites(j->elf, content_len, j->lay, j->va, NULL, 0, &why);
+	if (n > (long)MV_MAX_SC_SITES) {
+		n = -E2BIG;
+		why = "more static-call sites than VTL1 takes per module";
+	}
+	if (n > 0) {
+		sc = kmalloc((size_t)n * sizeof(*sc));
+		cs = kmalloc((size_t)n * sizeof(*cs));
+		if (!sc || !cs)
+			err = -ENOMEM;
+		if (!err)
+			n = modval_sc_sites(j->elf, content_len, j->lay, j->va, sc, (size_t)n, &why);
+	}
+	if (n < 0)
+		err = (int)n;
+	for (long i = 0; !err && i < n; i++) {
+		uint64_t pa0 = 0, pa1 = 0;
+		size_t n0;
+
+		err = text_pa(j, sc[i].va, &pa0);
+		n0 = PAGE_SIZE - (size_t)(pa0 & (PAGE_SIZE - 1));
+		if (!err && n0 < 5)
+			err = text_pa(j, sc[i].va + n0, &pa1);
+		if (err)
+			why = "static-call site outside the module's text ranges";
+		cs[i] = (struct vtlp_call_site){ sc[i].va, { pa0, pa1 }, sc[i].kind, sc[i].init };
+	}
+	if (err) {
+		log_warn("modval: module's static-call sites refused: %s (%d)", why, err);
+	} else {
+		err = vtlp_patch_add_calls(token, cs, n > 0 ? (size_t)n : 0, j->va[MODVAL_MOD_TEXT],
+					   j->len[MODVAL_MOD_TEXT]);
+	}
+	kfree(cs);
+	kfree(sc);
+	return err;
 }
 
 static void job_free(struct mv_job *j)
@@ -541,6 +800,51 @@ static void job_free(struct mv_job *j)
 	kfree(j->patch);
 }
 
+static void module_free(struct mv_module *m)
+{
+	if (m) {
+		kfree(m->ext.e);
+		kfree(m->exp_buf);
+	}
+	kfree(m);
+}
+
+/*
+ * A free slot in the module table, growing it (doubling, on the heap) up to
+ * mv.max_modules.  -1 with *err = -ENOSPC (logged) or -ENOMEM.
+ */
+static int module_slot(int *err)
+{
+	struct mv_module **t;
+	unsigned int n, first;
+
+	for (unsigned int i = 0; i < mv.nmods; i++)
+		if (!mv.mods[i])
+			return (int)i;
+	if (mv.nmods >= mv.max_modules) {
+		log_warn("modval: %u modules are validated, the most VTL1 keeps "
+			 "(docs/module-validation.md, Limits); unload one first: refused",
+			 mv.nmods);
+		*err = -ENOSPC;
+		return -1;
+	}
+	n = mv.nmods ? MIN(2 * mv.nmods, mv.max_modules) : MIN(64u, mv.max_modules);
+	/* an array of pointers: sizeof(*t) is a pointer's size on purpose */
+	t = kmalloc((size_t)n * sizeof(*t)); /* NOLINT(bugprone-sizeof-expression) */
+	if (!t) {
+		*err = -ENOMEM;
+		return -1;
+	}
+	memset(t, 0, (size_t)n * sizeof(*t)); /* NOLINT(bugprone-sizeof-expression) */
+	if (mv.nmods)
+		memcpy(t, mv.mods, (size_t)mv.nmods * sizeof(*t)); /* NOLINT(bugprone-sizeof-expression) */
+	kfree(mv.mods);
+	mv.mods = t;
+	first = mv.nmods;
+	mv.nmods = n;
+	return (int)first;
+}
+
 static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges, uint64_t flags)
 {
 	struct mv_job j;
@@ -551,19 +855,14 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 
 	(void)flags;
 	memset(&j, 0, sizeof(j));
+	memset(&res, 0, sizeof(res));
 	north_lock(&mv.lock);
 	err = trust_sync();
 	if (err)
 		goto out;
-	for (int i = 0; i < MV_MAX_MODULES && slot < 0; i++)
-		if (!mv.mods[i])
-			slot = i;
-	if (slot < 0) {
-		log_warn("modval: %d modules are already validated; unload one first",
-			 MV_MAX_MODULES);
-		err = -ENOSPC;
+	slot = module_slot(&err);
+	if (slot < 0)
 		goto out;
-	}
 	/* V1-V3 read the result as a 32-bit int; tokens are never reused, so
 	 * once they would not fit, no more modules are accepted. */
 	if (mv.next_token > INT32_MAX) {
@@ -574,12 +873,12 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 	}
 	j.nranges = nranges;
 	j.r = read_ranges(pa, nranges, &err);
-	j.m = kmalloc(sizeof(*j.m));
+	/* zeroed before any exit: the error path frees what it points to */
+	j.m = kzalloc(sizeof(*j.m));
 	if (!err && !j.m)
 		err = -ENOMEM;
 	if (err)
 		goto out;
-	memset(j.m, 0, sizeof(*j.m));
 	err = job_scan(&j);
 	if (!err)
 		err = extents_claimable(&j.m->ext, NULL);
@@ -597,6 +896,12 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 	if (!err)
 		err = vtlp_patch_module_info(mv.next_token, j.patch, j.patch_len, j.r, j.nranges,
 					     MODVAL_MOD_TEXT, MODVAL_MOD_INIT_TEXT);
+	/* static calls: the module's own table, signed and relocated */
+	if (!err) {
+		err = job_static_calls(&j, res.content_len, mv.next_token);
+		if (err)
+			vtlp_patch_drop_module(mv.next_token, false);
+	}
 	if (!err) {
 		err = extents_apply(&j.m->ext, final_attr, "validated module");
 		if (err)
@@ -606,6 +911,9 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 		goto out;
 
 	j.m->token = mv.next_token++;
+	j.m->text_va = j.va[MODVAL_MOD_TEXT];
+	j.m->text_len = j.len[MODVAL_MOD_TEXT];
+	keep_exports(j.m, &j, res.content_len);
 	mv.mods[slot] = j.m;
 	vtlp_measure(VTLP_MEASURE_MODULE, (uint64_t)j.m->token, res.content_len,
 		     res.content_sha256, sizeof(res.content_sha256));
@@ -620,7 +928,7 @@ out:
 		extents_restore(&j.m->ext, checked_rw);
 	log_warn("modval: VP %u: VALIDATE_MODULE refused (%d); nothing became executable",
 		 vp, err);
-	kfree(j.m);
+	module_free(j.m);
 	job_free(&j);
 	north_unlock(&mv.lock);
 	return err;
@@ -628,7 +936,7 @@ out:
 
 static struct mv_module **find_module(uint64_t token)
 {
-	for (int i = 0; i < MV_MAX_MODULES; i++)
+	for (unsigned int i = 0; i < mv.nmods; i++)
 		if (mv.mods[i] && (uint64_t)mv.mods[i]->token == token)
 			return &mv.mods[i];
 	return NULL;
@@ -702,7 +1010,7 @@ static int64_t mv_unload_module(unsigned int vp, uint64_t token)
 	}
 	extents_restore(&(*mp)->ext, all_rw);
 	vtlp_patch_drop_module((*mp)->token, false);
-	kfree(*mp);
+	module_free(*mp);
 	*mp = NULL;
 	north_unlock(&mv.lock);
 	log_info("modval: VP %u: module token %llu unloaded", vp, (unsigned long long)token);
@@ -1088,7 +1396,7 @@ static int64_t mv_kexec_validate(unsigned int vp, uint64_t pa, uint64_t nranges,
 				log_warn("modval: KEXEC_VALIDATE range %llu names page %#llx twice",
 					 (unsigned long long)i,
 					 (unsigned long long)ALIGN_DOWN(r[i].pa, PAGE_SIZE));
-			err = err == -EEXIST ? -EINVAL : err ? -E2BIG : 0;
+			err = err == -EEXIST ? -EINVAL : err == -ENOSPC ? -E2BIG : err;
 		}
 	}
 	if (!err && !blob_len)
@@ -1149,18 +1457,27 @@ void modval_hooks_install(void)
 void modval_hooks_reset(void)
 {
 	north_lock(&mv.lock);
-	for (int i = 0; i < MV_MAX_MODULES; i++) {
-		kfree(mv.mods[i]);
-		mv.mods[i] = NULL;
-	}
-	mv.kexec[0].n = 0;
-	mv.kexec[1].n = 0;
+	/* Dropped, not freed: host tests reset the allocator before this, so
+	 * the old pointers may be stale (as vtlp_patch_reset()). */
+	mv.mods = NULL;
+	mv.nmods = 0;
+	mv.max_modules = MV_MAX_MODULES;
+	mv.max_extents = MV_MAX_EXTENTS;
+	memset(mv.kexec, 0, sizeof(mv.kexec));
 	mv.trust_sealed = false;
 	mv.selftest_done = false;
 	mv.next_token = 1;
 	mv.kdata_va = 0;
 	memset(&mv.ksyms, 0, sizeof(mv.ksyms));
 	modval_trust_init(&mv.trust);
+	north_unlock(&mv.lock);
+}
+
+void modval_hooks_set_limits(unsigned int max_modules, unsigned int max_extents)
+{
+	north_lock(&mv.lock);
+	mv.max_modules = max_modules ? MIN(max_modules, MV_MAX_MODULES) : MV_MAX_MODULES;
+	mv.max_extents = max_extents ? MIN(max_extents, MV_MAX_EXTENTS) : MV_MAX_EXTENTS;
 	north_unlock(&mv.lock);
 }
 

@@ -21,6 +21,17 @@ void modval_set_kernel_data_va(uint64_t va);
 
 /* Host tests: forget modules, kexec state and the trust store. */
 void modval_hooks_reset(void);
+/*
+ * Host tests: lower the module-table and per-module extent limits (0 = the
+ * built-in MV_MAX_MODULES / MV_MAX_EXTENTS) to show what happens at them.
+ */
+void modval_hooks_set_limits(unsigned int max_modules, unsigned int max_extents);
+/*
+ * Host tests: the trusted branch targets VALIDATE_MODULE would hand the
+ * site-aware rule now (k->is_kernel_text stays usable until the next call).
+ */
+struct modelf_kernel;
+void modval_hooks_kernel_targets(struct modelf_kernel *k);
 /* Host tests: the next token VALIDATE_MODULE hands out. */
 void modval_hooks_set_next_token(int64_t token);
 

@@ -46,6 +46,35 @@ int modval_ksyms_init(struct modval_ksyms *k, const uint8_t *kinfo, size_t kinfo
 	return 0;
 }
 
+int modval_ksyms_init_table(struct modval_ksyms *k, const uint8_t *data, size_t len, uint64_t va,
+			    const uint64_t start[2], const uint64_t end[2], const char **why)
+{
+	memset(k, 0, sizeof(*k));
+	if (!data || !len || va + len < va) {
+		*why = "export table bytes missing";
+		return -EINVAL;
+	}
+	for (int t = 0; t < 2; t++) {
+		uint64_t s = start[t], e = end[t];
+
+		if (s == e) {
+			k->start[t] = k->end[t] = va; /* empty */
+			continue;
+		}
+		if (s > e || (e - s) % MODVAL_KSYM_ENTRY || (e - s) / MODVAL_KSYM_ENTRY > MODVAL_KSYM_MAX ||
+		    s < va || e - va > len) {
+			*why = "export table outside the bytes given";
+			return -EINVAL;
+		}
+		k->start[t] = s;
+		k->end[t] = e;
+	}
+	k->data = data;
+	k->len = len;
+	k->va = va;
+	return 0;
+}
+
 /* NUL-terminated name at VTL0 address va inside KernelData, or NULL. */
 static const char *name_at(const struct modval_ksyms *k, uint64_t va)
 {
@@ -88,4 +117,19 @@ int modval_ksyms_resolve(void *ctx, const char *name, uint64_t *addr)
 		}
 	}
 	return -ENOENT;
+}
+
+int modval_ksyms_entry(const struct modval_ksyms *k, int t, size_t i, const char **name,
+		       uint64_t *addr)
+{
+	uint64_t e;
+	const uint8_t *p;
+
+	if (!k->data || t < 0 || t > 1 || i >= (k->end[t] - k->start[t]) / MODVAL_KSYM_ENTRY)
+		return -ENOENT;
+	e = k->start[t] + i * MODVAL_KSYM_ENTRY;
+	p = k->data + (e - k->va);
+	*name = name_at(k, e + 4 + (uint64_t)(int64_t)rd32s(p + 4));
+	*addr = e + (uint64_t)(int64_t)rd32s(p);
+	return *name ? 0 : -ENOENT;
 }

@@ -30,6 +30,19 @@ int modval_ksyms_init(struct modval_ksyms *k, const uint8_t *kinfo, size_t kinfo
 		      const uint8_t *kdata, size_t kdata_len, uint64_t kdata_va,
 		      const char **why);
 
+/*
+ * The same over any bytes: data (len) at VTL0 VA va holding the two tables
+ * [start[t], end[t]) (VAs) and their names.  For a validated module's
+ * exports (hooks.c).  0 or -EINVAL with *why.
+ */
+int modval_ksyms_init_table(struct modval_ksyms *k, const uint8_t *data, size_t len, uint64_t va,
+			    const uint64_t start[2], const uint64_t end[2], const char **why);
+
+/* Entry i of table t (0 ksymtab, 1 gpl): its name and value; -ENOENT past
+ * the end or when the entry cannot be read. */
+int modval_ksyms_entry(const struct modval_ksyms *k, int t, size_t i, const char **name,
+		       uint64_t *addr);
+
 /* modelf_resolve_fn: ctx is a struct modval_ksyms.  0 or -ENOENT. */
 int modval_ksyms_resolve(void *ctx, const char *name, uint64_t *addr);
 

@@ -6,10 +6,32 @@
 #include "core/log.h"
 #include "vtl_protect/modval/modval.h"
 
+/* The refusal record as one log line: where, what kind of site, which bytes. */
+static void log_refusal(const struct modelf_refusal *r)
+{
+	char exp[2 * MODELF_REFUSAL_BYTES + 1], got[2 * MODELF_REFUSAL_BYTES + 1];
+	static const char digits[] = "0123456789abcdef";
+	unsigned int n = r->len <= MODELF_REFUSAL_BYTES ? r->len : MODELF_REFUSAL_BYTES;
+
+	/* cppcheck sees the record zeroed before modelf_check() fills it */
+	// cppcheck-suppress knownConditionTrueFalse
+	for (unsigned int i = 0; i < n; i++) {
+		exp[2 * i] = digits[r->expected[i] >> 4];
+		exp[2 * i + 1] = digits[r->expected[i] & 15];
+		got[2 * i] = digits[r->found[i] >> 4];
+		got[2 * i + 1] = digits[r->found[i] & 15];
+	}
+	exp[2 * n] = got[2 * n] = 0;
+	log_warn("modval: refusal: region %u section '%s' offset %#llx site %s: expected %s, "
+		 "found %s", r->region, r->section[0] ? r->section : "?",
+		 (unsigned long long)r->offset, r->site ? r->site : "none", exp, got);
+}
+
 int modval_validate_module(const struct modval_trust *t, const struct modval_module_input *in,
 			   struct modsig_result *res)
 {
 	struct modelf_input ei;
+	struct modelf_refusal local = { 0 };
 	int err;
 
 	err = modsig_verify(t, in->file, in->file_len, res);
@@ -28,9 +50,16 @@ int modval_validate_module(const struct modval_trust *t, const struct modval_mod
 		memcpy(ei.mem, in->mem, sizeof(ei.mem));
 		ei.resolve = in->resolve;
 		ei.resolve_ctx = in->resolve_ctx;
+		ei.kernel = in->kernel;
+		/* Always ask for the record: VTL1 logs it even if the caller
+		 * did not want it. */
+		ei.refusal = in->refusal ? in->refusal : &local;
+		memset(ei.refusal, 0, sizeof(*ei.refusal));
 		ei.scratch = in->scratch;
 		ei.scratch_len = in->scratch_len;
 		err = modelf_check(&ei, in->layout, &res->reason);
+		if (err == -EKEYREJECTED)
+			log_refusal(ei.refusal);
 	}
 	if (err) {
 		log_warn("modval: module signed by '%s' refused: %s (%d)", res->signer->cn,

@@ -19,6 +19,8 @@ struct modval_module_input {
 	struct modelf_region mem[MODELF_NREGIONS]; /* loaded regions by type */
 	modelf_resolve_fn resolve;      /* kernel/module exported symbols */
 	void *resolve_ctx;
+	const struct modelf_kernel *kernel; /* trusted branch targets; NULL: none */
+	struct modelf_refusal *refusal; /* filled (and logged) on -EKEYREJECTED; may be NULL */
 	struct modelf_layout *layout;   /* caller storage (about 9 KiB) */
 	uint8_t *scratch;               /* >= largest of Text/RoData/InitText/InitRoData */
 	size_t scratch_len;
