@@ -18,6 +18,7 @@ check() { # case cond-exit-status detail
     if [ "$2" = 0 ]; then ok "$1" "$3"; else bad "$1" "$3"; fi
 }
 
+dmesg >/tmp/boot.log  # the cases clear the ring (dmesg -c)
 for t in /lib/lvbs-tests/[0-9]*.sh; do
     [ -r "$t" ] && . "$t"
 done
