@@ -21,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/vmalloc.h>
 #include <asm/asm.h>
+#include <asm/io.h>
 #include <asm/msr.h>
 #include <asm/special_insns.h>
 
