@@ -79,7 +79,7 @@ static int show_violations(const unsigned char *b, long len, int json)
 {
 	uint32_t nrec, i;
 
-	if (len < (long)VIOL_HDR || memcmp(b, "VTLGVIOL", 8) || get32(b + 8) != 1 ||
+	if (len < (long)VIOL_HDR || memcmp(b, "VTLGVIOL", 8) != 0 || get32(b + 8) != 1 ||
 	    get32(b + 12) != VIOL_REC || get32(b + 16) != VIOL_CLASSES) {
 		fprintf(stderr, "vtlguardctl: violations: not a version-1 GET_VIOLATIONS answer\n");
 		return 1;
@@ -142,7 +142,7 @@ static int show_measurements(const unsigned char *b, long len, int json)
 	uint32_t n, i;
 	char agg[65];
 
-	if (len < (long)MEAS_HDR || memcmp(b, "VTLGMLOG", 8) || get32(b + 8) != 1 ||
+	if (len < (long)MEAS_HDR || memcmp(b, "VTLGMLOG", 8) != 0 || get32(b + 8) != 1 ||
 	    get32(b + 12) != MEAS_ENT) {
 		fprintf(stderr, "vtlguardctl: measurements: not a version-1 GET_MEASUREMENTS answer\n");
 		return 1;
