@@ -384,4 +384,4 @@ endif
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/linux/src -prune -o -path $(BUILD)/linux/obj -prune -o -path $(BUILD)/linux/mod -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -24,7 +24,7 @@ LINT_HVSIM_FLAGS := $(LINT_FS_FLAGS)
 LINT_VTL1_C     = $(sort $(filter %.c,$(VTL1_SRCS)))
 LINT_IMAGE_ONLY = $(filter-out $(HOST_UNIT_SRCS),$(LINT_VTL1_C))
 LINT_PORTABLE   = $(filter $(HOST_UNIT_SRCS),$(LINT_VTL1_C))
-LINT_HOST_TOOLS = $(sort $(wildcard tools/modcheck/*.c tests/fuzz/*.c tests/bench/*.c))
+LINT_HOST_TOOLS = $(sort $(wildcard tools/modcheck/*.c tools/vtlguardctl/*.c tests/fuzz/*.c tests/bench/*.c))
 LINT_HVSIM      = $(sort $(wildcard tools/hvsim/*.c))
 
 .PHONY: lint-tidy lint-analyzer
