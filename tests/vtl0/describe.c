@@ -54,6 +54,10 @@ const struct vtl0_desc vtl0_subchecks[] = {
 	  "live module still runs", T_MOD },
 	{ "module_over_live_module_text_still_ro", "after the refused second VALIDATE_MODULE "
 	  "the live module's text still refuses writes", T_MOD },
+	{ "module_ro_after_init_sealed", "after FREE_MODULE_INIT a write to the module's "
+	  "__jump_table (RoAfterInit) #GPs and is recorded", T_MOD },
+	{ "module_ro_after_init_changed_stays_ro", "after the refused FREE_MODULE_INIT the "
+	  "changed __jump_table still refuses writes", T_MOD },
 	{ "module_free_init_core_runs", "after FREE_MODULE_INIT the core text still runs", T_MOD },
 	{ "module_free_init_after_unload", "FREE_MODULE_INIT after UNLOAD_MODULE gets -EINVAL",
 	  T_MOD },

@@ -1030,10 +1030,10 @@ static int roai_check(const struct mv_module *m, unsigned int vp)
 		err = modval_check_ro_after_init(&in, &why);
 	}
 	if (err)
-		log_error("modval: VP %u: FREE_MODULE_INIT(%lld): the module's RoAfterInit "
-			  "(__jump_table) is not what was signed: %s (%d); it stays read-only as "
-			  "VTL0 left it and the module stays loaded: unload it", vp,
-			  (long long)m->token, err == -ENOMEM ? "out of memory" : why, err);
+		log_warn("modval: VP %u: FREE_MODULE_INIT(%lld): the module's RoAfterInit "
+			 "(__jump_table) is not what was signed: %s (%d); it stays read-only as "
+			 "VTL0 left it and the module stays loaded: unload it", vp,
+			 (long long)m->token, err == -ENOMEM ? "out of memory" : why, err);
 	kfree(lay);
 	kfree(scratch);
 	kfree(bytes);
