@@ -472,7 +472,8 @@ static uint64_t roai_load(void)
 			continue;
 		b = kelf_secdata(&k, i, &n);
 		CHECK(b && roai_lay.offset[i] + n <= sizeof(roai_ro));
-		memcpy(roai_ro + roai_lay.offset[i], b, n);
+		if (b && roai_lay.offset[i] + n <= sizeof(roai_ro))
+			memcpy(roai_ro + roai_lay.offset[i], b, n);
 	}
 	f = (struct roai_fix){ &k, &roai_lay, roai_va, roai_ro, roai_lay.offset[jt], 0 };
 	CHECK_EQ_INT(kelf_for_each_rela(&k, jt, roai_apply, &f), 0);
