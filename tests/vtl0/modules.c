@@ -360,6 +360,32 @@ static void roai_changed(const struct vtl0_case *c)
 	unload_b();
 }
 
+/* VALIDATE_MODULE that leaves jump.ko's RoAfterInit out of the range list
+ * (so that it would be neither sealed nor compared): -EINVAL. */
+static void roai_omitted(const struct vtl0_case *c)
+{
+	static struct mod_load m;
+	int64_t r;
+
+	unload_b();
+	if (!load(c, &mod_b, vtl0_mod_jump, vtl0_mod_jump_end, set_b()))
+		return;
+	m = mod_b;
+	m.size[MOD_RO_AFTER_INIT] = 0;
+	ring_mark();
+	r = validate(&m);
+	if (no_validator(c, r))
+		return;
+	if (r > 0) {
+		token_b = r;
+		gl_check(false, c->name, "VALIDATE_MODULE accepted jump.ko without its RoAfterInit "
+			 "(token %lld)", (long long)r);
+		unload_b();
+		return;
+	}
+	expect_call_err(c->name, r, E_INVAL, VSM_VALIDATE_MODULE);
+}
+
 /* ------------------------------------------------------------- refused */
 
 enum tamper { T_NONE, T_TEXT, T_RELOC };
@@ -916,6 +942,7 @@ const struct vtl0_case vtl0_cases_modval[] = {
 	{ "module_free_init", free_init, CASE_RUN, "FREE_MODULE_INIT: init text no longer executable" },
 	{ "module_unload", unload, CASE_RUN, "UNLOAD_MODULE: everything RW+NX, token dead" },
 	{ "module_ro_after_init_sorted", roai_sorted, CASE_RUN, "FREE_MODULE_INIT: jump table in the kernel's sort, .data..ro_after_init written: accepted, read-only" },
+	{ "module_ro_after_init_omitted", roai_omitted, CASE_RUN, "VALIDATE_MODULE without the module's RoAfterInit ranges: -EINVAL" },
 	{ "module_ro_after_init_changed", roai_changed, CASE_RUN, "a jump entry changed after validation: refused at FREE_MODULE_INIT, stays read-only" },
 	{ "kexec_signed", kexec_signed, CASE_RUN, "KEXEC_VALIDATE of a signed PE: read-only, not executable" },
 	{ "kexec_unbound_pages", kexec_unbound_pages, CASE_RUN, "RT8: signed blob, but the kernel pages hold VTL0 code: refused" },

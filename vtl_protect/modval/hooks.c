@@ -903,6 +903,15 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 		err = job_copy(&j);
 	if (!err)
 		err = job_verify(&j, &res);
+	/* RoAfterInit is compared at FREE_MODULE_INIT, so all of it must be
+	 * named now: left out, it would be neither sealed nor checked. */
+	if (!err && j.len[MODVAL_MOD_RO_AFTER_INIT] < j.lay->size[MODVAL_MOD_RO_AFTER_INIT]) {
+		log_warn("modval: VP %u: VALIDATE_MODULE names %zu bytes of RoAfterInit, the "
+			 "module's __jump_table/.data..ro_after_init need %llu: refused", vp,
+			 j.len[MODVAL_MOD_RO_AFTER_INIT],
+			 (unsigned long long)j.lay->size[MODVAL_MOD_RO_AFTER_INIT]);
+		err = -EINVAL;
+	}
 	/* jump labels: only sites in the module's own verified text */
 	if (!err)
 		err = vtlp_patch_module_info(mv.next_token, j.patch, j.patch_len, j.r, j.nranges,
