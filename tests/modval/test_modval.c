@@ -8,9 +8,12 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "tests/modval/roai_vectors.h"
 #include "tests/unit/unit.h"
 #include "vtl_protect/modval/authenticode.h"
+#include "vtl_protect/modval/kelf.h"
 #include "vtl_protect/modval/modelf.h"
+#include "vtl_protect/modval/modval.h"
 #include "vtl_protect/modval/modsig.h"
 #include "vtl_protect/modval/pkcs7.h"
 #include "vtl_protect/modval/trust.h"
@@ -399,4 +402,174 @@ TEST(modval_selftest_passes_on_host)
 
 	CHECK_EQ_INT(modval_selftest(&t), 0);
 	CHECK_EQ(t.ncerts, 0);
+}
+
+/* ------------------------------------------ RoAfterInit at FREE_MODULE_INIT */
+
+/* The RoAfterInit bytes a loader writes for roai_jump_o at va[]: the ELF's
+ * sections at modelf_layout()'s offsets, __jump_table's PC32/PC64
+ * relocations applied by hand (the only two types it has). */
+struct roai_fix {
+	const struct kelf *k;
+	const struct modelf_layout *lay;
+	const uint64_t *va;
+	uint8_t *ro;
+	uint64_t at;     /* __jump_table's offset in RoAfterInit */
+	int bad;
+};
+
+static int roai_apply(void *ctx, const struct kelf_rela *r)
+{
+	struct roai_fix *f = ctx;
+	struct kelf_sym s;
+	uint64_t sv, p = f->va[MODVAL_MOD_RO_AFTER_INIT] + f->at + r->offset, v;
+
+	if (kelf_sym(f->k, r->info >> 32, &s) || s.shndx >= f->lay->shnum ||
+	    f->lay->type[s.shndx] >= MODELF_NREGIONS) {
+		f->bad++;
+		return 0;
+	}
+	sv = f->va[f->lay->type[s.shndx]] + f->lay->offset[s.shndx] + s.value;
+	v = sv + (uint64_t)r->addend - p;
+	if ((uint32_t)r->info == 2)
+		put32(f->ro + f->at + r->offset, (uint32_t)v);
+	else if ((uint32_t)r->info == 24)
+		put64(f->ro + f->at + r->offset, v);
+	else
+		f->bad++;
+	return 0;
+}
+
+static uint8_t roai_ro[4096], roai_scratch[4096];
+static struct modelf_layout roai_lay;
+static const uint64_t roai_va[MODELF_NREGIONS] = {
+	0xffffffffc0000000ull, 0xffffffffc0100000ull, 0xffffffffc0200000ull,
+	0xffffffffc0300000ull, 0xffffffffc0400000ull, 0xffffffffc0500000ull,
+	0xffffffffc0600000ull,
+};
+
+/* Build the loaded RoAfterInit; returns __jump_table's offset in it. */
+static uint64_t roai_load(void)
+{
+	struct kelf k;
+	const char *why = NULL;
+	unsigned int jt, d;
+	struct roai_fix f;
+
+	CHECK_EQ_INT(modelf_layout(roai_jump_o, sizeof(roai_jump_o), &roai_lay, &why), 0);
+	CHECK_EQ_INT(kelf_open(&k, roai_jump_o, sizeof(roai_jump_o), &why), 0);
+	jt = kelf_find(&k, "__jump_table");
+	d = kelf_find(&k, ".data..ro_after_init");
+	CHECK(jt && d);
+	CHECK_EQ(roai_lay.type[jt], MODVAL_MOD_RO_AFTER_INIT);
+	CHECK_EQ(roai_lay.type[d], MODVAL_MOD_RO_AFTER_INIT);
+	memset(roai_ro, 0, sizeof(roai_ro));
+	for (unsigned int i = 1; i < roai_lay.shnum; i++) {
+		uint64_t n;
+		const uint8_t *b;
+
+		if (roai_lay.type[i] != MODVAL_MOD_RO_AFTER_INIT)
+			continue;
+		b = kelf_secdata(&k, i, &n);
+		CHECK(b && roai_lay.offset[i] + n <= sizeof(roai_ro));
+		if (b && roai_lay.offset[i] + n <= sizeof(roai_ro))
+			memcpy(roai_ro + roai_lay.offset[i], b, n);
+	}
+	f = (struct roai_fix){ &k, &roai_lay, roai_va, roai_ro, roai_lay.offset[jt], 0 };
+	CHECK_EQ_INT(kelf_for_each_rela(&k, jt, roai_apply, &f), 0);
+	CHECK_EQ_INT(f.bad, 0);
+	return roai_lay.offset[jt];
+}
+
+static int roai_check(void)
+{
+	struct modval_module_input in;
+	const char *why = NULL;
+
+	memset(&in, 0, sizeof(in));
+	in.file = roai_jump_o;
+	in.file_len = sizeof(roai_jump_o);
+	for (unsigned int t = 0; t < MODELF_NREGIONS; t++)
+		in.mem[t].va = roai_va[t];
+	in.mem[MODVAL_MOD_RO_AFTER_INIT].bytes = roai_ro;
+	in.mem[MODVAL_MOD_RO_AFTER_INIT].len = sizeof(roai_ro);
+	in.layout = &roai_lay;
+	in.scratch = roai_scratch;
+	in.scratch_len = sizeof(roai_scratch);
+	return modval_check_ro_after_init(&in, &why);
+}
+
+static uint32_t rd32le(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64le(const uint8_t *p)
+{
+	return (uint64_t)rd32le(p) | (uint64_t)rd32le(p + 4) << 32;
+}
+
+/* Move a 16-byte jump entry from `from` to `to` (fields are self-relative). */
+static void roai_move(uint8_t *to, const uint8_t e[16], const uint8_t *from)
+{
+	int64_t d = from - to;
+
+	put32(to, (uint32_t)((int32_t)rd32le(e) + d));
+	put32(to + 4, (uint32_t)((int32_t)rd32le(e + 4) + d));
+	put64(to + 8, rd64le(e + 8) + (uint64_t)d);
+}
+
+TEST(modval_roai_elf_order_accepted)
+{
+	roai_load();
+	CHECK_EQ_INT(roai_check(), 0);
+}
+
+/* jump_label_sort_entries() at MODULE_STATE_COMING: the two entries are in
+ * descending key order, so the kernel's sort swaps them. */
+TEST(modval_roai_sorted_jump_table_accepted)
+{
+	uint64_t at = roai_load();
+	uint8_t e0[16], e1[16];
+
+	memcpy(e0, roai_ro + at, 16);
+	memcpy(e1, roai_ro + at + 16, 16);
+	roai_move(roai_ro + at, e1, roai_ro + at + 16);
+	roai_move(roai_ro + at + 16, e0, roai_ro + at);
+	CHECK_EQ_INT(roai_check(), 0);
+	/* the "init" flag (key bit 1) the loader may set is not compared */
+	roai_ro[at + 8] |= 2;
+	CHECK_EQ_INT(roai_check(), 0);
+}
+
+TEST(modval_roai_changed_entry_refused)
+{
+	uint64_t at = roai_load();
+
+	roai_ro[at + 4]++;                /* entry 0's target */
+	CHECK_EQ_INT(roai_check(), -EKEYREJECTED);
+	roai_ro[at + 4]--;
+	roai_ro[at + 16]++;               /* entry 1's code */
+	CHECK_EQ_INT(roai_check(), -EKEYREJECTED);
+	roai_ro[at + 16]--;
+	roai_ro[at + 24] ^= 0x40;         /* entry 1's key */
+	CHECK_EQ_INT(roai_check(), -EKEYREJECTED);
+	roai_ro[at + 24] ^= 0x40;
+	CHECK_EQ_INT(roai_check(), 0);
+	roai_ro[sizeof(roai_ro) - 1] = 0xcc; /* past the sections: must be zero */
+	CHECK_EQ_INT(roai_check(), -EKEYREJECTED);
+}
+
+/* Module init writes .data..ro_after_init before Linux seals it. */
+TEST(modval_roai_data_changes_ignored)
+{
+	struct kelf k;
+	const char *why = NULL;
+	unsigned int d;
+
+	roai_load();
+	CHECK_EQ_INT(kelf_open(&k, roai_jump_o, sizeof(roai_jump_o), &why), 0);
+	d = kelf_find(&k, ".data..ro_after_init");
+	memset(roai_ro + roai_lay.offset[d], 0x5a, 4);
+	CHECK_EQ_INT(roai_check(), 0);
 }

@@ -54,6 +54,21 @@ const struct vtl0_desc vtl0_subchecks[] = {
 	  "live module still runs", T_MOD },
 	{ "module_over_live_module_text_still_ro", "after the refused second VALIDATE_MODULE "
 	  "the live module's text still refuses writes", T_MOD },
+	{ "patch_module_static_call_to_b", "PATCH_TEXT turns the module's static call to "
+	  "testmod_sc_a into one to testmod_sc_b in the legal INT3, tail, head steps", T_MOD },
+	{ "patch_module_static_call_to_a", "the same steps turn it back to testmod_sc_a", T_MOD },
+	{ "patch_module_static_call_data", "a static-call tail aimed at the module's data is "
+	  "refused (-EACCES)", T_MOD },
+	{ "patch_module_static_call_data_kept", "after that refused step the site is restored "
+	  "to the call to testmod_sc_a and still runs", T_MOD },
+	{ "patch_module_static_call_unvalidated", "a static call aimed at memory no one "
+	  "validated, in one write, is refused (-EACCES)", T_MOD },
+	{ "patch_module_static_call_unvalidated_kept", "after that refusal the site still calls "
+	  "testmod_sc_a", T_MOD },
+	{ "module_ro_after_init_sealed", "after FREE_MODULE_INIT a write to the module's "
+	  "__jump_table (RoAfterInit) #GPs and is recorded", T_MOD },
+	{ "module_ro_after_init_changed_stays_ro", "after the refused FREE_MODULE_INIT the "
+	  "changed __jump_table still refuses writes", T_MOD },
 	{ "module_free_init_core_runs", "after FREE_MODULE_INIT the core text still runs", T_MOD },
 	{ "module_free_init_after_unload", "FREE_MODULE_INIT after UNLOAD_MODULE gets -EINVAL",
 	  T_MOD },

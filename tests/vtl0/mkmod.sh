@@ -8,6 +8,7 @@
 #   other.ko     signed by mod-other   (not in the trust store: -ENOKEY)
 #   revoked.ko   signed by mod-revoked (in SystemCerts AND RevocationCerts)
 #   blocked.ko   variant module signed by mod-good, hash in BlocklistHashes
+#   jump.ko      module with a __jump_table (RoAfterInit), signed by mod-good
 #   certs.der    good + revoked certificates, concatenated DER
 #   revoked.der  the revoked certificate
 #   blocklist.bin one 133-byte LVBS slot "bin:<sha256 of blocked content>"
@@ -37,6 +38,8 @@ cflags="-O2 -mcmodel=kernel -fno-pic -fno-pie -ffreestanding -fno-stack-protecto
 gcc -c $cflags "$src/testmod.c" -o mod.o
 # shellcheck disable=SC2086
 gcc -c $cflags -DTESTMOD_VARIANT=1 "$src/testmod.c" -o mod-variant.o
+# shellcheck disable=SC2086
+gcc -c $cflags -DTESTMOD_JUMP=1 "$src/testmod.c" -o mod-jump.o
 
 be32() {
 	printf "\\x$(printf %02x $(($1 >> 24 & 255)))\\x$(printf %02x $(($1 >> 16 & 255)))"
@@ -57,6 +60,7 @@ sign mod.o good good
 sign mod.o other other
 sign mod.o revoked revoked
 sign mod-variant.o good blocked
+sign mod-jump.o good jump
 
 cat good.der revoked.der >certs.der
 {

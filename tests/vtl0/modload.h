@@ -35,7 +35,7 @@ struct mod_load {
 int mod_load(struct mod_load *m, const uint8_t *file, const uint8_t *end, uint64_t base);
 /* Address of a defined symbol, 0 if there is none. */
 uint64_t mod_sym(const struct mod_load *m, const char *name);
-/* Address of the first 4-byte relocation site applied in `region`; 0 if none. */
+/* Address of the first 4-byte non-PLT32 relocation site applied in `region`; 0 if none. */
 uint64_t mod_reloc_site(const struct mod_load *m, unsigned int region);
 /* Write the range chain (one page at `chain`, identity mapped) for the
  * loaded regions and the ElfBuffer (the whole signed file, copied to the

@@ -258,6 +258,134 @@ static void over_live_module(const struct vtl0_case *c)
 	write_refused("module_over_live_module_text_still_ro", run, NULL);
 }
 
+/* ------------------------------------------------------------ RoAfterInit */
+
+/*
+ * jump.ko's __jump_table lies in RoAfterInit, which VTL1 compares at
+ * FREE_MODULE_INIT (Linux sorts it at MODULE_STATE_COMING and seals it after
+ * init, both after VALIDATE_MODULE).  Set B, unloaded again at the end.
+ */
+static int64_t token_b;
+
+static void unload_b(void)
+{
+	if (token_b > 0)
+		vtl_call(VSM_UNLOAD_MODULE, (uint64_t)token_b, 0, 0);
+	token_b = 0;
+}
+
+static uint8_t *jump_validated(const struct vtl0_case *c)
+{
+	uint64_t jt;
+	int64_t r;
+
+	unload_b(); /* a retry starts from scratch */
+	if (!load(c, &mod_b, vtl0_mod_jump, vtl0_mod_jump_end, set_b()))
+		return NULL;
+	jt = mod_sym(&mod_b, "testmod_jt");
+	if (!jt || jt - mod_b.va[MOD_RO_AFTER_INIT] >= mod_b.size[MOD_RO_AFTER_INIT]) {
+		gl_check(false, c->name, "jump.ko has no __jump_table in RoAfterInit (%#llx)",
+			 (unsigned long long)jt);
+		return NULL;
+	}
+	r = validate(&mod_b);
+	if (no_validator(c, r))
+		return NULL;
+	if (r <= 0) {
+		gl_check(false, c->name, "VALIDATE_MODULE refused jump.ko: %lld (%s)", (long long)r,
+			 errname(r));
+		return NULL;
+	}
+	token_b = r;
+	return (uint8_t *)(uintptr_t)jt;
+}
+
+/* A 16-byte jump entry read at `from`, written at `to`: each field is
+ * relative to its own address, as jump_label_swap() keeps it. */
+static void jent_put(uint8_t *to, const uint8_t *e, const uint8_t *from)
+{
+	int64_t d = (int64_t)(from - to), key;
+	int32_t code, target;
+
+	gl_memcpy(&code, e, 4);
+	gl_memcpy(&target, e + 4, 4);
+	gl_memcpy(&key, e + 8, 8);
+	code = (int32_t)(code + d);
+	target = (int32_t)(target + d);
+	key += d;
+	gl_memcpy(to, &code, 4);
+	gl_memcpy(to + 4, &target, 4);
+	gl_memcpy(to + 8, &key, 8);
+}
+
+/* What Linux does before FREE_MODULE_INIT: sort the table (the entries are
+ * in descending key order, so it swaps them) and let init write
+ * .data..ro_after_init.  Accepted; RoAfterInit read-only afterwards. */
+static void roai_sorted(const struct vtl0_case *c)
+{
+	uint8_t *jt = jump_validated(c), e0[16], e1[16];
+	int64_t r;
+
+	if (!jt)
+		return;
+	gl_memcpy(e0, jt, 16);
+	gl_memcpy(e1, jt + 16, 16);
+	jent_put(jt, e1, jt + 16);
+	jent_put(jt + 16, e0, jt);
+	*(volatile int *)(uintptr_t)mod_sym(&mod_b, "testmod_roai") = 77;
+	r = vtl_call(VSM_FREE_MODULE_INIT, (uint64_t)token_b, 0, 0);
+	gl_check(r == 0, c->name, "FREE_MODULE_INIT of jump.ko with its jump table sorted as "
+		 "Linux sorts it: %lld (%s)", (long long)r, errname(r));
+	if (r == 0)
+		write_refused("module_ro_after_init_sealed", (uint64_t)(uintptr_t)jt, NULL);
+	unload_b();
+}
+
+/* VTL0 changes a jump entry (its target) after VALIDATE_MODULE: refused at
+ * FREE_MODULE_INIT (-EKEYREJECTED); the page stays read-only. */
+static void roai_changed(const struct vtl0_case *c)
+{
+	uint8_t *jt = jump_validated(c);
+	int64_t r;
+
+	if (!jt)
+		return;
+	jt[4]++;
+	ring_mark();
+	r = vtl_call(VSM_FREE_MODULE_INIT, (uint64_t)token_b, 0, 0);
+	expect_call_err(c->name, r, E_KEYREJECTED, VSM_FREE_MODULE_INIT);
+	if (!case_retry)
+		write_refused("module_ro_after_init_changed_stays_ro", (uint64_t)(uintptr_t)jt,
+			      NULL);
+	unload_b();
+}
+
+/* VALIDATE_MODULE that leaves jump.ko's RoAfterInit out of the range list
+ * (so that it would be neither sealed nor compared): -EINVAL. */
+static void roai_omitted(const struct vtl0_case *c)
+{
+	static struct mod_load m;
+	int64_t r;
+
+	unload_b();
+	if (!load(c, &mod_b, vtl0_mod_jump, vtl0_mod_jump_end, set_b()))
+		return;
+	m = mod_b;
+	m.size[MOD_RO_AFTER_INIT] = 0;
+	ring_mark();
+	r = validate(&m);
+	if (no_validator(c, r))
+		return;
+	if (r > 0) {
+		token_b = r;
+		gl_check(false, c->name, "VALIDATE_MODULE accepted jump.ko without its RoAfterInit "
+			 "(token %lld)", (long long)r);
+		unload_b();
+		return;
+	}
+	expect_call_err(c->name, r, E_INVAL, VSM_VALIDATE_MODULE);
+}
+
 /* ------------------------------------------------------------- refused */
 
 enum tamper { T_NONE, T_TEXT, T_RELOC };
@@ -813,6 +941,9 @@ const struct vtl0_case vtl0_cases_modval[] = {
 	{ "module_validate_over_live_module", over_live_module, CASE_RUN, "VALIDATE_MODULE over a live module's pages: -EBUSY, the live one unharmed" },
 	{ "module_free_init", free_init, CASE_RUN, "FREE_MODULE_INIT: init text no longer executable" },
 	{ "module_unload", unload, CASE_RUN, "UNLOAD_MODULE: everything RW+NX, token dead" },
+	{ "module_ro_after_init_sorted", roai_sorted, CASE_RUN, "FREE_MODULE_INIT: jump table in the kernel's sort, .data..ro_after_init written: accepted, read-only" },
+	{ "module_ro_after_init_omitted", roai_omitted, CASE_RUN, "VALIDATE_MODULE without the module's RoAfterInit ranges: -EINVAL" },
+	{ "module_ro_after_init_changed", roai_changed, CASE_RUN, "a jump entry changed after validation: refused at FREE_MODULE_INIT, stays read-only" },
 	{ "kexec_signed", kexec_signed, CASE_RUN, "KEXEC_VALIDATE of a signed PE: read-only, not executable" },
 	{ "kexec_unbound_pages", kexec_unbound_pages, CASE_RUN, "RT8: signed blob, but the kernel pages hold VTL0 code: refused" },
 	{ "kexec_tampered", kexec_tampered, CASE_RUN, "KEXEC_VALIDATE of a tampered PE: refused, writable" },

@@ -5,13 +5,20 @@
  * (-mcmodel=kernel, relocatable, no PIC), so it carries PLT32/PC32/32S and
  * R_X86_64_64 relocations the guest must apply at the addresses it reports.
  * TESTMOD_VARIANT makes a second, differently hashed module for the
- * blocklist case.
+ * blocklist case; TESTMOD_JUMP adds a __jump_table (jump.ko).
  */
 #ifndef TESTMOD_VARIANT
 #define TESTMOD_VARIANT 0
 #endif
+#ifndef TESTMOD_JUMP
+#define TESTMOD_JUMP 0
+#endif
 
 int testmod_run(void);
+/* VTL1 checks a module's site tables (.static_call_sites, __jump_table) only
+ * for pinned kernel versions; without a vermagic it refuses (-EOPNOTSUPP). */
+static const char testmod_vermagic[] __attribute__((used, section(".modinfo"))) =
+	"vermagic=6.12.0 SMP preempt mod_unload ";
 static const char testmod_msg[] = "vtl0 test module";    /* .rodata */
 int testmod_calls;                                        /* .bss: Data */
 int testmod_scale = 3 + TESTMOD_VARIANT;                  /* .data: Data */
@@ -95,3 +102,41 @@ __asm__(".text\n"
 
 /* NOP bytes in .rodata: a Patch(8) entry naming them must refuse the module. */
 const unsigned char testmod_rodata_nop[8] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+
+#if TESTMOD_JUMP
+/*
+ * jump.ko (tests/vtl0/modules.c, module_ro_after_init_*): a __jump_table,
+ * which Linux puts in RoAfterInit, with two entries in descending key order
+ * so that the kernel's sort (jump_label_sort_entries(), at
+ * MODULE_STATE_COMING) swaps them; a .data..ro_after_init word that module
+ * init may write.
+ */
+long testmod_keys[2];
+int testmod_roai __attribute__((section(".data..ro_after_init"))) = 1;
+__asm__(".text\n"
+	"testmod_jk1:\n"
+	"	.byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n"
+	"	xor %eax, %eax\n"
+	"	ret\n"
+	"testmod_jk1_on:\n"
+	"	mov $1, %eax\n"
+	"	ret\n"
+	"testmod_jk2:\n"
+	"	.byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n"
+	"	xor %eax, %eax\n"
+	"	ret\n"
+	"testmod_jk2_on:\n"
+	"	mov $1, %eax\n"
+	"	ret\n"
+	".pushsection __jump_table, \"aw\"\n"
+	"	.balign 8\n"
+	".globl testmod_jt\n"
+	"testmod_jt:\n"
+	"	.long testmod_jk1 - .\n"
+	"	.long testmod_jk1_on - .\n"
+	"	.quad testmod_keys + 8 - .\n"
+	"	.long testmod_jk2 - .\n"
+	"	.long testmod_jk2_on - .\n"
+	"	.quad testmod_keys - .\n"
+	".popsection\n");
+#endif

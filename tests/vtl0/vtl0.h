@@ -149,7 +149,8 @@ extern const char vtl0_policy_dtb[], vtl0_policy_dtb_end[];
 extern const uint8_t vtl0_mod_good[], vtl0_mod_good_end[], vtl0_mod_other[], vtl0_mod_other_end[],
 	vtl0_mod_revoked[], vtl0_mod_revoked_end[], vtl0_mod_blocked[], vtl0_mod_blocked_end[],
 	vtl0_mod_certs[], vtl0_mod_certs_end[], vtl0_mod_revoked_cert[], vtl0_mod_revoked_cert_end[],
-	vtl0_mod_blocklist[], vtl0_mod_blocklist_end[], vtl0_mod_kexec[], vtl0_mod_kexec_end[];
+	vtl0_mod_blocklist[], vtl0_mod_blocklist_end[], vtl0_mod_kexec[], vtl0_mod_kexec_end[],
+	vtl0_mod_jump[], vtl0_mod_jump_end[];
 static inline uint64_t vtl0_policy_len(void)
 {
 	return (uint64_t)(uintptr_t)vtl0_policy_dtb_end - (uint64_t)(uintptr_t)vtl0_policy_dtb;

@@ -9,7 +9,8 @@
  *                       Text/InitText RX, RoData/InitRoData R; token back.
  *                       Any failure puts the protected pages back to RW (never
  *                       X) and returns the error.
- *   FREE_MODULE_INIT    init regions RW (no X), RoAfterInit R.
+ *   FREE_MODULE_INIT    init regions RW (no X), RoAfterInit R, then
+ *                       RoAfterInit compared with the signed ELF.
  *   UNLOAD_MODULE       every recorded region RW (no X); token forgotten.
  *   COPY_SECONDARY_KEY  one DER certificate (range chain) into the trust store.
  *   KEXEC_VALIDATE      write-protect the kexec image and pages, verify the
@@ -81,6 +82,15 @@ struct mv_module {
 	struct modval_ksyms exp;    /* its exports, for modules loaded after it */
 	uint8_t *exp_buf;           /* copy of the validated RoData they lie in */
 	struct mv_extents ext;
+	/*
+	 * Kept from VALIDATE_MODULE to FREE_MODULE_INIT (or UNLOAD) for the
+	 * RoAfterInit check, only when the module has a RoAfterInit region:
+	 * the verified signed content (<= MV_MAX_ELF) and the region VAs.
+	 */
+	uint8_t *elf;
+	size_t elf_len;
+	uint64_t va[MODELF_NREGIONS];
+	size_t roai_len;            /* RoAfterInit bytes VTL0 reported */
 };
 
 static struct {
@@ -805,6 +815,7 @@ static void module_free(struct mv_module *m)
 	if (m) {
 		kfree(m->ext.e);
 		kfree(m->exp_buf);
+		kfree(m->elf);
 	}
 	kfree(m);
 }
@@ -892,6 +903,15 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 		err = job_copy(&j);
 	if (!err)
 		err = job_verify(&j, &res);
+	/* RoAfterInit is compared at FREE_MODULE_INIT, so all of it must be
+	 * named now: left out, it would be neither sealed nor checked. */
+	if (!err && j.len[MODVAL_MOD_RO_AFTER_INIT] < j.lay->size[MODVAL_MOD_RO_AFTER_INIT]) {
+		log_warn("modval: VP %u: VALIDATE_MODULE names %zu bytes of RoAfterInit, the "
+			 "module's __jump_table/.data..ro_after_init need %llu: refused", vp,
+			 j.len[MODVAL_MOD_RO_AFTER_INIT],
+			 (unsigned long long)j.lay->size[MODVAL_MOD_RO_AFTER_INIT]);
+		err = -EINVAL;
+	}
 	/* jump labels: only sites in the module's own verified text */
 	if (!err)
 		err = vtlp_patch_module_info(mv.next_token, j.patch, j.patch_len, j.r, j.nranges,
@@ -914,6 +934,16 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 	j.m->text_va = j.va[MODVAL_MOD_TEXT];
 	j.m->text_len = j.len[MODVAL_MOD_TEXT];
 	keep_exports(j.m, &j, res.content_len);
+	if (j.len[MODVAL_MOD_RO_AFTER_INIT]) {
+		/* For the RoAfterInit check at FREE_MODULE_INIT: Linux sorts
+		 * the jump table and module init writes .data..ro_after_init
+		 * after this call, so it cannot be compared now. */
+		j.m->elf = j.elf;
+		j.m->elf_len = res.content_len;
+		j.elf = NULL;
+		memcpy(j.m->va, j.va, sizeof(j.m->va));
+		j.m->roai_len = j.len[MODVAL_MOD_RO_AFTER_INIT];
+	}
 	mv.mods[slot] = j.m;
 	vtlp_measure(VTLP_MEASURE_MODULE, (uint64_t)j.m->token, res.content_len,
 		     res.content_sha256, sizeof(res.content_sha256));
@@ -948,12 +978,87 @@ static bool is_init_type(uint8_t t)
 }
 
 /*
+ * RoAfterInit, read-only by now, against the signed ELF kept since
+ * VALIDATE_MODULE (docs/module-validation.md, "RoAfterInit").  0 when the
+ * module has none.  Copies whole pages, as VALIDATE does for RoData.
+ */
+static int roai_check(const struct mv_module *m, unsigned int vp)
+{
+	struct modval_module_input in;
+	struct modelf_kernel kernel;
+	struct mv_text_ctx tctx;
+	struct mv_job j;
+	size_t len = ALIGN_UP(m->roai_len, PAGE_SIZE), off = 0;
+	struct modelf_layout *lay;
+	uint8_t *bytes, *scratch;
+	const char *why = "?";
+	int err = 0;
+
+	if (!m->elf)
+		return 0;
+	bytes = kmalloc(len);
+	scratch = kmalloc(len);
+	lay = kmalloc(sizeof(*lay));
+	if (!bytes || !scratch || !lay)
+		err = -ENOMEM;
+	/* job_scan: the region's ranges are VA-contiguous whole pages in list
+	 * order (all but the last), and each is one extent or extends the
+	 * one before, so the extents in order are the region in VA order. */
+	for (unsigned int i = 0; !err && i < m->ext.n; i++) {
+		const struct mv_extent *x = &m->ext.e[i];
+
+		if (x->type != MODVAL_MOD_RO_AFTER_INIT)
+			continue;
+		if (x->epa - x->pa > len - off) {
+			err = -EINVAL;
+			break;
+		}
+		err = north_copy_in(bytes + off, x->pa, x->epa - x->pa);
+		off += x->epa - x->pa;
+	}
+	if (!err && off != len)
+		err = -EINVAL;
+	if (!err) {
+		memset(&in, 0, sizeof(in));
+		in.file = m->elf;
+		in.file_len = m->elf_len;
+		for (unsigned int t = 0; t < MODELF_NREGIONS; t++)
+			in.mem[t].va = m->va[t];
+		in.mem[MODVAL_MOD_RO_AFTER_INIT].bytes = bytes;
+		in.mem[MODVAL_MOD_RO_AFTER_INIT].len = len;
+		in.resolve = resolve_kernel;
+		in.resolve_ctx = &mv.ksyms;
+		memset(&j, 0, sizeof(j));
+		j.va[MODVAL_MOD_TEXT] = m->text_va;
+		j.len[MODVAL_MOD_TEXT] = m->text_len;
+		kernel_fill(&kernel, &tctx, &j);
+		in.kernel = &kernel;
+		in.layout = lay;
+		in.scratch = scratch;
+		in.scratch_len = len;
+		err = modval_check_ro_after_init(&in, &why);
+	}
+	if (err)
+		log_warn("modval: VP %u: FREE_MODULE_INIT(%lld): the module's RoAfterInit "
+			 "(__jump_table) is not what was signed: %s (%d); it stays read-only as "
+			 "VTL0 left it and the module stays loaded: unload it", vp,
+			 (long long)m->token, err == -ENOMEM ? "out of memory" : why, err);
+	kfree(lay);
+	kfree(scratch);
+	kfree(bytes);
+	return err;
+}
+
+/*
  * Init pages become RW and never X again; RoAfterInit becomes R.  Every
  * extent is tried even if one fails, so as few init pages as possible stay
  * executable; the token stays "init live" until all succeeded, so a retry
  * finishes the job.  Once done the init extents are forgotten: Linux frees
  * those pages and may hand them to the next module, which must be able to
- * claim them, and this module's UNLOAD must then not touch them.
+ * claim them, and this module's UNLOAD must then not touch them.  Once
+ * RoAfterInit is read-only it is compared with the signed ELF (roai_check):
+ * on a mismatch the call returns the error (-EKEYREJECTED), which the
+ * dispatcher records as a violation; the token is still "init freed".
  */
 static int64_t mv_free_module_init(unsigned int vp, uint64_t token)
 {
@@ -985,6 +1090,12 @@ static int64_t mv_free_module_init(unsigned int vp, uint64_t token)
 	} else {
 		unsigned int keep = 0;
 
+		/* Then compare RoAfterInit.  A mismatch cannot be undone (the
+		 * module is live), so the init half still completes: the init
+		 * pages are freed by Linux either way. */
+		err = roai_check(m, vp);
+		kfree(m->elf);
+		m->elf = NULL;
 		for (unsigned int i = 0; i < m->ext.n; i++)
 			if (!is_init_type(m->ext.e[i].type))
 				m->ext.e[keep++] = m->ext.e[i];

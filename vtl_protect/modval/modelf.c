@@ -920,9 +920,11 @@ static int check_region(struct chk *c, unsigned int type, const char **why)
 	size_t size = lay->size[type];
 	const uint8_t *e = in->elf;
 	uint64_t shoff = c->shoff;
+	unsigned int roai_data;
 	int err;
 
 	c->type = type;
+	roai_data = type == MODVAL_MOD_RO_AFTER_INIT ? find_section(c, ".data..ro_after_init") : 0;
 	if (rg->len < size || (rg->len && !rg->bytes)) {
 		*why = "loaded module region smaller than the ELF's sections";
 		return -EINVAL;
@@ -960,6 +962,12 @@ static int check_region(struct chk *c, unsigned int type, const char **why)
 		}
 		if (lay->type[rs.info] != type)
 			continue;
+		/* .data..ro_after_init is not compared (below), so its
+		 * relocations are not applied: they may name per-CPU or
+		 * imported symbols that a RoAfterInit-only check (VTL1's
+		 * FREE_MODULE_INIT) has no base for. */
+		if (type == MODVAL_MOD_RO_AFTER_INIT && roai_data && rs.info == roai_data)
+			continue;
 		if (rs.type == SHT_REL) {
 			*why = "REL relocations are not supported on x86_64";
 			return -EOPNOTSUPP;
@@ -971,17 +979,15 @@ static int check_region(struct chk *c, unsigned int type, const char **why)
 	if (size && memcmp(in->scratch, rg->bytes, size) != 0) {
 		struct site_walk w = { c, in->scratch, rg->bytes, size, false, 0, NULL, NULL };
 
-		if (type == MODVAL_MOD_RO_AFTER_INIT) {
+		if (roai_data && lay->type[roai_data] == type) {
 			/* .data..ro_after_init is the module's data, written by its
 			 * init until Linux seals it: its content is not code and
 			 * not verified (docs/module-validation.md). */
-			unsigned int d = find_section(c, ".data..ro_after_init");
 			struct shdr s;
 
-			if (d && lay->type[d] == type) {
-				get_shdr(e, shoff, d, &s);
-				memcpy(in->scratch + lay->offset[d], rg->bytes + lay->offset[d], s.size);
-			}
+			get_shdr(e, shoff, roai_data, &s);
+			memcpy(in->scratch + lay->offset[roai_data], rg->bytes + lay->offset[roai_data],
+			       s.size);
 		}
 		if (c->sites) {
 			err = walk_sites(&w, why);

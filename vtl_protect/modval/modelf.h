@@ -104,9 +104,11 @@ struct modelf_input {
 	void *resolve_ctx;
 	const struct modelf_kernel *kernel;  /* trusted targets; NULL = none known */
 	struct modelf_refusal *refusal;      /* filled on -EKEYREJECTED; may be NULL */
-	/* Offline only (modtruth dumps are taken after init freed the init
-	 * regions): bit (1 << type) = the caller has no bytes of that region,
-	 * which is then not checked.  VTL1 leaves it 0. */
+	/* bit (1 << type) = the caller has no bytes of that region, which is
+	 * then not checked (its va is still used to relocate).  Offline:
+	 * modtruth dumps are taken after init freed the init regions.  VTL1:
+	 * 0 at VALIDATE_MODULE; at FREE_MODULE_INIT every region but
+	 * RoAfterInit (modval_check_ro_after_init()). */
 	unsigned int absent;
 	uint8_t *scratch;       /* >= modelf_scratch_needed() bytes */
 	size_t scratch_len;

@@ -72,6 +72,34 @@ int modval_validate_module(const struct modval_trust *t, const struct modval_mod
 	return 0;
 }
 
+int modval_check_ro_after_init(const struct modval_module_input *in, const char **why)
+{
+	struct modelf_input ei;
+	struct modelf_refusal rec = { 0 };
+	int err;
+
+	err = modelf_layout(in->file, in->file_len, in->layout, why);
+	if (err)
+		return err;
+	memset(&ei, 0, sizeof(ei));
+	ei.elf = in->file;
+	ei.elf_len = in->file_len;
+	memcpy(ei.mem, in->mem, sizeof(ei.mem));
+	ei.resolve = in->resolve;
+	ei.resolve_ctx = in->resolve_ctx;
+	ei.kernel = in->kernel;
+	ei.refusal = in->refusal ? in->refusal : &rec;
+	memset(ei.refusal, 0, sizeof(*ei.refusal));
+	/* Only RoAfterInit: the caller sends no bytes of the others. */
+	ei.absent = ((1u << MODELF_NREGIONS) - 1) & ~(1u << MODVAL_MOD_RO_AFTER_INIT);
+	ei.scratch = in->scratch;
+	ei.scratch_len = in->scratch_len;
+	err = modelf_check(&ei, in->layout, why);
+	if (err == -EKEYREJECTED)
+		log_refusal(ei.refusal);
+	return err;
+}
+
 int modval_validate_kexec(const struct modval_trust *t, const uint8_t *img, size_t len,
 			  struct authenticode_result *res)
 {

@@ -36,6 +36,19 @@ struct modval_module_input {
 int modval_validate_module(const struct modval_trust *t, const struct modval_module_input *in,
 			   struct modsig_result *res);
 
+/*
+ * FREE_MODULE_INIT: compare the module's RoAfterInit region (in->mem[3],
+ * copied into VTL1 after VTL1 made it read-only) with the signed ELF that
+ * VALIDATE_MODULE already verified (in->file = its signed content only, no
+ * signature).  Every other region is left out (absent): they were checked
+ * at VALIDATE_MODULE and the init ones are being freed; their VAs in
+ * in->mem[t].va are still needed to relocate.  `.data..ro_after_init` is
+ * not compared (module init writes it); `__jump_table` must be the ELF's
+ * entries in ELF order or in the kernel's sort.  0, or a negative errno
+ * (-EKEYREJECTED: the bytes differ; the refusal record is logged).
+ */
+int modval_check_ro_after_init(const struct modval_module_input *in, const char **why);
+
 /* KEXEC_VALIDATE: Authenticode check of the (copied) kernel image. */
 int modval_validate_kexec(const struct modval_trust *t, const uint8_t *img, size_t len,
 			  struct authenticode_result *res);
