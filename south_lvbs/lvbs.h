@@ -21,8 +21,8 @@
 struct lvbs_cpu {
 	struct hv_vtl_gprs gprs; /* VTL0's registers at the last entry */
 	bool online;             /* this CPU serves VTL0 */
-	uint64_t entries;        /* VTL entries, for statistics */
 	bool enabled;            /* VTL1 enabled on this VP (smp.c, under its lock) */
+	uint64_t entries;        /* VTL entries, for statistics */
 };
 
 extern struct boot_info lvbs_boot;
