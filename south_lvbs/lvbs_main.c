@@ -106,7 +106,7 @@ void lvbs_main(const struct boot_handoff *h)
 {
 	const struct boot_regs regs = { .rdi = h->entry_rdi, .rsi = h->info_pa,
 					.rdx = h->entry_rdx, .r8 = h->entry_r8 };
-	struct lvbs_cpu *boot_cpu = lvbs_cpu_of(0); /* static: no heap needed */
+	struct lvbs_cpu *boot_cpu = lvbs_this_cpu(); /* CPU 0: static, no heap needed */
 	const char *why = "";
 	int r;
 
