@@ -1,10 +1,11 @@
 # core/: the portable library-OS core (also compiled for host unit tests).
 CORE_SRCS := core/fmt.c core/log.c core/errno.c core/page_alloc.c core/kmalloc.c \
-	core/fdt_untrusted.c
+	core/fdt_untrusted.c core/cpu_table.c
 VTL1_SRCS += $(CORE_SRCS) core/libc/string.c
 HOST_UNIT_SRCS += $(CORE_SRCS) core/libc/string.c \
 	tests/core/test_fmt.c tests/core/test_string.c tests/core/test_alloc.c \
-	tests/core/test_log.c tests/core/host_support.c tests/core/test_fdt_untrusted.c
+	tests/core/test_log.c tests/core/host_support.c tests/core/test_fdt_untrusted.c \
+	tests/core/test_cpu_table.c
 VTL1_SRCS += core/selftest.c
 VTL1_EXTRA_OBJS += $(BUILD)/vtl1/core/selftest_dtb.o
 HOST_UNIT_SRCS += core/selftest.c tests/core/test_selftest.c

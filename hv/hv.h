@@ -197,6 +197,11 @@ int hv_init(uint32_t need_eax, uint32_t need_ebx);
 /* Per CPU (BSP included, after hv_init): argument pages, VP assist page,
  * SynIC (SIMP, SINT0 = vector with auto-EOI, SCONTROL). */
 int hv_init_cpu(uint8_t sint0_vector);
+/* Size the per-CPU page table for n CPUs (CPU 0's entry is static and may be
+ * set up before); once, before any other CPU runs hv_init_cpu.  0, -EINVAL
+ * (n == 0 or above 1024), -EBUSY or -ENOMEM, each with a log line. */
+int hv_cpus_alloc(unsigned int n);
+size_t hv_cpus_heap_bytes(void);
 struct hv_vp_assist_page *hv_this_assist_page(void);
 /*
  * GPFNs of every page hv/ owns (hypercall page, and each initialised CPU's

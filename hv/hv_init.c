@@ -9,9 +9,11 @@
 #include "arch/x86_64/mm.h"
 #include "arch/x86_64/percpu.h"
 #include "core/compiler.h"
+#include "core/cpu_table.h"
 #include "core/errno.h"
 #include "core/log.h"
 #include "core/page_alloc.h"
+#include "core/panic.h"
 #include "hv/hv.h"
 
 /* What we report in HV_X64_MSR_GUEST_OS_ID: an open-source guest of the
@@ -24,7 +26,30 @@ struct hv_cpu {
 	struct hv_message_page *sim;
 };
 
-static struct hv_cpu hv_cpus[MAX_CPUS];
+/* CPU 0's pages are set up before the boot information names the VP
+ * count; the other CPUs' entries come from the heap (hv_cpus_alloc). */
+static struct hv_cpu hv_cpu_boot;
+static struct cpu_table hv_cpus = CPU_TABLE_INIT("hypercall pages", hv_cpu_boot);
+
+int hv_cpus_alloc(unsigned int n)
+{
+	return cpu_table_alloc(&hv_cpus, n);
+}
+
+size_t hv_cpus_heap_bytes(void)
+{
+	return cpu_table_heap_bytes(&hv_cpus);
+}
+
+/* The calling CPU's entry: a CPU runs VTL1 only once arch/ found its
+ * per-CPU block, which the same VP count sized. */
+static struct hv_cpu *this_hv_cpu(void)
+{
+	struct hv_cpu *c = cpu_table_get(&hv_cpus, this_cpu_id());
+
+	BUG_ON(!c);
+	return c;
+}
 static uint32_t vtl_call_offset, vtl_return_offset;
 static bool code_page_known;
 
@@ -40,7 +65,7 @@ static void msr_write(uint32_t msr, uint64_t val)
 
 static struct hv_io_pages *this_io_pages(void)
 {
-	return &hv_cpus[this_cpu_id()].io;
+	return &this_hv_cpu()->io;
 }
 
 static const struct hv_platform page_platform = {
@@ -144,7 +169,7 @@ static int read_code_page_offsets(void)
 
 int hv_init_cpu(uint8_t sint0_vector)
 {
-	struct hv_cpu *c = &hv_cpus[this_cpu_id()];
+	struct hv_cpu *c = this_hv_cpu();
 	uint64_t msr;
 
 	/* Vectors 0..31 are CPU exceptions and cannot carry SynIC interrupts. */
@@ -199,9 +224,9 @@ size_t hv_owned_pages(uint64_t *gpfns, size_t max)
 	if (n < max)
 		gpfns[n] = gpfn_of(hv_hypercall_page);
 	n++;
-	for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++) {
-		const void *pages[4] = { hv_cpus[cpu].io.in, hv_cpus[cpu].io.out,
-					 hv_cpus[cpu].assist, hv_cpus[cpu].sim };
+	for (unsigned int cpu = 0; cpu < cpu_table_count(&hv_cpus); cpu++) {
+		const struct hv_cpu *c = cpu_table_get(&hv_cpus, cpu);
+		const void *pages[4] = { c->io.in, c->io.out, c->assist, c->sim };
 
 		for (unsigned int i = 0; i < ARRAY_SIZE(pages); i++) {
 			if (!pages[i])
@@ -216,12 +241,12 @@ size_t hv_owned_pages(uint64_t *gpfns, size_t max)
 
 struct hv_vp_assist_page *hv_this_assist_page(void)
 {
-	return hv_cpus[this_cpu_id()].assist;
+	return this_hv_cpu()->assist;
 }
 
 struct hv_message_page *hv_this_sim_page(void)
 {
-	return hv_cpus[this_cpu_id()].sim;
+	return this_hv_cpu()->sim;
 }
 
 int hv_synic_take_sint0(struct hv_message *out)

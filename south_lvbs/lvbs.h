@@ -21,11 +21,21 @@
 struct lvbs_cpu {
 	struct hv_vtl_gprs gprs; /* VTL0's registers at the last entry */
 	bool online;             /* this CPU serves VTL0 */
+	bool enabled;            /* VTL1 enabled on this VP (smp.c, under its lock) */
 	uint64_t entries;        /* VTL entries, for statistics */
 };
 
 extern struct boot_info lvbs_boot;
-extern struct lvbs_cpu lvbs_cpus[];
+
+/*
+ * Per-VP entry state: CPU 0's is static (the first call is served before
+ * the boot information names the VP count); lvbs_cpus_alloc takes the rest,
+ * and arch/'s and hv/'s per-CPU state, from the heap for that count, once,
+ * before any AP is enabled.  lvbs_cpu_of is NULL beyond the count.
+ */
+int lvbs_cpus_alloc(unsigned int n);
+struct lvbs_cpu *lvbs_cpu_of(unsigned int cpu);
+struct lvbs_cpu *lvbs_this_cpu(void);
 
 /* The page is VTL0 memory: below ram_end, not VTL1's, inside the policy's
  * vtl0-ram when it has one (south.c). */

@@ -39,7 +39,7 @@ static void sint0_interrupt(struct trap_frame *f)
  * (the line says both, so an operator reading a later -19 knows why). */
 static __attribute__((noreturn)) void refuse_forever(int err)
 {
-	struct lvbs_cpu *c = &lvbs_cpus[this_cpu_id()];
+	struct lvbs_cpu *c = lvbs_this_cpu();
 
 	if (err == -ENODEV)
 		log_error("vtlguard is NOT protecting this system: every VTL call returns %d (%s)",
@@ -106,6 +106,7 @@ void lvbs_main(const struct boot_handoff *h)
 {
 	const struct boot_regs regs = { .rdi = h->entry_rdi, .rsi = h->info_pa,
 					.rdx = h->entry_rdx, .r8 = h->entry_r8 };
+	struct lvbs_cpu *boot_cpu = lvbs_this_cpu(); /* CPU 0: static, no heap needed */
 	const char *why = "";
 	int r;
 
@@ -123,10 +124,10 @@ void lvbs_main(const struct boot_handoff *h)
 		halt_forever();
 	}
 	/* The boot CPU's VTL0 registers as the first VTL call left them. */
-	lvbs_cpus[0].gprs.rdi = h->entry_rdi;
-	lvbs_cpus[0].gprs.rsi = h->info_pa;
-	lvbs_cpus[0].gprs.rdx = h->entry_rdx;
-	lvbs_cpus[0].gprs.r8 = h->entry_r8;
+	boot_cpu->gprs.rdi = h->entry_rdi;
+	boot_cpu->gprs.rsi = h->info_pa;
+	boot_cpu->gprs.rdx = h->entry_rdx;
+	boot_cpu->gprs.r8 = h->entry_r8;
 
 	r = hv_init_cpu(LVBS_SINT0_VECTOR);
 	if (r) {
@@ -152,6 +153,13 @@ void lvbs_main(const struct boot_handoff *h)
 		 lvbs_boot.vtl1_start, lvbs_boot.vtl1_end - 1, lvbs_boot.ram_end,
 		 lvbs_boot.possible_cpus);
 
+	/* Before anything can enable an AP (BOOT_APS comes later). */
+	r = lvbs_cpus_alloc(lvbs_boot.possible_cpus);
+	if (r) {
+		log_error("no per-CPU state for %u CPUs: %d", lvbs_boot.possible_cpus, r);
+		refuse_forever(r);
+	}
+
 	r = lvbs_protect_self();
 	if (r == 0)
 		r = lvbs_secure_config_vp();
@@ -168,9 +176,9 @@ void lvbs_main(const struct boot_handoff *h)
 		log_warn("boot: V4 passes no memory map and the policy has no vtl0-ram: VTL0 "
 			 "addresses are bounded only by MAXPHYADDR (%#lx); name VTL0's RAM with "
 			 "vtl0-ram in the policy (docs/policy.md)", lvbs_boot.ram_end);
-	__atomic_store_n(&lvbs_cpus[0].online, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&boot_cpu->online, true, __ATOMIC_RELEASE);
 	log_info("vtlguard ready on CPU 0; returning to VTL0");
-	lvbs_cpus[0].gprs.r8 = 0;
+	boot_cpu->gprs.r8 = 0;
 	lvbs_serve();
 }
 
@@ -189,8 +197,8 @@ void image_ap_main(unsigned int cpu)
 		log_error("CPU %u: VTL1 setup failed: %d", cpu, r);
 		refuse_forever(r);
 	}
-	memset(&lvbs_cpus[cpu].gprs, 0, sizeof(lvbs_cpus[cpu].gprs));
-	__atomic_store_n(&lvbs_cpus[cpu].online, true, __ATOMIC_RELEASE);
+	memset(&lvbs_this_cpu()->gprs, 0, sizeof(lvbs_this_cpu()->gprs));
+	__atomic_store_n(&lvbs_this_cpu()->online, true, __ATOMIC_RELEASE);
 	log_info("vtlguard ready on CPU %u", cpu);
 	lvbs_serve();
 }

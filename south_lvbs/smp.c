@@ -36,11 +36,10 @@
 #define AP_WAIT_SECONDS 60
 #define MASK_WORDS ((MAX_CPUS + 63) / 64)
 
-_Static_assert(BOOT_MAX_CPUS <= MAX_CPUS, "per-CPU arrays must hold every VP VTL0 can name");
+_Static_assert(BOOT_MAX_CPUS <= MAX_CPUS, "per-CPU tables must accept every VP VTL0 can name");
 _Static_assert(BOOT_MAX_CPUS <= PAGE_SIZE, "one signal byte per VP in one page");
 
-static bool ap_enabled[MAX_CPUS];
-static struct spinlock ap_lock = SPINLOCK_INIT; /* ap_enabled, arch_prepare_ap */
+static struct spinlock ap_lock = SPINLOCK_INIT; /* lvbs_cpu.enabled, arch_prepare_ap */
 static bool enable_aps_ran, boot_aps_ran;
 
 static void seg(struct hv_x64_segment_register *s, uint16_t sel, uint16_t attr, uint64_t base,
@@ -73,10 +72,15 @@ static int enable_ap(unsigned int cpu, const char *call)
 {
 	struct arch_ap_context a;
 	struct hv_initial_vp_context ctx;
+	struct lvbs_cpu *c = lvbs_cpu_of(cpu);
 	int r;
 
+	if (!c) { /* callers stop at possible_cpus, which sized the table */
+		log_error("%s: VP %u has no per-CPU state", call, cpu);
+		return -EINVAL;
+	}
 	spin_lock(&ap_lock);
-	if (ap_enabled[cpu]) {
+	if (c->enabled) {
 		spin_unlock(&ap_lock);
 		return 0;
 	}
@@ -110,7 +114,7 @@ static int enable_ap(unsigned int cpu, const char *call)
 	ctx.msr_cr_pat = a.pat;
 	r = hv_enable_vp_vtl(cpu, HV_VTL1, &ctx);
 	if (r == 0)
-		ap_enabled[cpu] = true;
+		c->enabled = true;
 	spin_unlock(&ap_lock);
 	if (r) {
 		log_error("%s: EnableVpVtl(VP %u) failed: %d", call, cpu, r);
@@ -162,12 +166,15 @@ static int signal_aps(const uint64_t mask[MASK_WORDS], uint64_t signal_pfn)
 
 	signal_pa = signal_pfn << PAGE_SHIFT; /* south_boot_aps checked it */
 	for (unsigned int cpu = 0; cpu < lvbs_boot.possible_cpus; cpu++) {
+		const struct lvbs_cpu *c = lvbs_cpu_of(cpu); /* sized for possible_cpus */
 		const uint8_t sig = BOOT_SIGNAL;
 		uint64_t deadline;
 		int r;
 
+		if (!c)
+			return -EINVAL;
 		if (cpu == self || !mask_has(mask, cpu) ||
-		    __atomic_load_n(&lvbs_cpus[cpu].online, __ATOMIC_ACQUIRE))
+		    __atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
 			continue;
 		r = lvbs_vtl0_access(signal_pa + cpu, (void *)(uintptr_t)&sig, 1, true);
 		if (r) {
@@ -176,7 +183,7 @@ static int signal_aps(const uint64_t mask[MASK_WORDS], uint64_t signal_pfn)
 			return r;
 		}
 		deadline = south_now() + AP_WAIT_SECONDS * south_ticks_per_sec();
-		while (!__atomic_load_n(&lvbs_cpus[cpu].online, __ATOMIC_ACQUIRE)) {
+		while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
 			if (south_now() > deadline) {
 				log_error("BOOT_APS: VP %u did not make its VTL call within %d s of "
 					  "its boot signal; giving up (check VTL0's AP threads)",

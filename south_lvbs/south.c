@@ -5,7 +5,7 @@
  * Each CPU runs one loop: VTL-return to VTL0, get re-entered by a VTL call or
  * an intercept, hand the event to the North layer, apply its answer, repeat.
  * VTL0's general registers are shared between the VTLs; they are captured at
- * every entry into lvbs_cpus[cpu].gprs and written back on return, so VTL1
+ * every entry into lvbs_this_cpu()->gprs and written back on return, so VTL1
  * code never sees or clobbers them by accident.
  *
  * How the contract maps onto Hyper-V VSM:
@@ -33,15 +33,50 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smp.h"
 #include "core/compiler.h"
+#include "core/cpu_table.h"
 #include "core/errno.h"
 #include "core/log.h"
+#include "core/panic.h"
 #include "hv/hv.h"
 #include "north/south.h"
 #include "south_lvbs/lvbs.h"
 #include "south_lvbs/regmap.h"
 
-struct lvbs_cpu lvbs_cpus[MAX_CPUS];
+static struct lvbs_cpu lvbs_cpu_boot;
+static struct cpu_table lvbs_cpus = CPU_TABLE_INIT("VTL entry state", lvbs_cpu_boot);
+
+int lvbs_cpus_alloc(unsigned int n)
+{
+	int r = arch_cpus_alloc(n);
+
+	if (r == 0)
+		r = hv_cpus_alloc(n);
+	if (r == 0)
+		r = cpu_table_alloc(&lvbs_cpus, n);
+	if (r == 0)
+		log_info("per-CPU state for %u CPUs: %zu bytes of heap (arch %zu, hv %zu, "
+			 "South %zu)", n, arch_cpus_heap_bytes() + hv_cpus_heap_bytes() +
+			 cpu_table_heap_bytes(&lvbs_cpus), arch_cpus_heap_bytes(),
+			 hv_cpus_heap_bytes(), cpu_table_heap_bytes(&lvbs_cpus));
+	return r;
+}
+
+struct lvbs_cpu *lvbs_cpu_of(unsigned int cpu)
+{
+	return cpu_table_get(&lvbs_cpus, cpu);
+}
+
+/* The calling CPU's entry: it runs VTL1, so arch_prepare_ap found its
+ * block, which the same count sized. */
+struct lvbs_cpu *lvbs_this_cpu(void)
+{
+	struct lvbs_cpu *c = lvbs_cpu_of(this_cpu_id());
+
+	BUG_ON(!c);
+	return c;
+}
 static uint64_t tsc_hz;
 
 unsigned int south_cpu_count(void)
@@ -321,7 +356,7 @@ static int take_intercept(struct north_event *ev)
 
 int south_next_event(struct north_event *ev)
 {
-	struct lvbs_cpu *c = &lvbs_cpus[this_cpu_id()];
+	struct lvbs_cpu *c = lvbs_this_cpu();
 
 	complete(ev, c);
 	for (;;) {

@@ -144,7 +144,7 @@ common64:
 	leaq __boot_stack_top(%rip), %rsp
 
 	/* FS and GS bases -> boot per-CPU block: the canary lives at %fs:0x28. */
-	leaq percpu_area(%rip), %rax
+	leaq percpu_boot(%rip), %rax
 	movq %rax, %rdx
 	shrq $32, %rdx
 	movl $MSR_FS_BASE, %ecx
@@ -157,7 +157,7 @@ common64:
 	movabsq $0x9e3779b97f4a7c15, %rdx
 	imulq %rdx, %rax
 	movb $0, %al			/* a NUL byte stops string over-reads */
-	leaq percpu_area(%rip), %rdx
+	leaq percpu_boot(%rip), %rdx
 	movq %rax, 0x28(%rdx)
 
 	movl %r13d, %edi		/* kind */

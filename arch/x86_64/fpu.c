@@ -31,11 +31,34 @@ struct fpu_cpu {
 	unsigned long lazy_saves; /* entries that did need a save (#NM) */
 };
 
-static struct fpu_cpu fpu[MAX_CPUS];
+static struct fpu_cpu fpu_boot;
+static struct cpu_table fpu_table = CPU_TABLE_INIT("extended-state pointers", fpu_boot);
+
+int fpu_cpus_alloc(unsigned int n);
+int fpu_cpus_alloc(unsigned int n)
+{
+	return cpu_table_alloc(&fpu_table, n);
+}
+
+size_t fpu_cpus_heap_bytes(void);
+size_t fpu_cpus_heap_bytes(void)
+{
+	return cpu_table_heap_bytes(&fpu_table);
+}
+
+/* This CPU's state: it runs, so arch_prepare_ap found its block, and the
+ * same arch_cpus_alloc sized this table. */
+static struct fpu_cpu *this_fpu(void)
+{
+	struct fpu_cpu *f = cpu_table_get(&fpu_table, this_cpu_id());
+
+	BUG_ON(!f);
+	return f;
+}
 
 int fpu_init_cpu(void)
 {
-	struct fpu_cpu *f = &fpu[this_cpu_id()];
+	struct fpu_cpu *f = this_fpu();
 	size_t size = 512;
 
 	if (f->area)
@@ -51,7 +74,7 @@ int fpu_init_cpu(void)
 
 void fpu_save_guest(void)
 {
-	struct fpu_cpu *f = &fpu[this_cpu_id()];
+	struct fpu_cpu *f = this_fpu();
 
 	BUG_ON(!f->area || f->saved);
 	if (f->ts) {
@@ -72,7 +95,7 @@ void fpu_save_guest(void)
 
 int fpu_set_guest_xcr0(uint64_t xcr0)
 {
-	struct fpu_cpu *f = &fpu[this_cpu_id()];
+	struct fpu_cpu *f = this_fpu();
 	struct cpuid_regs d;
 	uint64_t supported;
 	const uint64_t avx512 = 0xE0; /* opmask, ZMM_Hi256, Hi16_ZMM */
@@ -100,7 +123,7 @@ int fpu_set_guest_xcr0(uint64_t xcr0)
 
 void fpu_restore_guest(void)
 {
-	struct fpu_cpu *f = &fpu[this_cpu_id()];
+	struct fpu_cpu *f = this_fpu();
 
 	BUG_ON(!f->saved && !f->ts);
 	if (f->saved) {
@@ -122,7 +145,7 @@ void fpu_restore_guest(void)
 
 void fpu_nm(struct trap_frame *tf)
 {
-	struct fpu_cpu *f = &fpu[this_cpu_id()];
+	struct fpu_cpu *f = this_fpu();
 
 	/* #NM with TS clear, or before a save area exists, is a real fault */
 	if (!f->ts || f->saved || !f->area) {
@@ -135,5 +158,5 @@ void fpu_nm(struct trap_frame *tf)
 
 unsigned long fpu_lazy_saves(void)
 {
-	return fpu[this_cpu_id()].lazy_saves;
+	return this_fpu()->lazy_saves;
 }

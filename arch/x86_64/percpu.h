@@ -8,8 +8,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "core/cpu_table.h"
 
-#define MAX_CPUS 1024 /* south_lvbs BOOT_MAX_CPUS: every VP VTL0 can name */
+#define MAX_CPUS CPU_TABLE_MAX /* south_lvbs BOOT_MAX_CPUS: every VP VTL0 can name */
 
 struct tss64 {
 	uint32_t reserved0;
@@ -35,7 +36,16 @@ struct percpu {
 
 _Static_assert(offsetof(struct percpu, stack_canary) == 0x28, "canary must be at %fs:0x28");
 
-extern struct percpu percpu_area[MAX_CPUS];
+/*
+ * CPU 0's block is static: entry.S points FS/GS at it before any C runs and
+ * before the heap exists.  The blocks of CPUs 1..n-1 come from the heap
+ * (arch_cpus_alloc); each AP reaches its own through the FS/GS bases set
+ * in its initial context, so the entry path never indexes a table.
+ */
+extern struct percpu percpu_boot;
+
+/* CPU `cpu`'s block, NULL when cpu is not below the sized count. */
+struct percpu *percpu_of(unsigned int cpu);
 
 static inline struct percpu *this_cpu(void)
 {

@@ -12,6 +12,7 @@
 #include "arch/x86_64/features.h"
 #include "arch/x86_64/mm.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/traps.h"
 #include "core/compiler.h"
@@ -21,7 +22,28 @@
 
 extern uint8_t __boot_stack_top[];
 
-struct percpu percpu_area[MAX_CPUS] __aligned(64);
+struct percpu percpu_boot __aligned(64);
+static struct cpu_table percpu_table = CPU_TABLE_INIT("CPU blocks", percpu_boot);
+
+struct percpu *percpu_of(unsigned int cpu)
+{
+	return cpu_table_get(&percpu_table, cpu);
+}
+
+int fpu_cpus_alloc(unsigned int n);
+size_t fpu_cpus_heap_bytes(void);
+
+int arch_cpus_alloc(unsigned int n)
+{
+	int r = cpu_table_alloc(&percpu_table, n);
+
+	return r ? r : fpu_cpus_alloc(n);
+}
+
+size_t arch_cpus_heap_bytes(void)
+{
+	return cpu_table_heap_bytes(&percpu_table) + fpu_cpus_heap_bytes();
+}
 
 void mm_init_image(uint64_t pa);
 void mm_set_direct_map_ready(void);
@@ -90,7 +112,10 @@ static void load_segments(struct percpu *pc)
 
 void percpu_init_cpu(unsigned int cpu)
 {
-	struct percpu *pc = &percpu_area[cpu];
+	struct percpu *pc = percpu_of(cpu);
+
+	if (!pc)
+		panic("CPU %u has no per-CPU block (arch_cpus_alloc not run?)", cpu);
 
 	pc->self = pc;
 	pc->cpu_id = cpu;
@@ -299,7 +324,7 @@ static void reseed_canary(void)
 			;
 	if (!v)
 		v = rdtsc() * 0x9e3779b97f4a7c15ULL;
-	percpu_area[0].stack_canary = v & ~0xffULL;
+	percpu_boot.stack_canary = v & ~0xffULL;
 }
 
 void arch_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa, uint64_t entry_rdi,
@@ -310,9 +335,9 @@ arch_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa, uint64_t entry_
 {
 	boot_kind = kind;
 	mm_init_image(load_pa);
-	percpu_area[0].self = &percpu_area[0];
-	wrmsr(MSR_FS_BASE, (uint64_t)(uintptr_t)&percpu_area[0]);
-	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&percpu_area[0]);
+	percpu_boot.self = &percpu_boot;
+	wrmsr(MSR_FS_BASE, (uint64_t)(uintptr_t)&percpu_boot);
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&percpu_boot);
 	drop_identity_map(load_pa);
 
 	serial_init();
@@ -325,7 +350,7 @@ arch_main(unsigned int kind, uint64_t info_pa, uint64_t load_pa, uint64_t entry_
 	parse_ram(load_pa, mm_image_size(), entry_rdi, info_pa, entry_rdx, entry_r8);
 	map_direct();
 	percpu_init_cpu(0);
-	percpu_area[0].stack_top = (uint64_t)(uintptr_t)__boot_stack_top;
+	percpu_boot.stack_top = (uint64_t)(uintptr_t)__boot_stack_top;
 
 	boot_cmdline[EARLY_CMDLINE_MAX - 1] = '\0';
 	handoff = (struct boot_handoff){

@@ -19,9 +19,9 @@ int arch_prepare_ap(unsigned int cpu, struct arch_ap_context *ctx)
 	struct percpu *pc;
 	uint64_t v = 0;
 
-	if (cpu == 0 || cpu >= MAX_CPUS)
+	pc = percpu_of(cpu); /* NULL beyond the count arch_cpus_alloc sized */
+	if (cpu == 0 || !pc)
 		return -EINVAL;
-	pc = &percpu_area[cpu];
 	if (!pc->stack_top) {
 		uint64_t top = mm_alloc_stack(AP_STACK_PAGES);
 

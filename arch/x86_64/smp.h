@@ -8,6 +8,7 @@
 #ifndef ARCH_X86_64_SMP_H
 #define ARCH_X86_64_SMP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct arch_ap_context {
@@ -17,6 +18,15 @@ struct arch_ap_context {
 	uint16_t gdt_limit, idt_limit, tss_limit;
 	uint16_t cs, ds, tr;
 };
+
+/*
+ * Size arch/'s per-CPU state (blocks, extended-state pointers) for n CPUs
+ * from the heap; once, on CPU 0, before any AP is prepared.  -EINVAL for
+ * n == 0 or n > MAX_CPUS, -ENOMEM, -EBUSY (a line is logged for each).
+ */
+int arch_cpus_alloc(unsigned int n);
+/* Heap bytes arch_cpus_alloc took. */
+size_t arch_cpus_heap_bytes(void);
 
 /* Allocate CPU `cpu`'s stacks and descriptor tables and describe its start
  * state. Returns 0 or -ENOMEM / -EINVAL. */

@@ -15,7 +15,7 @@ HVSIM_SRCS := $(HVSIM_CORE_SRCS) tools/hvsim/exit.c tools/hvsim/main.c tools/hvs
 	tools/hvsim/decode.c
 # Shared with vtlguard and compiled with the same flags: its objects are used.
 HVSIM_SHARED_SRCS := $(ARCH_SRCS) arch/x86_64/svm.S arch/x86_64/sipi_tramp.S arch/x86_64/sipi.c core/fmt.c core/log.c core/errno.c \
-	core/page_alloc.c core/libc/string.c
+	core/page_alloc.c core/kmalloc.c core/cpu_table.c core/libc/string.c
 
 HVSIM_OBJS := $(call obj_of,hvsim,$(HVSIM_SRCS)) $(call obj_of,vtl1,$(HVSIM_SHARED_SRCS))
 

@@ -779,6 +779,9 @@ static void smp_start(struct hv_partition *p)
 		return;
 	p->quiesce = quiesce;
 	p->doorbell = doorbell;
+	/* arch/'s per-CPU blocks of CPUs 1..n-1 come from the heap. */
+	if (arch_cpus_alloc(p->nr_vps))
+		hvsim_panic("no per-CPU state for the CPUs QEMU has (-smp)");
 	for (unsigned int cpu = 1; cpu < p->nr_vps; cpu++) {
 		int r = arch_sipi_start_ap(cpu, cpu);
 		unsigned long n = 0;
