@@ -52,3 +52,13 @@ TEST_SUITES += bench-guest
 suite-bench-guest: $(BUILD)/vtl0/vtl0-kernel.elf $(BUILD)/vtlguard.elf $(BUILD)/vtlguard-test.elf $(HVSIM_ELF)
 	$(Q)tests/vtl0/bench-run --reps 2 --iters 20 --boots 1 --out $(BUILD)/bench-guest-smoke.json \
 		--log $(BUILD)/vtl0/bench-smoke.log
+
+# hvsim's layers only look down (docs/hvsim.md "Layers"): the include check
+# and its selftest (an upward include it must catch).  Cheap, so it runs with
+# make lint and ahead of suite-unit.
+.PHONY: lint-hvsim-layers
+lint-hvsim-layers:
+	$(Q)tools/hvsim/check-layers
+	$(Q)tools/hvsim/check-layers --selftest
+lint: lint-hvsim-layers
+suite-unit: lint-hvsim-layers

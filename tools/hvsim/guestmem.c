@@ -16,7 +16,6 @@
 #include "core/compiler.h"
 #include "core/errno.h"
 #include "tools/hvsim/gpamap.h"
-#include "tools/hvsim/gpamap.h"
 #include "tools/hvsim/guestmem.h"
 #include "tools/hvsim/log.h"
 #include "tools/hvsim/prot.h"

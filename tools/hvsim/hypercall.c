@@ -17,7 +17,6 @@
 #include "tools/hvsim/log.h"
 #include "tools/hvsim/prot.h"
 #include "tools/hvsim/vp.h"
-#include "tools/hvsim/npt.h"
 
 /* Reps processed per exit; the rest continue transparently (RIP is left on
  * the VMMCALL and the rep start in RCX updated, as Hyper-V does). */

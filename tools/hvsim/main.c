@@ -31,8 +31,6 @@
 #include "tools/hvsim/bootinfo.h"
 #include "tools/hvsim/exit.h"
 #include "tools/hvsim/fwcfg.h"
-#include "tools/hvsim/apic.h"
-#include "tools/hvsim/guestmem.h"
 #include "tools/hvsim/hvif.h"
 #include "tools/hvsim/log.h"
 #include "tools/hvsim/platform.h"

@@ -8,7 +8,6 @@
 
 #include "core/errno.h"
 #include "tools/hvsim/hvif.h"
-#include "tools/hvsim/log.h"
 #include "tools/hvsim/prot.h"
 #include "tools/hvsim/vp.h"
 

@@ -19,7 +19,6 @@
 #include "tools/hvsim/guestmem.h"
 #include "tools/hvsim/hvif.h"
 #include "tools/hvsim/log.h"
-#include "tools/hvsim/vp.h"
 
 
 static void write_hypercall_page(uint8_t *page)
