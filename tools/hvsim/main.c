@@ -10,7 +10,6 @@
  *                      allocator.  hvsim never maps its own memory into a
  *                      guest (NPTs cover only this range).
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include "arch/x86_64/boot.h"
@@ -21,10 +20,8 @@
 #include "arch/x86_64/sipi.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/paging.h"
-#include "arch/x86_64/serial.h"
 #include "arch/x86_64/smp.h"
 #include "core/compiler.h"
-#include "core/fmt.h"
 #include "core/libc/libc.h"
 #include "core/page_alloc.h"
 #include "core/panic.h"
