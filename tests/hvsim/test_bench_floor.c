@@ -11,7 +11,10 @@
 
 #include "core/errno.h"
 #include "tests/unit/unit.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/hvif.h"
+#include "tools/hvsim/platform.h"
+#include "tools/hvsim/prot.h"
+#include "tools/hvsim/vp.h"
 #include "tools/hvsim/npt.h"
 
 static uint8_t ram[2u << 20] __attribute__((aligned(4096)));

@@ -13,7 +13,12 @@
 #include "core/compiler.h"
 #include "core/errno.h"
 #include "tests/unit/unit.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/guestmem.h"
+#include "tools/hvsim/hvif.h"
+#include "tools/hvsim/log.h"
+#include "tools/hvsim/platform.h"
+#include "tools/hvsim/prot.h"
+#include "tools/hvsim/vp.h"
 #include "tools/hvsim/npt.h"
 
 static uint8_t arena[24u << 20] __attribute__((aligned(4096)));

@@ -5,7 +5,8 @@
  * and register names with the TLFS values hvsim posts.
  */
 #include "tests/unit/unit.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/hvdefs.h"
+#include "tools/hvsim/log.h"
 #include "vtl_protect/vtlp.h"
 
 TEST(hvsim_trace_vtl_call_names)

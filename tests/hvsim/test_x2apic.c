@@ -10,7 +10,10 @@
 
 #include "core/errno.h"
 #include "tests/unit/unit.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/apic.h"
+#include "tools/hvsim/hvif.h"
+#include "tools/hvsim/platform.h"
+#include "tools/hvsim/vp.h"
 
 #define ICR 0x830u
 #define NVPS 4

@@ -16,7 +16,7 @@
  * path that did not do what it claims is a FAIL, not a number.
  *
  * The floor is hvsim's test-only hypercall HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP
- * (tools/hvsim/hvsim.h, only with hvsim's "bench" option): the model's VTL
+ * (tools/hvsim/hvif.h, only with hvsim's "bench" option): the model's VTL
  * switch pair, one VMRUN of VTL1's VMCB and its exit, no VTL1 instruction.
  *
  * Command-line words read here: bench_reps=R (default 20), bench_iters=N
@@ -29,7 +29,7 @@ int bench_main(const char *why);
 
 #define HVCALL_GET_VP_REGISTERS 0x0050
 #define HV_HYPERCALL_FAST (1ull << 16)
-#define HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP 0xFFF0 /* tools/hvsim/hvsim.h */
+#define HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP 0xFFF0 /* tools/hvsim/hvif.h */
 #define HV_REG_VSM_VP_STATUS_NAME 0x000D0003u
 #define MSR_LSTAR 0xC0000082u
 #define CR4_TSD (1ull << 2)   /* pinned by the policy; harmless at CPL0 */

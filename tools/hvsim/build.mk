@@ -11,7 +11,7 @@ HVSIM_CORE_SRCS := tools/hvsim/npt.c tools/hvsim/prot.c tools/hvsim/guestmem.c \
 	tools/hvsim/intercept.c tools/hvsim/insn.c \
 	tools/hvsim/gpamap.c tools/hvsim/msrtab.c tools/hvsim/linux.c tools/hvsim/x2apic.c tools/hvsim/ioapic.c \
 	tools/hvsim/tracenames.c
-HVSIM_SRCS := $(HVSIM_CORE_SRCS) tools/hvsim/exit.c tools/hvsim/main.c tools/hvsim/fwcfg.c \
+HVSIM_SRCS := $(HVSIM_CORE_SRCS) tools/hvsim/log.c tools/hvsim/platform.c tools/hvsim/exit.c tools/hvsim/main.c tools/hvsim/fwcfg.c \
 	tools/hvsim/decode.c
 # Shared with vtlguard and compiled with the same flags: its objects are used.
 HVSIM_SHARED_SRCS := $(ARCH_SRCS) arch/x86_64/svm.S arch/x86_64/sipi_tramp.S arch/x86_64/sipi.c core/fmt.c core/log.c core/errno.c \
@@ -52,3 +52,13 @@ TEST_SUITES += bench-guest
 suite-bench-guest: $(BUILD)/vtl0/vtl0-kernel.elf $(BUILD)/vtlguard.elf $(BUILD)/vtlguard-test.elf $(HVSIM_ELF)
 	$(Q)tests/vtl0/bench-run --reps 2 --iters 20 --boots 1 --out $(BUILD)/bench-guest-smoke.json \
 		--log $(BUILD)/vtl0/bench-smoke.log
+
+# hvsim's layers only look down (docs/hvsim.md "Layers"): the include check
+# and its selftest (an upward include it must catch).  Cheap, so it runs with
+# make lint and ahead of suite-unit.
+.PHONY: lint-hvsim-layers
+lint-hvsim-layers:
+	$(Q)tools/hvsim/check-layers
+	$(Q)tools/hvsim/check-layers --selftest
+lint: lint-hvsim-layers
+suite-unit: lint-hvsim-layers

@@ -16,7 +16,9 @@
 #include "core/compiler.h"
 #include "core/errno.h"
 #include "tools/hvsim/gpamap.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/guestmem.h"
+#include "tools/hvsim/log.h"
+#include "tools/hvsim/prot.h"
 
 void *gpa_ptr(struct hv_partition *p, uint64_t gpa, uint64_t len)
 {

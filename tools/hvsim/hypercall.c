@@ -12,8 +12,11 @@
 
 #include "core/compiler.h"
 #include "core/errno.h"
-#include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/npt.h"
+#include "tools/hvsim/guestmem.h"
+#include "tools/hvsim/hvif.h"
+#include "tools/hvsim/log.h"
+#include "tools/hvsim/prot.h"
+#include "tools/hvsim/vp.h"
 
 /* Reps processed per exit; the rest continue transparently (RIP is left on
  * the VMMCALL and the rep start in RCX updated, as Hyper-V does). */
@@ -55,7 +58,7 @@ static const struct hc_desc calls[] = {
 	  sizeof(struct hv_input_translate_virtual_address), 0,
 	  sizeof(struct hv_output_translate_virtual_address), 0 },
 	{ "StartVirtualProcessor", HVCALL_START_VP, false, false, false, sizeof(struct hv_input_start_virtual_processor), 0, 0, 0 },
-	/* hvsim-only, and only with "bench" (see hvsim.h) */
+	/* hvsim-only, and only with "bench" (see hvif.h) */
 	{ "HvsimBenchVtlRoundTrip", HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP, false, false, true, 0, 0, 0, 0 },
 };
 
@@ -281,7 +284,7 @@ static int hc_vtl_return(struct hc *h)
 }
 
 /*
- * HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP (hvsim.h): the bare world-switch floor.
+ * HVSIM_HVCALL_BENCH_VTL_ROUND_TRIP (hvif.h): the bare world-switch floor.
  * The VP switches to VTL1 as for a VtlCall, and VTL1's own VMCB is run with
  * the empty nested root instead of VTL1's NPT and its ASID flushed, so the
  * CPU loads all of VTL1's state and exits (#NPF) before VTL1's first

@@ -9,7 +9,10 @@
 
 #include "core/compiler.h"
 #include "core/errno.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/guestmem.h"
+#include "tools/hvsim/hvif.h"
+#include "tools/hvsim/log.h"
+#include "tools/hvsim/vp.h"
 
 void msg_intercept_header(struct hv_vp *vp, struct hv_x64_intercept_message_header *h,
 			  uint8_t insn_len, uint8_t access)

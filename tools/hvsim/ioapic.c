@@ -10,7 +10,9 @@
  * priority, NMI (posted to VTL0 by the receiving CPU) and ExtINT stay.
  */
 #include "core/errno.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/apic.h"
+#include "tools/hvsim/guestmem.h"
+#include "tools/hvsim/log.h"
 
 #define IOREGSEL 0x00u
 #define IOWIN    0x10u

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/partition.h"
 
 struct linux_image {
 	uint64_t initrd_gpa, initrd_size; /* 0, 0: no initrd */

@@ -10,7 +10,6 @@
  *                      allocator.  hvsim never maps its own memory into a
  *                      guest (NPTs cover only this range).
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include "arch/x86_64/boot.h"
@@ -21,17 +20,19 @@
 #include "arch/x86_64/sipi.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/paging.h"
-#include "arch/x86_64/serial.h"
 #include "arch/x86_64/smp.h"
 #include "core/compiler.h"
-#include "core/fmt.h"
 #include "core/libc/libc.h"
 #include "core/page_alloc.h"
 #include "core/panic.h"
 #include "tools/hvsim/bootinfo.h"
 #include "tools/hvsim/exit.h"
 #include "tools/hvsim/fwcfg.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/hvif.h"
+#include "tools/hvsim/log.h"
+#include "tools/hvsim/platform.h"
+#include "tools/hvsim/prot.h"
+#include "tools/hvsim/vp.h"
 #include "tools/hvsim/gpamap.h"
 #include "tools/hvsim/linux.h"
 #include "tools/hvsim/npt.h"
@@ -44,47 +45,6 @@ static struct hv_partition partition;
 struct hv_partition *hvp = &partition;
 /* per CPU: [0] VM_HSAVE area, [1] the host's VMSAVE state around VMRUN */
 static uint8_t host_save[HVSIM_MAX_VPS][2][4096] __attribute__((aligned(4096)));
-
-/* ------------------------------------------------------------- console */
-void hv_console_write(const char *prefix, const char *s, size_t n)
-{
-	/* ELF guests: one CPU.  Linux mode: every caller holds the partition
-	 * lock (exit handling) or runs before the other CPUs start, so the
-	 * three writes of a line cannot interleave. */
-	serial_write(prefix, strlen(prefix));
-	serial_write(s, n);
-	serial_write("\n", 1);
-}
-
-static void vlog_line(const char *pfx, const char *fmt, va_list ap)
-{
-	char buf[256];
-	int n = vsnprintk(buf, sizeof(buf), fmt, ap);
-	hv_console_write(pfx, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
-
-void hv_log(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vlog_line("[hvsim] ", fmt, ap);
-	va_end(ap);
-}
-
-void hv_trace(const char *fmt, ...)
-{
-	va_list ap;
-	if (!hvp->trace)
-		return;
-	va_start(ap, fmt);
-	vlog_line("[trace] ", fmt, ap);
-	va_end(ap);
-}
-
-void hv_snprintf_prefix(char *buf, size_t n, int vtl, unsigned int vp)
-{
-	snprintk(buf, n, "[vtl%d/vp%u] ", vtl, vp);
-}
 
 static __attribute__((noreturn)) void qemu_exit(int code)
 {
@@ -104,14 +64,6 @@ __attribute__((noreturn)) void hvsim_panic(const char *why)
 	qemu_exit(HVSIM_EXIT_PANIC);
 }
 
-/* ------------------------------------------------------------ memory */
-void *hv_alloc_pages(size_t npages)
-{
-	return page_alloc_contig(npages);
-}
-
-uint64_t hv_virt_to_phys(const void *p) { return virt_to_phys(p); }
-void *hv_phys_to_virt(uint64_t pa) { return phys_to_virt(pa); }
 void hv_vp_kick(struct hv_vp *vp) { vp->halted = false; }
 
 

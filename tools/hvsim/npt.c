@@ -4,7 +4,8 @@
 
 #include "core/errno.h"
 #include "tools/hvsim/gpamap.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/hvdefs.h"
+#include "tools/hvsim/platform.h"
 
 uint64_t npt_pte_for(uint64_t pa, uint8_t perm)
 {

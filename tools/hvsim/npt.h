@@ -27,8 +27,6 @@ struct npt {
 	bool mmio;              /* npt_map_mmio() done: the MMIO windows are mapped */
 };
 
-void *hv_phys_to_virt(uint64_t pa);
-
 /* perm: HV_MAP_GPA_* flags.  Returns NULL when out of memory. */
 struct npt *npt_create(uint64_t ram_pa, uint64_t ram_size, uint8_t perm);
 /* VTL0 of a partition hosting a real kernel: map gpamap's MMIO windows. */

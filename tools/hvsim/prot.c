@@ -7,7 +7,8 @@
  */
 #include "core/compiler.h"
 #include "core/errno.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/platform.h"
+#include "tools/hvsim/prot.h"
 #include "tools/hvsim/npt.h"
 
 #define PROT_SET 0x80

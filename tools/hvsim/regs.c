@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "core/errno.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/hvif.h"
+#include "tools/hvsim/prot.h"
+#include "tools/hvsim/vp.h"
 
 #define VSM_CODE_PAGE_OFFSETS                                                                     \
 	(((uint64_t)HVSIM_HCPAGE_VTL_CALL_OFF << HV_REGISTER_VSM_CODE_PAGE_OFFSETS_VTL_CALL_OFFSET_SHIFT) | \

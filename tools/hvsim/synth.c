@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "core/errno.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/guestmem.h"
+#include "tools/hvsim/hvif.h"
+#include "tools/hvsim/log.h"
 
 
 static void write_hypercall_page(uint8_t *page)

@@ -6,7 +6,8 @@
  * ID (what a call means is VTL1's business), so the table is a debugging
  * aid and an unknown ID is simply shown as a number.
  */
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/hvdefs.h"
+#include "tools/hvsim/log.h"
 
 #include "core/compiler.h"
 

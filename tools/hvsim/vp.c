@@ -6,7 +6,10 @@
 #include <string.h>
 
 #include "core/errno.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/guestmem.h"
+#include "tools/hvsim/log.h"
+#include "tools/hvsim/platform.h"
+#include "tools/hvsim/vp.h"
 #include "tools/hvsim/npt.h"
 
 #define MSR_STAR          0xC0000081u

@@ -21,7 +21,10 @@
 #include "core/compiler.h"
 #include "core/errno.h"
 #include "tools/hvsim/gpamap.h"
-#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/apic.h"
+#include "tools/hvsim/guestmem.h"
+#include "tools/hvsim/log.h"
+#include "tools/hvsim/vp.h"
 
 #define X2APIC_ID      0x802u
 #define X2APIC_VERSION 0x803u
