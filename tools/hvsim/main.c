@@ -859,11 +859,5 @@ void image_main(const struct boot_handoff *h)
 			vp_on_cpu = vp;
 		}
 	}
-	for (unsigned int i = 0; i < p->nr_vps; i++)
-		hv_trace("vp%u: %llu exits, %llu hypercalls, %llu VTL switches", i,
-			 (unsigned long long)p->vps[i].nr_exits,
-			 (unsigned long long)p->vps[i].nr_hypercalls,
-			 (unsigned long long)p->vps[i].nr_vtl_switches);
-	hv_log("guest requested exit status %d", p->exit_code);
-	qemu_exit(p->exit_code);
+	finish(p);
 }

@@ -62,6 +62,37 @@ static bool is_text(const struct modelf_layout *lay, unsigned int i)
 	       (lay->type[i] == MODVAL_MOD_TEXT || lay->type[i] == MODVAL_MOD_INIT_TEXT);
 }
 
+/*
+ * The section table and section names of the module ELF VTL1 validated
+ * (`lay` is its layout), checked once for the readers below.
+ */
+static int view_open(struct elf_view *v, const uint8_t *elf, size_t len,
+		     const struct modelf_layout *lay, const char **why)
+{
+	unsigned int shstrndx;
+
+	*v = (struct elf_view){ elf, len, 0, 0, 0, 0 };
+	if (len < 64) {
+		*why = "module ELF too short";
+		return -EBADMSG;
+	}
+	v->shoff = rd(elf + 0x28, 8);
+	v->shnum = (unsigned int)rd(elf + 0x3c, 2);
+	shstrndx = (unsigned int)rd(elf + 0x3e, 2);
+	if (v->shnum != lay->shnum || shstrndx >= v->shnum ||
+	    !in_file(v, v->shoff, (uint64_t)v->shnum * 64)) {
+		*why = "module ELF section table unreadable";
+		return -EBADMSG;
+	}
+	v->stroff = rd(shdr(v, shstrndx) + 24, 8);
+	v->strsz = rd(shdr(v, shstrndx) + 32, 8);
+	if (!in_file(v, v->stroff, v->strsz) || !v->strsz || elf[v->stroff + v->strsz - 1]) {
+		*why = "module ELF section names unreadable";
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 static long put(struct modval_sc_site *out, size_t max, long n, uint64_t va, uint8_t kind,
 		bool init, const char **why)
 {
@@ -78,28 +109,13 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 		     const uint64_t va[MODELF_NREGIONS], struct modval_sc_site *out, size_t max,
 		     const char **why)
 {
-	struct elf_view v = { elf, len, 0, 0, 0, 0 };
-	unsigned int shstrndx, scs = 0, tramp = 0, mcount = 0;
+	struct elf_view v;
+	unsigned int scs = 0, tramp = 0, mcount = 0;
 	long n = 0;
+	int err = view_open(&v, elf, len, lay, why);
 
-	if (len < 64) {
-		*why = "module ELF too short";
-		return -EBADMSG;
-	}
-	v.shoff = rd(elf + 0x28, 8);
-	v.shnum = (unsigned int)rd(elf + 0x3c, 2);
-	shstrndx = (unsigned int)rd(elf + 0x3e, 2);
-	if (v.shnum != lay->shnum || shstrndx >= v.shnum ||
-	    !in_file(&v, v.shoff, (uint64_t)v.shnum * 64)) {
-		*why = "module ELF section table unreadable";
-		return -EBADMSG;
-	}
-	v.stroff = rd(shdr(&v, shstrndx) + 24, 8);
-	v.strsz = rd(shdr(&v, shstrndx) + 32, 8);
-	if (!in_file(&v, v.stroff, v.strsz) || !v.strsz || elf[v.stroff + v.strsz - 1]) {
-		*why = "module ELF section names unreadable";
-		return -EBADMSG;
-	}
+	if (err)
+		return err;
 	for (unsigned int i = 1; i < v.shnum; i++) {
 		if (!strcmp(sec_name(&v, i), ".static_call_sites") && lay->type[i] < MODELF_NREGIONS)
 			scs = i;
@@ -221,29 +237,16 @@ int modval_export_tables(const uint8_t *elf, size_t len, const struct modelf_lay
 			 uint64_t tab[2][2], uint64_t span[2], const char **why)
 {
 	static const char *const names[3] = { "__ksymtab", "__ksymtab_gpl", "__ksymtab_strings" };
-	struct elf_view v = { elf, len, 0, 0, 0, 0 };
+	struct elf_view v;
 	uint64_t lo = UINT64_MAX, hi = 0;
-	unsigned int shstrndx;
 	bool any = false;
+	int err;
 
 	memset(tab, 0, 2 * sizeof(tab[0]));
 	span[0] = span[1] = 0;
-	if (len < 64)
-		return -EBADMSG;
-	v.shoff = rd(elf + 0x28, 8);
-	v.shnum = (unsigned int)rd(elf + 0x3c, 2);
-	shstrndx = (unsigned int)rd(elf + 0x3e, 2);
-	if (v.shnum != lay->shnum || shstrndx >= v.shnum ||
-	    !in_file(&v, v.shoff, (uint64_t)v.shnum * 64)) {
-		*why = "module ELF section table unreadable";
-		return -EBADMSG;
-	}
-	v.stroff = rd(shdr(&v, shstrndx) + 24, 8);
-	v.strsz = rd(shdr(&v, shstrndx) + 32, 8);
-	if (!in_file(&v, v.stroff, v.strsz) || !v.strsz || elf[v.stroff + v.strsz - 1]) {
-		*why = "module ELF section names unreadable";
-		return -EBADMSG;
-	}
+	err = view_open(&v, elf, len, lay, why);
+	if (err)
+		return err;
 	for (unsigned int i = 1; i < v.shnum; i++) {
 		uint64_t size = rd(shdr(&v, i) + 32, 8);
 
