@@ -208,7 +208,6 @@ static void pm_v3_wx_granted_rw_nx(const struct vtl0_case *c)
 	uint64_t pa = victim(9);
 	uint8_t *p = v3pg();
 	int64_t r;
-	int f;
 
 	v3_entry_put(p, 0, pa, pa + PAGE_SIZE, ATTR_R | ATTR_W | ATTR_X);
 	if (no_memory_map()) {
@@ -216,17 +215,7 @@ static void pm_v3_wx_granted_rw_nx(const struct vtl0_case *c)
 		return;
 	}
 	r = (int32_t)vtl_call(VSM_PROTECT_MEMORY, pa_of(p) >> 12, 1, 0);
-	gl_check(r == 0, ndl("%s_call", c->name), "PROTECT_MEMORY(V3 R|W|X entry): R8=%lld (%s)",
-		 (long long)r, errname(r));
-	f = gl_probe_write8((volatile uint8_t *)(uintptr_t)pa, 0xC3); /* writes pa + 8 */
-	gl_check(!f, ndl("%s_writable", c->name), "the page stays writable: fault %d", f);
-	ring_mark();
-	{
-		const char *n[] = { "class=mem-exec", ndl("gpa=%#llx", (unsigned long long)(pa + 8)),
-				    NULL };
-
-		expect_refused(c->name, probe_call(pa + 8), n);
-	}
+	expect_wx_granted_rw_nx(c->name, pa, r, "V3 R|W|X entry");
 }
 
 /* A V3 entry over VTL1's region: those pages are left out and stay VTL1's. */

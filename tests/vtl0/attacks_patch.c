@@ -169,7 +169,6 @@ static void pm_wx_granted_rw_nx(const struct vtl0_case *c)
 	uint64_t pa = v0.mem.victim_pa + 7 * PAGE_SIZE;
 	uint8_t *p = scratch_page(10);
 	int64_t r;
-	int f;
 
 	gl_memset(p, 0, 4096);
 	lvbs_put64(p + 16, 1);
@@ -178,17 +177,7 @@ static void pm_wx_granted_rw_nx(const struct vtl0_case *c)
 	lvbs_put64(p + 40, pa + PAGE_SIZE);
 	lvbs_put64(p + 48, ATTR_R | ATTR_W | ATTR_X);
 	r = vtl_call(VSM_PROTECT_MEMORY, pa_of(p), 1, 0);
-	gl_check(r == 0, ndl("%s_call", c->name), "PROTECT_MEMORY(R|W|X page): R8=%lld (%s)",
-		 (long long)r, errname(r));
-	f = gl_probe_write8((volatile uint8_t *)(uintptr_t)pa, 0xC3); /* writes pa + 8 */
-	gl_check(!f, ndl("%s_writable", c->name), "the page stays writable: fault %d", f);
-	ring_mark();
-	{
-		const char *n[] = { "class=mem-exec", ndl("gpa=%#llx", (unsigned long long)(pa + 8)),
-				    NULL };
-
-		expect_refused(c->name, probe_call(pa + 8), n);
-	}
+	expect_wx_granted_rw_nx(c->name, pa, r, "R|W|X page");
 }
 
 /* ------------------------------------------------------ module jump labels */

@@ -510,6 +510,23 @@ void expect_refused_unchanged(const char *name, int faulted, bool unchanged, con
 	expect_refused(name, faulted, needles);
 }
 
+void expect_wx_granted_rw_nx(const char *name, uint64_t pa, int64_t r, const char *what)
+{
+	int f;
+
+	gl_check(r == 0, ndl("%s_call", name), "PROTECT_MEMORY(%s): R8=%lld (%s)", what,
+		 (long long)r, errname(r));
+	f = gl_probe_write8((volatile uint8_t *)(uintptr_t)pa, 0xC3); /* writes pa + 8 */
+	gl_check(!f, ndl("%s_writable", name), "the page stays writable: fault %d", f);
+	ring_mark();
+	{
+		const char *n[] = { "class=mem-exec", ndl("gpa=%#llx", (unsigned long long)(pa + 8)),
+				    NULL };
+
+		expect_refused(name, probe_call(pa + 8), n);
+	}
+}
+
 static const char *call_rule(uint64_t id)
 {
 	switch (id) {

@@ -285,6 +285,10 @@ void expect_refused(const char *name, int faulted, const char *const *needles);
  * only when the write went through. */
 void expect_refused_unchanged(const char *name, int faulted, bool unchanged, const char *what,
 			      const char *const *needles);
+/* After PROTECT_MEMORY asked R|W|X for the page at pa (answer r, `what` for
+ * the message): the call succeeded, the page stays writable for VTL0, and
+ * running it is refused and recorded (W+X is granted R|W, never X). */
+void expect_wx_granted_rw_nx(const char *name, uint64_t pa, int64_t r, const char *what);
 /* Check a VTL call answer: exactly -err, and (err != EOPNOTSUPP) a new
  * bad-call record with call=<id>, rule=<NAME>:<ERRNO>, from this VP. */
 void expect_call_err(const char *name, int64_t got, int err, uint64_t id);
