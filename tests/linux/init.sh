@@ -108,6 +108,9 @@ else
 fi
 t3=$(irqs)
 echo "linux-init: still running after the attacks; timer interrupts now $t3"
+# The console line above leaves through the UART driver's interrupt-driven
+# buffer; let it drain before the exit port ends QEMU, or the line is lost.
+sleep 1
 # hvsim's exit port 0xF4 (status 0), reached through /dev/port
 printf '\000' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
 echo "linux-init: exit port write did not stop the partition"
