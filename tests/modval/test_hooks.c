@@ -168,6 +168,47 @@ TEST(modval_hooks_signature_and_trust_failures)
 	teardown();
 }
 
+/*
+ * LVBS merges physically adjacent ranges of one type (heki's range list), so
+ * the ElfBuffer, physically contiguous here, may come as one range over
+ * several pages; VTL1 takes it as the per-page ranges it stands for.  A
+ * merged list over more pages than an unmerged one may name is refused.
+ */
+TEST(modval_hooks_merged_ranges_accepted)
+{
+	const uint64_t elf = G_ELF + 0x1000 - 0x100;  /* the ELF straddles a page */
+	struct heki_range r[8], m[8];
+	size_t n, k;
+
+	setup(true);
+	memcpy(fake_ram(elf), hooks_ko, sizeof(hooks_ko));
+	n = module_ranges(r);
+	/* per page, as heki's list has it before merging: 2 ElfBuffer ranges */
+	m[0] = (struct heki_range){ r[0].va, elf, elf + 0x100, MODVAL_MOD_ELF_BUFFER };
+	m[1] = (struct heki_range){ r[0].va + 0x100, elf + 0x100, elf + sizeof(hooks_ko),
+				    MODVAL_MOD_ELF_BUFFER };
+	k = 2;
+	for (size_t i = 0; i < n; i++)
+		if (r[i].attributes != MODVAL_MOD_ELF_BUFFER)
+			m[k++] = r[i];
+	CHECK(validate(m, k) > 0);
+	teardown();
+
+	setup(true);
+	memcpy(fake_ram(elf), hooks_ko, sizeof(hooks_ko));
+	m[0].epa = m[1].epa;                          /* merged: one range, 2 pages */
+	memmove(&m[1], &m[2], (k - 2) * sizeof(m[0]));
+	CHECK(validate(m, k - 1) > 0);
+	CHECK(fake_perm(G_TEXT) & PROT_X);
+	teardown();
+
+	setup(true);
+	n = module_ranges(r);
+	r[0].epa = r[0].pa + ((uint64_t)VTLP_MAX_RANGES << PAGE_SHIFT);
+	CHECK_EQ_INT(validate(r, n), -E2BIG);
+	teardown();
+}
+
 TEST(modval_hooks_bad_range_lists)
 {
 	struct heki_range r[8];
@@ -178,7 +219,10 @@ TEST(modval_hooks_bad_range_lists)
 	r[n - 1].attributes = 9;            /* unknown type */
 	CHECK_EQ_INT(validate(r, n), -EINVAL);
 	n = module_ranges(r);
-	r[n - 1].epa = r[n - 1].pa + 0x2000; /* crosses a page */
+	r[n - 1].epa = r[n - 1].pa - 1;     /* ends before it starts */
+	CHECK_EQ_INT(validate(r, n), -EINVAL);
+	n = module_ranges(r);
+	r[n - 1].epa = r[n - 1].pa;         /* empty */
 	CHECK_EQ_INT(validate(r, n), -EINVAL);
 	n = module_ranges(r);
 	r[n - 1].pa = FAKE_VTL1_START;      /* VTL1 memory */

@@ -354,28 +354,87 @@ busy:
 
 /* ----------------------------------------------------------- range lists */
 
-static struct heki_range *read_ranges(uint64_t pa, uint64_t nranges, int *err)
+/* Pages a range touches; 1 for an empty or reversed one (range_ok refuses it). */
+static uint64_t range_pages(const struct heki_range *r)
+{
+	if (r->epa <= r->pa)
+		return 1;
+	return (ALIGN_DOWN(r->epa - 1, PAGE_SIZE) - ALIGN_DOWN(r->pa, PAGE_SIZE)) / PAGE_SIZE + 1;
+}
+
+/*
+ * LVBS merges a range into the one before it when their physical pages are
+ * adjacent and their types equal (heki's range list; vmalloc pages are often
+ * physically adjacent), so one range may span several pages of a buffer.
+ * Everything below works page by page, so such a range is split here into
+ * the per-page ranges it stands for, each VA advancing with its PA.  The
+ * page count stays under MV_MAX_RANGES, the limit an unmerged list has.
+ */
+static struct heki_range *split_ranges(struct heki_range *r, uint64_t *nranges, int *err)
+{
+	uint64_t total = 0, k = 0;
+	struct heki_range *out;
+
+	for (uint64_t i = 0; i < *nranges; i++) {
+		total += range_pages(&r[i]);
+		if (total > MV_MAX_RANGES) {
+			log_warn("modval: range list names more than %u pages: refused",
+				 (unsigned int)MV_MAX_RANGES);
+			*err = -E2BIG;
+			kfree(r);
+			return NULL;
+		}
+	}
+	if (total == *nranges)
+		return r;
+	out = kmalloc(total * sizeof(*out));
+	if (!out) {
+		*err = -ENOMEM;
+		kfree(r);
+		return NULL;
+	}
+	for (uint64_t i = 0; i < *nranges; i++) {
+		uint64_t pa = r[i].pa;
+
+		if (range_pages(&r[i]) == 1) {
+			out[k++] = r[i];
+			continue;
+		}
+		while (pa < r[i].epa) {
+			uint64_t end = MIN(ALIGN_DOWN(pa, PAGE_SIZE) + PAGE_SIZE, r[i].epa);
+
+			out[k++] = (struct heki_range){ r[i].va + (pa - r[i].pa), pa, end,
+							r[i].attributes };
+			pa = end;
+		}
+	}
+	kfree(r);
+	*nranges = total;
+	return out;
+}
+
+static struct heki_range *read_ranges(uint64_t pa, uint64_t *nranges, int *err)
 {
 	struct heki_range *r;
 
-	if (nranges == 0 || nranges > MV_MAX_RANGES) {
-		*err = nranges ? -E2BIG : -EINVAL;
+	if (*nranges == 0 || *nranges > MV_MAX_RANGES) {
+		*err = *nranges ? -E2BIG : -EINVAL;
 		return NULL;
 	}
-	r = kmalloc(nranges * sizeof(*r));
+	r = kmalloc(*nranges * sizeof(*r));
 	if (!r) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	*err = vtlp_read_range_chain(pa, nranges, r, MV_MAX_RANGES);
+	*err = vtlp_read_range_chain(pa, *nranges, r, MV_MAX_RANGES);
 	if (*err) {
 		kfree(r);
 		return NULL;
 	}
-	return r;
+	return split_ranges(r, nranges, err);
 }
 
-/* Each range must be non-empty and inside one page (LVBS splits per page). */
+/* Each range must be non-empty and inside one page (read_ranges split it). */
 static int range_ok(const struct heki_range *r)
 {
 	if (r->epa <= r->pa || r->epa - r->pa > PAGE_SIZE ||
@@ -882,8 +941,8 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 		err = -ENOSPC;
 		goto out;
 	}
+	j.r = read_ranges(pa, &nranges, &err);
 	j.nranges = nranges;
-	j.r = read_ranges(pa, nranges, &err);
 	/* zeroed before any exit: the error path frees what it points to */
 	j.m = kzalloc(sizeof(*j.m));
 	if (!err && !j.m)
@@ -1140,7 +1199,7 @@ static int64_t mv_copy_secondary_key(unsigned int vp, uint64_t pa, uint64_t nran
 
 	north_lock(&mv.lock);
 	err = trust_sync();
-	r = err ? NULL : read_ranges(pa, nranges, &err);
+	r = err ? NULL : read_ranges(pa, &nranges, &err);
 	if (!err) {
 		buf = kmalloc(MODVAL_MAX_CERT_SIZE);
 		if (!buf)
@@ -1491,7 +1550,7 @@ static int64_t mv_kexec_validate(unsigned int vp, uint64_t pa, uint64_t nranges,
 	}
 	err = trust_sync();
 	if (!err)
-		r = read_ranges(pa, nranges, &err);
+		r = read_ranges(pa, &nranges, &err);
 	for (uint64_t i = 0; !err && i < nranges; i++) {
 		if (r[i].attributes > KEXEC_PAGES || range_ok(&r[i])) {
 			err = -EINVAL;
