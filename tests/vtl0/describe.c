@@ -50,6 +50,8 @@ const struct vtl0_desc vtl0_subchecks[] = {
 	  "is recorded", T_MOD },
 	{ "module_valid_rodata_write_refused", "a write to the validated module's rodata #GPs "
 	  "and is recorded", T_MOD },
+	{ "module_valid_rodata_exec_refused", "a call into the validated module's rodata #GPs "
+	  "and is recorded (VTL1 made it R, not R|X)", T_MOD },
 	{ "module_over_live_module_still_runs", "after the refused second VALIDATE_MODULE the "
 	  "live module still runs", T_MOD },
 	{ "module_over_live_module_text_still_ro", "after the refused second VALIDATE_MODULE "

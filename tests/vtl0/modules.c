@@ -150,6 +150,9 @@ static void valid_executes(const struct vtl0_case *c)
 		return;
 	write_refused("module_valid_rodata_write_refused",
 		      mod_sym(&mod_a, "testmod_table"), NULL);
+	/* VTL1 made rodata R, not R|X: VTL0's own page tables map it executable
+	 * here, so only VTL1 can refuse the fetch (Linux: rogue_execdata). */
+	exec_refused("module_valid_rodata_exec_refused", mod_sym(&mod_a, "testmod_table"));
 }
 
 static bool ensure_a(const struct vtl0_case *c)

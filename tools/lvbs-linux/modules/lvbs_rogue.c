@@ -12,17 +12,24 @@
  *   cr0_wp    clear CR0.WP
  *   cr4_smep  flip CR4.SMEP
  *   lstar     point LSTAR elsewhere
- *   execdata  run a RET placed in a data page (mapped executable for VTL0)
+ *   execdata  run a RET in this module's own rodata (VTL1 made it R at
+ *             VALIDATE_MODULE), through a new executable alias
+ *   execkdata run a RET byte found in the kernel image's .data (sent R|W at
+ *             end of boot), the same way
+ *   execheap  the same for a page_alloc page; NOT refused under hvsim (other
+ *             RAM is not sent by default, docs/linux.md), so not in the suite
  *   protect   PROTECT_MEMORY making kernel text writable, after end of boot
  */
 #include <linux/hv_vsm.h>
 #include <linux/kdebug.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched/task.h>
 #include <linux/vmalloc.h>
 #include <asm/asm.h>
 #include <asm/io.h>
 #include <asm/msr.h>
+#include <asm/pgtable.h>
 #include <asm/special_insns.h>
 
 static char *attack = "";
@@ -82,7 +89,7 @@ static struct page *kernel_image_page(const void *p)
 static volatile unsigned long exec_page;
 static volatile int exec_faulted;
 
-/* The #GP of a refused fetch in our data page: return to the caller. */
+/* The #GP of a refused fetch in our alias page: return to the caller. */
 static int rogue_die(struct notifier_block *nb, unsigned long val, void *data)
 {
 	struct die_args *args = data;
@@ -98,33 +105,88 @@ static int rogue_die(struct notifier_block *nb, unsigned long val, void *data)
 
 static struct notifier_block rogue_nb = { .notifier_call = rogue_die };
 
-static void exec_data(void)
+/*
+ * Call the RET (0xc3) at @off of @page through a new executable mapping,
+ * as an attacker who controls VTL0's page tables would: only VTL1's own
+ * permissions (NPT) can refuse the fetch.  vmap() always maps NX, so the
+ * PTE's NX bit is cleared by hand before the alias is first used.
+ */
+static void exec_ret_in(const char *name, const char *what, struct page *page,
+			unsigned long off)
 {
-	struct page *page = alloc_page(GFP_KERNEL);
 	void (*fn)(void);
-	u8 *map;
+	u8 *map = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	unsigned int level;
+	pte_t *pte;
 
-	if (!page) {
-		pr_info("lvbs_rogue: execdata: SETUP FAILED (alloc)\n");
-		return;
-	}
-	map = vmap(&page, 1, VM_MAP, PAGE_KERNEL_EXEC);
 	if (!map) {
-		__free_page(page);
-		pr_info("lvbs_rogue: execdata: SETUP FAILED (vmap)\n");
+		pr_info("lvbs_rogue: %s: SETUP FAILED (vmap)\n", name);
 		return;
 	}
-	memset(page_address(page), 0xc3, PAGE_SIZE);	/* RET */
+	pte = lookup_address((unsigned long)map, &level);
+	if (!pte || level != PG_LEVEL_4K || ((u8 *)page_address(page))[off] != 0xc3) {
+		pr_info("lvbs_rogue: %s: SETUP FAILED (no 4 KiB alias or no RET at %#lx)\n",
+			name, off);
+		vunmap(map);
+		return;
+	}
+	set_pte(pte, pte_mkexec(*pte));
 	register_die_notifier(&rogue_nb);
 	exec_faulted = 0;
 	exec_page = (unsigned long)map;
-	fn = (void *)map;
+	fn = (void *)(map + off);
 	fn();
 	exec_page = 0;
 	unregister_die_notifier(&rogue_nb);
-	pr_info("lvbs_rogue: execdata: %s (kernel-mode fetch from data page pa %#llx)\n",
-		exec_faulted ? "refused" : "SUCCEEDED", (u64)page_to_phys(page));
+	pr_info("lvbs_rogue: %s: %s (kernel-mode fetch from %s, pa %#llx)\n", name,
+		exec_faulted ? "refused" : "SUCCEEDED", what, (u64)page_to_phys(page) + off);
 	vunmap(map);
+}
+
+/* RETs in this module's rodata: VALIDATE_MODULE made the page R for VTL0. */
+static const u8 rogue_rodata_ret[16] = {
+	0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3,
+	0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3,
+};
+
+static void exec_module_rodata(void)
+{
+	const u8 *p = rogue_rodata_ret;
+
+	OPTIMIZER_HIDE_VAR(p);
+	exec_ret_in("execdata", "this module's rodata", vmalloc_to_page(p), offset_in_page(p));
+}
+
+/*
+ * A byte 0xc3 that happens to lie in the kernel image's .data, in the pages
+ * of init_task (exported, in .data, far from its ends): nothing is written,
+ * so the kernel's data stays intact whether or not the fetch is refused.
+ */
+static void exec_kernel_data(void)
+{
+	const u8 *start = PTR_ALIGN_DOWN((const u8 *)&init_task, PAGE_SIZE);
+	const u8 *end = PTR_ALIGN((const u8 *)(&init_task + 1), PAGE_SIZE), *p;
+
+	for (p = start; p < end; p++) {
+		if (*p == 0xc3) {
+			exec_ret_in("execkdata", "the kernel's .data (init_task)",
+				    kernel_image_page(p), offset_in_page(p));
+			return;
+		}
+	}
+	pr_info("lvbs_rogue: execkdata: SETUP FAILED (no 0xc3 byte in init_task)\n");
+}
+
+static void exec_heap(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	if (!page) {
+		pr_info("lvbs_rogue: execheap: SETUP FAILED (alloc)\n");
+		return;
+	}
+	memset(page_address(page), 0xc3, PAGE_SIZE);	/* RET */
+	exec_ret_in("execheap", "a page_alloc page", page, 0);
 	__free_page(page);
 }
 
@@ -187,7 +249,11 @@ static int __init lvbs_rogue_init(void)
 		if (!err)
 			wrmsrl_safe(MSR_LSTAR, old);
 	} else if (!strcmp(attack, "execdata")) {
-		exec_data();
+		exec_module_rodata();
+	} else if (!strcmp(attack, "execkdata")) {
+		exec_kernel_data();
+	} else if (!strcmp(attack, "execheap")) {
+		exec_heap();
 	} else if (!strcmp(attack, "protect")) {
 		protect_after_boot();
 	} else {
