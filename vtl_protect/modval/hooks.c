@@ -393,15 +393,17 @@ static struct heki_range *split_ranges(struct heki_range *r, uint64_t *nranges, 
 		kfree(r);
 		return NULL;
 	}
+	/*
+	 * Counted, not "while pa < epa": the page after the last one may wrap
+	 * to 0 (a range ending at 2^64 - 1), and the first count is the size
+	 * of out.  All but the last piece end at a page boundary that is at
+	 * most ALIGN_DOWN(epa - 1), so no sum here wraps.
+	 */
 	for (uint64_t i = 0; i < *nranges; i++) {
-		uint64_t pa = r[i].pa;
+		uint64_t pa = r[i].pa, pages = range_pages(&r[i]);
 
-		if (range_pages(&r[i]) == 1) {
-			out[k++] = r[i];
-			continue;
-		}
-		while (pa < r[i].epa) {
-			uint64_t end = MIN(ALIGN_DOWN(pa, PAGE_SIZE) + PAGE_SIZE, r[i].epa);
+		for (uint64_t p = 0; p < pages; p++) {
+			uint64_t end = p + 1 < pages ? ALIGN_DOWN(pa, PAGE_SIZE) + PAGE_SIZE : r[i].epa;
 
 			out[k++] = (struct heki_range){ r[i].va + (pa - r[i].pa), pa, end,
 							r[i].attributes };
