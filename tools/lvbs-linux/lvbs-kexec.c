@@ -42,41 +42,48 @@ static int report(const char *what, long r)
 	return 1;
 }
 
-int main(int argc, char **argv)
+static int load_file(const char *path)
 {
 	static const char cmdline[] = "console=ttyS0";
-	static unsigned char code[4096];
-	struct kexec_segment seg;
-	int fd;
+	int fd = open(path, O_RDONLY);
 	long r;
 
-	if (argc == 3 && !strcmp(argv[1], "file")) {
-		fd = open(argv[2], O_RDONLY);
-		if (fd < 0) {
-			printf("lvbs-kexec: %s: %s\n", argv[2], strerror(errno));
-			return 2;
-		}
-		r = syscall(SYS_kexec_file_load, fd, -1, sizeof(cmdline), cmdline,
-			    KEXEC_FILE_NO_INITRAMFS);
-		close(fd);
-		return report("kexec_file_load", r);
+	if (fd < 0) {
+		printf("lvbs-kexec: %s: %s\n", path, strerror(errno));
+		return 2;
 	}
-	if (argc == 2 && !strcmp(argv[1], "old")) {
-		/* An "image" of our own making: a HLT loop at 16 MiB. */
-		memset(code, 0xf4, sizeof(code));
-		code[sizeof(code) - 2] = 0xeb;		/* jmp . */
-		code[sizeof(code) - 1] = 0xfe;
-		seg.buf = code;
-		seg.bufsz = sizeof(code);
-		seg.mem = (const void *)(16UL << 20);
-		seg.memsz = sizeof(code);
-		r = syscall(SYS_kexec_load, 16UL << 20, 1UL, &seg, (unsigned long)KEXEC_ARCH_DEFAULT);
-		return report("kexec_load", r);
-	}
-	if (argc == 2 && !strcmp(argv[1], "unload")) {
-		r = syscall(SYS_kexec_file_load, -1, -1, 0UL, NULL, KEXEC_FILE_UNLOAD);
-		return report("kexec_file_load unload", r);
-	}
+	r = syscall(SYS_kexec_file_load, fd, -1, sizeof(cmdline), cmdline,
+		    KEXEC_FILE_NO_INITRAMFS);
+	close(fd);
+	return report("kexec_file_load", r);
+}
+
+/* An "image" of our own making: a HLT loop at 16 MiB. */
+static int load_old(void)
+{
+	static unsigned char code[4096];
+	struct kexec_segment seg;
+
+	memset(code, 0xf4, sizeof(code));
+	code[sizeof(code) - 2] = 0xeb;		/* jmp . */
+	code[sizeof(code) - 1] = 0xfe;
+	seg.buf = code;
+	seg.bufsz = sizeof(code);
+	seg.mem = (const void *)(16UL << 20);
+	seg.memsz = sizeof(code);
+	return report("kexec_load", syscall(SYS_kexec_load, 16UL << 20, 1UL, &seg,
+					    (unsigned long)KEXEC_ARCH_DEFAULT));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "file"))
+		return load_file(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "old"))
+		return load_old();
+	if (argc == 2 && !strcmp(argv[1], "unload"))
+		return report("kexec_file_load unload",
+			      syscall(SYS_kexec_file_load, -1, -1, 0UL, NULL, KEXEC_FILE_UNLOAD));
 	fprintf(stderr, "usage: lvbs-kexec file KERNEL | old | unload\n");
 	return 2;
 }
