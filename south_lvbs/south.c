@@ -23,7 +23,8 @@
  *                              masks (VTL1's own registers).
  *   DENY_GP, inject_exception  HV_REGISTER_PENDING_EVENT0 of VTL0: pending,
  *                              type exception, vector, error code; RIP kept.
- *   EMULATE                    SetVpRegisters(value), then RIP += insn_len.
+ *   EMULATE                    one SetVpRegisters: the value, then RIP +=
+ *                              insn_len (XCR0: two calls, see emulate_write).
  *   south_next_event           VTL return (R8 = result for calls); entry
  *                              reason VTL call -> RDI/RSI/RDX/R8; reason
  *                              interrupt -> the SINT0 message, decoded,
@@ -257,25 +258,44 @@ int south_inject_exception(unsigned int vp, uint8_t vector, bool has_error_code,
 				   hv_input_vtl_of(HV_VTL0), 1, &a);
 }
 
-/* Write a register on behalf of VTL0 and step over the instruction. */
+/*
+ * Write a register on behalf of VTL0 and step over the instruction: one
+ * SetVpRegisters with two elements, the register then RIP.  The hypervisor
+ * processes the elements in order and stops at the first it refuses, so a
+ * refused value leaves RIP where it was (and complete() injects #GP), as
+ * two calls did; it is one world switch fewer on every emulated write.
+ */
 static int emulate_write(unsigned int vp, enum north_reg reg, const struct north_reg_val *val,
 			 uint64_t rip, uint8_t len)
 {
 	struct north_reg_val next = { .value = rip + len };
-	int r = south_set_vtl0_reg(vp, reg, val);
+	struct hv_register_assoc a[2];
+	int r;
 
 	/*
 	 * XCR0 is shared between the VTLs and VTL1's exit path restores the
 	 * XCR0 VTL0 had on entry (arch/x86_64/fpu.c): tell it about the new
 	 * value, or the allowed XSETBV would be undone on the way out.  It
-	 * checks the value against what XSETBV accepts (VTL0 chose it).
+	 * checks the value against what XSETBV accepts (VTL0 chose it), and
+	 * only after the hypervisor took it, so it keeps its own two calls.
 	 */
-	if (r == 0 && reg == NORTH_REG_XCR0)
-		r = fpu_set_guest_xcr0(val->value);
-
-	if (r == 0)
-		r = south_set_vtl0_reg(vp, NORTH_REG_RIP, &next);
-	return r;
+	if (reg == NORTH_REG_XCR0) {
+		r = south_set_vtl0_reg(vp, reg, val);
+		if (r == 0)
+			r = fpu_set_guest_xcr0(val->value);
+		if (r == 0)
+			r = south_set_vtl0_reg(vp, NORTH_REG_RIP, &next);
+		return r;
+	}
+	memset(a, 0, sizeof(a));
+	a[0].name = lvbs_hv_reg(reg);
+	a[1].name = lvbs_hv_reg(NORTH_REG_RIP);
+	if (vp_ok(vp) || !a[0].name || !a[1].name)
+		return -EINVAL;
+	lvbs_reg_to_hv(reg, val, &a[0].value);
+	lvbs_reg_to_hv(NORTH_REG_RIP, &next, &a[1].value);
+	return hv_set_vp_registers(vp == this_cpu_id() ? HV_VP_INDEX_SELF : vp,
+				   hv_input_vtl_of(HV_VTL0), 2, a);
 }
 
 static void complete(struct north_event *ev, struct lvbs_cpu *c)

@@ -245,8 +245,9 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 			m.rdx = vp->gprs.rdx & 0xFFFFFFFFull;
 			m.rax = v->save.rax & 0xFFFFFFFFull;
 		}
-		hv_trace("vp%u: MSR intercept %s %#x value %#llx", vp->index, write ? "wrmsr" : "rdmsr",
-			 msr, (unsigned long long)val);
+		if (p->trace)
+			hv_trace("vp%u: MSR intercept %s %#x value %#llx", vp->index,
+				 write ? "wrmsr" : "rdmsr", msr, (unsigned long long)val);
 		to_vtl1(p, vp, HVMSG_X64_MSR_INTERCEPT, &m, sizeof(m));
 		return;
 	}
@@ -407,9 +408,10 @@ static void reg_intercept(struct hv_partition *p, struct hv_vp *vp, uint32_t nam
 	m.register_name = name;
 	m.value.low_part = val[0];
 	m.value.high_part = val[1];
-	hv_trace("vp%u: register intercept %s (%#x) value %#llx:%#llx len %u", vp->index,
-		 hv_trace_reg_name(name), name,
-		 (unsigned long long)val[1], (unsigned long long)val[0], len);
+	if (p->trace) /* not hv_trace alone: the arguments cost a name lookup */
+		hv_trace("vp%u: register intercept %s (%#x) value %#llx:%#llx len %u", vp->index,
+			 hv_trace_reg_name(name), name,
+			 (unsigned long long)val[1], (unsigned long long)val[0], len);
 	to_vtl1(p, vp, HVMSG_X64_REGISTER_INTERCEPT, &m, sizeof(m));
 }
 
@@ -616,11 +618,12 @@ static void handle_npf(struct hv_partition *p, struct hv_vp *vp)
 	}
 	m.guest_physical_address = gpa;
 	memcpy(m.instruction_bytes, bytes, sizeof(m.instruction_bytes));
-	hv_trace("vp%u: GPA intercept %s gpa %#llx gva %#llx len %u (VTL1 mask %#x)", vp->index,
-		 access == HV_INTERCEPT_ACCESS_EXECUTE ? "execute" :
-		 access == HV_INTERCEPT_ACCESS_WRITE ? "write" : "read",
-		 (unsigned long long)gpa, (unsigned long long)m.guest_virtual_address,
-		 m.header.instruction_length, prot_get(p, gpa >> 12));
+	if (p->trace) /* not hv_trace alone: prot_get in the arguments reads another page */
+		hv_trace("vp%u: GPA intercept %s gpa %#llx gva %#llx len %u (VTL1 mask %#x)",
+			 vp->index, access == HV_INTERCEPT_ACCESS_EXECUTE ? "execute" :
+			 access == HV_INTERCEPT_ACCESS_WRITE ? "write" : "read",
+			 (unsigned long long)gpa, (unsigned long long)m.guest_virtual_address,
+			 m.header.instruction_length, prot_get(p, gpa >> 12));
 	to_vtl1(p, vp, HVMSG_GPA_INTERCEPT, &m, sizeof(m));
 }
 

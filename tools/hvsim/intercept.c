@@ -107,8 +107,10 @@ int deliver_intercept(struct hv_partition *p, struct hv_vp *vp, uint32_t type,
 	} else {
 		post(p, vp, slot, &msg);
 	}
-	hv_trace("vp%u: intercept %s (%#x) to VTL1 (rip %#llx)", vp->index, hv_trace_msg_name(type), type,
-		 (unsigned long long)vp->vtl[0].vmcb->save.rip);
+	/* only with --trace: the name lookup is not free on every intercept */
+	if (p->trace)
+		hv_trace("vp%u: intercept %s (%#x) to VTL1 (rip %#llx)", vp->index,
+			 hv_trace_msg_name(type), type, (unsigned long long)vp->vtl[0].vmcb->save.rip);
 	if (vp->active_vtl == 0)
 		vtl_switch(p, vp, 1, HV_VTL_ENTRY_REASON_INTERRUPT);
 	return 0;

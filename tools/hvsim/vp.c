@@ -328,13 +328,17 @@ void vtl_switch(struct hv_partition *p, struct hv_vp *vp, int to_vtl, uint32_t r
 		if (a)
 			a->vtl_entry_reason = reason;
 	}
-	/* a VTL call names the LVBS function in RDI (trace only; 0: the boot call) */
-	hv_trace("vp%u: VTL%d -> VTL%d (%s%s%s) rip %#llx -> %#llx", vp->index, vp->active_vtl,
-		 to_vtl, to_vtl > vp->active_vtl ? (reason == 1 ? "call" : "interrupt") : "return",
-		 to_vtl > vp->active_vtl && reason == 1 ? " " : "",
-		 to_vtl > vp->active_vtl && reason == 1 ?
-		 (vp->gprs.rdi ? hv_trace_vtl_call_name(vp->gprs.rdi) : "boot, RDI=0") : "",
-		 (unsigned long long)from->save.rip, (unsigned long long)to->save.rip);
+	/* a VTL call names the LVBS function in RDI (trace only; 0: the boot call).
+	 * Guarded here, not only inside hv_trace: the arguments (a name
+	 * lookup) would otherwise be worked out on every world switch. */
+	if (p->trace)
+		hv_trace("vp%u: VTL%d -> VTL%d (%s%s%s) rip %#llx -> %#llx", vp->index,
+			 vp->active_vtl, to_vtl,
+			 to_vtl > vp->active_vtl ? (reason == 1 ? "call" : "interrupt") : "return",
+			 to_vtl > vp->active_vtl && reason == 1 ? " " : "",
+			 to_vtl > vp->active_vtl && reason == 1 ?
+			 (vp->gprs.rdi ? hv_trace_vtl_call_name(vp->gprs.rdi) : "boot, RDI=0") : "",
+			 (unsigned long long)from->save.rip, (unsigned long long)to->save.rip);
 	vp->active_vtl = to_vtl;
 	vp->nr_vtl_switches++;
 }
