@@ -45,8 +45,8 @@
 #include "south_lvbs/lvbs.h"
 #include "south_lvbs/regmap.h"
 
-static struct lvbs_cpu lvbs_cpu_boot;
-static struct cpu_table lvbs_cpus = CPU_TABLE_INIT("VTL entry state", lvbs_cpu_boot);
+__fastdata static struct lvbs_cpu lvbs_cpu_boot;
+__fastdata static struct cpu_table lvbs_cpus = CPU_TABLE_INIT("VTL entry state", lvbs_cpu_boot);
 
 int lvbs_cpus_alloc(unsigned int n)
 {
@@ -64,6 +64,7 @@ int lvbs_cpus_alloc(unsigned int n)
 	return r;
 }
 
+__fastpath
 struct lvbs_cpu *lvbs_cpu_of(unsigned int cpu)
 {
 	return cpu_table_get(&lvbs_cpus, cpu);
@@ -71,6 +72,7 @@ struct lvbs_cpu *lvbs_cpu_of(unsigned int cpu)
 
 /* The calling CPU's entry: it runs VTL1, so arch_prepare_ap found its
  * block, which the same count sized. */
+__fastpath
 struct lvbs_cpu *lvbs_this_cpu(void)
 {
 	struct lvbs_cpu *c = lvbs_cpu_of(this_cpu_id());
@@ -78,13 +80,15 @@ struct lvbs_cpu *lvbs_this_cpu(void)
 	BUG_ON(!c);
 	return c;
 }
-static uint64_t tsc_hz;
+__fastdata static uint64_t tsc_hz;
 
+__fastpath
 unsigned int south_cpu_count(void)
 {
 	return lvbs_boot.possible_cpus;
 }
 
+__fastpath
 unsigned int south_current_cpu(void)
 {
 	return this_cpu_id();
@@ -106,7 +110,7 @@ size_t south_vtl1_ranges(struct south_range *out, size_t max)
  * operator may name VTL0's RAM.  Empty: only ram_end bounds VTL0 GPAs.
  */
 static struct south_range vtl0_ram[SOUTH_MAX_VTL0_RAM];
-static size_t n_vtl0_ram;
+__fastdata static size_t n_vtl0_ram;
 
 uint64_t south_vtl0_phys_end(void)
 {
@@ -179,11 +183,13 @@ int south_set_vtl0_protection(uint32_t perms, const uint64_t *gpfns, size_t coun
 	return r ? -EIO : 0;
 }
 
+__fastpath
 static int vp_ok(unsigned int vp)
 {
 	return vp < lvbs_boot.possible_cpus ? 0 : -EINVAL;
 }
 
+__fastpath
 int south_get_vtl0_reg(unsigned int vp, enum north_reg reg, struct north_reg_val *out)
 {
 	uint32_t name = lvbs_hv_reg(reg);
@@ -200,6 +206,7 @@ int south_get_vtl0_reg(unsigned int vp, enum north_reg reg, struct north_reg_val
 	return 0;
 }
 
+__fastpath
 int south_set_vtl0_reg(unsigned int vp, enum north_reg reg, const struct north_reg_val *val)
 {
 	struct hv_register_assoc a;
@@ -244,6 +251,7 @@ int south_install_intercepts(unsigned int vp, uint64_t classes, uint64_t cr0_mas
 				   HV_INPUT_VTL_CURRENT, 4, a);
 }
 
+__fastpath
 int south_inject_exception(unsigned int vp, uint8_t vector, bool has_error_code,
 			   uint32_t error_code)
 {
@@ -265,6 +273,7 @@ int south_inject_exception(unsigned int vp, uint8_t vector, bool has_error_code,
  * refused value leaves RIP where it was (and complete() injects #GP), as
  * two calls did; it is one world switch fewer on every emulated write.
  */
+__fastpath
 static int emulate_write(unsigned int vp, enum north_reg reg, const struct north_reg_val *val,
 			 uint64_t rip, uint8_t len)
 {
@@ -298,6 +307,7 @@ static int emulate_write(unsigned int vp, enum north_reg reg, const struct north
 				   hv_input_vtl_of(HV_VTL0), 2, a);
 }
 
+__fastpath
 static void complete(struct north_event *ev, struct lvbs_cpu *c)
 {
 	unsigned int vp = this_cpu_id();
@@ -343,6 +353,7 @@ static void complete(struct north_event *ev, struct lvbs_cpu *c)
 		log_error("CPU %u: cannot inject #GP into VTL0: %d", vp, r);
 }
 
+__fastpath
 uint32_t lvbs_vtl_return(struct lvbs_cpu *c)
 {
 	uint32_t reason;
@@ -355,6 +366,7 @@ uint32_t lvbs_vtl_return(struct lvbs_cpu *c)
 }
 
 /* Drain SINT0: returns 0 with an event, or -ENOENT when nothing usable came. */
+__fastpath
 static int take_intercept(struct north_event *ev)
 {
 	struct hv_message m;
@@ -374,6 +386,7 @@ static int take_intercept(struct north_event *ev)
 	return -ENOENT;
 }
 
+__fastpath
 int south_next_event(struct north_event *ev)
 {
 	struct lvbs_cpu *c = lvbs_this_cpu();
@@ -404,11 +417,13 @@ int south_next_event(struct north_event *ev)
 	}
 }
 
+__fastpath
 uint64_t south_now(void)
 {
 	return rdtsc();
 }
 
+__fastpath
 uint64_t south_ticks_per_sec(void)
 {
 	if (!tsc_hz) {

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "core/compiler.h"
 #include "core/errno.h"
 #include "tools/hvsim/bootinfo.h"
 #include "tools/hvsim/exit.h"
@@ -43,6 +44,7 @@ static void regs16(struct hv_vp *vp, const struct vmcb *v, uint64_t r[16])
 }
 
 /* Fetch and decode the instruction at the guest's RIP. */
+__fastpath
 static int fetch_insn(struct hv_partition *p, struct hv_vp *vp, uint8_t bytes[16],
 		      struct hv_insn *in)
 {
@@ -122,6 +124,7 @@ static void undecodable(struct hv_vp *vp, const char *what)
 	gp0(vp);
 }
 
+__fastpath
 static void handle_vmmcall(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
@@ -202,6 +205,7 @@ static bool vtl1_wants(struct hv_vp *vp, uint64_t bit)
 	return vp->active_vtl == 0 && vp->vtl[1].enabled && (vp->vtl[1].cr_intercept_ctl & bit);
 }
 
+__fastpath
 static void to_vtl1(struct hv_partition *p, struct hv_vp *vp, uint32_t type, const void *pl,
 		    uint8_t size)
 {
@@ -224,6 +228,7 @@ static uint64_t *vmcb_msr_slot(struct vmcb *v, uint32_t msr)
 	}
 }
 
+__fastpath
 static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
@@ -398,6 +403,7 @@ static void handle_io(struct hv_partition *p, struct hv_vp *vp)
 }
 
 /* Register intercept helper: value is 16 bytes. */
+__fastpath
 static void reg_intercept(struct hv_partition *p, struct hv_vp *vp, uint32_t name,
 			  const uint64_t val[2], uint8_t len, bool mem)
 {
@@ -415,6 +421,7 @@ static void reg_intercept(struct hv_partition *p, struct hv_vp *vp, uint32_t nam
 	to_vtl1(p, vp, HVMSG_X64_REGISTER_INTERCEPT, &m, sizeof(m));
 }
 
+__fastpath
 static void handle_cr_write(struct hv_partition *p, struct hv_vp *vp, int cr)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
@@ -540,6 +547,7 @@ static void handle_xsetbv(struct hv_partition *p, struct hv_vp *vp)
 	reg_intercept(p, vp, HV_X64_REGISTER_XFEM, val, 3 /* XSETBV */, false);
 }
 
+__fastpath
 static void handle_npf(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
@@ -628,6 +636,7 @@ static void handle_npf(struct hv_partition *p, struct hv_vp *vp)
 }
 
 /* Returns true when the VP should yield the physical CPU to another VP. */
+__fastpath
 bool hvsim_handle_exit(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
