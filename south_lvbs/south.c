@@ -279,7 +279,6 @@ static int emulate_write(unsigned int vp, enum north_reg reg, const struct north
 {
 	struct north_reg_val next = { .value = rip + len };
 	struct hv_register_assoc a[2];
-	int r;
 
 	/*
 	 * XCR0 is shared between the VTLs and VTL1's exit path restores the
@@ -289,7 +288,8 @@ static int emulate_write(unsigned int vp, enum north_reg reg, const struct north
 	 * only after the hypervisor took it, so it keeps its own two calls.
 	 */
 	if (reg == NORTH_REG_XCR0) {
-		r = south_set_vtl0_reg(vp, reg, val);
+		int r = south_set_vtl0_reg(vp, reg, val);
+
 		if (r == 0)
 			r = fpu_set_guest_xcr0(val->value);
 		if (r == 0)
