@@ -16,6 +16,18 @@
 #define __printf(a, b)    __attribute__((format(printf, a, b)))
 #define __section(s)      __attribute__((section(s)))
 #define __must_check      __attribute__((warn_unused_result))
+/*
+ * Code on a world-switch path (an intercept, a VTL call, a hypercall, from
+ * the entry to the return) of vtlguard and hvsim.  linker/image.ld puts it
+ * all in one place of .text, so that a path runs from a few code pages and
+ * not one or two per source file: under QEMU TCG every VMRUN and #VMEXIT
+ * flushes the TLB, and each distinct page touched after it costs a page walk
+ * (a two-dimensional one for a guest under NPT).  docs/performance.md.
+ */
+#define __fastpath        __section(".text.hot")
+/* The small variables those paths read and write, for the same reason: one
+ * page of .data (linker/image.ld) instead of one per source file. */
+#define __fastdata        __section(".data.hot")
 #define READ_ONCE(x)      (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v)  (*(volatile __typeof__(x) *)&(x) = (v))
 #define barrier()         __atomic_signal_fence(__ATOMIC_SEQ_CST)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "core/compiler.h"
 #include "core/cpu_table.h"
 #include "core/errno.h"
 #include "core/kmalloc.h"
@@ -32,6 +33,7 @@ int cpu_table_alloc(struct cpu_table *t, unsigned int n)
 	return 0;
 }
 
+__fastpath
 void *cpu_table_get(const struct cpu_table *t, unsigned int cpu)
 {
 	if (cpu >= __atomic_load_n(&t->n, __ATOMIC_ACQUIRE))

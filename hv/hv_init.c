@@ -28,8 +28,8 @@ struct hv_cpu {
 
 /* CPU 0's pages are set up before the boot information names the VP
  * count; the other CPUs' entries come from the heap (hv_cpus_alloc). */
-static struct hv_cpu hv_cpu_boot;
-static struct cpu_table hv_cpus = CPU_TABLE_INIT("hypercall pages", hv_cpu_boot);
+__fastdata static struct hv_cpu hv_cpu_boot;
+__fastdata static struct cpu_table hv_cpus = CPU_TABLE_INIT("hypercall pages", hv_cpu_boot);
 
 int hv_cpus_alloc(unsigned int n)
 {
@@ -50,9 +50,10 @@ static struct hv_cpu *this_hv_cpu(void)
 	BUG_ON(!c);
 	return c;
 }
-static uint32_t vtl_call_offset, vtl_return_offset;
-static bool code_page_known;
+__fastdata static uint32_t vtl_call_offset, vtl_return_offset;
+__fastdata static bool code_page_known;
 
+__fastpath
 static uint64_t page_hypercall(uint64_t control, uint64_t in, uint64_t out)
 {
 	return hv_hypercall_page_call(control, in, out, hv_hypercall_page);
@@ -63,6 +64,7 @@ static void msr_write(uint32_t msr, uint64_t val)
 	wrmsr(msr, val);
 }
 
+__fastpath
 static struct hv_io_pages *this_io_pages(void)
 {
 	return &this_hv_cpu()->io;
@@ -249,6 +251,7 @@ struct hv_message_page *hv_this_sim_page(void)
 	return this_hv_cpu()->sim;
 }
 
+__fastpath
 int hv_synic_take_sint0(struct hv_message *out)
 {
 	struct hv_message_page *sim = hv_this_sim_page();
@@ -256,6 +259,7 @@ int hv_synic_take_sint0(struct hv_message *out)
 	return sim ? hv_synic_take_sint(sim, 0, out) : -ENODEV;
 }
 
+__fastpath
 uint32_t hv_vtl_return(struct hv_vtl_gprs *gprs)
 {
 	volatile struct hv_vp_assist_page *a = hv_this_assist_page();

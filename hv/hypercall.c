@@ -4,17 +4,19 @@
  * calling conventions.  Portable: the machine is reached only through
  * struct hv_platform, so the host tests drive this file with a fake backend.
  */
+#include "core/compiler.h"
 #include "core/errno.h"
 #include "core/log.h"
 #include "hv/hv.h"
 
-static const struct hv_platform *platform;
+__fastdata static const struct hv_platform *platform;
 
 void hv_set_platform(const struct hv_platform *p)
 {
 	platform = p;
 }
 
+__fastpath
 const struct hv_platform *hv_get_platform(void)
 {
 	return platform;
@@ -82,6 +84,7 @@ int hv_do_fast_hypercall(uint16_t code, uint64_t in1, uint64_t in2)
 	return err ? err : finish(code, result);
 }
 
+__fastpath
 int hv_do_rep_hypercall(uint16_t code, unsigned int varhead_qwords, unsigned int rep_count,
 			uint64_t in_gpa, uint64_t out_gpa, unsigned int *reps_done)
 {

@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "hv/hv.h"
 
+__fastpath
 int hv_synic_take_message(struct hv_message *slot, struct hv_message *out)
 {
 	const struct hv_platform *p = hv_get_platform();
@@ -46,6 +47,7 @@ int hv_synic_take_message(struct hv_message *slot, struct hv_message *out)
 	return ret;
 }
 
+__fastpath
 int hv_synic_take_sint(struct hv_message_page *sim, unsigned int sint, struct hv_message *out)
 {
 	if (!sim || !out || sint >= HV_SYNIC_SINT_COUNT)

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "hv/hv.h"
 
+__fastpath
 static struct hv_io_pages *io_pages(const char *what)
 {
 	const struct hv_platform *p = hv_get_platform();
@@ -21,6 +22,7 @@ static struct hv_io_pages *io_pages(const char *what)
 	return io;
 }
 
+__fastpath
 static int check_input_vtl(uint8_t input_vtl, const char *what)
 {
 	if (input_vtl & HV_INPUT_VTL_RESERVED_MASK) {
@@ -30,6 +32,7 @@ static int check_input_vtl(uint8_t input_vtl, const char *what)
 	return 0;
 }
 
+__fastpath
 static void fill_header(void *page, uint32_t vp_index, uint8_t input_vtl)
 {
 	struct hv_input_get_set_vp_registers *h = page;
@@ -40,6 +43,7 @@ static void fill_header(void *page, uint32_t vp_index, uint8_t input_vtl)
 	h->input_vtl = input_vtl;
 }
 
+__fastpath
 int hv_get_vp_registers(uint32_t vp_index, uint8_t input_vtl, size_t count,
 			const uint32_t *names, struct hv_u128 *values)
 {
@@ -80,6 +84,7 @@ int hv_get_vp_registers(uint32_t vp_index, uint8_t input_vtl, size_t count,
 	return 0;
 }
 
+__fastpath
 int hv_set_vp_registers(uint32_t vp_index, uint8_t input_vtl, size_t count,
 			const struct hv_register_assoc *regs)
 {

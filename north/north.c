@@ -45,6 +45,7 @@ unsigned int north_cpu_count(void)
 	return south_cpu_count();
 }
 
+__fastpath
 unsigned int north_current_cpu(void)
 {
 	return south_current_cpu();
@@ -301,6 +302,7 @@ static const char *const reg_names[NORTH_REG_COUNT] = {
 	[NORTH_REG_SGX_LC3] = "SGXLEPUBKEYHASH3",
 };
 
+__fastpath
 const char *north_reg_name(enum north_reg reg)
 {
 	if ((unsigned int)reg >= NORTH_REG_COUNT)
@@ -365,6 +367,7 @@ static bool event_sane(struct north_event *ev)
 	}
 }
 
+__fastpath
 int north_next_event(struct north_event *ev)
 {
 	for (;;) {
@@ -399,11 +402,13 @@ int north_boot_aps(uint64_t a0, uint64_t a1, uint64_t a2)
 	return south_boot_aps(a0, a1, a2);
 }
 
+__fastpath
 uint64_t north_now(void)
 {
 	return south_now();
 }
 
+__fastpath
 uint64_t north_ticks_per_sec(void)
 {
 	uint64_t t = south_ticks_per_sec();

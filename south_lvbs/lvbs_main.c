@@ -10,6 +10,7 @@
  * later call return an error, so VTL0 can see it and nothing runs half set up.
  */
 #include <string.h>
+#include "core/compiler.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
@@ -26,7 +27,7 @@
 #include "vtl_protect/modval/hooks.h"
 #include "vtl_protect/vtlp.h"
 
-struct boot_info lvbs_boot;
+__fastdata struct boot_info lvbs_boot;
 
 /* SINT0 arrives while VTL1 waits in its VTL return; the message itself is
  * read from the SIM page by the event loop, so the vector has nothing to do. */

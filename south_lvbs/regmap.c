@@ -68,6 +68,7 @@ static const struct {
 	(NORTH_ICPT(NORTH_REG_SGX_LC0) | NORTH_ICPT(NORTH_REG_SGX_LC1) |     \
 	 NORTH_ICPT(NORTH_REG_SGX_LC2) | NORTH_ICPT(NORTH_REG_SGX_LC3))
 
+__fastpath
 uint32_t lvbs_hv_reg(enum north_reg reg)
 {
 	for (unsigned int i = 0; i < ARRAY_SIZE(map); i++)
@@ -102,6 +103,7 @@ bool lvbs_reg_is_segment(enum north_reg reg)
 	return reg == NORTH_REG_LDTR || reg == NORTH_REG_TR;
 }
 
+__fastpath
 void lvbs_reg_to_hv(enum north_reg reg, const struct north_reg_val *v, struct hv_u128 *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -120,6 +122,7 @@ void lvbs_reg_to_hv(enum north_reg reg, const struct north_reg_val *v, struct hv
 	}
 }
 
+__fastpath
 void lvbs_reg_from_hv(enum north_reg reg, const struct hv_u128 *in, struct north_reg_val *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -166,6 +169,7 @@ uint64_t lvbs_cr_intercept_control(uint64_t classes, int *err)
 	return bits;
 }
 
+__fastpath
 uint64_t lvbs_pending_exception(uint8_t vector, bool has_error_code, uint32_t error_code)
 {
 	uint64_t v = 0;
@@ -198,6 +202,7 @@ static int check_header(const struct hv_message *m, size_t need, unsigned int vp
 	return 0;
 }
 
+__fastpath
 int lvbs_decode_message(const struct hv_message *m, unsigned int vp, struct north_event *ev,
 			const char **why)
 {

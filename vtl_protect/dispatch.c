@@ -11,7 +11,7 @@
 #include "vtl_protect/internal.h"
 #include "vtl_protect/modval_hooks.h"
 
-struct vtlp_state vtlp;
+__fastdata struct vtlp_state vtlp;
 static const struct vtlp_modval_hooks *modval;
 
 void vtlp_register_modval(const struct vtlp_modval_hooks *hooks)
@@ -94,6 +94,7 @@ int vtlp_start(const struct vtlp_policy *pol, const void *policy_fdt, size_t pol
 	return 0;
 }
 
+__fastpath
 bool vtlp_end_of_boot_done(void)
 {
 	return __atomic_load_n(&vtlp.end_of_boot, __ATOMIC_ACQUIRE);
@@ -397,6 +398,7 @@ static int64_t dispatch_locked(unsigned int vp, uint64_t id, uint64_t a0, uint64
 	}
 }
 
+__fastpath
 int64_t vtlp_vtl_call(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	int64_t ret = vtlp_vp_entered(vp);
@@ -465,6 +467,7 @@ int64_t vtlp_vtl_call(unsigned int vp, uint64_t id, uint64_t a0, uint64_t a1, ui
 	return ret;
 }
 
+__fastpath
 void vtlp_handle_event(struct north_event *ev)
 {
 	/* Calls do this in vtlp_vtl_call; an intercept may be a late VP's
@@ -491,6 +494,7 @@ void vtlp_handle_event(struct north_event *ev)
 	}
 }
 
+__fastpath
 int vtlp_serve(void)
 {
 	struct north_event ev;

@@ -197,6 +197,7 @@ int vtlp_pin_late_vp(unsigned int vp)
 	return 0;
 }
 
+__fastpath
 int vtlp_vp_entered(unsigned int vp)
 {
 	int ret = 0;
@@ -216,6 +217,7 @@ int vtlp_vp_entered(unsigned int vp)
  * Judge a write of `val` to register `reg` on `vp`.  Returns the decision;
  * records a violation when the write breaks a pin.
  */
+__fastpath
 static enum north_decision judge(unsigned int vp, enum north_reg reg, bool msr,
 				 uint32_t msr_nr, const struct north_reg_val *val, uint64_t rip)
 {
@@ -265,6 +267,7 @@ static enum north_decision judge(unsigned int vp, enum north_reg reg, bool msr,
 	return v.denied ? NORTH_DECIDE_DENY_GP : NORTH_DECIDE_EMULATE;
 }
 
+__fastpath
 void vtlp_reg_intercept(struct north_event *ev)
 {
 	north_lock(&vtlp.lock);
@@ -272,6 +275,7 @@ void vtlp_reg_intercept(struct north_event *ev)
 	north_unlock(&vtlp.lock);
 }
 
+__fastpath
 void vtlp_msr_intercept(struct north_event *ev)
 {
 	struct north_reg_val val = { .value = ev->msr.value };
@@ -281,6 +285,7 @@ void vtlp_msr_intercept(struct north_event *ev)
 	north_unlock(&vtlp.lock);
 }
 
+__fastpath
 void vtlp_mem_intercept(struct north_event *ev)
 {
 	static const char *const acc[] = { "read", "write", "exec" };

@@ -26,6 +26,7 @@ void vtlp_prot_reset(void)
 	vtlp.prots = NULL;
 }
 
+__fastpath
 const struct vtlp_prot *vtlp_prot_find(uint64_t gpa)
 {
 	size_t lo = 0, hi = vtlp.nprots;

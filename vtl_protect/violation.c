@@ -20,13 +20,13 @@
 
 #define VIOLATION_RECORDS 64
 
-static struct north_lock viol_lock = NORTH_LOCK_INIT;
+__fastdata static struct north_lock viol_lock = NORTH_LOCK_INIT;
 static struct vtlp_violation records[VIOLATION_RECORDS];
-static uint64_t next_seq;
-static uint64_t counters[VTLP_CLASS_COUNT];
-static uint64_t window_start[VTLP_CLASS_COUNT];
-static uint32_t window_count[VTLP_CLASS_COUNT];
-static uint64_t suppressed[VTLP_CLASS_COUNT];
+__fastdata static uint64_t next_seq;
+__fastdata static uint64_t counters[VTLP_CLASS_COUNT];
+__fastdata static uint64_t window_start[VTLP_CLASS_COUNT];
+__fastdata static uint32_t window_count[VTLP_CLASS_COUNT];
+__fastdata static uint64_t suppressed[VTLP_CLASS_COUNT];
 
 /* (class, address) pairs whose first denied event was reported: open
  * addressing, never evicted, so a flood cannot push a pair out again. */
@@ -152,6 +152,7 @@ void vtlp_log_summary(void)
  * when the pair is new but there is no room to remember it.  Called with
  * viol_lock held.
  */
+__fastpath
 static bool first_of_pair(unsigned int cls, uint64_t addr, bool *full)
 {
 	uint64_t h = (addr ^ (uint64_t)cls << 56) * 0x9E3779B97F4A7C15ull;
@@ -173,6 +174,7 @@ static bool first_of_pair(unsigned int cls, uint64_t addr, bool *full)
 	return false;
 }
 
+__fastpath
 void vtlp_violation(const struct vtlp_violation *in)
 {
 	struct vtlp_violation v = *in;

@@ -31,8 +31,8 @@ struct fpu_cpu {
 	unsigned long lazy_saves; /* entries that did need a save (#NM) */
 };
 
-static struct fpu_cpu fpu_boot;
-static struct cpu_table fpu_table = CPU_TABLE_INIT("extended-state pointers", fpu_boot);
+__fastdata static struct fpu_cpu fpu_boot;
+__fastdata static struct cpu_table fpu_table = CPU_TABLE_INIT("extended-state pointers", fpu_boot);
 
 int fpu_cpus_alloc(unsigned int n);
 int fpu_cpus_alloc(unsigned int n)
@@ -121,6 +121,7 @@ int fpu_set_guest_xcr0(uint64_t xcr0)
 	return 0;
 }
 
+__fastpath
 void fpu_restore_guest(void)
 {
 	struct fpu_cpu *f = this_fpu();

@@ -22,7 +22,8 @@ hv_hypercall_page:
 	.fill 4096, 1, 0xcc
 	.size hv_hypercall_page, 4096
 
-	.text
+	/* the VTL entry/exit stubs: on every world-switch path (__fastpath) */
+	.section .text.hot, "ax", @progbits
 
 /* uint64_t hv_hypercall_page_call(control=rdi, input=rsi, output=rdx, page=rcx) */
 	.global hv_hypercall_page_call

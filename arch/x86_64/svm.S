@@ -9,7 +9,8 @@
  * host's copy is parked in host_vmsave_pa around the guest run.
  * GIF is cleared across the switch so no interrupt or NMI lands half-way.
  */
-	.text
+	/* on every world switch: with the other __fastpath code (core/compiler.h) */
+	.section .text.hot, "ax", @progbits
 	.code64
 	.globl svm_vmrun
 	.type svm_vmrun, @function

@@ -5,8 +5,10 @@
  * memset (every VTL entry), go 8 bytes at a time when the pointers allow it.
  */
 #include <stdint.h>
+#include "core/compiler.h"
 #include "core/libc/libc.h"
 
+__fastpath
 void *LIBC(memcpy)(void *restrict dst, const void *restrict src, size_t n)
 {
 	unsigned char *d = dst;
@@ -40,6 +42,7 @@ void *LIBC(memmove)(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+__fastpath
 void *LIBC(memset)(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;

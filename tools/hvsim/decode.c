@@ -11,6 +11,7 @@
  * 3DNow!, SSE4a EXTRQ/INSERTQ, the 0F 01 register forms, RTM) is handled in
  * code, with a comment saying why.
  */
+#include "core/compiler.h"
 #include "tools/hvsim/decode.h"
 
 #include "core/errno.h"
@@ -390,6 +391,7 @@ static void string_operand(const struct x86_insn *in, struct x86_mem *m, bool rd
 }
 
 /* ModRM memory operand (mod != 3): SIB and displacement. */
+__fastpath
 static int decode_modrm_mem(struct cursor *c, struct x86_insn *in, bool rex_x, bool rex_b)
 {
 	struct x86_mem *m = &in->mem;
@@ -458,6 +460,7 @@ static int decode_modrm_mem(struct cursor *c, struct x86_insn *in, bool rex_x, b
 }
 
 /* Immediate of the given kind. */
+__fastpath
 static int decode_imm(struct cursor *c, struct x86_insn *in, unsigned int kind)
 {
 	unsigned int n = 0, n2 = 0;
@@ -701,6 +704,7 @@ static void implied_operands(struct x86_insn *in, uint8_t size)
 	}
 }
 
+__fastpath
 int x86_decode(const uint8_t *bytes, size_t avail, enum x86_mode mode, struct x86_insn *out)
 {
 	struct cursor c = { bytes, avail, 0 };
@@ -958,6 +962,7 @@ int x86_decode(const uint8_t *bytes, size_t avail, enum x86_mode mode, struct x8
 
 /* ----------------------------------------------------------------- address */
 
+__fastpath
 int x86_mem_address(const struct x86_mem *m, enum x86_mode mode, const uint64_t gpr[16],
 		    uint64_t rip_next, uint64_t seg_base, uint64_t *ea)
 {
@@ -989,6 +994,7 @@ int x86_mem_address(const struct x86_mem *m, enum x86_mode mode, const uint64_t 
 	return 0;
 }
 
+__fastpath
 int x86_effective_address(const struct x86_insn *insn, const uint64_t gpr[16], uint64_t rip_next,
 			  uint64_t seg_base, uint64_t *ea)
 {

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "core/compiler.h"
 #include "core/errno.h"
 #include "tools/hvsim/bootinfo.h"
 #include "tools/hvsim/exit.h"
@@ -43,6 +44,7 @@ static void regs16(struct hv_vp *vp, const struct vmcb *v, uint64_t r[16])
 }
 
 /* Fetch and decode the instruction at the guest's RIP. */
+__fastpath
 static int fetch_insn(struct hv_partition *p, struct hv_vp *vp, uint8_t bytes[16],
 		      struct hv_insn *in)
 {
@@ -122,6 +124,7 @@ static void undecodable(struct hv_vp *vp, const char *what)
 	gp0(vp);
 }
 
+__fastpath
 static void handle_vmmcall(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
@@ -202,6 +205,7 @@ static bool vtl1_wants(struct hv_vp *vp, uint64_t bit)
 	return vp->active_vtl == 0 && vp->vtl[1].enabled && (vp->vtl[1].cr_intercept_ctl & bit);
 }
 
+__fastpath
 static void to_vtl1(struct hv_partition *p, struct hv_vp *vp, uint32_t type, const void *pl,
 		    uint8_t size)
 {
@@ -224,6 +228,7 @@ static uint64_t *vmcb_msr_slot(struct vmcb *v, uint32_t msr)
 	}
 }
 
+__fastpath
 static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
@@ -245,8 +250,9 @@ static void handle_msr(struct hv_partition *p, struct hv_vp *vp)
 			m.rdx = vp->gprs.rdx & 0xFFFFFFFFull;
 			m.rax = v->save.rax & 0xFFFFFFFFull;
 		}
-		hv_trace("vp%u: MSR intercept %s %#x value %#llx", vp->index, write ? "wrmsr" : "rdmsr",
-			 msr, (unsigned long long)val);
+		if (p->trace)
+			hv_trace("vp%u: MSR intercept %s %#x value %#llx", vp->index,
+				 write ? "wrmsr" : "rdmsr", msr, (unsigned long long)val);
 		to_vtl1(p, vp, HVMSG_X64_MSR_INTERCEPT, &m, sizeof(m));
 		return;
 	}
@@ -397,6 +403,7 @@ static void handle_io(struct hv_partition *p, struct hv_vp *vp)
 }
 
 /* Register intercept helper: value is 16 bytes. */
+__fastpath
 static void reg_intercept(struct hv_partition *p, struct hv_vp *vp, uint32_t name,
 			  const uint64_t val[2], uint8_t len, bool mem)
 {
@@ -407,12 +414,14 @@ static void reg_intercept(struct hv_partition *p, struct hv_vp *vp, uint32_t nam
 	m.register_name = name;
 	m.value.low_part = val[0];
 	m.value.high_part = val[1];
-	hv_trace("vp%u: register intercept %s (%#x) value %#llx:%#llx len %u", vp->index,
-		 hv_trace_reg_name(name), name,
-		 (unsigned long long)val[1], (unsigned long long)val[0], len);
+	if (p->trace) /* not hv_trace alone: the arguments cost a name lookup */
+		hv_trace("vp%u: register intercept %s (%#x) value %#llx:%#llx len %u", vp->index,
+			 hv_trace_reg_name(name), name,
+			 (unsigned long long)val[1], (unsigned long long)val[0], len);
 	to_vtl1(p, vp, HVMSG_X64_REGISTER_INTERCEPT, &m, sizeof(m));
 }
 
+__fastpath
 static void handle_cr_write(struct hv_partition *p, struct hv_vp *vp, int cr)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
@@ -538,6 +547,7 @@ static void handle_xsetbv(struct hv_partition *p, struct hv_vp *vp)
 	reg_intercept(p, vp, HV_X64_REGISTER_XFEM, val, 3 /* XSETBV */, false);
 }
 
+__fastpath
 static void handle_npf(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;
@@ -616,15 +626,17 @@ static void handle_npf(struct hv_partition *p, struct hv_vp *vp)
 	}
 	m.guest_physical_address = gpa;
 	memcpy(m.instruction_bytes, bytes, sizeof(m.instruction_bytes));
-	hv_trace("vp%u: GPA intercept %s gpa %#llx gva %#llx len %u (VTL1 mask %#x)", vp->index,
-		 access == HV_INTERCEPT_ACCESS_EXECUTE ? "execute" :
-		 access == HV_INTERCEPT_ACCESS_WRITE ? "write" : "read",
-		 (unsigned long long)gpa, (unsigned long long)m.guest_virtual_address,
-		 m.header.instruction_length, prot_get(p, gpa >> 12));
+	if (p->trace) /* not hv_trace alone: prot_get in the arguments reads another page */
+		hv_trace("vp%u: GPA intercept %s gpa %#llx gva %#llx len %u (VTL1 mask %#x)",
+			 vp->index, access == HV_INTERCEPT_ACCESS_EXECUTE ? "execute" :
+			 access == HV_INTERCEPT_ACCESS_WRITE ? "write" : "read",
+			 (unsigned long long)gpa, (unsigned long long)m.guest_virtual_address,
+			 m.header.instruction_length, prot_get(p, gpa >> 12));
 	to_vtl1(p, vp, HVMSG_GPA_INTERCEPT, &m, sizeof(m));
 }
 
 /* Returns true when the VP should yield the physical CPU to another VP. */
+__fastpath
 bool hvsim_handle_exit(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vmcb *v = vp->vtl[vp->active_vtl].vmcb;

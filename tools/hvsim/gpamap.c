@@ -90,6 +90,7 @@ int gpamap_set_acpi_area(uint64_t ram_size, uint64_t gpa, uint64_t size)
 	return 0;
 }
 
+__fastpath
 enum gpa_kind gpamap_kind(uint64_t ram_size, bool with_mmio, uint64_t gpa, uint64_t len)
 {
 	uint64_t end;

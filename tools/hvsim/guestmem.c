@@ -48,6 +48,7 @@ bool hv_refusal_log_due(unsigned long *count)
  * access: a page VTL1 protects after an overlay was enabled is never written
  * through the overlay.
  */
+__fastpath
 void *gpa_access(struct hv_partition *p, int vtl, uint64_t gpa, uint64_t len, bool write,
 		 const char *what)
 {
@@ -92,6 +93,7 @@ static int read_pte(struct hv_partition *p, int vtl, uint64_t table_gpa, unsigne
  * is not allowed for a write, -EACCES when a table page is one the VTL may
  * not read, -ERANGE when a table is outside guest RAM.
  */
+__fastpath
 int gva_to_gpa(struct hv_partition *p, int vtl, const struct vmcb *v, uint64_t gva, bool write,
 	       uint64_t *gpa)
 {
@@ -125,6 +127,7 @@ int gva_to_gpa(struct hv_partition *p, int vtl, const struct vmcb *v, uint64_t g
 
 /* Reads guest-virtual memory of VTL vtl with that VTL's rights (tables and
  * data): what the guest could not read itself, hvsim does not read for it. */
+__fastpath
 int guest_read_virt(struct hv_partition *p, int vtl, const struct vmcb *v, uint64_t gva,
 		    void *dst, size_t n)
 {

@@ -81,13 +81,17 @@ struct hc {
 	unsigned int reps_done;   /* absolute index reached */
 	bool switched;            /* VTL changed: RAX is not a status */
 	bool restart;             /* continue later: RIP stays, RCX updated */
-	/* buffers last: only the fields above are reset per call */
-	uint8_t in[4096];
-	uint8_t out[4096];
+	/* buffers last: only the fields above are reset per call.  8-byte
+	 * aligned: the input is copied in and its fields and rep elements out
+	 * with memcpy, which goes a word at a time only on aligned pointers
+	 * (unaligned, a SetVpRegisters of one register cost ~500 byte moves) */
+	uint8_t in[4096] __aligned(8);
+	uint8_t out[4096] __aligned(8);
 };
 
 static uint64_t rd64(const uint8_t *b) { uint64_t v; memcpy(&v, b, 8); return v; }
 
+__fastpath
 static const struct hc_desc *find_call(uint16_t code)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
@@ -96,6 +100,7 @@ static const struct hc_desc *find_call(uint16_t code)
 	return NULL;
 }
 
+__fastpath
 static int check_gpa(struct hv_partition *p, uint64_t gpa, size_t len)
 {
 	uint64_t end;
@@ -112,6 +117,7 @@ static int check_gpa(struct hv_partition *p, uint64_t gpa, size_t len)
 }
 
 /* Resolve HV_INPUT_VTL against the caller: -1 when not allowed. */
+__fastpath
 static int input_vtl(const struct hv_vp *vp, uint8_t in)
 {
 	unsigned int target = (in & HV_INPUT_VTL_TARGET_VTL_MASK) >> HV_INPUT_VTL_TARGET_VTL_SHIFT;
@@ -125,6 +131,7 @@ static int input_vtl(const struct hv_vp *vp, uint8_t in)
 	return (int)target;
 }
 
+__fastpath
 static struct hv_vp *target_vp(struct hc *h, uint32_t idx)
 {
 	if (idx == HV_VP_INDEX_SELF)
@@ -241,6 +248,7 @@ static uint64_t bench_tsc(void)
 	return __builtin_ia32_rdtsc();
 }
 
+__fastpath
 static int hc_vtl_call(struct hc *h)
 {
 	if (h->vp->active_vtl != 0 || !h->vp->vtl[1].enabled)
@@ -253,6 +261,7 @@ static int hc_vtl_call(struct hc *h)
 	return 0;
 }
 
+__fastpath
 static int hc_vtl_return(struct hc *h)
 {
 	struct hv_vp *vp = h->vp;
@@ -292,6 +301,7 @@ static int hc_vtl_return(struct hc *h)
  * VtlReturn would.  Refused (INVALID_VTL_STATE) while VTL1 has an event
  * that entering it would deliver.
  */
+__fastpath
 static int hc_bench_round_trip(struct hc *h)
 {
 	struct hv_vp *vp = h->vp;
@@ -317,6 +327,7 @@ static int hc_bench_round_trip(struct hc *h)
 /* The #VMEXIT of a floor entry into VTL1 (exit.c calls this before anything
  * else): back to VTL0 with status SUCCESS.  -EINVAL, nothing changed, when
  * the exit is not the expected nested page fault. */
+__fastpath
 int hvsim_bench_floor_exit(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vmcb *v1 = vp->vtl[1].vmcb;
@@ -388,6 +399,7 @@ static int hc_modify_protection(struct hc *h)
 	return 0;
 }
 
+__fastpath
 static int regs_common(struct hc *h, struct hv_vp **t, int *vtl)
 {
 	struct hv_input_get_set_vp_registers in;
@@ -410,6 +422,7 @@ static int regs_common(struct hc *h, struct hv_vp **t, int *vtl)
 	return 0;
 }
 
+__fastpath
 static int hc_get_regs(struct hc *h)
 {
 	struct hv_vp *t;
@@ -438,6 +451,7 @@ static int hc_get_regs(struct hc *h)
 	return 0;
 }
 
+__fastpath
 static int hc_set_regs(struct hc *h)
 {
 	struct hv_vp *t;
@@ -525,6 +539,7 @@ static int hc_translate(struct hc *h)
 	return 0;
 }
 
+__fastpath
 static int dispatch(struct hc *h)
 {
 	switch (h->d->code) {
@@ -549,6 +564,7 @@ static struct hc hc_scratch; /* one exit at a time (TCG serialises) */
  * (RAX belongs to the guest then) or, with HVSIM_HC_RESTART in the return,
  * that RIP must stay on the VMMCALL.
  */
+__fastpath
 uint64_t hv_hypercall(struct hv_partition *p, struct hv_vp *vp, uint64_t control,
 		      uint64_t in_gpa, uint64_t out_gpa, bool *switched)
 {

@@ -4,10 +4,12 @@
  * length, the MOV-to-CR / LLDT / LTR register operand, and the memory
  * operand's linear address, for a guest in 64-bit mode.
  */
+#include "core/compiler.h"
 #include "tools/hvsim/insn.h"
 
 #include "tools/hvsim/decode.h"
 
+__fastpath
 int hv_insn_decode(const uint8_t *b, unsigned int avail, const uint64_t regs[16], uint64_t rip,
 		   uint64_t seg_base, struct hv_insn *o)
 {

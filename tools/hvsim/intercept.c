@@ -14,6 +14,7 @@
 #include "tools/hvsim/log.h"
 #include "tools/hvsim/vp.h"
 
+__fastpath
 void msg_intercept_header(struct hv_vp *vp, struct hv_x64_intercept_message_header *h,
 			  uint8_t insn_len, uint8_t access)
 {
@@ -40,6 +41,7 @@ void msg_intercept_header(struct hv_vp *vp, struct hv_x64_intercept_message_head
 	h->rflags = v->save.rflags;
 }
 
+__fastpath
 static struct hv_message *sim_slot(struct hv_partition *p, struct hv_vp *vp, unsigned int sint)
 {
 	uint64_t simp = vp->vtl[1].synic.simp;
@@ -50,6 +52,7 @@ static struct hv_message *sim_slot(struct hv_partition *p, struct hv_vp *vp, uns
 			  HV_MESSAGE_SIZE, true, "SIM message slot");
 }
 
+__fastpath
 static void raise_sint0(struct hv_vp *vp)
 {
 	uint64_t sint = vp->vtl[1].synic.sint[0];
@@ -63,6 +66,7 @@ static void raise_sint0(struct hv_vp *vp)
 	v->ctl.int_ctl |= VMCB_V_IRQ | VMCB_V_IGN_TPR | (0xFull << 16) | ((uint64_t)vec << 32);
 }
 
+__fastpath
 static void post(struct hv_partition *p, struct hv_vp *vp, struct hv_message *slot,
 		 const struct hv_message *msg)
 {
@@ -84,6 +88,7 @@ static void post(struct hv_partition *p, struct hv_vp *vp, struct hv_message *sl
 	raise_sint0(vp);
 }
 
+__fastpath
 int deliver_intercept(struct hv_partition *p, struct hv_vp *vp, uint32_t type,
 		      const void *payload, uint8_t payload_size)
 {
@@ -107,8 +112,10 @@ int deliver_intercept(struct hv_partition *p, struct hv_vp *vp, uint32_t type,
 	} else {
 		post(p, vp, slot, &msg);
 	}
-	hv_trace("vp%u: intercept %s (%#x) to VTL1 (rip %#llx)", vp->index, hv_trace_msg_name(type), type,
-		 (unsigned long long)vp->vtl[0].vmcb->save.rip);
+	/* only with --trace: the name lookup is not free on every intercept */
+	if (p->trace)
+		hv_trace("vp%u: intercept %s (%#x) to VTL1 (rip %#llx)", vp->index,
+			 hv_trace_msg_name(type), type, (unsigned long long)vp->vtl[0].vmcb->save.rip);
 	if (vp->active_vtl == 0)
 		vtl_switch(p, vp, 1, HV_VTL_ENTRY_REASON_INTERRUPT);
 	return 0;

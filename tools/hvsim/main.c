@@ -757,6 +757,36 @@ static void smp_start(struct hv_partition *p)
 	hv_log("SMP: %u CPUs, VP i on CPU i; VTL0 gets an x2APIC with a filtered ICR", p->nr_vps);
 }
 
+/* ELF test guests: the VPs time-share CPU 0 until a guest asks to stop.  On
+ * every exit, so with the world-switch code (__fastpath). */
+__fastpath __attribute__((noinline))
+static void run_elf_guests(struct hv_partition *p, struct hv_vp *vp)
+{
+	const uint64_t host_vmsave_pa = hv_virt_to_phys(host_save[0][1]);
+
+	while (!p->stop) {
+		struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
+		vp_prepare_entry(p, vp);
+		svm_vmrun(&vp->gprs, c->vmcb_pa, host_vmsave_pa);
+		bool yield = hvsim_handle_exit(p, vp);
+		if (yield || vp->halted || !vp->started) {
+			struct hv_vp *n = next_vp(p, vp->index);
+			if (!n) {
+				hv_log("every VP halted with nothing to wake it (last rip %#llx)",
+				       (unsigned long long)vp->vtl[vp->active_vtl].vmcb->save.rip);
+				p->exit_code = HVSIM_EXIT_ALL_HALTED;
+				break;
+			}
+			if (n != vp)
+				hv_trace("switch vp%u -> vp%u (rip %#llx)", vp->index, n->index,
+					 (unsigned long long)n->vtl[n->active_vtl].vmcb->save.rip);
+			fpu_switch(vp, n);
+			vp = n;
+			vp_on_cpu = vp;
+		}
+	}
+}
+
 void image_main(const struct boot_handoff *h)
 {
 	struct hv_partition *p = hvp;
@@ -843,30 +873,8 @@ void image_main(const struct boot_handoff *h)
 		run_cpu(p, &p->vps[0]);
 	}
 
-	struct hv_vp *vp = &p->vps[0];
-	vp_on_cpu = vp;
+	vp_on_cpu = &p->vps[0];
 	p->xcr0_of = xcr0_of;
-	const uint64_t host_vmsave_pa = hv_virt_to_phys(host_save[0][1]);
-	while (!p->stop) {
-		struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
-		vp_prepare_entry(p, vp);
-		svm_vmrun(&vp->gprs, c->vmcb_pa, host_vmsave_pa);
-		bool yield = hvsim_handle_exit(p, vp);
-		if (yield || vp->halted || !vp->started) {
-			struct hv_vp *n = next_vp(p, vp->index);
-			if (!n) {
-				hv_log("every VP halted with nothing to wake it (last rip %#llx)",
-				       (unsigned long long)vp->vtl[vp->active_vtl].vmcb->save.rip);
-				p->exit_code = HVSIM_EXIT_ALL_HALTED;
-				break;
-			}
-			if (n != vp)
-				hv_trace("switch vp%u -> vp%u (rip %#llx)", vp->index, n->index,
-					 (unsigned long long)n->vtl[n->active_vtl].vmcb->save.rip);
-			fpu_switch(vp, n);
-			vp = n;
-			vp_on_cpu = vp;
-		}
-	}
+	run_elf_guests(p, &p->vps[0]);
 	finish(p);
 }

@@ -32,6 +32,7 @@ uint8_t prot_default_mask(const struct hv_partition *p)
 			 HV_REGISTER_VSM_PARTITION_CONFIG_DEFAULT_VTL_PROTECTION_MASK_SHIFT);
 }
 
+__fastpath
 uint8_t prot_get(const struct hv_partition *p, uint64_t gfn)
 {
 	if (gfn >= (p->ram_size >> 12))
@@ -62,6 +63,7 @@ void prot_reapply_default(struct hv_partition *p)
 			npt_set_perm(p->npt[0], gfn << 12, def);
 }
 
+__fastpath
 bool vtl0_may_access(const struct hv_partition *p, uint64_t gpa, uint64_t len, bool write)
 {
 	uint64_t end;

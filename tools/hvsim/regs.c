@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "core/compiler.h"
 #include "core/errno.h"
 #include "tools/hvsim/hvif.h"
 #include "tools/hvsim/prot.h"
@@ -82,6 +83,7 @@ static struct vmcb_seg *seg_slot(struct vmcb *v, uint32_t name)
 	}
 }
 
+__fastpath
 static uint64_t *msr_slot(struct vmcb *v, uint32_t name)
 {
 	switch (name) {
@@ -138,6 +140,7 @@ static uint64_t vp_xcr0(const struct hv_partition *p, const struct hv_vp *vp)
  * through the hypercall?  HV status (0 = yes).  exit.c's own emulation of a
  * guest's instructions calls vp_set_register() directly, not through this.
  */
+__fastpath
 int vp_register_access(int caller_vtl, int target_vtl, uint32_t name, bool set)
 {
 	(void)set;
@@ -190,6 +193,7 @@ static uint64_t vsm_vp_status(const struct hv_partition *p, struct hv_vp *vp)
 	       (enabled << HV_REGISTER_VSM_VP_STATUS_ENABLED_VTL_SET_SHIFT);
 }
 
+__fastpath
 int vp_get_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t name,
 		    uint64_t val[2])
 {
@@ -294,6 +298,7 @@ static void update_lma(struct vtl_ctx *c)
 	v->save.efer = c->guest_efer | EFER_SVME;
 }
 
+__fastpath
 int vp_set_register(struct hv_partition *p, struct hv_vp *vp, int vtl, uint32_t name,
 		    const uint64_t val[2])
 {

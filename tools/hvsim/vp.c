@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "core/compiler.h"
 #include "core/errno.h"
 #include "tools/hvsim/guestmem.h"
 #include "tools/hvsim/log.h"
@@ -244,6 +245,7 @@ bool vp_context_valid(const struct hv_partition *p, const struct hv_initial_vp_c
  * applies VTL1's SetVpRegisters: a value VMRUN refuses would stop the whole
  * model, so a guest gets #GP and VTL1 INVALID_PARAMETER instead.
  */
+__fastpath
 bool vp_cr_value_ok(const struct hv_partition *p, const struct vtl_ctx *c, int cr, uint64_t val)
 {
 	const struct vmcb *v = c->vmcb;
@@ -313,6 +315,7 @@ void vp_inject_exception(struct hv_vp *vp, int vtl, uint8_t vector, bool has_err
  * RSP, CR2; FP/SSE/AVX/XCR0/DR0-3 are never touched by hvsim so they are
  * shared by construction) carries over; private state stays in each VMCB.
  */
+__fastpath
 void vtl_switch(struct hv_partition *p, struct hv_vp *vp, int to_vtl, uint32_t reason)
 {
 	struct vmcb *from = vp->vtl[vp->active_vtl].vmcb, *to = vp->vtl[to_vtl].vmcb;
@@ -328,13 +331,17 @@ void vtl_switch(struct hv_partition *p, struct hv_vp *vp, int to_vtl, uint32_t r
 		if (a)
 			a->vtl_entry_reason = reason;
 	}
-	/* a VTL call names the LVBS function in RDI (trace only; 0: the boot call) */
-	hv_trace("vp%u: VTL%d -> VTL%d (%s%s%s) rip %#llx -> %#llx", vp->index, vp->active_vtl,
-		 to_vtl, to_vtl > vp->active_vtl ? (reason == 1 ? "call" : "interrupt") : "return",
-		 to_vtl > vp->active_vtl && reason == 1 ? " " : "",
-		 to_vtl > vp->active_vtl && reason == 1 ?
-		 (vp->gprs.rdi ? hv_trace_vtl_call_name(vp->gprs.rdi) : "boot, RDI=0") : "",
-		 (unsigned long long)from->save.rip, (unsigned long long)to->save.rip);
+	/* a VTL call names the LVBS function in RDI (trace only; 0: the boot call).
+	 * Guarded here, not only inside hv_trace: the arguments (a name
+	 * lookup) would otherwise be worked out on every world switch. */
+	if (p->trace)
+		hv_trace("vp%u: VTL%d -> VTL%d (%s%s%s) rip %#llx -> %#llx", vp->index,
+			 vp->active_vtl, to_vtl,
+			 to_vtl > vp->active_vtl ? (reason == 1 ? "call" : "interrupt") : "return",
+			 to_vtl > vp->active_vtl && reason == 1 ? " " : "",
+			 to_vtl > vp->active_vtl && reason == 1 ?
+			 (vp->gprs.rdi ? hv_trace_vtl_call_name(vp->gprs.rdi) : "boot, RDI=0") : "",
+			 (unsigned long long)from->save.rip, (unsigned long long)to->save.rip);
 	vp->active_vtl = to_vtl;
 	vp->nr_vtl_switches++;
 }
@@ -382,6 +389,7 @@ void vp_post_nmi(struct hv_partition *p, struct hv_vp *vp, struct hv_vp *from)
 		p->doorbell(p, vp);
 }
 
+__fastpath
 void vp_prepare_entry(struct hv_partition *p, struct hv_vp *vp)
 {
 	struct vtl_ctx *c = &vp->vtl[vp->active_vtl];
