@@ -170,6 +170,13 @@ def main():
         except (OSError, ValueError, IndexError):
             linux = None
     result["linux"] = linux or "not measured (BENCH_LINUX=0, or make bench-linux failed)"
+    lvbs = None
+    if "--lvbs-linux" in sys.argv:
+        try:
+            lvbs = json.load(open(sys.argv[sys.argv.index("--lvbs-linux") + 1]))
+        except (OSError, ValueError, IndexError):
+            lvbs = None
+    result["lvbs_linux"] = lvbs or "not measured (BENCH_LVBS_LINUX=0, or make bench-lvbs-linux failed)"
     if guest:
         # From `make bench-guest` (tests/vtl0/bench-run): TSC cycles in VTL0
         # under hvsim, each with its ratio to the model's bare world switch.
@@ -258,6 +265,15 @@ def main():
                 print(f"{name:58} {val if val is None else format(val, '.2f'):>14} "
                       f"{fv if fv is None else format(fv, '.2f'):>10} "
                       f"{r if r is None else format(r, '.2f'):>7}")
+    if lvbs:
+        print(f"LVBS Linux in VTL0 (tests/bench/lvbs-linux-bench, {lvbs.get('runs')} run(s), "
+              f"{lvbs.get('vps')} VPs, TCG): with vtlguard vs the same kernel without vsm_sk, median")
+        for f in lvbs.get("figures", []):
+            def s(x, u=f.get("unit", "")):
+                return "-" if x is None else f"{x:.2f} {u}"
+            r = f.get("ratio")
+            print(f"{'  ' + f['what'][:56]:58} {s(f.get('value')):>14} {s(f.get('floor')):>10} "
+                  f"{'-' if r is None else format(r, '.2f'):>7}")
     print(f"\nwrote {json_out}")
     bad = [p for p in result["protect"] if p["layout"] == "contiguous" and p["south_calls"] != p["floor"]]
     if bad:
