@@ -127,6 +127,8 @@ hf=$(g '^\[hvsim\] refused: vp[0-9]+ VTL0 wrote GPA 0xf0000 .*a firmware table, 
 check linux_firmware_write_refused "$([ -n "$fw" ] && [ -n "$hf" ] && echo 1)" \
     "a store into the F-segment faults and changes nothing: '${fw#linux-init: }'; hvsim: '${hf:-no refusal logged}'"
 ok=$(g '^linux-init: still running after the attacks')
+# hvsim's own NMIs (doorbells that stop the other VP) must never reach VTL0.
+check linux_no_spurious_nmi "$([ -n "$init" ] && [ -z "$(g 'NMI received for unknown reason')" ] && echo 1)" "$(g 'NMI received for unknown reason' || echo 'no NMI of unknown reason in VTL0')"
 check linux_keeps_running "$([ -n "$ok" ] && echo 1)" "${ok:-Linux did not get past the attacks}"
 check linux_clean_exit "$([ "$rc" = 0 ] && echo 1)" "the init script stopped the partition through port 0xF4 (status $rc)"
 if [ -n "$demo" ]; then

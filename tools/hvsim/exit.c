@@ -670,10 +670,14 @@ bool hvsim_handle_exit(struct hv_partition *p, struct hv_vp *vp)
 		vp->halted = true;
 		return true;
 	case SVM_EXIT_NMI:
-		/* hvsim's own doorbell (a kick from another CPU) or an NMI
-		 * of the machine, which belongs to VTL0: never dropped */
-		if (!__atomic_exchange_n(&vp->doorbell, false, __ATOMIC_ACQ_REL) && p->linux)
-			vp_post_nmi(p, vp, vp);
+		/*
+		 * The exit only stops the guest: the NMI itself stays pending
+		 * and is taken by hvsim's own handler (host_nmi) once GIF is
+		 * set again, as on AMD hardware.  That handler tells the
+		 * doorbell from an NMI of the machine; deciding here as well
+		 * injected every doorbell that stopped a guest into VTL0 as an
+		 * NMI ("NMI received for unknown reason" in Linux).
+		 */
 		break;
 	case SVM_EXIT_IRET:
 		/* VTL0 leaves its NMI handler: the next NMI may go in after

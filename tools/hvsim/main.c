@@ -611,11 +611,19 @@ static void send_ipi(uint32_t dest, uint32_t vector)
 	lapic_icr(dest, vector & 0xFF); /* fixed, physical, edge */
 }
 
+/*
+ * At most one doorbell NMI is in flight per VP: the flag says one was sent
+ * and not yet taken.  Every NMI that finds the flag set is taken as that
+ * doorbell, so a second doorbell NMI sent before the first is taken would
+ * find the flag clear and be injected into VTL0 as a machine NMI ("NMI
+ * received for unknown reason"; a loaded host made quiesce() resend often
+ * enough for Linux to hang in NMI handling).
+ */
 static void doorbell(struct hv_partition *p, struct hv_vp *vp)
 {
 	(void)p;
-	__atomic_store_n(&vp->doorbell, true, __ATOMIC_RELEASE);
-	lapic_icr(vp->index, 0x400); /* NMI */
+	if (!__atomic_exchange_n(&vp->doorbell, true, __ATOMIC_ACQ_REL))
+		lapic_icr(vp->index, 0x400); /* NMI */
 }
 
 static void quiesce(struct hv_partition *p, struct hv_vp *vp)
@@ -624,7 +632,8 @@ static void quiesce(struct hv_partition *p, struct hv_vp *vp)
 		return;
 	for (unsigned long n = 0; __atomic_load_n(&vp->in_guest, __ATOMIC_ACQUIRE); n++) {
 		/* again now and then: a doorbell that came just before that
-		 * CPU's VMRUN was taken by hvsim's own NMI handler */
+		 * CPU's VMRUN was taken by hvsim's own NMI handler (doorbell()
+		 * sends nothing while the last one is still in flight) */
 		if ((n & 0xFFFF) == 0)
 			doorbell(p, vp);
 		cpu_relax();
