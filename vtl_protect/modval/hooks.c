@@ -375,7 +375,58 @@ static struct heki_range *read_ranges(uint64_t pa, uint64_t nranges, int *err)
 	return r;
 }
 
-/* Each range must be non-empty and inside one page (LVBS splits per page). */
+/*
+ * LVBS splits each buffer at page boundaries and then merges a range into
+ * the previous one when the pages happen to be physically contiguous and
+ * the types match (LVBS-VTL0-FACTS section 4), so a range may span pages: a
+ * 300 KiB module's vmalloc'd ELF copy often does.  The checks below work
+ * per page, so cut every range back into per-page pieces (va advancing with
+ * pa) first.  Empty or reversed ranges are kept as they are for range_ok()
+ * to refuse; the number of pieces is bounded like the number of ranges.
+ */
+static int split_ranges(struct heki_range **rp, uint64_t *np)
+{
+	const struct heki_range *r = *rp;
+	struct heki_range *out;
+	uint64_t n = *np, total = 0, k = 0;
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t pages = 1;
+
+		if (r[i].epa > r[i].pa)
+			pages = (r[i].epa - 1) / PAGE_SIZE - r[i].pa / PAGE_SIZE + 1;
+		if (pages > MV_MAX_RANGES - total) {
+			log_warn("modval: VALIDATE_MODULE ranges span more than %u pages: refused",
+				 MV_MAX_RANGES);
+			return -E2BIG;
+		}
+		total += pages;
+	}
+	if (total == n)
+		return 0;
+	out = kmalloc(total * sizeof(*out));
+	if (!out)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t pa = r[i].pa;
+
+		do {
+			uint64_t end = ALIGN_DOWN(pa, PAGE_SIZE) + PAGE_SIZE;
+
+			if (r[i].epa <= pa || end > r[i].epa || end < pa)
+				end = r[i].epa;
+			out[k++] = (struct heki_range){ .va = r[i].va + (pa - r[i].pa), .pa = pa,
+							.epa = end, .attributes = r[i].attributes };
+			pa = end;
+		} while (pa < r[i].epa);
+	}
+	kfree(*rp);
+	*rp = out;
+	*np = k;
+	return 0;
+}
+
+/* Each range must be non-empty and inside one page (split_ranges()). */
 static int range_ok(const struct heki_range *r)
 {
 	if (r->epa <= r->pa || r->epa - r->pa > PAGE_SIZE ||
@@ -884,6 +935,8 @@ static int64_t mv_validate_module(unsigned int vp, uint64_t pa, uint64_t nranges
 	}
 	j.nranges = nranges;
 	j.r = read_ranges(pa, nranges, &err);
+	if (!err)
+		err = split_ranges(&j.r, &j.nranges);
 	/* zeroed before any exit: the error path frees what it points to */
 	j.m = kzalloc(sizeof(*j.m));
 	if (!err && !j.m)
