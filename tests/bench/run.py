@@ -170,13 +170,14 @@ def main():
         except (OSError, ValueError, IndexError):
             linux = None
     result["linux"] = linux or "not measured (BENCH_LINUX=0, or make bench-linux failed)"
-    lvbs = None
-    if "--lvbs-linux" in sys.argv:
-        try:
-            lvbs = json.load(open(sys.argv[sys.argv.index("--lvbs-linux") + 1]))
-        except (OSError, ValueError, IndexError):
-            lvbs = None
-    result["lvbs_linux"] = lvbs or "not measured (BENCH_LVBS_LINUX=0, or make bench-lvbs-linux failed)"
+    lvbs_all = []
+    for i, w in enumerate(sys.argv):
+        if w == "--lvbs-linux":
+            try:
+                lvbs_all.append(json.load(open(sys.argv[i + 1])))
+            except (OSError, ValueError, IndexError):
+                pass
+    result["lvbs_linux"] = lvbs_all or "not measured (BENCH_LVBS_LINUX=0, or make bench-lvbs-linux failed)"
     if guest:
         # From `make bench-guest` (tests/vtl0/bench-run): TSC cycles in VTL0
         # under hvsim, each with its ratio to the model's bare world switch.
@@ -265,9 +266,10 @@ def main():
                 print(f"{name:58} {val if val is None else format(val, '.2f'):>14} "
                       f"{fv if fv is None else format(fv, '.2f'):>10} "
                       f"{r if r is None else format(r, '.2f'):>7}")
-    if lvbs:
+    for lvbs in lvbs_all:
         print(f"LVBS Linux in VTL0 (tests/bench/lvbs-linux-bench, {lvbs.get('runs')} run(s), "
-              f"{lvbs.get('vps')} VPs, TCG): with vtlguard vs the same kernel without vsm_sk, median")
+              f"{lvbs.get('vps')} VPs, clock {lvbs.get('clock')}): with vtlguard vs the same kernel "
+              f"without vsm_sk, median")
         for f in lvbs.get("figures", []):
             def s(x, u=f.get("unit", "")):
                 return "-" if x is None else f"{x:.2f} {u}"
