@@ -178,7 +178,10 @@ TEST(modval_hooks_bad_range_lists)
 	r[n - 1].attributes = 9;            /* unknown type */
 	CHECK_EQ_INT(validate(r, n), -EINVAL);
 	n = module_ranges(r);
-	r[n - 1].epa = r[n - 1].pa + 0x2000; /* crosses a page */
+	r[n - 1].epa = r[n - 1].pa;         /* empty */
+	CHECK_EQ_INT(validate(r, n), -EINVAL);
+	n = module_ranges(r);
+	r[n - 1].epa = r[n - 1].pa - 1;     /* reversed */
 	CHECK_EQ_INT(validate(r, n), -EINVAL);
 	n = module_ranges(r);
 	r[n - 1].pa = FAKE_VTL1_START;      /* VTL1 memory */

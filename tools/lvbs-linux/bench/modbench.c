@@ -37,9 +37,7 @@ static long long now_ns(void)
 
 int main(int argc, char **argv)
 {
-	long long t0, t1;
-	int i, n, fd;
-	long r;
+	int i, n;
 
 	n = argc == 4 ? atoi(argv[3]) : 0;
 	if (n <= 0) {
@@ -47,7 +45,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (i = 0; i < n; i++) {
-		fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+		int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+		long long t0, t1;
+		long r;
+		int err;
+
 		if (fd < 0) {
 			printf("lvbs-bench: FAIL open %s: %s\n", argv[1], strerror(errno));
 			return 1;
@@ -55,9 +57,10 @@ int main(int argc, char **argv)
 		t0 = now_ns();
 		r = syscall(SYS_finit_module, fd, "", 0);
 		t1 = now_ns();
+		err = r ? errno : 0;
 		close(fd);
 		if (r) {
-			printf("lvbs-bench: FAIL load %d of %s: %s\n", i, argv[1], strerror(errno));
+			printf("lvbs-bench: FAIL load %d of %s: %s\n", i, argv[1], strerror(err));
 			return 1;
 		}
 		printf("lvbs-bench: load %d ns=%lld\n", i, t1 - t0);
