@@ -34,18 +34,41 @@ bench-host: $(BENCH_BIN)
 # `make bench-linux` (Debian's kernel booted directly under TCG, under hvsim
 # and under hvsim with vtlguard; a syscall and a fork/exec loop in each;
 # several minutes under TCG); BENCH_LINUX=0 leaves it out.
+# BENCH_LVBS_LINUX=1 (default) also runs `make bench-lvbs-linux`: our LVBS
+# Linux (tools/lvbs-linux, built by `make linux` when needed) with and
+# without vtlguard: module load, static-key toggle, boot to /init.
 BENCH_GUEST ?= 1
 BENCH_LINUX ?= 1
 BENCH_LINUX_RUNS ?= 1
+BENCH_LVBS_LINUX ?= 1
+BENCH_LVBS_LINUX_RUNS ?= 1
+LVBS_VPS ?= 2
 bench: $(BENCH_BIN) $(BUILD)/vtlguard.elf $(BUILD)/host/tests/modval/bench_loaded
 	$(Q)if [ "$(BENCH_GUEST)" = 1 ]; then $(MAKE) --no-print-directory bench-guest; fi
 	$(Q)if [ "$(BENCH_LINUX)" = 1 ]; then $(MAKE) --no-print-directory bench-linux; fi
+	$(Q)if [ "$(BENCH_LVBS_LINUX)" = 1 ]; then $(MAKE) --no-print-directory bench-lvbs-linux; fi
 	$(Q)$(PYTHON) tests/bench/run.py $(BENCH_BIN) $(BUILD)/vtlguard.elf $(BENCH_DIR)/work \
 		$(BUILD)/bench.json --reps $(BENCH_REPS) \
 		--loaded $(BUILD)/host/tests/modval/bench_loaded $(BUILD)/test-modtruth \
 		$(if $(filter 1,$(BENCH_GUEST)),--guest $(BUILD)/bench-guest.json) \
-		$(if $(filter 1,$(BENCH_LINUX)),--linux $(BUILD)/bench-linux.json)
+		$(if $(filter 1,$(BENCH_LINUX)),--linux $(BUILD)/bench-linux.json) \
+		$(if $(filter 1,$(BENCH_LVBS_LINUX)),--lvbs-linux $(BUILD)/bench-lvbs-linux.json \
+			--lvbs-linux $(BUILD)/bench-lvbs-linux-tcg.json)
 
 .PHONY: bench-linux
 bench-linux: $(BUILD)/vtlguard.elf $(BUILD)/hvsim.elf
 	$(Q)tests/bench/linux-bench --runs $(BENCH_LINUX_RUNS) --out $(BUILD)/bench-linux.json
+
+# Our LVBS Linux with vtlguard against the same kernel without it
+# (tests/bench/lvbs-linux-bench, docs/performance.md), twice: guest clock =
+# instruction count (-icount: exact, the headline) and plain TCG (the
+# host's clock, moves with its load).  `make linux` first: nothing to do
+# when the kernel is built, minutes when it is not.
+.PHONY: bench-lvbs-linux
+bench-lvbs-linux: $(BUILD)/vtlguard.elf $(BUILD)/hvsim.elf
+	$(Q)echo "bench-lvbs-linux: make linux (a cold kernel build takes minutes: 4 idle, 15 loaded)"
+	$(Q)$(MAKE) --no-print-directory linux
+	$(Q)tests/bench/lvbs-linux-bench --icount --runs $(BENCH_LVBS_LINUX_RUNS) --vps $(LVBS_VPS) \
+		--out $(BUILD)/bench-lvbs-linux.json
+	$(Q)tests/bench/lvbs-linux-bench --runs $(BENCH_LVBS_LINUX_RUNS) --vps $(LVBS_VPS) \
+		--out $(BUILD)/bench-lvbs-linux-tcg.json

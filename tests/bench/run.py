@@ -170,6 +170,14 @@ def main():
         except (OSError, ValueError, IndexError):
             linux = None
     result["linux"] = linux or "not measured (BENCH_LINUX=0, or make bench-linux failed)"
+    lvbs_all = []
+    for i, w in enumerate(sys.argv):
+        if w == "--lvbs-linux":
+            try:
+                lvbs_all.append(json.load(open(sys.argv[i + 1])))
+            except (OSError, ValueError, IndexError):
+                pass
+    result["lvbs_linux"] = lvbs_all or "not measured (BENCH_LVBS_LINUX=0, or make bench-lvbs-linux failed)"
     if guest:
         # From `make bench-guest` (tests/vtl0/bench-run): TSC cycles in VTL0
         # under hvsim, each with its ratio to the model's bare world switch.
@@ -258,6 +266,16 @@ def main():
                 print(f"{name:58} {val if val is None else format(val, '.2f'):>14} "
                       f"{fv if fv is None else format(fv, '.2f'):>10} "
                       f"{r if r is None else format(r, '.2f'):>7}")
+    for lvbs in lvbs_all:
+        print(f"LVBS Linux in VTL0 (tests/bench/lvbs-linux-bench, {lvbs.get('runs')} run(s), "
+              f"{lvbs.get('vps')} VPs, clock {lvbs.get('clock')}): with vtlguard vs the same kernel "
+              f"without vsm_sk, median")
+        for f in lvbs.get("figures", []):
+            def s(x, u=f.get("unit", "")):
+                return "-" if x is None else f"{x:.2f} {u}"
+            r = f.get("ratio")
+            print(f"{'  ' + f['what'][:56]:58} {s(f.get('value')):>14} {s(f.get('floor')):>10} "
+                  f"{'-' if r is None else format(r, '.2f'):>7}")
     print(f"\nwrote {json_out}")
     bad = [p for p in result["protect"] if p["layout"] == "contiguous" and p["south_calls"] != p["floor"]]
     if bad:

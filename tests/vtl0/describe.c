@@ -71,6 +71,8 @@ const struct vtl0_desc vtl0_subchecks[] = {
 	  "__jump_table (RoAfterInit) #GPs and is recorded", T_MOD },
 	{ "module_ro_after_init_changed_stays_ro", "after the refused FREE_MODULE_INIT the "
 	  "changed __jump_table still refuses writes", T_MOD },
+	{ "module_merged_ranges_text_ro", "after VALIDATE_MODULE from multi-page ranges a write "
+	  "to the last byte of the module's text #GPs and is recorded", T_MOD },
 	{ "module_free_init_core_runs", "after FREE_MODULE_INIT the core text still runs", T_MOD },
 	{ "module_free_init_after_unload", "FREE_MODULE_INIT after UNLOAD_MODULE gets -EINVAL",
 	  T_MOD },

@@ -389,6 +389,87 @@ static void roai_omitted(const struct vtl0_case *c)
 	expect_call_err(c->name, r, E_INVAL, VSM_VALIDATE_MODULE);
 }
 
+/*
+ * LVBS splits a buffer per page and then merges a range into the previous
+ * one when the pages are physically contiguous and of the same type
+ * (LVBS-VTL0-FACTS section 4), so one range may span pages.  Our loader's
+ * pages are contiguous (identity mapped), so merging its per-page list the
+ * LVBS way gives multi-page ranges: VALIDATE_MODULE must accept them.
+ * (Before VTL1 split them back, it refused every such module: -EINVAL.)
+ */
+static uint64_t merge_like_lvbs(uint8_t *chain, uint64_t n)
+{
+	uint64_t k = 0;
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint8_t *r = chain + 24 + 32 * i, *last = chain + 24 + 32 * (k - 1);
+
+		if (k && lvbs_get64(last + 16) == lvbs_get64(r + 8) &&
+		    lvbs_get64(last + 24) == lvbs_get64(r + 24)) {
+			lvbs_put64(last + 16, lvbs_get64(r + 16));
+			continue;
+		}
+		if (k != i)
+			gl_memcpy(chain + 24 + 32 * k, r, 32);
+		k++;
+	}
+	lvbs_put64(chain + 16, k);
+	return k;
+}
+
+static void merged_ranges(const struct vtl0_case *c)
+{
+	uint8_t *chain = scratch_page(40);
+	uint64_t n, merged;
+	int64_t r;
+
+	unload_b();
+	if (!load(c, &mod_b, vtl0_mod_jump, vtl0_mod_jump_end, set_b()))
+		return;
+	n = mod_ranges(&mod_b, chain);
+	/* Our test modules fit a page each, so put the ElfBuffer copy (range 0)
+	 * across a page boundary of its slot, as two per-page ranges, the way
+	 * LVBS's page split leaves a vmalloc buffer; the merge joins them. */
+	uint64_t slot = mod_b.base + MOD_ELF_BUFFER * MOD_SLOT, at = slot + PAGE_SIZE - 512;
+	uint8_t *r0 = chain + 24;
+
+	if (mod_b.file_len <= 512 || n >= 126) {
+		gl_check(false, c->name, "jump.ko (%llu bytes, %llu ranges) cannot straddle a page",
+			 (unsigned long long)mod_b.file_len, (unsigned long long)n);
+		return;
+	}
+	gl_memcpy((void *)(uintptr_t)at, mod_b.file, mod_b.file_len);
+	for (uint64_t i = n; i > 1; i--)
+		gl_memcpy(r0 + 32 * i, r0 + 32 * (i - 1), 32);
+	lvbs_put64(r0, at);
+	lvbs_put64(r0 + 8, at);
+	lvbs_put64(r0 + 16, slot + PAGE_SIZE);
+	lvbs_put64(r0 + 32, slot + PAGE_SIZE);
+	lvbs_put64(r0 + 40, slot + PAGE_SIZE);
+	lvbs_put64(r0 + 48, at + mod_b.file_len);
+	lvbs_put64(r0 + 56, MOD_ELF_BUFFER);
+	n++;
+	merged = merge_like_lvbs(chain, n);
+	if (merged >= n) {
+		gl_check(false, c->name, "merging jump.ko's %llu per-page ranges left %llu: nothing "
+			 "spans pages", (unsigned long long)n, (unsigned long long)merged);
+		return;
+	}
+	r = vtl_call(VSM_VALIDATE_MODULE, pa_of(chain), merged, 0);
+	if (no_validator(c, r))
+		return;
+	gl_check(r > 0, c->name, "VALIDATE_MODULE of jump.ko as %llu merged ranges (%llu per "
+		 "page): %lld (%s)", (unsigned long long)merged, (unsigned long long)n,
+		 (long long)r, r > 0 ? "token" : errname(r));
+	if (r > 0) {
+		token_b = r;
+		/* the merged text range was protected whole: its last byte too */
+		write_refused("module_merged_ranges_text_ro",
+			      mod_b.va[MOD_TEXT] + mod_b.size[MOD_TEXT] - 1, NULL);
+	}
+	unload_b();
+}
+
 /* ------------------------------------------------------------- refused */
 
 enum tamper { T_NONE, T_TEXT, T_RELOC };
@@ -946,6 +1027,7 @@ const struct vtl0_case vtl0_cases_modval[] = {
 	{ "module_unload", unload, CASE_RUN, "UNLOAD_MODULE: everything RW+NX, token dead" },
 	{ "module_ro_after_init_sorted", roai_sorted, CASE_RUN, "FREE_MODULE_INIT: jump table in the kernel's sort, .data..ro_after_init written: accepted, read-only" },
 	{ "module_ro_after_init_omitted", roai_omitted, CASE_RUN, "VALIDATE_MODULE without the module's RoAfterInit ranges: -EINVAL" },
+	{ "module_merged_ranges", merged_ranges, CASE_RUN, "VALIDATE_MODULE with multi-page ranges (LVBS merges contiguous pages): accepted" },
 	{ "module_ro_after_init_changed", roai_changed, CASE_RUN, "a jump entry changed after validation: refused at FREE_MODULE_INIT, stays read-only" },
 	{ "kexec_signed", kexec_signed, CASE_RUN, "KEXEC_VALIDATE of a signed PE: read-only, not executable" },
 	{ "kexec_unbound_pages", kexec_unbound_pages, CASE_RUN, "RT8: signed blob, but the kernel pages hold VTL0 code: refused" },
