@@ -71,12 +71,11 @@ static void writable(const char *name, uint64_t addr, const char *what)
 		 (unsigned long long)addr, (unsigned long long)gl_last_fault.vector);
 }
 
-static bool no_validator(const struct vtl0_case *c, int64_t r)
+/* A validator that is not built in SKIPs the case; a -EOPNOTSUPP refusal
+ * FAILs it (unbuilt_call, cases.c). */
+static bool no_validator(const struct vtl0_case *c, int64_t r, uint64_t id)
 {
-	if (r != -E_OPNOTSUPP)
-		return false;
-	case_skip(c->name, "this vtlguard has no module validator built in (-EOPNOTSUPP)");
-	return true;
+	return unbuilt_call(c->name, r, id);
 }
 
 static bool load(const struct vtl0_case *c, struct mod_load *m, const uint8_t *b,
@@ -118,7 +117,7 @@ static void valid_executes(const struct vtl0_case *c)
 		return;
 	ring_mark();
 	r = validate(&mod_a);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r <= 0) {
 		gl_check(false, c->name, "VALIDATE_MODULE refused the good module: %lld (%s)",
@@ -161,7 +160,7 @@ static bool ensure_a(const struct vtl0_case *c)
 	if (!load(c, &mod_a, vtl0_mod_good, vtl0_mod_good_end, set_a()))
 		return false;
 	r = validate(&mod_a);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return false;
 	if (r <= 0) {
 		gl_check(false, c->name, "VALIDATE_MODULE refused the good module: %lld (%s)",
@@ -289,7 +288,7 @@ static uint8_t *jump_validated(const struct vtl0_case *c)
 		return NULL;
 	}
 	r = validate(&mod_b);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return NULL;
 	if (r <= 0) {
 		gl_check(false, c->name, "VALIDATE_MODULE refused jump.ko: %lld (%s)", (long long)r,
@@ -374,7 +373,7 @@ static void roai_omitted(const struct vtl0_case *c)
 	m.size[MOD_RO_AFTER_INIT] = 0;
 	ring_mark();
 	r = validate(&m);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r > 0) {
 		token_b = r;
@@ -422,7 +421,7 @@ static void refused(const struct vtl0_case *c, const struct neg *g)
 	}
 	ring_mark();
 	r = validate(&mod_b);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r > 0) {
 		gl_check(false, c->name, "VALIDATE_MODULE accepted it (token %lld)", (long long)r);
@@ -482,7 +481,7 @@ static void tail_attack(const struct vtl0_case *c, unsigned int region)
 	gl_memcpy((void *)(uintptr_t)tail, code, sizeof(code));
 	ring_mark();
 	r = validate(&mod_b);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r > 0) {
 		int got = -1;
@@ -552,7 +551,7 @@ static void page_named_twice(const struct vtl0_case *c)
 	}
 	ring_mark();
 	r = vtl_call(VSM_VALIDATE_MODULE, pa_of(chain), n, 0);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r > 0) {
 		gl_check(false, c->name, "a page named as Text and as RoData was accepted (token %lld)",
@@ -640,7 +639,7 @@ static void toctou_during(const struct vtl0_case *c)
 		vtl0_pause();
 	__atomic_store_n(&t.stop, 1, __ATOMIC_RELEASE);
 	smp_wait(1);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r > 0) {
 		/* VTL1 accepted: then it must have checked the original bytes, the
@@ -704,7 +703,7 @@ static void toctou_before(const struct vtl0_case *c)
 	}
 	ring_mark();
 	r = validate(&mod_b);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r > 0) {
 		gl_check(false, c->name, "VALIDATE_MODULE accepted text VP 1 had changed (token %lld)",
@@ -741,7 +740,7 @@ static void toctou_after(const struct vtl0_case *c)
 	if (!need_vp1(c) || !load(c, &mod_b, vtl0_mod_good, vtl0_mod_good_end, set_b()))
 		return;
 	r = validate(&mod_b);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r <= 0) {
 		gl_check(false, c->name, "VALIDATE_MODULE refused the good module: %lld (%s)",
@@ -849,7 +848,7 @@ static void kexec_signed(const struct vtl0_case *c)
 	n = kexec_ranges(false, false);
 	ring_mark();
 	r = vtl_call(VSM_KEXEC_VALIDATE, pa_of(scratch_page(KEXEC_CHAIN)), n, 0);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_KEXEC_VALIDATE))
 		return;
 	if (r != 0) {
 		gl_check(false, c->name, "KEXEC_VALIDATE refused the signed image: %lld (%s)",
@@ -881,7 +880,7 @@ static void kexec_tampered(const struct vtl0_case *c)
 	n = kexec_ranges(true, false);
 	ring_mark();
 	r = vtl_call(VSM_KEXEC_VALIDATE, pa_of(scratch_page(KEXEC_CHAIN)), n, 0);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_KEXEC_VALIDATE))
 		return;
 	if (r == 0) {
 		gl_check(false, c->name, "KEXEC_VALIDATE accepted a tampered image");
@@ -910,7 +909,7 @@ static void kexec_unbound_pages(const struct vtl0_case *c)
 	n = kexec_ranges(false, true);
 	ring_mark();
 	r = vtl_call(VSM_KEXEC_VALIDATE, pa_of(scratch_page(KEXEC_CHAIN)), n, 0);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_KEXEC_VALIDATE))
 		return;
 	if (r == 0) {
 		gl_check(false, c->name, "KEXEC_VALIDATE accepted a request whose kernel pages are "
