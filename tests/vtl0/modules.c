@@ -273,6 +273,37 @@ static void unload_b(void)
 	token_b = 0;
 }
 
+/*
+ * Module text executed before VALIDATE_MODULE: refused under enforce; under
+ * an audit policy it runs (recorded audit-allow) and its page is opened.
+ * Either way the module's VALIDATE_MODULE must then succeed: an audited
+ * access may not turn a later legitimate call into -EBUSY (docs/policy.md).
+ */
+static void exec_then_validate(const struct vtl0_case *c)
+{
+	uint64_t run;
+	int64_t r;
+
+	unload_b();
+	if (!load(c, &mod_b, vtl0_mod_good, vtl0_mod_good_end, set_b()))
+		return;
+	run = mod_sym(&mod_b, "testmod_run");
+	exec_refused(ndl("%s_before", c->name), run);
+	ring_mark();
+	r = validate(&mod_b);
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
+		return;
+	if (r <= 0) {
+		gl_check(false, c->name, "VALIDATE_MODULE after an exec of the unvalidated text: "
+			 "%lld (%s); the pages were plain R|W before it", (long long)r, errname(r));
+		return;
+	}
+	token_b = r;
+	gl_check(!probe_call(run), c->name, "validated text faulted (vector %llu)",
+		 (unsigned long long)gl_last_fault.vector);
+	unload_b();
+}
+
 static uint8_t *jump_validated(const struct vtl0_case *c)
 {
 	uint64_t jt;
@@ -946,5 +977,7 @@ const struct vtl0_case vtl0_cases_modval[] = {
 	{ "kexec_signed", kexec_signed, CASE_RUN, "KEXEC_VALIDATE of a signed PE: read-only, not executable" },
 	{ "kexec_unbound_pages", kexec_unbound_pages, CASE_RUN, "RT8: signed blob, but the kernel pages hold VTL0 code: refused" },
 	{ "kexec_tampered", kexec_tampered, CASE_RUN, "KEXEC_VALIDATE of a tampered PE: refused, writable" },
+	/* not module_*: it runs under an audit policy too (suite-vtl0-audit, exec_*) */
+	{ "exec_module_text_then_validate", exec_then_validate, CASE_RUN, "module text run before VALIDATE_MODULE (refused, or audited): the VALIDATE still succeeds" },
 	{ NULL, NULL, 0, NULL },
 };

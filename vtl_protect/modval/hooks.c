@@ -337,12 +337,9 @@ static int extents_claimable(const struct mv_extents *x, const struct mv_extents
 		for (int k = 0; k < 2; k++)
 			if (&mv.kexec[k] != self && extent_overlaps(&mv.kexec[k], e->pa, e->epa))
 				goto busy;
-		for (uint64_t pg = e->pa; pg < e->epa; pg += PAGE_SIZE) {
-			uint32_t attr;
-
-			if (vtlp_protection_of(pg, &attr) == 0 && attr != ATTR_RW)
+		for (uint64_t pg = e->pa; pg < e->epa; pg += PAGE_SIZE)
+			if (!vtlp_claimable_page(pg))
 				goto busy;
-		}
 		continue;
 busy:
 		log_warn("modval: [%#llx, %#llx) is already protected by VTL1 for something "
