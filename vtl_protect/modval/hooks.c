@@ -316,7 +316,8 @@ static void extents_restore(const struct mv_extents *x, uint32_t (*attr_of)(uint
  * Confused-deputy guard: the pages VTL0 names must not be pages VTL1 already
  * guards for someone else (kernel text/rodata, the log ring, another
  * module's or kexec's extents).  Unprotected pages and plain RW pages (what
- * we restore to) are fine.
+ * we restore to) are fine, and so is a plain RW page an audited access
+ * opened (vtlp_claimable_page(): audit must not be stricter than enforce).
  */
 static bool extent_overlaps(const struct mv_extents *x, uint64_t pa, uint64_t epa)
 {
