@@ -250,6 +250,19 @@ int vtlp_protection_of(uint64_t gpa, uint32_t *attr)
 	return ret;
 }
 
+bool vtlp_claimable_page(uint64_t gpa)
+{
+	const struct vtlp_prot *p;
+	bool ok;
+
+	north_lock(&vtlp.lock);
+	p = vtlp_prot_find(gpa);
+	ok = !p || p->attr == (HEKI_ATTR_MEM_R | HEKI_ATTR_MEM_W) ||
+	     p->owner == VTLP_OWNER_AUDIT_RW;
+	north_unlock(&vtlp.lock);
+	return ok;
+}
+
 bool vtlp_may_write_for_vtl0(uint64_t gpa, uint64_t len)
 {
 	uint64_t end;

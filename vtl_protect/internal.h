@@ -20,6 +20,9 @@ struct vtlp_prot {
 #define VTLP_OWNER_KERNEL 0 /* PROTECT_MEMORY */
 #define VTLP_OWNER_RING   1 /* the log ring */
 #define VTLP_OWNER_MODULE 2 /* module/kexec paths */
+/* A plain R|W kernel page an audited access opened (lock_regs.c): still
+ * a page VALIDATE_MODULE / KEXEC_VALIDATE may claim, as it was before. */
+#define VTLP_OWNER_AUDIT_RW 3
 
 struct vtlp_vp_state {
 	bool locked;

@@ -325,7 +325,15 @@ void vtlp_mem_intercept(struct north_event *ev)
 				~HEKI_ATTR_MEM_IMMUTABLE,
 		};
 
-		if (vtlp_prot_apply(&r, 1, p->owner, true) == 0) {
+		/* A plain R|W page stays one the module paths may claim: audit
+		 * must not make a later VALIDATE_MODULE fail (-EBUSY) where
+		 * enforce lets it pass.  Text, rodata, IMMUTABLE and validated
+		 * module pages keep their owner, so they stay unclaimable. */
+		bool was_rw = p->owner == VTLP_OWNER_AUDIT_RW ||
+			      p->attr == (HEKI_ATTR_MEM_R | HEKI_ATTR_MEM_W);
+		uint32_t owner = was_rw ? VTLP_OWNER_AUDIT_RW : p->owner;
+
+		if (vtlp_prot_apply(&r, 1, owner, true) == 0) {
 			v.denied = false;
 			ev->decision = NORTH_DECIDE_RETRY;
 		}

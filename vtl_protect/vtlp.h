@@ -158,6 +158,13 @@ const char *vtlp_class_name(enum vtlp_class cls);
 int vtlp_protect_range(uint64_t pa, uint64_t epa, uint32_t attr, const char *why);
 /* Attributes VTL1 applied to the page holding gpa, or -ENOENT if none. */
 int vtlp_protection_of(uint64_t gpa, uint32_t *attr);
+/*
+ * May the module/kexec paths claim the page holding gpa?  True when VTL1
+ * protects nothing there, holds it plain R|W, or an audited access opened a
+ * plain R|W page (docs/policy.md, audit); false for anything else VTL1
+ * guards (kernel text/rodata, IMMUTABLE, the ring, module or kexec pages).
+ */
+bool vtlp_claimable_page(uint64_t gpa);
 
 /*
  * Copy a VTL0 range chain (struct heki_page pages) into `out` (room for `max`

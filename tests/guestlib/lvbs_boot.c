@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * gl_lvbs_boot(): the LVBS boot from VTL0 for guestlib guests (the contract
- * is tests/guestlib/lvbs_boot.h).  The same steps as tests/linux/stage.c and
- * tests/vtl0/boot.c, without their extras (e820 surgery for Linux, the
- * suite's generations, APs and checks).
+ * is tests/guestlib/lvbs_boot.h).  tests/linux/stage.c boots through
+ * gl_lvbs_boot_region() after its e820 surgery for Linux; tests/vtl0/boot.c
+ * does the same steps with the suite's generations, APs and checks.
  */
 #include "tests/guestlib/lvbs_boot.h"
 
@@ -35,15 +35,7 @@ static void head(uint8_t vtl)
 int gl_lvbs_boot(const struct hvsim_boot_info *bi, unsigned int region_mb,
 		 const char *cmdline_extra, struct gl_lvbs *out, const char **why)
 {
-	uint8_t ctx[LVBS_CTX_SIZE];
-	uint64_t r[16] = { 0 };
-	uint32_t reg = HV_REGISTER_VSM_CODE_PAGE_OFFSETS;
-
 	gl_memset(out, 0, sizeof(*out));
-	if (!bi->blob_gpa || !bi->blob_size) {
-		*why = "no blob in the boot info: run tools/hvsim/run --blob build/vtlguard.elf";
-		return -1;
-	}
 	out->reg.gen = LVBS_GEN_V3;
 	out->reg.pa = (bi->free_gpa + LVBS_SEG_ALIGN - 1) & ~(LVBS_SEG_ALIGN - 1);
 	out->reg.size = (uint64_t)region_mb * MIB;
@@ -52,6 +44,19 @@ int gl_lvbs_boot(const struct hvsim_boot_info *bi, unsigned int region_mb,
 	out->reg.cmdline_extra = cmdline_extra;
 	if (out->reg.pa + out->reg.size > bi->ram_size) {
 		*why = "guest RAM too small for the VTL1 region (raise tools/hvsim/run -m)";
+		return -1;
+	}
+	return gl_lvbs_boot_region(bi, out, why);
+}
+
+int gl_lvbs_boot_region(const struct hvsim_boot_info *bi, struct gl_lvbs *out, const char **why)
+{
+	uint8_t ctx[LVBS_CTX_SIZE];
+	uint64_t r[16] = { 0 };
+	uint32_t reg = HV_REGISTER_VSM_CODE_PAGE_OFFSETS;
+
+	if (!bi->blob_gpa || !bi->blob_size) {
+		*why = "no blob in the boot info: run tools/hvsim/run --blob build/vtlguard.elf";
 		return -1;
 	}
 

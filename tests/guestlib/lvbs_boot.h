@@ -39,6 +39,14 @@ struct gl_lvbs {
 int gl_lvbs_boot(const struct hvsim_boot_info *bi, unsigned int region_mb,
 		 const char *cmdline_extra, struct gl_lvbs *out, const char **why);
 
+/*
+ * The same boot into a region the caller chose: l->reg is filled in (gen,
+ * pa, size, ram_size, possible_cpus, cmdline_extra; the region must be RAM
+ * nothing else uses, e.g. taken out of a VTL0 kernel's e820 as
+ * tests/linux/stage.c does); l->elf and l->vtl_call are set here.
+ */
+int gl_lvbs_boot_region(const struct hvsim_boot_info *bi, struct gl_lvbs *l, const char **why);
+
 /* A VTL call after boot: RDI = id, RSI/RDX/R8 = a0..a2; returns R8. */
 int64_t gl_lvbs_call(const struct gl_lvbs *l, uint64_t id, uint64_t a0, uint64_t a1, uint64_t a2);
 

@@ -7,7 +7,7 @@
 # the initramfs is built at test time (tests/linux/mkinitramfs).
 LINUX_STAGE_ELF := $(BUILD)/linux/linux-stage.elf
 LINUX_STAGE_OBJS := $(BUILD)/guest/tests/linux/stage.o $(BUILD)/guest/tests/linux/stage_jump.o \
-	$(BUILD)/guest/tests/vtl0/lvbs_loader.o
+	$(BUILD)/guest/tests/guestlib/lvbs_boot.o $(BUILD)/guest/tests/vtl0/lvbs_loader.o
 
 $(LINUX_STAGE_ELF): $(LINUX_STAGE_OBJS) $(GUESTLIB_OBJS) tests/guestlib/guest.ld
 	$(call msg,LD,$@)

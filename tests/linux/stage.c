@@ -6,10 +6,10 @@
  * small VTL0 program so a stock kernel can sit in VTL0 next to vtlguard:
  *   1. choose the VTL1 region (2 MiB aligned, below the initrd, above the
  *      kernel's init_size) and reserve it in Linux's e820;
- *   2. build the 16 special pages and copy vtlguard into the region
- *      (tests/vtl0/lvbs_loader.c, the LVBS V3 protocol);
- *   3. EnablePartitionVtl(1, MBEC), EnableVpVtl(self, 1, context), and the
- *      first VTL call (RDI = 0, RSI = PA of the region's boot_params);
+ *   2.-3. the LVBS boot of tests/guestlib/lvbs_boot.c into that region
+ *      (gl_lvbs_boot_region: the 16 special pages and vtlguard's segments,
+ *      LVBS V3; EnablePartitionVtl(1, MBEC), EnableVpVtl(self, 1, context);
+ *      the first VTL call);
  *   4. append "vtl1_region=PA,SIZE" to Linux's command line (so the test's
  *      init script knows what to attack) and jump to Linux's 64-bit entry
  *      with RSI = hvsim's boot_params.
@@ -17,17 +17,13 @@
  */
 #include "core/fmt.h"
 #include "tests/guestlib/guestlib.h"
+#include "tests/guestlib/lvbs_boot.h"
 #include "tests/vtl0/lvbs_loader.h"
 #include "tools/hvsim/bootinfo.h"
 #include "tools/hvsim/linux.h"
 
 #define MIB (1ull << 20)
 #define VTL1_REGION_SIZE (64 * MIB)
-
-static uint8_t hcpage[4096] __attribute__((aligned(4096)));
-static uint8_t in_pg[4096] __attribute__((aligned(4096)));
-static uint8_t out_pg[4096] __attribute__((aligned(4096)));
-static uint8_t ctx[LVBS_CTX_SIZE];
 
 void stage_jump_linux(uint64_t entry, uint64_t boot_params) __attribute__((noreturn));
 
@@ -83,18 +79,12 @@ static int e820_reserve(uint8_t *bp, uint64_t pa, uint64_t size)
 	return -1;
 }
 
-static uint64_t hvcall(uint16_t code, uint64_t in, uint64_t out)
-{
-	return gl_hv_status(gl_hvcall((uint64_t)(uintptr_t)hcpage, code, in, out));
-}
-
 int gl_main(const struct hvsim_boot_info *bi)
 {
 	uint8_t *bp = (uint8_t *)(uintptr_t)HVSIM_LINUX_BP_GPA;
 	char *cmdline = (char *)(uintptr_t)HVSIM_LINUX_CMDLINE_GPA;
 	const char *why = "";
-	struct lvbs_elf_info elf;
-	uint64_t r[16] = { 0 };
+	struct gl_lvbs l = { 0 };
 
 	if (!(bi->flags & HVSIM_BOOT_LINUX) || !bi->blob_gpa)
 		return fail("no kernel (HVSIM_BOOT_LINUX) or no vtlguard blob: run tools/hvsim/run "
@@ -102,58 +92,27 @@ int gl_main(const struct hvsim_boot_info *bi)
 	uint64_t kend = rd(bp + BP_CODE32_START, 4) + rd(bp + BP_INIT_SIZE, 4);
 	uint64_t initrd = rd(bp + BP_RAMDISK_IMAGE, 4);
 	uint64_t top = (initrd ? initrd : bi->ram_size) & ~(LVBS_SEG_ALIGN - 1);
-	struct lvbs_region reg = { .pa = top - VTL1_REGION_SIZE, .size = VTL1_REGION_SIZE,
-				   .ram_size = bi->ram_size, .possible_cpus = bi->nr_vps };
+	struct lvbs_region *reg = &l.reg;
+
+	*reg = (struct lvbs_region){ .gen = LVBS_GEN_V3, .pa = top - VTL1_REGION_SIZE,
+				     .size = VTL1_REGION_SIZE, .ram_size = bi->ram_size,
+				     .possible_cpus = bi->nr_vps };
 
 	/* 1. the region, reserved out of Linux's RAM */
-	if (top < VTL1_REGION_SIZE || reg.pa < kend)
+	if (top < VTL1_REGION_SIZE || reg->pa < kend)
 		return fail("no room for the 64 MiB VTL1 region between the kernel and the initrd: "
 			    "raise -m");
-	if (e820_reserve(bp, reg.pa, reg.size))
+	if (e820_reserve(bp, reg->pa, reg->size))
 		return fail("cannot reserve the VTL1 region in Linux's e820");
 	gl_printf("linux-stage: VTL1 region %#llx+%llu MiB reserved in Linux's e820\n",
-		  (unsigned long long)reg.pa, (unsigned long long)(reg.size >> 20));
+		  (unsigned long long)reg->pa, (unsigned long long)(reg->size >> 20));
 
-	/* 2. special pages and vtlguard's segments (LVBS V3) */
-	if (lvbs_build_special_pages((uint8_t *)(uintptr_t)reg.pa, &reg, ctx))
-		return fail("special pages refused by the builder");
-	if (lvbs_load_elf((const uint8_t *)(uintptr_t)bi->blob_gpa, bi->blob_size,
-			  (uint8_t *)(uintptr_t)reg.pa, &reg, &elf, &why))
+	/* 2.-3. special pages, vtlguard's segments, VTL1 on, first VTL call */
+	if (gl_lvbs_boot_region(bi, &l, &why))
 		return fail(why);
-	lvbs_put64(ctx + LVBS_CTX_RIP, elf.entry_pa);
 	gl_printf("linux-stage: vtlguard loaded at %#llx..%#llx, entry %#llx\n",
-		  (unsigned long long)elf.base_pa, (unsigned long long)elf.end_pa,
-		  (unsigned long long)elf.entry_pa);
-
-	/* 3. VTL1 on, first VTL call */
-	if (gl_hv_init(hcpage))
-		return fail("no Hyper-V interface (CPUID 0x40000001)");
-	gl_memset(in_pg, 0, sizeof(in_pg));
-	lvbs_put64(in_pg, ~0ull);
-	wr(in_pg + 8, 0xFFFFFFFEu, 4);
-	wr(in_pg + 16, HV_REGISTER_VSM_CODE_PAGE_OFFSETS, 4);
-	if (gl_hv_status(gl_hvcall_rep((uint64_t)(uintptr_t)hcpage, HVCALL_GET_VP_REGISTERS, 1,
-				       in_pg, out_pg)))
-		return fail("GetVpRegisters(VsmCodePageOffsets)");
-	uint64_t vtl_call = (uint64_t)(uintptr_t)hcpage + (lvbs_get64(out_pg) & 0xFFF);
-	gl_memset(in_pg, 0, sizeof(in_pg));
-	lvbs_put64(in_pg, ~0ull);
-	in_pg[8] = 1; /* VTL1 */
-	in_pg[9] = 1; /* MBEC */
-	if (hvcall(HVCALL_ENABLE_PARTITION_VTL, (uint64_t)(uintptr_t)in_pg, 0))
-		return fail("EnablePartitionVtl(1, MBEC)");
-	gl_memset(in_pg, 0, sizeof(in_pg));
-	lvbs_put64(in_pg, ~0ull);
-	wr(in_pg + 8, 0xFFFFFFFEu, 4);
-	in_pg[12] = 1;
-	gl_memcpy(in_pg + 16, ctx, LVBS_CTX_SIZE);
-	if (hvcall(HVCALL_ENABLE_VP_VTL, (uint64_t)(uintptr_t)in_pg, 0))
-		return fail("EnableVpVtl(self, 1)");
-	r[7] = 0;                                              /* RDI */
-	r[6] = reg.pa + LVBS_PG_BOOT_PARAMS * LVBS_PAGE_SIZE;  /* RSI */
-	gl_vtl_call_regs(vtl_call, r);
-	if (r[8])
-		return fail("vtlguard refused the first VTL call (R8 != 0)");
+		  (unsigned long long)l.elf.base_pa, (unsigned long long)l.elf.end_pa,
+		  (unsigned long long)l.elf.entry_pa);
 	gl_printf("linux-stage: vtlguard is up in VTL1\n");
 
 	/* 4. Linux */
@@ -161,8 +120,8 @@ int gl_main(const struct hvsim_boot_info *bi)
 	while (cmdline[len])
 		len++;
 	char tail[64];
-	int tl = snprintk(tail, sizeof(tail), " vtl1_region=%#llx,%llu", (unsigned long long)reg.pa,
-			  (unsigned long long)reg.size);
+	int tl = snprintk(tail, sizeof(tail), " vtl1_region=%#llx,%llu", (unsigned long long)reg->pa,
+			  (unsigned long long)reg->size);
 	if (tl < 0 || len + (uint64_t)tl >= rd(bp + BP_CMDLINE_SIZE, 4) ||
 	    len + (uint64_t)tl >= HVSIM_LINUX_CMDLINE_MAX)
 		return fail("command line too long to append vtl1_region=");

@@ -55,7 +55,10 @@ mkcert() {
 		-subj "/CN=modval-$name" 2>/dev/null || die "openssl req $name"
 	openssl x509 -in "$name.pem" -outform DER -out "$name.der" || die "x509 $name"
 }
-mkcert rsa2048 -newkey rsa:2048
+# rsa2048's serial is fixed (not openssl's random one) so the unknown-signer
+# messages that print it are deterministic; it begins with a 0 nibble on
+# purpose (modcheck prints whole bytes, like openssl x509 -serial).
+mkcert rsa2048 -newkey rsa:2048 -set_serial 0x0a1b2c3d4e5f60718293
 mkcert rsa4096 -newkey rsa:4096
 mkcert p256 -newkey ec -pkeyopt ec_paramgen_curve:P-256
 mkcert p384 -newkey ec -pkeyopt ec_paramgen_curve:P-384
@@ -67,6 +70,8 @@ openssl req -x509 -new -newkey rsa:2048 -nodes -keyout twin1.key -out twin1.pem 
 openssl req -x509 -new -newkey rsa:2048 -nodes -keyout twin2.key -out twin2.pem -days 3650 \
 	-subj "/CN=modval-twin" -set_serial 4242 2>/dev/null || die "twin2"
 openssl x509 -in twin1.pem -outform DER -out twin1.der
+# A serial with its top bit set: DER pads it with a 00 sign byte.
+mkcert hibit -newkey ec -pkeyopt ec_paramgen_curve:P-256 -set_serial 0x80ff0001
 
 # A CA for secondary keys, a leaf it signs, and a rogue CA with the same name.
 openssl req -x509 -new -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 \
@@ -140,6 +145,7 @@ sign sec sha256 sec -noattr || die "sign secondary"
 sign badsec sha256 badsec -noattr || die "sign badsec"
 sign twin2 sha256 twin -noattr || die "sign twin"
 sign rsa1024 sha256 rsa1024 -noattr || die "sign rsa1024"
+sign hibit sha256 hibit -noattr || die "sign hibit"
 
 M=$MODCHECK
 check valid-rsa2048-sha256 OK "OK modval-rsa2048 sha256" $M --cert rsa2048.der rsa2048.ko

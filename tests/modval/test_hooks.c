@@ -37,7 +37,8 @@
 
 static void *arena;
 
-static void setup(bool load_cert)
+/* setup() under the policy fdt (NULL: the default policy). */
+static void setup_policy(bool load_cert, const void *fdt, size_t fdt_len)
 {
 	/* SystemCerts: the module key, then the kexec test image's key */
 	struct heki_range r = { 0, G_CERT, G_CERT + sizeof(hooks_cert) + sizeof(hooks_bz_cert),
@@ -48,7 +49,7 @@ static void setup(bool load_cert)
 	page_alloc_reset();
 	kmalloc_reset();
 	CHECK_EQ_INT(page_alloc_add_range(arena, 0x40000000, 8u << 20), 0);
-	vt_setup();
+	CHECK_EQ_INT(vt_setup_policy(fdt, fdt_len), 0);
 	modval_hooks_reset();
 	modval_hooks_install();
 	memcpy(fake_ram(G_ELF), hooks_ko, sizeof(hooks_ko));
@@ -61,6 +62,11 @@ static void setup(bool load_cert)
 		vt_chain(&r, 1);
 		CHECK_EQ_INT(vt_call(LK, T_CHAIN, 1, 0), 0);
 	}
+}
+
+static void setup(bool load_cert)
+{
+	setup_policy(load_cert, NULL, 0);
 }
 
 /* Leave the dispatcher as other tests expect it: no validator hooks. */
@@ -545,6 +551,49 @@ TEST(modval_hooks_protect_failure_means_no_verification)
 	CHECK(fake_perm(G_TEXT) & SOUTH_PROT_W);
 	fake_south.fail_prot_call = 0;
 	CHECK(validate(r, n) > 0);
+	teardown();
+}
+
+int vt_policy_blob(void *buf, size_t size, const char *audit_class, const char *action,
+		   uint32_t rate);
+
+/* One memory intercept on VP 0, as the South would deliver it. */
+static enum north_decision mem_intercept(uint64_t gpa, enum north_access a)
+{
+	fake_push_mem(0, gpa, a, 0xffffffff81002000ull);
+	CHECK_EQ_INT(vtlp_serve(), -ENODATA);
+	return fake_south.done[fake_south.ndone - 1].decision;
+}
+
+/*
+ * Under an audit policy an audited access opens its page (lock_regs.c).  A
+ * plain R|W page opened that way (R|W|X) must stay a page VALIDATE_MODULE
+ * may claim, as it is under enforce where the access was refused; kernel
+ * text opened the same way (R|W|X too) must not become claimable.
+ */
+TEST(modval_hooks_audit_opened_pages)
+{
+	static uint8_t blob[4096];
+	const uint32_t rw = HEKI_ATTR_MEM_R | HEKI_ATTR_MEM_W, rx = HEKI_ATTR_MEM_R | HEKI_ATTR_MEM_X;
+	struct heki_range r[8];
+	size_t n;
+
+	CHECK_EQ_INT(vt_policy_blob(blob, sizeof(blob), "memory", "gp-report", 10), 0);
+	setup_policy(true, blob, sizeof(blob));
+	CHECK_EQ_INT(vt_protect(G_TEXT, G_TEXT + 0x1000, rw), 0);
+	CHECK_EQ(mem_intercept(G_TEXT + 8, NORTH_ACCESS_EXEC), NORTH_DECIDE_RETRY);
+	CHECK(fake_perm(G_TEXT) & PROT_X); /* opened */
+	n = module_ranges(r);
+	CHECK(validate(r, n) > 0);
+	CHECK_EQ(fake_perm(G_TEXT) & (SOUTH_PROT_W | PROT_X), PROT_X);
+	teardown();
+
+	setup_policy(true, blob, sizeof(blob));
+	CHECK_EQ_INT(vt_protect(G_TEXT, G_TEXT + 0x1000, rx), 0);
+	CHECK_EQ(mem_intercept(G_TEXT + 8, NORTH_ACCESS_WRITE), NORTH_DECIDE_RETRY);
+	CHECK(fake_perm(G_TEXT) & SOUTH_PROT_W); /* opened */
+	n = module_ranges(r);
+	CHECK_EQ_INT(validate(r, n), -EBUSY);
 	teardown();
 }
 

@@ -13,10 +13,8 @@ static void token_case(const struct vtl0_case *c, uint64_t id, uint64_t token)
 
 	ring_mark();
 	r = vtl_call(id, token, 0, 0);
-	if (r == -E_OPNOTSUPP) {
-		case_skip(c->name, "this vtlguard has no module validator built in (-EOPNOTSUPP)");
+	if (unbuilt_call(c->name, r, id))
 		return;
-	}
 	if (r >= 0) {
 		gl_check(false, c->name, "a forged token %#llx was accepted (R8=%lld)",
 			 (unsigned long long)token, (long long)r);
@@ -55,10 +53,8 @@ static void validate_garbage(const struct vtl0_case *c)
 	lvbs_put64(p + 48, 7); /* ElfBuffer */
 	ring_mark();
 	r = vtl_call(VSM_VALIDATE_MODULE, pa_of(p), 1, 0);
-	if (r == -E_OPNOTSUPP) {
-		case_skip(c->name, "this vtlguard has no module validator built in (-EOPNOTSUPP)");
+	if (unbuilt_call(c->name, r, VSM_VALIDATE_MODULE))
 		return;
-	}
 	if (r >= 0) {
 		gl_check(false, c->name, "an unsigned all-zero module was accepted (token %lld)",
 			 (long long)r);

@@ -575,6 +575,31 @@ void case_skip(const char *name, const char *why)
 	gl_printf("SKIP %s: %s\n", name, why);
 }
 
+/*
+ * -EOPNOTSUPP is also a refusal some validators give (an unsupported
+ * algorithm, a kexec image that is not a bzImage), so the errno alone cannot
+ * mean "not built in".  Only VTL1's own word does: its dispatcher logs "VTL
+ * call ID is not built into this vtlguard" when no hook serves the call
+ * (vtl_protect/dispatch.c, call_hook).
+ */
+bool unbuilt_call(const char *name, int64_t r, uint64_t id)
+{
+	const char *needles[2] = { ndl("VTL call %#llx is not built into this vtlguard",
+				       (unsigned long long)id), NULL };
+	char line[160];
+
+	if (r != -E_OPNOTSUPP)
+		return false;
+	if (ring_find_line(line, sizeof(line), needles))
+		case_skip(name, ndl("VTL1 says call %#llx is not built in (-EOPNOTSUPP)",
+				    (unsigned long long)id));
+	else
+		gl_check(false, name, "call %#llx answered -EOPNOTSUPP, but VTL1 did not log that "
+			 "it is not built in: a refusal, not a missing validator (its log says why)",
+			 (unsigned long long)id);
+	return true;
+}
+
 /* ------------------------------------------------- per-case accounting */
 void case_begin(void)
 {

@@ -46,6 +46,8 @@ const struct vtl0_desc vtl0_subchecks[] = {
 	/* module and kexec sub-checks */
 	{ "module_not_executable_before_validation", "the loaded, relocated module text #GPs on "
 	  "execution before VALIDATE_MODULE", T_MOD },
+	{ "exec_module_text_then_validate_before", "module text run before VALIDATE_MODULE #GPs "
+	  "and is recorded (under an audit policy: runs, recorded audit-allow)", T_MOD },
 	{ "module_valid_text_write_refused", "a write to the validated module's text #GPs and "
 	  "is recorded", T_MOD },
 	{ "module_valid_rodata_write_refused", "a write to the validated module's rodata #GPs "

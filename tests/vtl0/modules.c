@@ -71,12 +71,11 @@ static void writable(const char *name, uint64_t addr, const char *what)
 		 (unsigned long long)addr, (unsigned long long)gl_last_fault.vector);
 }
 
-static bool no_validator(const struct vtl0_case *c, int64_t r)
+/* A validator that is not built in SKIPs the case; a -EOPNOTSUPP refusal
+ * FAILs it (unbuilt_call, cases.c). */
+static bool no_validator(const struct vtl0_case *c, int64_t r, uint64_t id)
 {
-	if (r != -E_OPNOTSUPP)
-		return false;
-	case_skip(c->name, "this vtlguard has no module validator built in (-EOPNOTSUPP)");
-	return true;
+	return unbuilt_call(c->name, r, id);
 }
 
 static bool load(const struct vtl0_case *c, struct mod_load *m, const uint8_t *b,
@@ -118,7 +117,7 @@ static void valid_executes(const struct vtl0_case *c)
 		return;
 	ring_mark();
 	r = validate(&mod_a);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r <= 0) {
 		gl_check(false, c->name, "VALIDATE_MODULE refused the good module: %lld (%s)",
@@ -164,7 +163,7 @@ static bool ensure_a(const struct vtl0_case *c)
 	if (!load(c, &mod_a, vtl0_mod_good, vtl0_mod_good_end, set_a()))
 		return false;
 	r = validate(&mod_a);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return false;
 	if (r <= 0) {
 		gl_check(false, c->name, "VALIDATE_MODULE refused the good module: %lld (%s)",
@@ -277,6 +276,37 @@ static void unload_b(void)
 	token_b = 0;
 }
 
+/*
+ * Module text executed before VALIDATE_MODULE: refused under enforce; under
+ * an audit policy it runs (recorded audit-allow) and its page is opened.
+ * Either way the module's VALIDATE_MODULE must then succeed: an audited
+ * access may not turn a later legitimate call into -EBUSY (docs/policy.md).
+ */
+static void exec_then_validate(const struct vtl0_case *c)
+{
+	uint64_t run;
+	int64_t r;
+
+	unload_b();
+	if (!load(c, &mod_b, vtl0_mod_good, vtl0_mod_good_end, set_b()))
+		return;
+	run = mod_sym(&mod_b, "testmod_run");
+	exec_refused(ndl("%s_before", c->name), run);
+	ring_mark();
+	r = validate(&mod_b);
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
+		return;
+	if (r <= 0) {
+		gl_check(false, c->name, "VALIDATE_MODULE after an exec of the unvalidated text: "
+			 "%lld (%s); the pages were plain R|W before it", (long long)r, errname(r));
+		return;
+	}
+	token_b = r;
+	gl_check(!probe_call(run), c->name, "validated text faulted (vector %llu)",
+		 (unsigned long long)gl_last_fault.vector);
+	unload_b();
+}
+
 static uint8_t *jump_validated(const struct vtl0_case *c)
 {
 	uint64_t jt;
@@ -292,7 +322,7 @@ static uint8_t *jump_validated(const struct vtl0_case *c)
 		return NULL;
 	}
 	r = validate(&mod_b);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return NULL;
 	if (r <= 0) {
 		gl_check(false, c->name, "VALIDATE_MODULE refused jump.ko: %lld (%s)", (long long)r,
@@ -377,7 +407,7 @@ static void roai_omitted(const struct vtl0_case *c)
 	m.size[MOD_RO_AFTER_INIT] = 0;
 	ring_mark();
 	r = validate(&m);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r > 0) {
 		token_b = r;
@@ -506,7 +536,7 @@ static void refused(const struct vtl0_case *c, const struct neg *g)
 	}
 	ring_mark();
 	r = validate(&mod_b);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r > 0) {
 		gl_check(false, c->name, "VALIDATE_MODULE accepted it (token %lld)", (long long)r);
@@ -566,7 +596,7 @@ static void tail_attack(const struct vtl0_case *c, unsigned int region)
 	gl_memcpy((void *)(uintptr_t)tail, code, sizeof(code));
 	ring_mark();
 	r = validate(&mod_b);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r > 0) {
 		int got = -1;
@@ -636,7 +666,7 @@ static void page_named_twice(const struct vtl0_case *c)
 	}
 	ring_mark();
 	r = vtl_call(VSM_VALIDATE_MODULE, pa_of(chain), n, 0);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r > 0) {
 		gl_check(false, c->name, "a page named as Text and as RoData was accepted (token %lld)",
@@ -724,7 +754,7 @@ static void toctou_during(const struct vtl0_case *c)
 		vtl0_pause();
 	__atomic_store_n(&t.stop, 1, __ATOMIC_RELEASE);
 	smp_wait(1);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r > 0) {
 		/* VTL1 accepted: then it must have checked the original bytes, the
@@ -788,7 +818,7 @@ static void toctou_before(const struct vtl0_case *c)
 	}
 	ring_mark();
 	r = validate(&mod_b);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r > 0) {
 		gl_check(false, c->name, "VALIDATE_MODULE accepted text VP 1 had changed (token %lld)",
@@ -825,7 +855,7 @@ static void toctou_after(const struct vtl0_case *c)
 	if (!need_vp1(c) || !load(c, &mod_b, vtl0_mod_good, vtl0_mod_good_end, set_b()))
 		return;
 	r = validate(&mod_b);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	if (r <= 0) {
 		gl_check(false, c->name, "VALIDATE_MODULE refused the good module: %lld (%s)",
@@ -933,7 +963,7 @@ static void kexec_signed(const struct vtl0_case *c)
 	n = kexec_ranges(false, false);
 	ring_mark();
 	r = vtl_call(VSM_KEXEC_VALIDATE, pa_of(scratch_page(KEXEC_CHAIN)), n, 0);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_KEXEC_VALIDATE))
 		return;
 	if (r != 0) {
 		gl_check(false, c->name, "KEXEC_VALIDATE refused the signed image: %lld (%s)",
@@ -965,7 +995,7 @@ static void kexec_tampered(const struct vtl0_case *c)
 	n = kexec_ranges(true, false);
 	ring_mark();
 	r = vtl_call(VSM_KEXEC_VALIDATE, pa_of(scratch_page(KEXEC_CHAIN)), n, 0);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_KEXEC_VALIDATE))
 		return;
 	if (r == 0) {
 		gl_check(false, c->name, "KEXEC_VALIDATE accepted a tampered image");
@@ -994,7 +1024,7 @@ static void kexec_unbound_pages(const struct vtl0_case *c)
 	n = kexec_ranges(false, true);
 	ring_mark();
 	r = vtl_call(VSM_KEXEC_VALIDATE, pa_of(scratch_page(KEXEC_CHAIN)), n, 0);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_KEXEC_VALIDATE))
 		return;
 	if (r == 0) {
 		gl_check(false, c->name, "KEXEC_VALIDATE accepted a request whose kernel pages are "
@@ -1032,5 +1062,7 @@ const struct vtl0_case vtl0_cases_modval[] = {
 	{ "kexec_signed", kexec_signed, CASE_RUN, "KEXEC_VALIDATE of a signed PE: read-only, not executable" },
 	{ "kexec_unbound_pages", kexec_unbound_pages, CASE_RUN, "RT8: signed blob, but the kernel pages hold VTL0 code: refused" },
 	{ "kexec_tampered", kexec_tampered, CASE_RUN, "KEXEC_VALIDATE of a tampered PE: refused, writable" },
+	/* not module_*: it runs under an audit policy too (suite-vtl0-audit, exec_*) */
+	{ "exec_module_text_then_validate", exec_then_validate, CASE_RUN, "module text run before VALIDATE_MODULE (refused, or audited): the VALIDATE still succeeds" },
 	{ NULL, NULL, 0, NULL },
 };

@@ -303,6 +303,9 @@ void case_begin(void);
 void case_end(const char *name);
 void verdict_totals(void);
 void case_skip(const char *name, const char *why);
+/* r == -EOPNOTSUPP: SKIP when VTL1 logged that call id is not built in, FAIL
+ * otherwise (any other -EOPNOTSUPP is a refusal).  True: the case is over. */
+bool unbuilt_call(const char *name, int64_t r, uint64_t id);
 extern bool case_tentative, case_retry;
 const char *errname(int64_t e);
 void workload_tick(void);

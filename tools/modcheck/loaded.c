@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tools/modcheck/loaded.h"
+#include "vtl_protect/modval/kelf.h"
 #include "vtl_protect/modval/kfill.h"
 #include "vtl_protect/modval/ksym.h"
 #include "vtl_protect/modval/modsig.h"
@@ -183,15 +184,6 @@ static bool ksyms_is_text(void *ctx, uint64_t va)
 
 /* ------------------------------------------------------------ the ELF */
 
-static uint64_t rd(const uint8_t *p, unsigned int n)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = n; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
-}
-
 struct sec {
 	const char *name;
 	uint64_t size;
@@ -203,8 +195,8 @@ struct sec {
 /* Section names and sizes (modelf_layout has checked the headers already). */
 static struct sec *elf_sections(const uint8_t *e, size_t len, unsigned int shnum)
 {
-	uint64_t shoff = rd(e + 0x28, 8);
-	unsigned int shstrndx = (unsigned int)rd(e + 0x3e, 2);
+	uint64_t shoff = kelf_le64(e + 0x28);
+	unsigned int shstrndx = (unsigned int)kelf_le16(e + 0x3e);
 	uint64_t stroff, strsz;
 	struct sec *s = calloc(shnum ? shnum : 1, sizeof(*s));
 
@@ -212,19 +204,19 @@ static struct sec *elf_sections(const uint8_t *e, size_t len, unsigned int shnum
 		free(s);
 		return NULL;
 	}
-	stroff = rd(e + shoff + (uint64_t)shstrndx * 64 + 24, 8);
-	strsz = rd(e + shoff + (uint64_t)shstrndx * 64 + 32, 8);
+	stroff = kelf_le64(e + shoff + (uint64_t)shstrndx * 64 + 24);
+	strsz = kelf_le64(e + shoff + (uint64_t)shstrndx * 64 + 32);
 	if (stroff > len || strsz > len - stroff || !strsz || e[stroff + strsz - 1]) {
 		free(s);
 		return NULL;
 	}
 	for (unsigned int i = 0; i < shnum; i++) {
 		const uint8_t *h = e + shoff + (uint64_t)i * 64;
-		uint32_t nm = (uint32_t)rd(h, 4);
+		uint32_t nm = kelf_le32(h);
 
 		s[i].name = nm < strsz ? (const char *)e + stroff + nm : "";
-		s[i].type = (uint32_t)rd(h + 4, 4);
-		s[i].size = rd(h + 32, 8);
+		s[i].type = kelf_le32(h + 4);
+		s[i].size = kelf_le64(h + 32);
 	}
 	return s;
 }

@@ -35,6 +35,21 @@ check vtlguardctl_refuses_overlong_count "$([ $rc = 1 ] && grep -q '9 records an
 gen "$tmp/magic" 3 3 XXXXXXXX
 "$ctl" --dir "$tmp/magic" violations >/dev/null 2>"$tmp/err"; rc=$?
 check vtlguardctl_refuses_bad_magic "$([ $rc = 1 ] && echo 1)" "rc=$rc"
+# The counts are VTL1's counters, not a tally of the records: 70 violations,
+# only the 64 most recent kept (all mem-write), cr=2 with no cr record left.
+python3 - "$tmp/ring" <<'PY'
+import struct, sys, os
+d = sys.argv[1]; os.makedirs(d, exist_ok=True)
+counts = [0, 60, 0, 2, 3, 0, 5]
+h = b'VTLGVIOL' + struct.pack('<IIIIQ', 1, 112, 7, 64, sum(counts)) + struct.pack('<7Q', *counts) + bytes(8)
+recs = b''.join(struct.pack('<QQIIQQQQQ', 6 + i, 1, 1, 0, 0xffffffff81000000, 0x1000000 + 4096 * i, 0, 1, 0)
+                + b'\x01' + bytes(7) + b'protected-write'.ljust(40, b'\0') for i in range(64))
+open(d + '/violations', 'wb').write(h + recs)
+PY
+out=$("$ctl" --dir "$tmp/ring" violations); rc=$?
+check vtlguardctl_counts_are_vtl1_counters "$([ $rc = 0 ] && echo "$out" | grep -q '70 in total' && echo "$out" | grep -qE '^  cr +2$' && echo "$out" | grep -qE '^  mem-write +60$' && echo "$out" | grep -qE '^  bad-call +5$' && echo "$out" | grep -q 'most recent 64 record' && echo 1)" "rc=$rc: $(echo "$out" | head -9 | tr '\n' '|')"
+"$ctl" --help | grep -q "VTL1's own counters"
+check vtlguardctl_help_says_what_counts "$([ $? = 0 ] && echo 1)" "--help does not explain the counts"
 "$ctl" --dir "$tmp/none" >/dev/null 2>&1; rc=$?
 check vtlguardctl_missing_files "$([ $rc = 1 ] && echo 1)" "rc=$rc"
 "$ctl" --bogus >/dev/null 2>&1; rc=$?

@@ -189,6 +189,12 @@ static void usage(FILE *f)
 		   "  --dir DIR    read DIR/violations and DIR/measurements\n"
 		   "               (default /sys/kernel/security/vtlguard)\n"
 		   "  --help       this text;  --version  the version\n"
+		   "The per-class counts are VTL1's own counters since it booted: every\n"
+		   "refusal VTL1 made counts, a repeated attempt again (no deduplication;\n"
+		   "the rate limit only thins VTL1's console lines).  The records are only\n"
+		   "the most recent ones VTL1 keeps (64).  A fault VTL1 never judged is not\n"
+		   "counted: e.g. a MOV to CR4 setting a bit the CPU lacks, which the CPU\n"
+		   "(or the hypervisor for it) refuses first.\n"
 		   "Exit status: 0 ok, 1 unreadable or malformed data, 2 usage error.\n");
 }
 

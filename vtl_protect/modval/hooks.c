@@ -316,7 +316,8 @@ static void extents_restore(const struct mv_extents *x, uint32_t (*attr_of)(uint
  * Confused-deputy guard: the pages VTL0 names must not be pages VTL1 already
  * guards for someone else (kernel text/rodata, the log ring, another
  * module's or kexec's extents).  Unprotected pages and plain RW pages (what
- * we restore to) are fine.
+ * we restore to) are fine, and so is a plain RW page an audited access
+ * opened (vtlp_claimable_page(): audit must not be stricter than enforce).
  */
 static bool extent_overlaps(const struct mv_extents *x, uint64_t pa, uint64_t epa)
 {
@@ -337,12 +338,9 @@ static int extents_claimable(const struct mv_extents *x, const struct mv_extents
 		for (int k = 0; k < 2; k++)
 			if (&mv.kexec[k] != self && extent_overlaps(&mv.kexec[k], e->pa, e->epa))
 				goto busy;
-		for (uint64_t pg = e->pa; pg < e->epa; pg += PAGE_SIZE) {
-			uint32_t attr;
-
-			if (vtlp_protection_of(pg, &attr) == 0 && attr != ATTR_RW)
+		for (uint64_t pg = e->pa; pg < e->epa; pg += PAGE_SIZE)
+			if (!vtlp_claimable_page(pg))
 				goto busy;
-		}
 		continue;
 busy:
 		log_warn("modval: [%#llx, %#llx) is already protected by VTL1 for something "

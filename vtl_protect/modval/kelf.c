@@ -5,10 +5,6 @@
 #include "core/errno.h"
 #include "vtl_protect/modval/kelf.h"
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16; }
-static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
-
 /* [off, off+size) lies inside [0, len). */
 static int in_file(size_t len, uint64_t off, uint64_t size)
 {
@@ -21,16 +17,16 @@ void kelf_shdr(const struct kelf *k, unsigned int i, struct kelf_shdr *o)
 	if (i >= k->shnum)
 		return;
 	const uint8_t *p = k->shdrs + (size_t)i * 64;
-	o->name = rd32(p);
-	o->type = rd32(p + 4);
-	o->flags = rd64(p + 8);
-	o->addr = rd64(p + 16);
-	o->offset = rd64(p + 24);
-	o->size = rd64(p + 32);
-	o->link = rd32(p + 40);
-	o->info = rd32(p + 44);
-	o->addralign = rd64(p + 48);
-	o->entsize = rd64(p + 56);
+	o->name = kelf_le32(p);
+	o->type = kelf_le32(p + 4);
+	o->flags = kelf_le64(p + 8);
+	o->addr = kelf_le64(p + 16);
+	o->offset = kelf_le64(p + 24);
+	o->size = kelf_le64(p + 32);
+	o->link = kelf_le32(p + 40);
+	o->info = kelf_le32(p + 44);
+	o->addralign = kelf_le64(p + 48);
+	o->entsize = kelf_le64(p + 56);
 }
 
 int kelf_open(struct kelf *k, const uint8_t *b, size_t len, const char **why)
@@ -38,10 +34,12 @@ int kelf_open(struct kelf *k, const uint8_t *b, size_t len, const char **why)
 	static const uint8_t ident[7] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
 	memset(k, 0, sizeof(*k));
 	*why = "not an ELF64 little-endian relocatable x86_64 file";
-	if (len < 64 || memcmp(b, ident, sizeof(ident)) != 0 || rd16(b + 16) != 1 || rd16(b + 18) != 62)
+	if (len < 64 || memcmp(b, ident, sizeof(ident)) != 0 || kelf_le16(b + 16) != 1 ||
+	    kelf_le16(b + 18) != 62)
 		return -EBADMSG;
-	uint64_t shoff = rd64(b + 0x28);
-	unsigned int shentsize = rd16(b + 0x3a), shnum = rd16(b + 0x3c), shstrndx = rd16(b + 0x3e);
+	uint64_t shoff = kelf_le64(b + 0x28);
+	unsigned int shentsize = kelf_le16(b + 0x3a), shnum = kelf_le16(b + 0x3c);
+	unsigned int shstrndx = kelf_le16(b + 0x3e);
 	*why = "bad section header table";
 	if (shentsize != 64 || shnum == 0 || shnum > KELF_MAX_SECTIONS || shstrndx >= shnum ||
 	    !in_file(len, shoff, (uint64_t)shnum * 64))
@@ -139,12 +137,12 @@ int kelf_sym(const struct kelf *k, size_t i, struct kelf_sym *o)
 	struct kelf_shdr s;
 	kelf_shdr(k, k->symtab, &s);
 	const uint8_t *p = k->b + s.offset + i * 24;
-	o->name = rd32(p);
+	o->name = kelf_le32(p);
 	o->info = p[4];
 	o->other = p[5];
-	o->shndx = rd16(p + 6);
-	o->value = rd64(p + 8);
-	o->size = rd64(p + 16);
+	o->shndx = kelf_le16(p + 6);
+	o->value = kelf_le64(p + 8);
+	o->size = kelf_le64(p + 16);
 	return 0;
 }
 
@@ -164,7 +162,7 @@ int kelf_for_each_rela(const struct kelf *k, unsigned int target, kelf_rela_fn f
 			return -EBADMSG;
 		for (uint64_t off = 0; off < s.size; off += 24) {
 			const uint8_t *p = k->b + s.offset + off;
-			struct kelf_rela r = { rd64(p), rd64(p + 8), (int64_t)rd64(p + 16) };
+			struct kelf_rela r = { kelf_le64(p), kelf_le64(p + 8), (int64_t)kelf_le64(p + 16) };
 			int rc = fn(ctx, &r);
 			if (rc)
 				return rc;
@@ -186,9 +184,9 @@ int kelf_rela_at(const struct kelf *k, unsigned int target, uint64_t off, struct
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 			const uint8_t *p = k->b + s.offset + mid * 24;
-			uint64_t o = rd64(p);
+			uint64_t o = kelf_le64(p);
 			if (o == off) {
-				*out = (struct kelf_rela){ o, rd64(p + 8), (int64_t)rd64(p + 16) };
+				*out = (struct kelf_rela){ o, kelf_le64(p + 8), (int64_t)kelf_le64(p + 16) };
 				return 0;
 			}
 			if (o < off)

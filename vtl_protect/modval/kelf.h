@@ -34,6 +34,28 @@
 
 #define KELF_MAX_SECTIONS 65280u
 
+/*
+ * Little-endian loads of ELF fields (x86_64 ELF is little-endian whatever
+ * the host).  The one reader of every ELF parser in VTL1 and in the tools
+ * built on it (kelf.c, modelf.c, scsites.c, tools/modcheck/loaded.c): the
+ * caller has bounded p; these only assemble bytes, so alignment and host
+ * byte order never matter.
+ */
+static inline uint16_t kelf_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t kelf_le32(const uint8_t *p)
+{
+	return (uint32_t)kelf_le16(p) | (uint32_t)kelf_le16(p + 2) << 16;
+}
+
+static inline uint64_t kelf_le64(const uint8_t *p)
+{
+	return (uint64_t)kelf_le32(p) | (uint64_t)kelf_le32(p + 4) << 32;
+}
+
 struct kelf_shdr {
 	uint32_t name, type;
 	uint64_t flags, addr, offset, size;

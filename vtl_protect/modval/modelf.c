@@ -62,21 +62,6 @@ struct chk {
 	unsigned int type;          /* region being checked */
 };
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 static void wr_le(uint8_t *p, uint64_t v, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
@@ -97,14 +82,14 @@ static int elf_header(const uint8_t *e, size_t len, uint64_t *shoff, unsigned in
 		*why = "module is not a little-endian ELF64 file";
 		return -EBADMSG;
 	}
-	if (rd16(e + 16) != 1 /* ET_REL */ || rd16(e + 18) != 62 /* EM_X86_64 */) {
+	if (kelf_le16(e + 16) != 1 /* ET_REL */ || kelf_le16(e + 18) != 62 /* EM_X86_64 */) {
 		*why = "module ELF is not an x86_64 relocatable object";
 		return -EBADMSG;
 	}
-	*shoff = rd64(e + 40);
-	*shnum = rd16(e + 60);
-	*shstrndx = rd16(e + 62);
-	if (rd16(e + 58) != SHDR_SIZE || *shnum == 0 || *shnum > MODELF_MAX_SECTIONS ||
+	*shoff = kelf_le64(e + 40);
+	*shnum = kelf_le16(e + 60);
+	*shstrndx = kelf_le16(e + 62);
+	if (kelf_le16(e + 58) != SHDR_SIZE || *shnum == 0 || *shnum > MODELF_MAX_SECTIONS ||
 	    *shstrndx >= *shnum || !in_file(*shoff, (uint64_t)*shnum * SHDR_SIZE, len)) {
 		*why = "module ELF section header table malformed";
 		return -EBADMSG;
@@ -116,15 +101,15 @@ static void get_shdr(const uint8_t *e, uint64_t shoff, unsigned int i, struct sh
 {
 	const uint8_t *p = e + shoff + (uint64_t)i * SHDR_SIZE;
 
-	s->name = rd32(p);
-	s->type = rd32(p + 4);
-	s->flags = rd64(p + 8);
-	s->offset = rd64(p + 24);
-	s->size = rd64(p + 32);
-	s->link = rd32(p + 40);
-	s->info = rd32(p + 44);
-	s->align = rd64(p + 48);
-	s->entsize = rd64(p + 56);
+	s->name = kelf_le32(p);
+	s->type = kelf_le32(p + 4);
+	s->flags = kelf_le64(p + 8);
+	s->offset = kelf_le64(p + 24);
+	s->size = kelf_le64(p + 32);
+	s->link = kelf_le32(p + 40);
+	s->info = kelf_le32(p + 44);
+	s->align = kelf_le64(p + 48);
+	s->entsize = kelf_le64(p + 56);
 }
 
 /* NUL-terminated string at off inside table [base, base+size), or NULL. */
@@ -274,13 +259,13 @@ static int sym_value(const struct chk *c, const struct shdr *symtab, const struc
 		return -EBADMSG;
 	}
 	sym = e + symtab->offset + idx * SYM_SIZE;
-	shndx = rd16(sym + 6);
+	shndx = kelf_le16(sym + 6);
 	if (idx == 0) {
 		*val = 0;
 		return 0;
 	}
 	if (shndx == SHN_UNDEF) {
-		const char *name = str_at(e, in->elf_len, strtab, rd32(sym));
+		const char *name = str_at(e, in->elf_len, strtab, kelf_le32(sym));
 		int err;
 
 		if (!name) {
@@ -299,7 +284,7 @@ static int sym_value(const struct chk *c, const struct shdr *symtab, const struc
 		return 0;
 	}
 	if (shndx == SHN_ABS) {
-		*val = rd64(sym + 8);
+		*val = kelf_le64(sym + 8);
 		return 0;
 	}
 	if (c->percpu && shndx == c->percpu) {
@@ -308,7 +293,7 @@ static int sym_value(const struct chk *c, const struct shdr *symtab, const struc
 			       "in a checked region";
 			return -EOPNOTSUPP;
 		}
-		*val = c->percpu_base + rd64(sym + 8);
+		*val = c->percpu_base + kelf_le64(sym + 8);
 		return 0;
 	}
 	/* shnum <= MODELF_MAX_SECTIONS < SHN_LORESERVE, so this also refuses
@@ -317,7 +302,7 @@ static int sym_value(const struct chk *c, const struct shdr *symtab, const struc
 		*why = "relocation against a symbol in an unloaded or special section";
 		return -EOPNOTSUPP;
 	}
-	*val = in->mem[lay->type[shndx]].va + lay->offset[shndx] + rd64(sym + 8);
+	*val = in->mem[lay->type[shndx]].va + lay->offset[shndx] + kelf_le64(sym + 8);
 	return 0;
 }
 
@@ -348,8 +333,8 @@ static int apply_rela(const struct chk *c, const struct shdr *rs, uint8_t *buf, 
 
 	for (uint64_t r = 0; r < rs->size; r += RELA_SIZE) {
 		const uint8_t *p = e + rs->offset + r;
-		uint64_t off = rd64(p), info = rd64(p + 8), s, v;
-		int64_t addend = (int64_t)rd64(p + 16);
+		uint64_t off = kelf_le64(p), info = kelf_le64(p + 8), s, v;
+		int64_t addend = (int64_t)kelf_le64(p + 16);
 		uint32_t rtype = (uint32_t)info;
 		unsigned int width;
 		uint8_t *loc;
@@ -573,7 +558,7 @@ struct stab {
 
 static int64_t s32v(const uint8_t *p)
 {
-	return (int32_t)rd32(p);
+	return (int32_t)kelf_le32(p);
 }
 
 /* Entry i decoded to absolute values (what the kernel's sort compares). */
@@ -585,22 +570,22 @@ static struct ent st_get(const struct stab *t, const uint8_t *b, const uint8_t *
 
 	switch (t->kind) {
 	case ST_MCOUNT:
-		e.a = rd64(p);
+		e.a = kelf_le64(p);
 		break;
 	case ST_EXTAB:
 		e.a = at + (uint64_t)s32v(p);
 		e.b = at + 4 + (uint64_t)s32v(p + 4);
-		e.c = rd32(p + 8);
+		e.c = kelf_le32(p + 8);
 		break;
 	case ST_JUMP:
 		/* jump_label_cmp(): by key (type bits masked), then code */
-		e.a = at + 8 + rd64(p + 8);
+		e.a = at + 8 + kelf_le64(p + 8);
 		e.b = at + (uint64_t)s32v(p);
 		e.c = at + 4 + (uint64_t)s32v(p + 4);
 		break;
 	default:
 		e.a = at + (uint64_t)s32v(p);
-		e.b = (uint64_t)rd32(orc + i * 6) | (uint64_t)rd16(orc + i * 6 + 4) << 32;
+		e.b = (uint64_t)kelf_le32(orc + i * 6) | (uint64_t)kelf_le16(orc + i * 6 + 4) << 32;
 		break;
 	}
 	return e;
@@ -844,8 +829,8 @@ static void solve_percpu(struct chk *c)
 			continue;
 		for (uint64_t r = 0; r + 24 <= rs.size; r += 24) {
 			const uint8_t *p = c->in->elf + rs.offset + r;
-			uint64_t off = rd64(p), info = rd64(p + 8), at, v;
-			int64_t addend = (int64_t)rd64(p + 16);
+			uint64_t off = kelf_le64(p), info = kelf_le64(p + 8), at, v;
+			int64_t addend = (int64_t)kelf_le64(p + 16);
 			uint32_t type = (uint32_t)info;
 			struct kelf_sym s;
 
@@ -855,7 +840,7 @@ static void solve_percpu(struct chk *c)
 			if (at > lay->size[t] || lay->size[t] - at < 8)
 				continue;
 			if (type == R_X86_64_64)
-				v = rd64(c->in->mem[t].bytes + at);
+				v = kelf_le64(c->in->mem[t].bytes + at);
 			else if (type == R_X86_64_32S)
 				v = (uint64_t)s32v(c->in->mem[t].bytes + at);
 			else if (type == R_X86_64_PC32 || type == R_X86_64_PLT32)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/errno.h"
+#include "vtl_protect/modval/kelf.h"
 #include "vtl_protect/modval/scsites.h"
 
 #define SHT_SYMTAB 2
@@ -11,15 +12,6 @@
 #define R_PC32     2
 #define R_PLT32    4
 #define SHN_LORESERVE 0xff00
-
-static uint64_t rd(const uint8_t *p, unsigned int n)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = n; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
-}
 
 struct elf_view {
 	const uint8_t *e;
@@ -37,7 +29,7 @@ static const uint8_t *shdr(const struct elf_view *v, unsigned int i)
 /* Section i's name, or "" when it cannot be read. */
 static const char *sec_name(const struct elf_view *v, unsigned int i)
 {
-	uint32_t n = (uint32_t)rd(shdr(v, i), 4);
+	uint32_t n = kelf_le32(shdr(v, i));
 
 	return n < v->strsz ? (const char *)v->e + v->stroff + n : "";
 }
@@ -76,16 +68,16 @@ static int view_open(struct elf_view *v, const uint8_t *elf, size_t len,
 		*why = "module ELF too short";
 		return -EBADMSG;
 	}
-	v->shoff = rd(elf + 0x28, 8);
-	v->shnum = (unsigned int)rd(elf + 0x3c, 2);
-	shstrndx = (unsigned int)rd(elf + 0x3e, 2);
+	v->shoff = kelf_le64(elf + 0x28);
+	v->shnum = (unsigned int)kelf_le16(elf + 0x3c);
+	shstrndx = (unsigned int)kelf_le16(elf + 0x3e);
 	if (v->shnum != lay->shnum || shstrndx >= v->shnum ||
 	    !in_file(v, v->shoff, (uint64_t)v->shnum * 64)) {
 		*why = "module ELF section table unreadable";
 		return -EBADMSG;
 	}
-	v->stroff = rd(shdr(v, shstrndx) + 24, 8);
-	v->strsz = rd(shdr(v, shstrndx) + 32, 8);
+	v->stroff = kelf_le64(shdr(v, shstrndx) + 24);
+	v->strsz = kelf_le64(shdr(v, shstrndx) + 32);
 	if (!in_file(v, v->stroff, v->strsz) || !v->strsz || elf[v->stroff + v->strsz - 1]) {
 		*why = "module ELF section names unreadable";
 		return -EBADMSG;
@@ -127,9 +119,9 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 
 	for (unsigned int i = 1; i < v.shnum; i++) {
 		const uint8_t *h = shdr(&v, i);
-		uint64_t off = rd(h + 24, 8), size = rd(h + 32, 8);
-		unsigned int type = (unsigned int)rd(h + 4, 4), link = (unsigned int)rd(h + 40, 4);
-		unsigned int info = (unsigned int)rd(h + 44, 4);
+		uint64_t off = kelf_le64(h + 24), size = kelf_le64(h + 32);
+		unsigned int type = (unsigned int)kelf_le32(h + 4), link = (unsigned int)kelf_le32(h + 40);
+		unsigned int info = (unsigned int)kelf_le32(h + 44);
 		uint64_t symoff, symsz;
 
 		if ((type != SHT_RELA || ((!scs || info != scs) && (!mcount || info != mcount))) &&
@@ -146,16 +138,16 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 
 			if (sl >= v.shnum)
 				return -EBADMSG;
-			stroff = rd(shdr(&v, sl) + 24, 8);
-			strsz = rd(shdr(&v, sl) + 32, 8);
+			stroff = kelf_le64(shdr(&v, sl) + 24);
+			strsz = kelf_le64(shdr(&v, sl) + 32);
 			if (!in_file(&v, stroff, strsz) || !strsz || elf[stroff + strsz - 1]) {
 				*why = "module string table unreadable";
 				return -EBADMSG;
 			}
 			for (uint64_t k = 0; k < size; k += 24) {
 				const uint8_t *sym = elf + off + k;
-				uint32_t nm = (uint32_t)rd(sym, 4);
-				unsigned int sh = (unsigned int)rd(sym + 6, 2);
+				uint32_t nm = kelf_le32(sym);
+				unsigned int sh = (unsigned int)kelf_le16(sym + 6);
 
 				if (sh != tramp || nm >= strsz ||
 				    strncmp((const char *)elf + stroff + nm, "__SCT__", 7) != 0)
@@ -164,7 +156,7 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 					*why = "static-call trampoline outside the module's text";
 					return -EINVAL;
 				}
-				n = put(out, max, n, sec_va(lay, va, sh, rd(sym + 8, 8)),
+				n = put(out, max, n, sec_va(lay, va, sh, kelf_le64(sym + 8)),
 					MODVAL_SC_TAIL, lay->type[sh] == MODVAL_MOD_INIT_TEXT, why);
 				if (n < 0)
 					return n;
@@ -176,16 +168,16 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 		 * .rela__mcount_loc: every entry an R_X86_64_64 to a site. */
 		if (link >= v.shnum)
 			return -EBADMSG;
-		symoff = rd(shdr(&v, link) + 24, 8);
-		symsz = rd(shdr(&v, link) + 32, 8);
+		symoff = kelf_le64(shdr(&v, link) + 24);
+		symsz = kelf_le64(shdr(&v, link) + 32);
 		if (!in_file(&v, symoff, symsz)) {
 			*why = "module symbol table out of the file";
 			return -EBADMSG;
 		}
 		for (uint64_t k = 0; k < size; k += 24) {
 			const uint8_t *r = elf + off + k;
-			uint64_t roff = rd(r, 8), rinfo = rd(r + 8, 8), symi = rinfo >> 32;
-			int64_t add = (int64_t)rd(r + 16, 8);
+			uint64_t roff = kelf_le64(r), rinfo = kelf_le64(r + 8), symi = rinfo >> 32;
+			int64_t add = (int64_t)kelf_le64(r + 16);
 			const uint8_t *sym;
 			unsigned int sh;
 			uint64_t site;
@@ -203,12 +195,12 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 				return -EBADMSG;
 			}
 			sym = elf + symoff + symi * 24;
-			sh = (unsigned int)rd(sym + 6, 2);
+			sh = (unsigned int)kelf_le16(sym + 6);
 			if (!sh || sh >= SHN_LORESERVE || !is_text(lay, sh)) {
 				*why = "static-call site outside the module's text";
 				return -EINVAL;
 			}
-			site = sec_va(lay, va, sh, rd(sym + 8, 8) + (uint64_t)add);
+			site = sec_va(lay, va, sh, kelf_le64(sym + 8) + (uint64_t)add);
 			if (info == mcount) {
 				n = put(out, max, n, site, MODVAL_SC_FTRACE,
 					lay->type[sh] == MODVAL_MOD_INIT_TEXT, why);
@@ -217,12 +209,12 @@ long modval_sc_sites(const uint8_t *elf, size_t len, const struct modelf_layout 
 				continue;
 			}
 			/* the key relocation of the same entry: addend bit 0 = tail */
-			if (k + 24 < size && rd(r + 24, 8) == roff + 4) {
-				tail = rd(r + 24 + 16, 8) & 1;  /* objtool's order */
+			if (k + 24 < size && kelf_le64(r + 24) == roff + 4) {
+				tail = kelf_le64(r + 24 + 16) & 1;  /* objtool's order */
 			} else {
 				for (uint64_t q = 0; q < size; q += 24)
-					if (rd(elf + off + q, 8) == roff + 4)
-						tail = rd(elf + off + q + 16, 8) & 1;
+					if (kelf_le64(elf + off + q) == roff + 4)
+						tail = kelf_le64(elf + off + q + 16) & 1;
 			}
 			n = put(out, max, n, site, tail ? MODVAL_SC_TAIL : MODVAL_SC_CALL,
 				lay->type[sh] == MODVAL_MOD_INIT_TEXT, why);
@@ -248,7 +240,7 @@ int modval_export_tables(const uint8_t *elf, size_t len, const struct modelf_lay
 	if (err)
 		return err;
 	for (unsigned int i = 1; i < v.shnum; i++) {
-		uint64_t size = rd(shdr(&v, i) + 32, 8);
+		uint64_t size = kelf_le64(shdr(&v, i) + 32);
 
 		for (unsigned int t = 0; t < 3; t++) {
 			if (strcmp(sec_name(&v, i), names[t]) != 0 || !size)
