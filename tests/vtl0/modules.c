@@ -486,7 +486,7 @@ static void merged_ranges(const struct vtl0_case *c)
 		return;
 	}
 	r = vtl_call(VSM_VALIDATE_MODULE, pa_of(chain), merged, 0);
-	if (no_validator(c, r))
+	if (no_validator(c, r, VSM_VALIDATE_MODULE))
 		return;
 	gl_check(r > 0, c->name, "VALIDATE_MODULE of jump.ko as %llu merged ranges (%llu per "
 		 "page): %lld (%s)", (unsigned long long)merged, (unsigned long long)n,
