@@ -27,11 +27,42 @@ static void log_refusal(const struct modelf_refusal *r)
 		 (unsigned long long)r->offset, r->site ? r->site : "none", exp, got);
 }
 
-int modval_validate_module(const struct modval_trust *t, const struct modval_module_input *in,
-			   struct modsig_result *res)
+/*
+ * The module's layout, then the site-aware check of its ELF (its first
+ * elf_len bytes) against its memory.  A refusal is always recorded, and
+ * logged, even when the caller did not ask for the record.  absent: the
+ * regions VTL0 sent no bytes of.
+ */
+static int check_elf(const struct modval_module_input *in, size_t elf_len, unsigned int absent,
+		     const char **why)
 {
 	struct modelf_input ei;
 	struct modelf_refusal local = { 0 };
+	int err = modelf_layout(in->file, elf_len, in->layout, why);
+
+	if (err)
+		return err;
+	memset(&ei, 0, sizeof(ei));
+	ei.elf = in->file;
+	ei.elf_len = elf_len;
+	memcpy(ei.mem, in->mem, sizeof(ei.mem));
+	ei.resolve = in->resolve;
+	ei.resolve_ctx = in->resolve_ctx;
+	ei.kernel = in->kernel;
+	ei.refusal = in->refusal ? in->refusal : &local;
+	memset(ei.refusal, 0, sizeof(*ei.refusal));
+	ei.absent = absent;
+	ei.scratch = in->scratch;
+	ei.scratch_len = in->scratch_len;
+	err = modelf_check(&ei, in->layout, why);
+	if (err == -EKEYREJECTED)
+		log_refusal(ei.refusal);
+	return err;
+}
+
+int modval_validate_module(const struct modval_trust *t, const struct modval_module_input *in,
+			   struct modsig_result *res)
+{
 	int err;
 
 	err = modsig_verify(t, in->file, in->file_len, res);
@@ -42,25 +73,7 @@ int modval_validate_module(const struct modval_trust *t, const struct modval_mod
 	}
 	/* Only the signed bytes are trusted from here on: the ELF check reads
 	 * the content the signature covers, never the appended signature. */
-	err = modelf_layout(in->file, res->content_len, in->layout, &res->reason);
-	if (!err) {
-		memset(&ei, 0, sizeof(ei));
-		ei.elf = in->file;
-		ei.elf_len = res->content_len;
-		memcpy(ei.mem, in->mem, sizeof(ei.mem));
-		ei.resolve = in->resolve;
-		ei.resolve_ctx = in->resolve_ctx;
-		ei.kernel = in->kernel;
-		/* Always ask for the record: VTL1 logs it even if the caller
-		 * did not want it. */
-		ei.refusal = in->refusal ? in->refusal : &local;
-		memset(ei.refusal, 0, sizeof(*ei.refusal));
-		ei.scratch = in->scratch;
-		ei.scratch_len = in->scratch_len;
-		err = modelf_check(&ei, in->layout, &res->reason);
-		if (err == -EKEYREJECTED)
-			log_refusal(ei.refusal);
-	}
+	err = check_elf(in, res->content_len, 0, &res->reason);
 	if (err) {
 		log_warn("modval: module signed by '%s' refused: %s (%d)", res->signer->cn,
 			 res->reason, err);
@@ -74,30 +87,9 @@ int modval_validate_module(const struct modval_trust *t, const struct modval_mod
 
 int modval_check_ro_after_init(const struct modval_module_input *in, const char **why)
 {
-	struct modelf_input ei;
-	struct modelf_refusal rec = { 0 };
-	int err;
-
-	err = modelf_layout(in->file, in->file_len, in->layout, why);
-	if (err)
-		return err;
-	memset(&ei, 0, sizeof(ei));
-	ei.elf = in->file;
-	ei.elf_len = in->file_len;
-	memcpy(ei.mem, in->mem, sizeof(ei.mem));
-	ei.resolve = in->resolve;
-	ei.resolve_ctx = in->resolve_ctx;
-	ei.kernel = in->kernel;
-	ei.refusal = in->refusal ? in->refusal : &rec;
-	memset(ei.refusal, 0, sizeof(*ei.refusal));
 	/* Only RoAfterInit: the caller sends no bytes of the others. */
-	ei.absent = ((1u << MODELF_NREGIONS) - 1) & ~(1u << MODVAL_MOD_RO_AFTER_INIT);
-	ei.scratch = in->scratch;
-	ei.scratch_len = in->scratch_len;
-	err = modelf_check(&ei, in->layout, why);
-	if (err == -EKEYREJECTED)
-		log_refusal(ei.refusal);
-	return err;
+	return check_elf(in, in->file_len,
+			 ((1u << MODELF_NREGIONS) - 1) & ~(1u << MODVAL_MOD_RO_AFTER_INIT), why);
 }
 
 int modval_validate_kexec(const struct modval_trust *t, const uint8_t *img, size_t len,
